@@ -1,0 +1,362 @@
+/**
+ * The gateway model: one zod schema for the desired state of the gateway.
+ * The server validates requests with it, the UI validates forms with it, and
+ * compile() only ever sees a model that passed it. Semantic rules (overlaps,
+ * shadowing, helper coverage) live here too, each reported on the field it
+ * concerns, so an invalid model never reaches nft.
+ */
+import { z } from 'zod';
+import { containsPort, formatRange, intersect, type PortRange, parsePortSpec, portCount, portRanges } from './ports.js';
+
+/**
+ * Words nft's parser treats as keywords in the places where our names appear
+ * (table names). `fwd` is one in nftables 1.0.6, which is how we learned that a
+ * bare keyword is a syntax error rather than a name.
+ */
+export const NFT_RESERVED_NAMES: ReadonlySet<string> = new Set([
+  'accept', 'add', 'arp', 'bridge', 'chain', 'comment', 'counter', 'create', 'ct', 'define', 'delete',
+  'describe', 'dnat', 'drop', 'dup', 'element', 'elements', 'export', 'flags', 'flowtable', 'flush',
+  'fwd', 'goto', 'hook', 'include', 'inet', 'insert', 'ip', 'ip6', 'jump', 'limit', 'list', 'log', 'map',
+  'masquerade', 'meta', 'monitor', 'netdev', 'notrack', 'policy', 'priority', 'queue', 'redirect',
+  'reject', 'rename', 'replace', 'return', 'rule', 'ruleset', 'set', 'snat', 'table', 'tcp', 'type',
+  'udp', 'vmap',
+]);
+
+/** Longest element or rule comment we generate stays well inside nft's 128-byte limit. */
+const MAX_NAME = 64;
+
+const PrintableText = (max: number, what: string) =>
+  z
+    .string()
+    .max(max, { error: `${what} is at most ${max} characters` })
+    // nft comments are double-quoted strings with no escape syntax.
+    .refine((s) => !/["\\\p{Cc}]/u.test(s), { error: `${what} may not contain quotes, backslashes or control characters` });
+
+export const ObjectId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, {
+    error: 'use 1-40 lowercase letters, digits and dashes, starting with a letter or digit',
+  });
+
+/** Linux IFNAMSIZ is 16 including the NUL; '/', ':' and whitespace are rejected by the kernel. */
+export const InterfaceName = z
+  .string()
+  .min(1, { error: 'interface name is required' })
+  .max(15, { error: 'Linux interface names are at most 15 characters' })
+  .regex(/^[A-Za-z0-9_.@+-]+$/, { error: 'interface names use letters, digits and . _ - @ + only' })
+  .refine((s) => s !== '.' && s !== '..', { error: '"." and ".." are not interface names' });
+
+export const TableName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,31}$/, { error: 'use 1-32 lowercase letters, digits and underscores, starting with a letter' })
+  .refine((s) => !NFT_RESERVED_NAMES.has(s), { error: 'this is an nftables keyword; choose another name' });
+
+export const Ipv4Address = z.ipv4({ error: 'expected an IPv4 address such as 192.168.1.2' });
+
+export const Ipv4Prefix = z
+  .string()
+  .refine((s) => z.cidrv4().safeParse(s).success || z.ipv4().safeParse(s).success, {
+    error: 'expected an IPv4 address or prefix such as 203.0.113.0/24',
+  })
+  .refine((s) => hostBitsClear(s), {
+    error: 'host bits are set after the prefix length; use the network address (e.g. 203.0.113.0/24)',
+  });
+
+export const Port = z
+  .number({ error: 'expected a port number' })
+  .int({ error: 'a port is a whole number' })
+  .min(1, { error: 'ports start at 1' })
+  .max(65535, { error: 'ports end at 65535' });
+
+export const PortSpec = z.string().superRefine((spec, ctx) => {
+  const parsed = parsePortSpec(spec);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+});
+
+export const Protocol = z.enum(['tcp', 'udp', 'both'], { error: 'protocol is tcp, udp or both' });
+
+/** Largest shifted range we expand into per-port map elements. */
+export const MAX_SHIFTED_RANGE = 4096;
+
+export const PortForward = z
+  .object({
+    id: ObjectId,
+    name: PrintableText(MAX_NAME, 'name').pipe(z.string().min(1, { error: 'name is required' })),
+    enabled: z.boolean().default(true),
+    protocol: Protocol.default('tcp'),
+    /** Public (WAN) ports: "80", "8000-8100" or "80,443". */
+    publicPorts: PortSpec,
+    /** Private server the traffic is sent to. */
+    target: Ipv4Address,
+    /**
+     * Port on the server. Omitted: the same port(s). Given with a range: the
+     * range is shifted so that its first port lands here.
+     */
+    targetPort: Port.optional(),
+    /** Only these source prefixes may use the forward; empty means anyone. */
+    allowedSources: z.array(Ipv4Prefix).max(64).default([]),
+    comment: PrintableText(256, 'comment').default(''),
+  })
+  .superRefine((fwd, ctx) => {
+    const parsed = parsePortSpec(fwd.publicPorts);
+    if (!parsed.ok || fwd.targetPort === undefined) return;
+    const [only, ...rest] = parsed.ranges;
+    if (!only) return;
+    if (rest.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targetPort'],
+        message: 'a different target port needs a single public port or one range, not a list',
+      });
+      return;
+    }
+    const width = only.to - only.from;
+    if (fwd.targetPort + width > 65535) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targetPort'],
+        message: `the shifted range ${fwd.targetPort}-${fwd.targetPort + width} runs past 65535`,
+      });
+    }
+    if (fwd.targetPort !== only.from && width + 1 > MAX_SHIFTED_RANGE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['publicPorts'],
+        message: `a shifted range may span at most ${MAX_SHIFTED_RANGE} ports; keep the same ports or split it`,
+      });
+    }
+  });
+
+/** A public port forwarded to a service on the gateway itself (the way back in). */
+export const GatewayForward = z.object({
+  id: ObjectId,
+  name: PrintableText(MAX_NAME, 'name').pipe(z.string().min(1, { error: 'name is required' })),
+  enabled: z.boolean().default(true),
+  protocol: Protocol.default('tcp'),
+  publicPort: Port,
+  localPort: Port,
+  allowedSources: z.array(Ipv4Prefix).max(64).default([]),
+  comment: PrintableText(256, 'comment').default(''),
+});
+
+export const Interfaces = z
+  .object({
+    wan: InterfaceName,
+    lan: z.array(InterfaceName).min(1, { error: 'at least one LAN interface is required' }).max(16),
+  })
+  .superRefine((ifs, ctx) => {
+    ifs.lan.forEach((name, i) => {
+      if (name === ifs.wan) {
+        ctx.addIssue({ code: 'custom', path: ['lan', i], message: `${name} is already the WAN interface` });
+      }
+      if (ifs.lan.indexOf(name) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['lan', i], message: `${name} is listed twice` });
+      }
+    });
+  });
+
+export const Masquerade = z.object({
+  /**
+   * Masquerade DNATed traffic towards the LAN so that forwarded servers see the
+   * gateway as their peer: needed when they have no route back to the public side.
+   */
+  forwardedServers: z.boolean().default(true),
+  /** Masquerade LAN -> WAN traffic behind the gateway's public address. */
+  lanToWan: z.boolean().default(true),
+});
+
+export const FtpHelperPolicy = z.object({
+  enabled: z.boolean().default(false),
+  /** Control ports on the servers (after DNAT), e.g. 21 or 2121. */
+  controlPorts: z
+    .array(Port)
+    .min(1, { error: 'at least one control port is required' })
+    .max(16)
+    .default([21])
+    .refine((ports) => new Set(ports).size === ports.length, { error: 'a control port is listed twice' }),
+  /** Servers whose control connections the helper may inspect; empty means every forwarded server. */
+  servers: z.array(Ipv4Address).max(256).default([]),
+  /** Allow only passive data connections (client -> server); active FTP is dropped. */
+  passiveOnly: z.boolean().default(false),
+});
+
+export const ForwardFilter = z.object({
+  /**
+   * accept: forwarded traffic is not filtered (beyond passive-only).
+   * drop: only established/related traffic, DNATed (port-forwarded) traffic and,
+   * if allowed, LAN -> WAN traffic is forwarded.
+   */
+  policy: z.enum(['accept', 'drop']).default('accept'),
+  allowLanToWan: z.boolean().default(true),
+});
+
+const GatewayModelShape = z.object({
+  version: z.literal(1).default(1),
+  table: TableName.default('gatehouse'),
+  interfaces: Interfaces,
+  forwards: z.array(PortForward).max(200_000).default([]),
+  gatewayForwards: z.array(GatewayForward).max(256).default([]),
+  masquerade: Masquerade.default({ forwardedServers: true, lanToWan: true }),
+  ftp: FtpHelperPolicy.default({ enabled: false, controlPorts: [21], servers: [], passiveOnly: false }),
+  filter: ForwardFilter.default({ policy: 'accept', allowLanToWan: true }),
+});
+
+export const GatewayModel = GatewayModelShape.superRefine((model, ctx) => validateSemantics(model, ctx));
+
+export type GatewayModel = z.output<typeof GatewayModel>;
+export type GatewayModelInput = z.input<typeof GatewayModel>;
+export type PortForward = z.output<typeof PortForward>;
+export type PortForwardInput = z.input<typeof PortForward>;
+export type GatewayForward = z.output<typeof GatewayForward>;
+export type FtpHelperPolicy = z.output<typeof FtpHelperPolicy>;
+export type Protocol = z.output<typeof Protocol>;
+
+export function protocolsOf(p: Protocol): Array<'tcp' | 'udp'> {
+  return p === 'both' ? ['tcp', 'udp'] : [p];
+}
+
+/** The server-side ports a forward delivers to (after a possible shift). */
+export function targetRanges(fwd: PortForward): PortRange[] {
+  const ranges = portRanges(fwd.publicPorts);
+  if (fwd.targetPort === undefined) return ranges;
+  const only = ranges[0] as PortRange;
+  return [{ from: fwd.targetPort, to: fwd.targetPort + (only.to - only.from) }];
+}
+
+type Ctx = z.core.$RefinementCtx<z.output<typeof GatewayModelShape>>;
+
+function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+
+  // Ids are how the API, comments and drift reports name objects: unique across both lists.
+  const seen = new Map<string, string>();
+  model.forwards.forEach((f, i) => {
+    const prev = seen.get(f.id);
+    if (prev) issue(['forwards', i, 'id'], `id "${f.id}" is already used by ${prev}`);
+    else seen.set(f.id, `forward "${f.name}"`);
+  });
+  model.gatewayForwards.forEach((g, i) => {
+    const prev = seen.get(g.id);
+    if (prev) issue(['gatewayForwards', i, 'id'], `id "${g.id}" is already used by ${prev}`);
+    else seen.set(g.id, `gateway forward "${g.name}"`);
+  });
+
+  // Gateway (management) forwards must not collide with each other.
+  const mgmt = model.gatewayForwards.filter((g) => g.enabled);
+  model.gatewayForwards.forEach((g, i) => {
+    if (!g.enabled) return;
+    for (const other of mgmt) {
+      if (other === g) break;
+      if (sharesProtocol(g.protocol, other.protocol) && g.publicPort === other.publicPort) {
+        issue(['gatewayForwards', i, 'publicPort'], `port ${g.publicPort} is already used by gateway forward "${other.name}"`);
+      }
+    }
+  });
+
+  // Port forwards: overlap with each other and with the management ports. Sorting
+  // by first port keeps this O(n log n) for the 100,000-forward case.
+  type Span = { index: number; range: PortRange; fwd: PortForward };
+  const spans: Record<'tcp' | 'udp', Span[]> = { tcp: [], udp: [] };
+  const forwardRanges: PortRange[][] = [];
+  model.forwards.forEach((f, index) => {
+    const parsed = parsePortSpec(f.publicPorts);
+    forwardRanges[index] = parsed.ok ? parsed.ranges : [];
+    if (!f.enabled || !parsed.ok) return;
+    for (const proto of protocolsOf(f.protocol)) {
+      for (const range of parsed.ranges) spans[proto].push({ index, range, fwd: f });
+    }
+    for (const g of mgmt) {
+      if (sharesProtocol(f.protocol, g.protocol) && containsPort(parsed.ranges, g.publicPort)) {
+        issue(
+          ['forwards', index, 'publicPorts'],
+          `port ${g.publicPort} is the gateway's own forward "${g.name}"; forwarding it away would shadow it`,
+        );
+      }
+    }
+  });
+  const reported = new Set<string>();
+  for (const proto of ['tcp', 'udp'] as const) {
+    const list = spans[proto].sort((a, b) => a.range.from - b.range.from || a.index - b.index);
+    let reach: Span | undefined;
+    for (const span of list) {
+      if (reach && span.range.from <= reach.range.to && reach.index !== span.index) {
+        const key = `${span.index}/${reach.index}`;
+        if (!reported.has(key)) {
+          reported.add(key);
+          const first = Math.min(span.index, reach.index);
+          const later = Math.max(span.index, reach.index);
+          const a = model.forwards[first] as PortForward;
+          const common = intersect(forwardRanges[first] ?? [], forwardRanges[later] ?? [])
+            .map(formatRange)
+            .join(',');
+          issue(['forwards', later, 'publicPorts'], `${proto} port(s) ${common} already forwarded by "${a.name}"`);
+        }
+      }
+      if (!reach || span.range.to > reach.range.to) reach = span;
+    }
+  }
+
+  // FTP helper: each control port must be exposed by some enabled TCP forward to a helper server.
+  const ftp = model.ftp;
+  if (ftp.passiveOnly && !ftp.enabled) {
+    issue(['ftp', 'passiveOnly'], 'passive-only needs the FTP helper switched on (it is enforced on helper-related flows)');
+  }
+  if (ftp.enabled) {
+    const tcpForwards = model.forwards.filter((f) => f.enabled && f.protocol !== 'udp');
+    const servers = new Set(ftp.servers);
+    ftp.controlPorts.forEach((port, i) => {
+      const exposed = tcpForwards.some(
+        (f) => (servers.size === 0 || servers.has(f.target)) && containsPort(targetRanges(f), port),
+      );
+      if (!exposed) {
+        issue(
+          ['ftp', 'controlPorts', i],
+          servers.size === 0
+            ? `no enabled TCP forward exposes port ${port} on any server`
+            : `no enabled TCP forward exposes port ${port} on ${[...servers].join(', ')}`,
+        );
+      }
+    });
+    ftp.servers.forEach((server, i) => {
+      if (!tcpForwards.some((f) => f.target === server)) {
+        issue(['ftp', 'servers', i], `no enabled TCP forward targets ${server}`);
+      }
+    });
+  }
+}
+
+function sharesProtocol(a: Protocol, b: Protocol): boolean {
+  return a === 'both' || b === 'both' || a === b;
+}
+
+function hostBitsClear(prefix: string): boolean {
+  const [addr, lenText] = prefix.split('/');
+  if (lenText === undefined) return true;
+  const len = Number(lenText);
+  const octets = (addr ?? '').split('.').map(Number);
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o))) return true; // format check reports it
+  const value = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const hostBits = 2 ** (32 - len);
+  return value % hostBits === 0;
+}
+
+/** Every port a model forwards, for lockout checks and the UI. */
+export function exposedPortCount(model: GatewayModel): number {
+  return model.forwards.filter((f) => f.enabled).reduce((n, f) => n + portCount(portRanges(f.publicPorts)), 0);
+}
+
+/** Validation problems in a flat, API-friendly shape. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export function describeIssues(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
+
+/** Parses a model, returning field problems instead of throwing. */
+export function validateModel(input: unknown): { ok: true; model: GatewayModel } | { ok: false; problems: FieldProblem[] } {
+  const result = GatewayModel.safeParse(input);
+  return result.success ? { ok: true, model: result.data } : { ok: false, problems: describeIssues(result.error) };
+}

@@ -1,0 +1,164 @@
+/**
+ * check / apply / read back, through the runner. nft -f applies a file as one
+ * transaction: when it rejects anything, nothing changes, so a bad script can
+ * never replace the running ruleset. Applies to the same namespace are
+ * serialized in-process.
+ */
+import { CommandError, hostRunner, type RunResult, type Runner } from './runner.js';
+
+export interface NftDiagnostic {
+  /** 1-based line in the script, when nft gave one. */
+  line?: number;
+  column?: number;
+  message: string;
+  /** The offending script line. */
+  source?: string;
+  /** The model object the line came from, read from its generated comment. */
+  object?: { kind: 'forward' | 'gateway-forward' | 'ftp' | 'masquerade' | 'filter' | 'table'; id?: string };
+}
+
+export class NftError extends CommandError {
+  readonly script: string;
+  readonly diagnostics: NftDiagnostic[];
+  constructor(result: RunResult, script: string) {
+    const diagnostics = parseNftErrors(result.stderr, script);
+    const first = diagnostics[0];
+    super(
+      result,
+      first
+        ? `nft rejected the ruleset${first.line ? ` at line ${first.line}` : ''}: ${first.message}`
+        : `nft failed with exit ${result.exitCode}`,
+    );
+    this.name = 'NftError';
+    this.script = script;
+    this.diagnostics = diagnostics;
+  }
+}
+
+const DIAG_RE = /^(?:[^:\n]*):(\d+):(\d+)(?:-\d+)?: Error: (.*)$/;
+
+/** Reads nft's "file:line:col-col: Error: message" lines and maps each to its model object. */
+export function parseNftErrors(stderr: string, script: string): NftDiagnostic[] {
+  const lines = script.split('\n');
+  const out: NftDiagnostic[] = [];
+  for (const raw of stderr.split('\n')) {
+    const m = DIAG_RE.exec(raw);
+    if (m) {
+      const line = Number(m[1]);
+      const source = lines[line - 1];
+      const diag: NftDiagnostic = { line, column: Number(m[2]), message: (m[3] ?? '').trim() };
+      if (source !== undefined) diag.source = source.trim();
+      const object = objectAtLine(lines, line - 1);
+      if (object) diag.object = object;
+      out.push(diag);
+    } else if (/Error: /.test(raw) && out.length === 0) {
+      out.push({ message: raw.replace(/^.*Error: /, '').trim() });
+    }
+  }
+  if (out.length === 0 && stderr.trim()) out.push({ message: stderr.trim().split('\n')[0] as string });
+  return out;
+}
+
+function objectAtLine(lines: string[], index: number): NftDiagnostic['object'] {
+  const text = lines[index] ?? '';
+  const c = /comment "([^"]*)"/.exec(text)?.[1];
+  if (c) {
+    let m = /^forward (\S+)/.exec(c);
+    if (m) return { kind: 'forward', id: m[1] as string };
+    m = /^gateway forward (\S+)/.exec(c);
+    if (m) return { kind: 'gateway-forward', id: m[1] as string };
+    if (/^ftp/.test(c)) return { kind: 'ftp' };
+    if (/^masquerade/.test(c)) return { kind: 'masquerade' };
+    if (/^filter/.test(c)) return { kind: 'filter' };
+  }
+  // Otherwise the nearest enclosing declaration.
+  for (let i = index; i >= 0; i--) {
+    const l = lines[i] ?? '';
+    if (/^\s*ct helper /.test(l) || /ftp_helpers/.test(l)) return { kind: 'ftp' };
+    if (/^\s*map forward_/.test(l)) return { kind: 'forward' };
+    if (/^\s*chain snat_/.test(l)) return { kind: 'masquerade' };
+    if (/^\s*chain forward_filter/.test(l)) return { kind: 'filter' };
+    if (/^\s*table /.test(l)) return { kind: 'table' };
+  }
+  return undefined;
+}
+
+export interface NftTarget {
+  runner?: Runner;
+}
+
+const queues = new Map<string, Promise<unknown>>();
+
+/** Runs fn after every earlier apply to the same namespace finished. */
+export function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const prev = queues.get(key) ?? Promise.resolve();
+  const next = prev.then(fn, fn);
+  const tail = next.catch(() => undefined);
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return next;
+}
+
+async function runScript(flags: string[], script: string, runner: Runner): Promise<RunResult> {
+  const result = await runner.run('nft', [...flags, '-f', '-'], { input: script, reject: false, timeoutMs: 600_000 });
+  if (result.exitCode !== 0) throw new NftError(result, script);
+  return result;
+}
+
+/** `nft -c`: parse and validate against the kernel without changing anything. */
+export async function checkRuleset(script: string, target: NftTarget = {}): Promise<void> {
+  await runScript(['-c'], script, target.runner ?? hostRunner());
+}
+
+export interface ApplyResult {
+  durationMs: number;
+}
+
+/** `nft -f -` in one transaction; throws NftError and leaves the running ruleset untouched on rejection. */
+export async function applyRuleset(script: string, target: NftTarget = {}): Promise<ApplyResult> {
+  const runner = target.runner ?? hostRunner();
+  return serialized(`apply:${runner.netns ?? ''}`, async () => {
+    const r = await runScript([], script, runner);
+    return { durationMs: r.durationMs };
+  });
+}
+
+export async function tableExists(table: string, target: NftTarget = {}): Promise<boolean> {
+  const runner = target.runner ?? hostRunner();
+  const r = await runner.run('nft', ['list', 'tables', 'ip'], { reject: false });
+  return r.stdout.split('\n').some((l) => l.trim() === `table ip ${table}`);
+}
+
+/**
+ * Our table as nft lists it, normalized for comparison: counter values and
+ * handles removed, whitespace trimmed. Two listings are equal exactly when
+ * the table's structure, rules and elements are.
+ */
+export async function readTable(table: string, target: NftTarget = {}): Promise<string | null> {
+  const runner = target.runner ?? hostRunner();
+  const r = await runner.run('nft', ['list', 'table', 'ip', table], { reject: false });
+  if (r.exitCode !== 0) {
+    if (/No such file or directory/.test(r.stderr)) return null;
+    throw new CommandError(r);
+  }
+  return normalizeListing(r.stdout);
+}
+
+export function normalizeListing(listing: string): string {
+  return `${listing
+    .replace(/counter packets \d+ bytes \d+/g, 'counter')
+    .replace(/ # handle \d+/g, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join('\n')}\n`;
+}
+
+/** Our table's live JSON (`nft -j list table`), for tools that want structure. */
+export async function readTableJson(table: string, target: NftTarget = {}): Promise<unknown> {
+  const runner = target.runner ?? hostRunner();
+  const r = await runner.run('nft', ['-j', 'list', 'table', 'ip', table]);
+  return JSON.parse(r.stdout) as unknown;
+}
