@@ -8,8 +8,8 @@
  * (docker, fail2ban, the operator's own) are never named.
  */
 import type { GatewayModel } from './model.js';
-import { comment, indent } from './render/format.js';
 import { needsForwardFilter, renderForwardFilterRules } from './render/filter.js';
+import { comment, indent } from './render/format.js';
 import { renderForwardMaps, renderForwardRules, renderGatewayForwardRules } from './render/forwards.js';
 import { renderFtpHelperObject, renderFtpHelperRules } from './render/ftp.js';
 import { renderMasquerade } from './render/nat.js';
@@ -46,7 +46,10 @@ export function compileTableBody(model: GatewayModel): string[] {
   );
   if (model.ftp.enabled) {
     // priority 10: after conntrack (-200) and DNAT (-100); see render/ftp.ts.
-    body.push('', ...chain(CHAIN.helpers, ['type filter hook prerouting priority 10; policy accept;'], renderFtpHelperRules(model)));
+    body.push(
+      '',
+      ...chain(CHAIN.helpers, ['type filter hook prerouting priority 10; policy accept;'], renderFtpHelperRules(model)),
+    );
   }
   if (needsForwardFilter(model)) {
     body.push(

@@ -4,14 +4,15 @@
  *
  *   GatewayModel.parse(input) -> compile(model) -> check(script) -> apply(script)
  */
-export * from './model.js';
-export * from './ports.js';
-export { compile, compileTableBody, tableRef, CHAIN, SCRIPT_HEADER, TABLE_FAMILY } from './compile.js';
-export { FTP_HELPER_OBJECT, ftpHelperServers } from './render/ftp.js';
-export { KEEP_PORT_MAP, NEW_PORT_MAP, forwardElements, renderElement, forwardComment } from './render/forwards.js';
-export * from './runner.js';
-export * from './nft.js';
+
+export { CHAIN, compile, compileTableBody, SCRIPT_HEADER, TABLE_FAMILY, tableRef } from './compile.js';
 export * from './drift.js';
 export * from './kernel.js';
+export * from './model.js';
+export * from './nft.js';
+export { applyRuleset as apply, checkRuleset as check } from './nft.js';
 export * from './persistence.js';
-export { checkRuleset as check, applyRuleset as apply } from './nft.js';
+export * from './ports.js';
+export { forwardComment, forwardElements, KEEP_PORT_MAP, NEW_PORT_MAP, renderElement } from './render/forwards.js';
+export { FTP_HELPER_OBJECT, ftpHelperServers } from './render/ftp.js';
+export * from './runner.js';

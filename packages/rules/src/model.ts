@@ -14,12 +14,62 @@ import { containsPort, formatRange, intersect, type PortRange, parsePortSpec, po
  * bare keyword is a syntax error rather than a name.
  */
 export const NFT_RESERVED_NAMES: ReadonlySet<string> = new Set([
-  'accept', 'add', 'arp', 'bridge', 'chain', 'comment', 'counter', 'create', 'ct', 'define', 'delete',
-  'describe', 'dnat', 'drop', 'dup', 'element', 'elements', 'export', 'flags', 'flowtable', 'flush',
-  'fwd', 'goto', 'hook', 'include', 'inet', 'insert', 'ip', 'ip6', 'jump', 'limit', 'list', 'log', 'map',
-  'masquerade', 'meta', 'monitor', 'netdev', 'notrack', 'policy', 'priority', 'queue', 'redirect',
-  'reject', 'rename', 'replace', 'return', 'rule', 'ruleset', 'set', 'snat', 'table', 'tcp', 'type',
-  'udp', 'vmap',
+  'accept',
+  'add',
+  'arp',
+  'bridge',
+  'chain',
+  'comment',
+  'counter',
+  'create',
+  'ct',
+  'define',
+  'delete',
+  'describe',
+  'dnat',
+  'drop',
+  'dup',
+  'element',
+  'elements',
+  'export',
+  'flags',
+  'flowtable',
+  'flush',
+  'fwd',
+  'goto',
+  'hook',
+  'include',
+  'inet',
+  'insert',
+  'ip',
+  'ip6',
+  'jump',
+  'limit',
+  'list',
+  'log',
+  'map',
+  'masquerade',
+  'meta',
+  'monitor',
+  'netdev',
+  'notrack',
+  'policy',
+  'priority',
+  'queue',
+  'redirect',
+  'reject',
+  'rename',
+  'replace',
+  'return',
+  'rule',
+  'ruleset',
+  'set',
+  'snat',
+  'table',
+  'tcp',
+  'type',
+  'udp',
+  'vmap',
 ]);
 
 /** Longest element or rule comment we generate stays well inside nft's 128-byte limit. */
@@ -30,13 +80,13 @@ const PrintableText = (max: number, what: string) =>
     .string()
     .max(max, { error: `${what} is at most ${max} characters` })
     // nft comments are double-quoted strings with no escape syntax.
-    .refine((s) => !/["\\\p{Cc}]/u.test(s), { error: `${what} may not contain quotes, backslashes or control characters` });
+    .refine((s) => !/["\\\p{Cc}]/u.test(s), {
+      error: `${what} may not contain quotes, backslashes or control characters`,
+    });
 
-export const ObjectId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, {
-    error: 'use 1-40 lowercase letters, digits and dashes, starting with a letter or digit',
-  });
+export const ObjectId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, {
+  error: 'use 1-40 lowercase letters, digits and dashes, starting with a letter or digit',
+});
 
 /** Linux IFNAMSIZ is 16 including the NUL; '/', ':' and whitespace are rejected by the kernel. */
 export const InterfaceName = z
@@ -48,7 +98,9 @@ export const InterfaceName = z
 
 export const TableName = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,31}$/, { error: 'use 1-32 lowercase letters, digits and underscores, starting with a letter' })
+  .regex(/^[a-z][a-z0-9_]{0,31}$/, {
+    error: 'use 1-32 lowercase letters, digits and underscores, starting with a letter',
+  })
   .refine((s) => !NFT_RESERVED_NAMES.has(s), { error: 'this is an nftables keyword; choose another name' });
 
 export const Ipv4Address = z.ipv4({ error: 'expected an IPv4 address such as 192.168.1.2' });
@@ -248,7 +300,10 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
     for (const other of mgmt) {
       if (other === g) break;
       if (sharesProtocol(g.protocol, other.protocol) && g.publicPort === other.publicPort) {
-        issue(['gatewayForwards', i, 'publicPort'], `port ${g.publicPort} is already used by gateway forward "${other.name}"`);
+        issue(
+          ['gatewayForwards', i, 'publicPort'],
+          `port ${g.publicPort} is already used by gateway forward "${other.name}"`,
+        );
       }
     }
   });
@@ -299,7 +354,10 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
   // FTP helper: each control port must be exposed by some enabled TCP forward to a helper server.
   const ftp = model.ftp;
   if (ftp.passiveOnly && !ftp.enabled) {
-    issue(['ftp', 'passiveOnly'], 'passive-only needs the FTP helper switched on (it is enforced on helper-related flows)');
+    issue(
+      ['ftp', 'passiveOnly'],
+      'passive-only needs the FTP helper switched on (it is enforced on helper-related flows)',
+    );
   }
   if (ftp.enabled) {
     const tcpForwards = model.forwards.filter((f) => f.enabled && f.protocol !== 'udp');
@@ -356,7 +414,9 @@ export function describeIssues(error: z.ZodError): FieldProblem[] {
 }
 
 /** Parses a model, returning field problems instead of throwing. */
-export function validateModel(input: unknown): { ok: true; model: GatewayModel } | { ok: false; problems: FieldProblem[] } {
+export function validateModel(
+  input: unknown,
+): { ok: true; model: GatewayModel } | { ok: false; problems: FieldProblem[] } {
   const result = GatewayModel.safeParse(input);
   return result.success ? { ok: true, model: result.data } : { ok: false, problems: describeIssues(result.error) };
 }

@@ -4,7 +4,7 @@
  * never replace the running ruleset. Applies to the same namespace are
  * serialized in-process.
  */
-import { CommandError, hostRunner, type RunResult, type Runner } from './runner.js';
+import { CommandError, hostRunner, type Runner, type RunResult } from './runner.js';
 
 export interface NftDiagnostic {
   /** 1-based line in the script, when nft gave one. */

@@ -36,7 +36,8 @@ export function renderPersistence(model: GatewayModel, options: PersistenceOptio
   if (model.ftp.enabled && natFtp?.state !== 'builtin') {
     files.push({
       path: `${modulesLoadDir}/gatehouse-ftp.conf`,
-      content: '# Gatehouse: the FTP helper rewrites addresses in FTP commands only with nf_nat_ftp loaded.\nnf_nat_ftp\n',
+      content:
+        '# Gatehouse: the FTP helper rewrites addresses in FTP commands only with nf_nat_ftp loaded.\nnf_nat_ftp\n',
       mode: 0o644,
       why: 'nf_conntrack_ftp loads with the ct helper object; nf_nat_ftp does not',
     });

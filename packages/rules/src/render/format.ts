@@ -13,7 +13,12 @@ export function q(text: string): string {
 /** nft rule/element comments are limited to 128 bytes. */
 export function comment(text: string): string {
   const bytes = Buffer.from(text, 'utf8');
-  const clipped = bytes.length <= 128 ? text : `${Buffer.from(bytes.subarray(0, 125)).toString('utf8').replace(/\uFFFD+$/, '')}...`;
+  const clipped =
+    bytes.length <= 128
+      ? text
+      : `${Buffer.from(bytes.subarray(0, 125))
+          .toString('utf8')
+          .replace(/\uFFFD+$/, '')}...`;
   return `comment ${q(clipped)}`;
 }
 

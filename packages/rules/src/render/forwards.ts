@@ -42,7 +42,8 @@ export function forwardElements(f: PortForward): { keep: MapElement[]; shift: Ma
   for (const proto of protocolsOf(f.protocol)) {
     for (const src of sources) {
       if (!shifted) {
-        for (const r of ranges) keep.push({ key: `${proto} . ${src} . ${formatRange(r)}`, value: f.target, forwardId: f.id });
+        for (const r of ranges)
+          keep.push({ key: `${proto} . ${src} . ${formatRange(r)}`, value: f.target, forwardId: f.id });
         continue;
       }
       const r = first as NonNullable<typeof first>;
@@ -85,7 +86,9 @@ function renderMap(name: string, valueType: string, elements: MapElement[], what
   if (elements.length > 0) {
     // One element per line so nft's error pointer names a single forward.
     lines.push('\telements = {');
-    elements.forEach((e, i) => lines.push(`\t\t${renderElement(e)}${i < elements.length - 1 ? ',' : ''}`));
+    elements.forEach((e, i) => {
+      lines.push(`\t\t${renderElement(e)}${i < elements.length - 1 ? ',' : ''}`);
+    });
     lines.push('\t}');
   }
   lines.push('}');
