@@ -1,0 +1,21 @@
+export {
+  BANNER_PORT,
+  DEFAULT_FTP_PORTS,
+  LAB_ADDR,
+  LAB_BANNER,
+  LAB_FILES,
+  LAB_IFACE,
+  LAB_NET,
+  PASV_PORT_RANGE,
+} from './constants.js';
+export type {
+  FtpFetchOptions,
+  FtpFetchResult,
+  HeldPassive,
+  HoldPassiveOptions,
+  TcpBannerOptions,
+  TcpBannerResult,
+} from './ftp.js';
+export { ftpFetch, holdPassive, parseHostPort, tcpBanner } from './ftp.js';
+export type { CreateLabOptions, ExecOptions, ExecResult, Lab, Where } from './lab.js';
+export { cleanupStale, createLab, listLabNamespaces } from './lab.js';

@@ -1,0 +1,536 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Options, ResultPromise } from 'execa';
+import { execa } from 'execa';
+import {
+  BANNER_PORT,
+  DEFAULT_FTP_PORTS,
+  LAB_ADDR,
+  LAB_BANNER,
+  LAB_FILES,
+  LAB_IFACE,
+  NS_NAME_RE,
+  PASV_PORT_RANGE,
+  TMP_DIR_RE,
+} from './constants.js';
+import { BANNER_SERVER, WAIT_PORTS } from './scripts.js';
+
+export type Where = 'client' | 'gateway' | 'server';
+
+export interface ExecOptions {
+  /** Written to the command's stdin. Without it stdin is /dev/null. */
+  input?: string;
+  /** Kill the command (SIGKILL) after this many ms. Default 60 000. */
+  timeoutMs?: number;
+  /** Throw on a non-zero exit code or a timeout (like execa). Default true. */
+  reject?: boolean;
+  /** Remove one trailing newline from stdout/stderr (like execa). Default true. */
+  stripFinalNewline?: boolean;
+}
+
+export interface ExecResult {
+  /** Exit code; -1 if the command was killed (timeout, signal) or could not start. */
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export interface CreateLabOptions {
+  /** Control ports of the vsftpd instances on 192.168.1.2 (one instance each). Default [21, 2121]. */
+  ftpPorts?: number[];
+  /** Start vsftpd and the port-22 banner services. Default true. */
+  withServers?: boolean;
+  /** How long to wait for the services to accept connections. Default 15 000 ms. */
+  readyTimeoutMs?: number;
+  /** vsftpd binary. Default /usr/sbin/vsftpd (Debian). */
+  vsftpdPath?: string;
+}
+
+export interface Lab {
+  /** `gh-<pid>-<4 hex>`; the namespaces are `<id>-client`, `<id>-gw`, `<id>-srv`. */
+  readonly id: string;
+  readonly ns: { readonly client: string; readonly gateway: string; readonly server: string };
+  /** Interface names inside the gateway namespace. */
+  readonly wan: 'eth0';
+  readonly lan: 'eth1';
+  readonly addr: typeof LAB_ADDR;
+  /** FTP control ports served by vsftpd on 192.168.1.2 (empty when withServers is false). */
+  readonly ftpPorts: number[];
+  /** Per-lab temp dir (FTP root, vsftpd configs and logs); removed by destroy(). */
+  readonly dir: string;
+  /** True once destroy() has started. */
+  readonly destroyed: boolean;
+  /** Run a command inside a namespace (`ip netns exec`), argument array, no shell. */
+  exec(where: Where, cmd: string, args: string[], opts?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Start a long-running command inside a namespace. Returns the execa subprocess
+   * (a promise that resolves, never rejects, when it exits). destroy() kills it.
+   */
+  spawn(where: Where, cmd: string, args: string[], opts?: Options): ResultPromise;
+  /** vsftpd log (protocol log, including the client address it saw) of the instance on `port`. */
+  ftpLog(port?: number): Promise<string>;
+  /** Kill every process in the three namespaces, delete them and the temp dir. Idempotent. */
+  destroy(): Promise<void>;
+}
+
+const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+
+/** Labs of this process that are not destroyed yet; destroyed on exit/SIGINT/SIGTERM. */
+const liveLabs = new Set<LabImpl>();
+
+function nsWhere(lab: LabImpl, where: Where): string {
+  const name = lab.ns[where];
+  if (!name) throw new Error(`unknown lab namespace ${String(where)}`);
+  return name;
+}
+
+async function ip(args: string[]): Promise<void> {
+  await execa('ip', args, { stdin: 'ignore' });
+}
+
+async function nsPids(ns: string): Promise<number[]> {
+  const r = await execa('ip', ['netns', 'pids', ns], { reject: false, stdin: 'ignore' });
+  if (r.exitCode !== 0) return [];
+  return parsePids(r.stdout);
+}
+
+function parsePids(out: string): number[] {
+  return out
+    .split('\n')
+    .map((l) => Number.parseInt(l.trim(), 10))
+    .filter((n) => Number.isInteger(n) && n > 0 && n !== process.pid);
+}
+
+function killQuiet(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** SIGTERM every process in the namespaces, SIGKILL what is left after ~1 s. */
+async function killAllIn(namespaces: string[]): Promise<void> {
+  const pidsOf = async () => (await Promise.all(namespaces.map(nsPids))).flat();
+  let pids = await pidsOf();
+  for (const pid of pids) killQuiet(pid, 'SIGTERM');
+  for (let i = 0; i < 50 && pids.length > 0; i++) {
+    await sleep(20);
+    pids = await pidsOf();
+  }
+  for (let round = 0; round < 5 && pids.length > 0; round++) {
+    for (const pid of pids) killQuiet(pid, 'SIGKILL');
+    await sleep(50);
+    pids = await pidsOf();
+  }
+}
+
+function destroyNamespacesSync(namespaces: string[], dir: string | undefined): void {
+  for (const ns of namespaces) {
+    const r = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' });
+    if (r.status === 0) for (const pid of parsePids(r.stdout)) killQuiet(pid, 'SIGKILL');
+  }
+  for (const ns of namespaces) spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+class LabImpl implements Lab {
+  readonly wan = LAB_IFACE.wan;
+  readonly lan = LAB_IFACE.lan;
+  readonly addr = LAB_ADDR;
+  ftpPorts: number[] = [];
+  /** Namespaces this lab actually created (only these are ever deleted). */
+  readonly created: string[] = [];
+  readonly children = new Set<ResultPromise>();
+  dirCreated = false;
+  private destroying: Promise<void> | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly ns: { readonly client: string; readonly gateway: string; readonly server: string },
+    readonly dir: string,
+  ) {}
+
+  get destroyed(): boolean {
+    return this.destroying !== undefined;
+  }
+
+  private assertLive(): void {
+    if (this.destroying) throw new Error(`lab ${this.id} is destroyed`);
+  }
+
+  async exec(where: Where, cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    this.assertLive();
+    const ns = nsWhere(this, where);
+    const r = await execa('ip', ['netns', 'exec', ns, cmd, ...args], {
+      ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' as const }),
+      timeout: opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+      reject: opts.reject ?? true,
+      stripFinalNewline: opts.stripFinalNewline ?? true,
+    });
+    return {
+      exitCode: r.exitCode ?? -1,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      timedOut: r.timedOut,
+    };
+  }
+
+  spawn(where: Where, cmd: string, args: string[], opts: Options = {}): ResultPromise {
+    this.assertLive();
+    const ns = nsWhere(this, where);
+    const child = execa('ip', ['netns', 'exec', ns, cmd, ...args], { ...opts, reject: false });
+    this.children.add(child);
+    void child.finally(() => this.children.delete(child));
+    return child;
+  }
+
+  async ftpLog(port?: number): Promise<string> {
+    const p = port ?? this.ftpPorts[0];
+    if (p === undefined) return '';
+    try {
+      return await readFile(join(this.dir, `vsftpd-${p}.log`), 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  destroy(): Promise<void> {
+    this.destroying ??= this.doDestroy();
+    return this.destroying;
+  }
+
+  private async doDestroy(): Promise<void> {
+    liveLabs.delete(this);
+    for (const child of this.children) child.kill('SIGTERM');
+    await killAllIn(this.created);
+    for (const child of this.children) child.kill('SIGKILL');
+    await Promise.all(this.created.map((ns) => execa('ip', ['netns', 'del', ns], { reject: false, stdin: 'ignore' })));
+    await Promise.race([Promise.allSettled([...this.children]), sleep(2000)]);
+    if (this.dirCreated) await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Used from exit/signal handlers: synchronous, best effort. */
+  destroySync(): void {
+    if (!this.destroying) this.destroying = Promise.resolve();
+    liveLabs.delete(this);
+    for (const child of this.children) {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        // ignore
+      }
+    }
+    destroyNamespacesSync(this.created, this.dirCreated ? this.dir : undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// exit / signal handling
+
+let handlersInstalled = false;
+
+function destroyAllSync(): void {
+  for (const lab of [...liveLabs]) lab.destroySync();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  destroyAllSync();
+  uninstallHandlers();
+  // Our listener was prepended, so it ran first. If nobody else listens, restore
+  // the default behaviour (terminate by this signal); otherwise the remaining
+  // listeners (the application, or signal-exit used by execa, which re-raises
+  // when it is alone) decide.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+const sigintHandler = () => onSignal('SIGINT');
+const sigtermHandler = () => onSignal('SIGTERM');
+
+function installHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', destroyAllSync);
+  process.prependListener('SIGINT', sigintHandler);
+  process.prependListener('SIGTERM', sigtermHandler);
+}
+
+function uninstallHandlers(): void {
+  if (!handlersInstalled) return;
+  handlersInstalled = false;
+  process.off('exit', destroyAllSync);
+  process.off('SIGINT', sigintHandler);
+  process.off('SIGTERM', sigtermHandler);
+}
+
+// ---------------------------------------------------------------------------
+// creation
+
+function validatePorts(ports: number[]): number[] {
+  const seen = new Set<number>();
+  for (const p of ports) {
+    if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`invalid FTP port ${p}`);
+    if (p === BANNER_PORT) throw new Error(`FTP port ${p} collides with the banner service`);
+    if (p >= PASV_PORT_RANGE.min && p <= PASV_PORT_RANGE.max)
+      throw new Error(`FTP port ${p} is inside the passive range`);
+    if (seen.has(p)) throw new Error(`duplicate FTP port ${p}`);
+    seen.add(p);
+  }
+  return [...seen];
+}
+
+async function buildNetwork(lab: LabImpl): Promise<void> {
+  const { client, gateway, server } = lab.ns;
+  for (const ns of [client, gateway, server]) {
+    await ip(['netns', 'add', ns]);
+    lab.created.push(ns);
+  }
+  // IPv6 off (less noise in conntrack and captures); forwarding on in the gateway only.
+  const sysctl = (ns: string, extra: string[]) =>
+    execa(
+      'ip',
+      [
+        'netns',
+        'exec',
+        ns,
+        'sysctl',
+        '-q',
+        '-e',
+        '-w',
+        'net.ipv6.conf.all.disable_ipv6=1',
+        'net.ipv6.conf.default.disable_ipv6=1',
+        ...extra,
+      ],
+      { stdin: 'ignore' },
+    );
+  await Promise.all([sysctl(client, []), sysctl(gateway, ['net.ipv4.ip_forward=1']), sysctl(server, [])]);
+
+  // veth pairs are created inside the namespaces: nothing ever appears in the host namespace.
+  await ip(['-n', gateway, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', client]);
+  await ip(['-n', gateway, 'link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', server]);
+
+  const batch = (ns: string, lines: string[]) =>
+    execa('ip', ['-n', ns, '-batch', '-'], { input: `${lines.join('\n')}\n` });
+  await Promise.all([
+    batch(client, [
+      'link set lo up',
+      `addr add ${LAB_ADDR.client}/24 dev eth0`,
+      'link set eth0 up',
+      `route add default via ${LAB_ADDR.gatewayWan}`,
+    ]),
+    batch(gateway, [
+      'link set lo up',
+      `addr add ${LAB_ADDR.gatewayWan}/24 dev eth0`,
+      `addr add ${LAB_ADDR.gatewayLan}/24 dev eth1`,
+      'link set eth0 up',
+      'link set eth1 up',
+    ]),
+    // No default route on the server: replies to the public side only work through masquerade.
+    batch(server, ['link set lo up', `addr add ${LAB_ADDR.server}/24 dev eth0`, 'link set eth0 up']),
+  ]);
+
+  const fwd = await lab.exec('gateway', 'sysctl', ['-n', 'net.ipv4.ip_forward']);
+  if (fwd.stdout.trim() !== '1') throw new Error('could not enable ip_forward in the gateway namespace');
+}
+
+async function ftpUser(): Promise<string> {
+  const r = await execa('getent', ['passwd', 'ftp'], { reject: false, stdin: 'ignore' });
+  return r.exitCode === 0 ? 'ftp' : 'nobody';
+}
+
+function vsftpdConfig(o: { port: number; root: string; empty: string; log: string; user: string }): string {
+  const lines = [
+    '# generated by @gatehouse/lab',
+    'listen=YES',
+    'listen_ipv6=NO',
+    `listen_address=${LAB_ADDR.server}`,
+    `listen_port=${o.port}`,
+    'background=NO',
+    'anonymous_enable=YES',
+    'local_enable=NO',
+    'write_enable=NO',
+    'anon_upload_enable=NO',
+    'anon_mkdir_write_enable=NO',
+    'anon_other_write_enable=NO',
+    'no_anon_password=YES',
+    `anon_root=${o.root}`,
+    `ftp_username=${o.user}`,
+    `secure_chroot_dir=${o.empty}`,
+    'pasv_enable=YES',
+    `pasv_min_port=${PASV_PORT_RANGE.min}`,
+    `pasv_max_port=${PASV_PORT_RANGE.max}`,
+    'pasv_addr_resolve=NO',
+    'port_enable=YES',
+    'connect_from_port_20=NO',
+    'seccomp_sandbox=NO',
+    // vsftpd 3 puts each session in fresh pid/net namespaces by default; those would
+    // escape `ip netns pids` and make session start slower. Not needed here.
+    'isolate=NO',
+    'isolate_network=NO',
+    'tcp_wrappers=NO',
+    'dirmessage_enable=NO',
+    'use_localtime=NO',
+    'hide_ids=YES',
+    `ftpd_banner=Gatehouse lab FTP server on port ${o.port}`,
+    'syslog_enable=NO',
+    'xferlog_enable=YES',
+    'xferlog_std_format=NO',
+    'log_ftp_protocol=YES',
+    `vsftpd_log_file=${o.log}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+async function startServers(
+  lab: LabImpl,
+  o: { ftpPorts: number[]; readyTimeoutMs: number; vsftpdPath: string },
+): Promise<void> {
+  const { ftpPorts, readyTimeoutMs, vsftpdPath } = o;
+  const root = join(lab.dir, 'ftp-root');
+  const empty = join(lab.dir, 'empty');
+  await mkdir(root, { mode: 0o755 });
+  await mkdir(empty, { mode: 0o755 });
+  await chmod(lab.dir, 0o755);
+  await chmod(root, 0o755);
+  for (const [name, content] of Object.entries(LAB_FILES)) {
+    const file = join(root, name);
+    await writeFile(file, content);
+    await chmod(file, 0o644);
+  }
+  const user = await ftpUser();
+
+  const services: { name: string; proc: ResultPromise }[] = [];
+  for (const port of ftpPorts) {
+    const conf = join(lab.dir, `vsftpd-${port}.conf`);
+    const log = join(lab.dir, `vsftpd-${port}.log`);
+    await writeFile(conf, vsftpdConfig({ port, root, empty, log, user }), { mode: 0o600 });
+    services.push({
+      name: `vsftpd on port ${port}`,
+      proc: lab.spawn('server', vsftpdPath, [conf], { stdin: 'ignore', all: true }),
+    });
+  }
+  services.push({
+    name: 'server banner service',
+    proc: lab.spawn(
+      'server',
+      process.execPath,
+      ['-e', BANNER_SERVER, '--', LAB_ADDR.server, String(BANNER_PORT), LAB_BANNER.server],
+      { stdin: 'ignore', all: true },
+    ),
+  });
+  services.push({
+    name: 'gateway banner service',
+    proc: lab.spawn(
+      'gateway',
+      process.execPath,
+      ['-e', BANNER_SERVER, '--', '0.0.0.0', String(BANNER_PORT), LAB_BANNER.gateway],
+      { stdin: 'ignore', all: true },
+    ),
+  });
+
+  let starting = true;
+  const earlyExit = services.map(({ name, proc }) =>
+    proc.then((r) => {
+      if (starting) {
+        const out = typeof r.all === 'string' ? r.all.trim() : '';
+        throw new Error(`${name} exited during startup (exit ${r.exitCode ?? r.signal}): ${out}`);
+      }
+    }),
+  );
+  const wait = (where: Where, targets: string[]) =>
+    lab.exec(where, process.execPath, ['-e', WAIT_PORTS, '--', String(readyTimeoutMs), ...targets], {
+      timeoutMs: readyTimeoutMs + 5000,
+    });
+  try {
+    await Promise.race([
+      Promise.all([
+        wait(
+          'server',
+          [...ftpPorts, BANNER_PORT].map((p) => `${LAB_ADDR.server}:${p}`),
+        ),
+        wait('gateway', [`127.0.0.1:${BANNER_PORT}`]),
+      ]),
+      ...earlyExit,
+    ]);
+  } finally {
+    starting = false;
+  }
+}
+
+/**
+ * Build the three-namespace lab (client, gateway, server) of docs/ftp-behind-nat.md,
+ * start vsftpd and the banner services (unless withServers is false) and wait until
+ * they accept connections. On failure everything created so far is removed.
+ */
+export async function createLab(opts: CreateLabOptions = {}): Promise<Lab> {
+  const withServers = opts.withServers ?? true;
+  const ftpPorts = withServers ? validatePorts(opts.ftpPorts ?? [...DEFAULT_FTP_PORTS]) : [];
+  const id = `gh-${process.pid}-${randomBytes(2).toString('hex')}`;
+  const ns = { client: `${id}-client`, gateway: `${id}-gw`, server: `${id}-srv` } as const;
+  const lab = new LabImpl(id, ns, join(tmpdir(), `gatehouse-lab-${id}`));
+  installHandlers();
+  liveLabs.add(lab);
+  try {
+    await mkdir(lab.dir, { mode: 0o755 });
+    lab.dirCreated = true;
+    await buildNetwork(lab);
+    if (withServers) {
+      await startServers(lab, {
+        ftpPorts,
+        readyTimeoutMs: opts.readyTimeoutMs ?? 15_000,
+        vsftpdPath: opts.vsftpdPath ?? '/usr/sbin/vsftpd',
+      });
+      lab.ftpPorts = ftpPorts;
+    }
+  } catch (err) {
+    await lab.destroy();
+    throw err;
+  }
+  return lab;
+}
+
+function pidAlive(pid: number): boolean {
+  return existsSync(`/proc/${pid}`);
+}
+
+/**
+ * Remove lab namespaces (and temp dirs) whose owner process (the pid in the name)
+ * is dead: kills their processes and deletes them. Returns the deleted namespace names.
+ */
+export async function cleanupStale(): Promise<string[]> {
+  const r = await execa('ip', ['netns', 'list'], { stdin: 'ignore' });
+  const stale: string[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const name = line.trim().split(/\s+/)[0] ?? '';
+    const m = NS_NAME_RE.exec(name);
+    if (m?.[1] && !pidAlive(Number(m[1]))) stale.push(name);
+  }
+  if (stale.length > 0) {
+    await killAllIn(stale);
+    for (const ns of stale) await execa('ip', ['netns', 'del', ns], { reject: false, stdin: 'ignore' });
+  }
+  const tmp = tmpdir();
+  for (const entry of readdirSync(tmp)) {
+    const m = TMP_DIR_RE.exec(entry);
+    if (m?.[1] && !pidAlive(Number(m[1]))) await rm(join(tmp, entry), { recursive: true, force: true });
+  }
+  return stale;
+}
+
+/** Names of all lab namespaces currently present (any owner). */
+export async function listLabNamespaces(): Promise<string[]> {
+  const r = await execa('ip', ['netns', 'list'], { reject: false, stdin: 'ignore' });
+  if (r.exitCode !== 0) return [];
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[0] ?? '')
+    .filter((n) => NS_NAME_RE.test(n));
+}
