@@ -13,6 +13,13 @@ export * from './nft.js';
 export { applyRuleset as apply, checkRuleset as check } from './nft.js';
 export * from './persistence.js';
 export * from './ports.js';
-export { forwardComment, forwardElements, KEEP_PORT_MAP, NEW_PORT_MAP, renderElement } from './render/forwards.js';
+export {
+  FORWARD_MAPS,
+  type ForwardMapName,
+  forwardComment,
+  forwardElements,
+  type MapElement,
+  renderElement,
+} from './render/forwards.js';
 export { FTP_HELPER_OBJECT, ftpHelperServers } from './render/ftp.js';
 export * from './runner.js';

@@ -37,7 +37,7 @@ describe('apply in a namespace', () => {
     await applyRuleset(compile(brief), target());
     const listing = await readTable('gatehouse', target());
     expect(listing).toContain('ct helper ftp-incoming');
-    expect(listing).toContain('tcp . 0.0.0.0/0 . 1-2221 counter comment "forward server" : 192.168.1.2');
+    expect(listing).toContain('1-2221 counter comment "forward server" : 192.168.1.2');
     expect(listing).toContain('redirect to :22 comment "gateway forward ssh-gateway"');
   });
 
@@ -60,7 +60,7 @@ describe('apply in a namespace', () => {
     // A valid-looking script with one element nft refuses (a port outside inet_service).
     const broken = compile(brief).replace(
       ': 192.168.1.2,',
-      ': 192.168.1.2,\n\t\t\ttcp . 0.0.0.0/0 . 70000 comment "forward bogus" : 192.168.1.9,',
+      ': 192.168.1.2,\n\t\t\t70000 comment "forward bogus" : 192.168.1.9,',
     );
     const err = await applyRuleset(broken, target()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NftError);
@@ -111,8 +111,8 @@ describe('apply in a namespace', () => {
       'element',
       'ip',
       'gatehouse',
-      'forward_keep_port',
-      '{ tcp . 0.0.0.0/0 . 2223-65535 }',
+      'forward_tcp_same_port',
+      '{ 2223-65535 }',
     ]);
     const report = await detectDrift('gatehouse', baseline, target());
     expect(report.drifted).toBe(true);
