@@ -23,3 +23,4 @@ export {
 } from './render/forwards.js';
 export { FTP_HELPER_OBJECT, ftpHelperServers } from './render/ftp.js';
 export * from './runner.js';
+export * from './import.js';
