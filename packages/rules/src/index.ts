@@ -24,3 +24,4 @@ export {
 export { FTP_HELPER_OBJECT, ftpHelperServers } from './render/ftp.js';
 export * from './runner.js';
 export * from './import.js';
+export * from './delta.js';

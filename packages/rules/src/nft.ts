@@ -136,9 +136,16 @@ export async function tableExists(table: string, target: NftTarget = {}): Promis
  * handles removed, whitespace trimmed. Two listings are equal exactly when
  * the table's structure, rules and elements are.
  */
-export async function readTable(table: string, target: NftTarget = {}): Promise<string | null> {
+export async function readTable(
+  table: string,
+  target: NftTarget = {},
+  options: { terse?: boolean } = {},
+): Promise<string | null> {
   const runner = target.runner ?? hostRunner();
-  const r = await runner.run('nft', ['list', 'table', 'ip', table], { reject: false });
+  // -t (terse) leaves out set and map elements: the structure only, cheap
+  // whatever the number of forwards, for checks on a hot path.
+  const args = options.terse ? ['-t', 'list', 'table', 'ip', table] : ['list', 'table', 'ip', table];
+  const r = await runner.run('nft', args, { reject: false });
   if (r.exitCode !== 0) {
     if (/No such file or directory/.test(r.stderr)) return null;
     throw new CommandError(r);

@@ -1,0 +1,80 @@
+/**
+ * Incremental changes: when only port forwards changed, the running table
+ * needs only a few map elements added or deleted, and nft can take that as
+ * one small transaction. Re-rendering and reloading 100,000 elements for one
+ * new forward costs seconds; the delta costs what one `nft add element` does.
+ *
+ * A delta is refused (full apply instead) whenever the change could touch
+ * anything but the maps: another part of the model differs, or the FTP
+ * helper derives its server list from the forwards and the change touches a
+ * control port.
+ */
+import { TABLE_FAMILY } from './compile.js';
+import { type GatewayModel, type PortForward, targetRanges } from './model.js';
+import { containsPort } from './ports.js';
+import { forwardElements, type MapElement, renderElement } from './render/forwards.js';
+
+export type ForwardChangePlan =
+  | { kind: 'delta'; script: string; added: number; removed: number }
+  | { kind: 'full'; reason: string };
+
+function withoutForwards(m: GatewayModel): string {
+  return JSON.stringify({ ...m, forwards: undefined });
+}
+
+function touchesHelper(model: GatewayModel, f: PortForward | undefined): boolean {
+  if (!f || !model.ftp.enabled || model.ftp.servers.length > 0 || f.protocol === 'udp') return false;
+  const ranges = targetRanges(f);
+  return model.ftp.controlPorts.some((p) => containsPort(ranges, p));
+}
+
+/**
+ * Plans the change from `prev` to `next` for the forwards whose ids are in
+ * `changed` (created, updated or deleted). The caller passes the ids it
+ * changed so nothing has to diff 100,000 forwards.
+ */
+export function planForwardChange(
+  prev: GatewayModel,
+  next: GatewayModel,
+  changed: readonly string[],
+): ForwardChangePlan {
+  if (prev.table !== next.table) return { kind: 'full', reason: 'the table name changed' };
+  if (withoutForwards(prev) !== withoutForwards(next)) return { kind: 'full', reason: 'more than forwards changed' };
+  const ids = new Set(changed);
+  const before = new Map<string, PortForward>();
+  const after = new Map<string, PortForward>();
+  for (const f of prev.forwards) if (ids.has(f.id)) before.set(f.id, f);
+  for (const f of next.forwards) if (ids.has(f.id)) after.set(f.id, f);
+  for (const id of ids) {
+    if (touchesHelper(prev, before.get(id)) || touchesHelper(next, after.get(id))) {
+      return { kind: 'full', reason: `forward ${id} changes which servers the FTP helper inspects` };
+    }
+  }
+  const removed: MapElement[] = [];
+  const added: MapElement[] = [];
+  for (const id of ids) {
+    const b = before.get(id);
+    const a = after.get(id);
+    if (b) removed.push(...forwardElements(b));
+    if (a) added.push(...forwardElements(a));
+  }
+  const table = `${TABLE_FAMILY} ${next.table}`;
+  const lines: string[] = [];
+  for (const [map, els] of group(removed)) {
+    lines.push(`delete element ${table} ${map} { ${els.map((e) => e.key).join(', ')} }`);
+  }
+  for (const [map, els] of group(added)) {
+    lines.push(`add element ${table} ${map} { ${els.map(renderElement).join(', ')} }`);
+  }
+  return { kind: 'delta', script: `${lines.join('\n')}\n`, added: added.length, removed: removed.length };
+}
+
+function group(els: MapElement[]): Map<string, MapElement[]> {
+  const out = new Map<string, MapElement[]>();
+  for (const e of els) {
+    const list = out.get(e.map) ?? [];
+    list.push(e);
+    out.set(e.map, list);
+  }
+  return out;
+}
