@@ -6,7 +6,9 @@
  */
 
 export { CHAIN, compile, compileTableBody, SCRIPT_HEADER, TABLE_FAMILY, tableRef } from './compile.js';
+export * from './delta.js';
 export * from './drift.js';
+export * from './import.js';
 export * from './kernel.js';
 export * from './model.js';
 export * from './nft.js';
@@ -23,5 +25,3 @@ export {
 } from './render/forwards.js';
 export { FTP_HELPER_OBJECT, ftpHelperServers } from './render/ftp.js';
 export * from './runner.js';
-export * from './import.js';
-export * from './delta.js';
