@@ -1,0 +1,137 @@
+/**
+ * The application as a Fastify plugin, in layers: external plugins (helmet,
+ * cookies, rate limit, OpenAPI, static UI), then the application services
+ * (store, gateway, conntrack) and authentication, then the routes under
+ * /api/v1, each a thin handler over a service. `buildApp` wraps it in an
+ * instance for server.ts and for tests (`app.inject`, no port needed).
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { Runner } from '@gatehouse/rules';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { ServerConfig } from './config.js';
+import authPlugin, { CSRF_HEADER, SESSION_COOKIE } from './plugins/auth.js';
+import errorsPlugin from './plugins/errors.js';
+import servicesPlugin from './plugins/services.js';
+import applyRoutes from './routes/apply.js';
+import authRoutes from './routes/auth.js';
+import configRoutes from './routes/config.js';
+import conntrackRoutes from './routes/conntrack.js';
+import eventRoutes from './routes/events.js';
+import statusRoutes from './routes/status.js';
+
+export const API_PREFIX = '/api/v1';
+export const VERSION = '0.1.0';
+
+export interface AppOptions {
+  config: ServerConfig;
+  runner?: Runner;
+  announce?: (text: string) => void;
+}
+
+/** The built web UI: GATEHOUSE_WEB_DIR, or apps/web/dist next to this package. */
+function webDir(config: ServerConfig): string | null {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidate = config.webDir ?? resolve(here, '../../web/dist');
+  return existsSync(join(candidate, 'index.html')) ? candidate : null;
+}
+
+export const gatehouseApp: FastifyPluginAsync<AppOptions> = async (app, opts) => {
+  const { config } = opts;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(errorsPlugin);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+      },
+    },
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Gatehouse API',
+        version: VERSION,
+        description:
+          'Admin API of a Linux NAT gateway (nftables). Authenticate with a session (POST /api/v1/auth/login; ' +
+          `state-changing requests then need the ${CSRF_HEADER} header from the login response) or an API token (Authorization: Bearer).`,
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  await app.register(servicesPlugin, {
+    config,
+    ...(opts.runner ? { runner: opts.runner } : {}),
+    ...(opts.announce ? { announce: opts.announce } : {}),
+  });
+  await app.register(authPlugin);
+
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes);
+      await api.register(configRoutes);
+      await api.register(applyRoutes);
+      await api.register(conntrackRoutes);
+      await api.register(statusRoutes);
+      await api.register(eventRoutes);
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: API_PREFIX },
+  );
+
+  const web = webDir(config);
+  if (web) {
+    await app.register(fastifyStatic, { root: web, wildcard: false });
+    app.get('/*', { schema: { hide: true }, config: { auth: 'public' } }, (req, reply) => {
+      if (req.url.startsWith('/api/')) return reply.callNotFound();
+      return reply.sendFile('index.html');
+    });
+  }
+};
+
+export async function buildApp(
+  opts: AppOptions & { logger?: FastifyServerOptions['logger'] },
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? { level: opts.config.logLevel },
+    trustProxy: opts.config.trustProxy,
+    bodyLimit: 64 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  // fastify-plugin: the services decorated inside are visible on the returned instance (tests use them).
+  await app.register(fp(gatehouseApp, { name: 'gatehouse' }), opts);
+  return app;
+}

@@ -1,0 +1,336 @@
+/**
+ * Follows the kernel's connection tracking: one dump (`conntrack -L`) to fill
+ * the index, then the event streams (`conntrack -E`, `conntrack -E expect`)
+ * to keep it current. A dying event stream is restarted with exponential
+ * backoff, and since events were lost while it was down, a fresh dump
+ * follows. The same happens when the kernel reports ENOBUFS (its socket
+ * buffer overflowed and events were dropped): subscribers are told, and the
+ * index is rebuilt from a dump.
+ */
+import { CommandError, type Runner, type RunnerLogger } from '@gatehouse/rules';
+import { type StreamedProcess, streamLines } from '../lib/stream-process.js';
+import type { ExpectationRow, FlowRow } from '../schemas/conntrack.js';
+import type { EventHub } from '../services/events.js';
+import {
+  type EventType,
+  type Expectation,
+  type Flow,
+  isEnobufsWarning,
+  parseExpectationLine,
+  parseFlowLine,
+} from './parse.js';
+import { ConntrackTable, type ExpectationEntry, type FlowEntry, type FlowQuery } from './table.js';
+
+export interface ConntrackLogger extends RunnerLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+type Kind = 'flows' | 'expectations';
+
+/** Netlink receive buffer for the event sockets (conntrack -b): large, so bursts are not dropped. */
+const EVENT_BUFFER_BYTES = String(8 * 1024 * 1024);
+
+export class ConntrackService {
+  readonly table = new ConntrackTable();
+  private readonly runner: Runner;
+  private readonly hub: EventHub;
+  private readonly log: ConntrackLogger;
+  private readonly streams = new Map<Kind, StreamedProcess>();
+  private readonly backoff = new Map<Kind, number>();
+  private readonly restartTimers = new Set<NodeJS.Timeout>();
+  private buffering: Array<() => void> | null = null;
+  private resyncing: Promise<void> | null = null;
+  private stopped = false;
+  following = false;
+  lastResync: Date | null = null;
+  resyncs = 0;
+  /** Restarts of the event streams, for status and tests. */
+  restarts = 0;
+  private lastDumpAt = 0;
+
+  constructor(runner: Runner, hub: EventHub, log: ConntrackLogger) {
+    this.runner = runner;
+    this.hub = hub;
+    this.log = log;
+  }
+
+  /** Starts following: event streams first (so nothing between dump and stream is missed), then a dump. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.following = true;
+    this.startStream('flows');
+    this.startStream('expectations');
+    // conntrack gives no sign that its socket is subscribed; give it a moment.
+    await new Promise((r) => setTimeout(r, 150));
+    await this.resync('start');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.following = false;
+    for (const t of this.restartTimers) clearTimeout(t);
+    this.restartTimers.clear();
+    const waits: Promise<unknown>[] = [];
+    for (const s of this.streams.values()) {
+      s.kill('SIGTERM');
+      waits.push(s.done);
+    }
+    this.streams.clear();
+    await Promise.all(waits);
+    await this.resyncing?.catch(() => undefined);
+  }
+
+  /** For tests: the event process of a kind. */
+  streamProcess(kind: Kind): StreamedProcess | undefined {
+    return this.streams.get(kind);
+  }
+
+  private startStream(kind: Kind): void {
+    if (this.stopped) return;
+    const args = kind === 'flows' ? ['-E', '-o', 'id', '-b', EVENT_BUFFER_BYTES] : ['-E', 'expect'];
+    const startedAt = Date.now();
+    const proc = streamLines(
+      this.runner,
+      'conntrack',
+      args,
+      {
+        onLine: (line) => this.onEventLine(kind, line),
+        onStderrLine: (line) => {
+          if (isEnobufsWarning(line)) {
+            this.log.warn({ kind }, 'conntrack events lost (ENOBUFS); resynchronising from a dump');
+            this.hub.publish('resync', { reason: 'enobufs', kind, at: new Date().toISOString() });
+            void this.resync('enobufs');
+          }
+        },
+      },
+      this.log,
+    );
+    this.streams.set(kind, proc);
+    void proc.done.then((r) => {
+      if (this.streams.get(kind) !== proc) return;
+      this.streams.delete(kind);
+      if (this.stopped) return;
+      // Ran for a while: it was not a crash loop, start over with a short delay.
+      const prev = Date.now() - startedAt > 30_000 ? 0 : (this.backoff.get(kind) ?? 0);
+      const delay = Math.min(30_000, prev === 0 ? 250 : prev * 2);
+      this.backoff.set(kind, delay);
+      this.log.warn(
+        { kind, exitCode: r.exitCode, signal: r.signal, stderr: r.stderr.slice(0, 500), retryInMs: delay },
+        'conntrack event stream ended; restarting',
+      );
+      const timer = setTimeout(() => {
+        this.restartTimers.delete(timer);
+        if (this.stopped) return;
+        this.restarts++;
+        this.startStream(kind);
+        this.hub.publish('resync', { reason: 'restart', kind, at: new Date().toISOString() });
+        void this.resync('restart').catch(() => undefined);
+      }, delay);
+      this.restartTimers.add(timer);
+    });
+  }
+
+  private onEventLine(kind: Kind, line: string): void {
+    const apply =
+      kind === 'flows'
+        ? (() => {
+            const parsed = parseFlowLine(line);
+            if (!parsed?.type) return null;
+            const { type, flow } = parsed;
+            return () => this.applyFlow(type, flow);
+          })()
+        : (() => {
+            const parsed = parseExpectationLine(line);
+            if (!parsed?.type) return null;
+            const { type, expectation } = parsed;
+            return () => this.applyExpectation(type, expectation);
+          })();
+    if (!apply) return;
+    if (this.buffering) this.buffering.push(apply);
+    else apply();
+  }
+
+  private applyFlow(type: EventType, flow: Flow): void {
+    const entry = this.table.applyFlowEvent(type, flow);
+    this.hub.flow(type, this.flowRow(entry));
+  }
+
+  private applyExpectation(type: EventType, x: Expectation): void {
+    const entry = this.table.applyExpectationEvent(type, x);
+    this.hub.expectation(type, this.expectationRow(entry));
+  }
+
+  /**
+   * Rebuilds the index from a dump. Events arriving meanwhile are held and
+   * replayed on top, so a flow destroyed during the dump does not come back.
+   * Concurrent callers share one dump.
+   */
+  resync(reason: string): Promise<void> {
+    this.resyncing ??= (async () => {
+      this.buffering = [];
+      try {
+        const [flows, expectations] = await Promise.all([this.dumpFlows(), this.dumpExpectations()]);
+        this.table.replaceFlows(flows);
+        this.table.replaceExpectations(expectations);
+        const held = this.buffering;
+        this.buffering = null;
+        for (const apply of held) apply();
+        this.lastResync = new Date();
+        this.lastDumpAt = Date.now();
+        this.resyncs++;
+        this.log.info(
+          { reason, flows: this.table.flows.size, expectations: this.table.expectations.size },
+          'conntrack table loaded',
+        );
+      } finally {
+        const held = this.buffering;
+        this.buffering = null;
+        if (held) for (const apply of held) apply();
+        this.resyncing = null;
+      }
+    })();
+    return this.resyncing;
+  }
+
+  /** When not following the event streams, reload the tables if the last dump is older than maxAgeMs. */
+  async fresh(maxAgeMs = 1000): Promise<void> {
+    if (this.following && this.lastResync) return;
+    if (this.resyncing) return this.resyncing;
+    if (Date.now() - this.lastDumpAt > maxAgeMs) await this.resync('on-demand');
+  }
+
+  private async dump<T>(args: string[], parse: (line: string) => T | null): Promise<T[]> {
+    const out: T[] = [];
+    const proc = streamLines(
+      this.runner,
+      'conntrack',
+      args,
+      {
+        onLine: (line) => {
+          const v = parse(line);
+          if (v !== null) out.push(v);
+        },
+      },
+      this.log,
+    );
+    const r = await proc.done;
+    if (r.exitCode !== 0) {
+      throw new CommandError({
+        command: 'conntrack',
+        args,
+        exitCode: r.exitCode ?? 1,
+        stdout: '',
+        stderr: r.stderr,
+        durationMs: r.durationMs,
+      });
+    }
+    return out;
+  }
+
+  private dumpFlows(): Promise<Flow[]> {
+    return this.dump(['-L', '-o', 'id'], (line) => parseFlowLine(line)?.flow ?? null);
+  }
+
+  private dumpExpectations(): Promise<Expectation[]> {
+    return this.dump(['-L', 'expect'], (line) => parseExpectationLine(line)?.expectation ?? null);
+  }
+
+  // --- API views ----------------------------------------------------------------
+
+  flowRow(e: FlowEntry): FlowRow {
+    return {
+      id: e.id,
+      protocol: e.protocol,
+      protonum: e.protonum,
+      state: e.state,
+      timeout: this.table.remaining(e.expiresAt),
+      original: e.original,
+      reply: e.reply,
+      mark: e.mark,
+      helper: e.helper,
+      assured: e.assured,
+      unreplied: e.unreplied,
+      zone: e.zone,
+      masterId: e.masterId,
+      masterLinkedBy: e.masterLinkedBy,
+    };
+  }
+
+  expectationRow(e: ExpectationEntry): ExpectationRow {
+    return {
+      id: e.id,
+      protocol: e.protocol,
+      protonum: e.protonum,
+      timeout: this.table.remaining(e.expiresAt),
+      expected: e.expected,
+      mask: e.mask,
+      master: e.master,
+      masterId: e.masterId,
+      helper: e.helper,
+      class: e.class,
+      flags: e.flags,
+    };
+  }
+
+  async queryFlows(q: FlowQuery) {
+    await this.fresh();
+    const page = this.table.query(q);
+    return { ...page, items: page.items.map((e) => this.flowRow(e)) };
+  }
+
+  async listExpectations(): Promise<ExpectationRow[]> {
+    await this.fresh();
+    return [...this.table.expectations.values()].map((e) => this.expectationRow(e));
+  }
+
+  async getFlow(id: string): Promise<FlowRow | undefined> {
+    await this.fresh();
+    const e = this.table.flows.get(id);
+    return e ? this.flowRow(e) : undefined;
+  }
+
+  /** `conntrack -C`: the kernel's own count. */
+  async kernelCount(): Promise<number | null> {
+    const r = await this.runner.run('conntrack', ['-C'], { reject: false });
+    const n = Number(r.stdout.trim());
+    return r.exitCode === 0 && Number.isFinite(n) ? n : null;
+  }
+
+  /**
+   * Deletes a flow by its exact original tuple. Returns the flow as it was,
+   * or undefined when it is not (or no longer) in the kernel's table.
+   */
+  async kill(id: string): Promise<FlowRow | undefined> {
+    await this.fresh(0);
+    const e = this.table.flows.get(id);
+    if (!e) return undefined;
+    const o = e.original;
+    const args = ['-D', '-p', e.protocol, '-s', o.src, '-d', o.dst];
+    if (o.icmp)
+      args.push('--icmp-type', String(o.icmp.type), '--icmp-code', String(o.icmp.code), '--icmp-id', String(o.icmp.id));
+    else if (o.sport !== null && o.dport !== null) args.push('--sport', String(o.sport), '--dport', String(o.dport));
+    if (e.zone !== null) args.push('-w', String(e.zone));
+    const r = await this.runner.run('conntrack', args, { reject: false });
+    const row = this.flowRow(e);
+    if (r.exitCode !== 0) {
+      if (/0 flow entries/.test(r.stderr)) {
+        this.table.applyFlowEvent('destroy', e);
+        return undefined;
+      }
+      throw new CommandError(r);
+    }
+    if (!this.following) this.table.applyFlowEvent('destroy', e);
+    return row;
+  }
+
+  /** net.netfilter.nf_conntrack_tcp_loose in the gateway namespace (null if unreadable). */
+  async tcpLoose(): Promise<boolean | null> {
+    const r = await this.runner.run('sysctl', ['-n', 'net.netfilter.nf_conntrack_tcp_loose'], { reject: false });
+    return r.exitCode === 0 ? r.stdout.trim() !== '0' : null;
+  }
+
+  async setStrictTcpPickup(): Promise<void> {
+    await this.runner.run('sysctl', ['-w', 'net.netfilter.nf_conntrack_tcp_loose=0']);
+  }
+}

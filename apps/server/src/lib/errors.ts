@@ -1,0 +1,33 @@
+/**
+ * Errors that routes and services throw on purpose; the one error handler
+ * turns them into responses. Anything else becomes a 500 with no detail.
+ */
+import type { FieldProblem } from '@gatehouse/rules';
+
+export class HttpError extends Error {
+  readonly statusCode: number;
+  readonly code: string;
+  readonly problems: FieldProblem[] | undefined;
+  readonly extra: Record<string, unknown>;
+  constructor(
+    statusCode: number,
+    code: string,
+    message: string,
+    options: { problems?: FieldProblem[]; extra?: Record<string, unknown> } = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+    this.statusCode = statusCode;
+    this.code = code;
+    this.problems = options.problems;
+    this.extra = options.extra ?? {};
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
+
+export class ApplyBusyError extends HttpError {
+  constructor() {
+    super(409, 'apply_in_progress', 'another apply or rollback is running; try again when it has finished');
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The application services as one named plugin: the store, the event hub,
+ * the gateway (rules engine) and the conntrack follower, decorated on the
+ * instance so routes reach them as `app.gateway`, `app.conntrack`, ...
+ * Start-up work (crash recovery, first admin, following conntrack) runs in
+ * onReady; onClose stops the child processes and closes the store.
+ */
+import { readFileSync } from 'node:fs';
+import { createRunner, type Runner } from '@gatehouse/rules';
+import fp from 'fastify-plugin';
+import type { ServerConfig } from '../config.js';
+import { ConntrackService } from '../conntrack/service.js';
+import { generatePassword, hashPassword } from '../lib/secrets.js';
+import { EventHub } from '../services/events.js';
+import { GatewayService } from '../services/gateway.js';
+import { Store } from '../store/store.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: ServerConfig;
+    store: Store;
+    hub: EventHub;
+    gateway: GatewayService;
+    conntrack: ConntrackService;
+    runner: Runner;
+  }
+}
+
+export interface ServicesOptions {
+  config: ServerConfig;
+  /** Replaces the runner built from config.netns (tests). */
+  runner?: Runner;
+  /** Where the generated first-admin password is printed (once). */
+  announce?: (text: string) => void;
+}
+
+export default fp<ServicesOptions>(
+  async (app, opts) => {
+    const { config } = opts;
+    const runner = opts.runner ?? createRunner({ ...(config.netns ? { netns: config.netns } : {}), logger: app.log });
+    const store = new Store(config.stateDir);
+    const hub = new EventHub({ batchMs: config.eventBatchMs });
+    const initialModel = config.initialModel
+      ? (JSON.parse(readFileSync(config.initialModel, 'utf8')) as unknown)
+      : undefined;
+    const gateway = new GatewayService({
+      store,
+      runner,
+      hub,
+      log: app.log,
+      initialModel,
+      driftIntervalMs: config.driftIntervalMs,
+      persistence: { nftIncludeDir: config.nftIncludeDir, modulesLoadDir: config.modulesLoadDir },
+    });
+    const conntrack = new ConntrackService(runner, hub, app.log);
+
+    app.decorate('config', config);
+    app.decorate('runner', runner);
+    app.decorate('store', store);
+    app.decorate('hub', hub);
+    app.decorate('gateway', gateway);
+    app.decorate('conntrack', conntrack);
+
+    app.addHook('onReady', async () => {
+      if (store.countUsers() === 0) {
+        const password = config.adminPassword ?? generatePassword();
+        store.createUser('admin', await hashPassword(password), 'admin');
+        store.audit('system', 'user.create', 'user:admin', { role: 'admin', firstStart: true });
+        if (!config.adminPassword) {
+          (opts.announce ?? ((t: string) => process.stderr.write(t)))(
+            `\nGatehouse: first start. Log in as "admin" with password: ${password}\n(shown once; change it after logging in)\n\n`,
+          );
+        }
+      }
+      await gateway.recover();
+      gateway.startDriftWatch();
+      if (config.strictTcpPickup) await conntrack.setStrictTcpPickup();
+      if (config.conntrack) {
+        await conntrack.start().catch((err: unknown) => app.log.error({ err }, 'could not follow conntrack'));
+      }
+    });
+
+    app.addHook('onClose', async () => {
+      await conntrack.stop();
+      await gateway.close();
+      hub.close();
+      store.close();
+    });
+  },
+  { name: 'gatehouse-services' },
+);

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+export const FieldProblem = z.object({
+  path: z.string().describe('dotted path of the field, e.g. body.forwards.0.publicPorts'),
+  message: z.string(),
+});
+
+export const NftObject = z.object({
+  kind: z.enum(['forward', 'gateway-forward', 'ftp', 'masquerade', 'filter', 'table']),
+  id: z.string().optional(),
+});
+
+/** Every error response has this shape; 5xx bodies never carry internal detail. */
+export const ErrorBody = z
+  .object({
+    error: z.string().describe('machine-readable code, e.g. validation, conflict, nft_rejected'),
+    message: z.string(),
+    problems: z.array(FieldProblem).optional(),
+    object: NftObject.optional().describe('the model object nft rejected'),
+    diagnostics: z
+      .array(
+        z.object({
+          line: z.number().optional(),
+          column: z.number().optional(),
+          message: z.string(),
+          source: z.string().optional(),
+          object: NftObject.optional(),
+        }),
+      )
+      .optional(),
+    lockout: z
+      .array(z.object({ reason: z.string(), object: z.object({ kind: z.string(), id: z.string() }).optional() }))
+      .optional()
+      .describe('why an apply would cut off the operator (409 lockout)'),
+    currentVersion: z.number().optional().describe('the configuration version now stored (412)'),
+  })
+  .loose()
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const Ok = z.object({ ok: z.literal(true) });
+
+export const IdParam = z.object({ id: z.coerce.number().int().positive() });
+
+export const Role = z.enum(['admin', 'viewer']);
+export type Role = z.infer<typeof Role>;
+
+export const errorResponses = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+} as const;

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+export const TupleRow = z.object({
+  src: z.string(),
+  dst: z.string(),
+  sport: z.number().nullable(),
+  dport: z.number().nullable(),
+  icmp: z.object({ type: z.number(), code: z.number(), id: z.number() }).optional(),
+});
+
+export const FlowRow = z
+  .object({
+    id: z.string(),
+    protocol: z.string(),
+    protonum: z.number(),
+    state: z.string().nullable(),
+    timeout: z.number().nullable().describe('seconds left'),
+    original: TupleRow,
+    reply: TupleRow,
+    mark: z.number(),
+    helper: z.string().nullable(),
+    assured: z.boolean(),
+    unreplied: z.boolean(),
+    zone: z.number().nullable(),
+    masterId: z.string().nullable().describe('the control flow this (data) flow is related to'),
+    masterLinkedBy: z.enum(['expectation', 'heuristic']).nullable(),
+  })
+  .meta({ id: 'Flow' });
+export type FlowRow = z.infer<typeof FlowRow>;
+
+export const ExpectationRow = z
+  .object({
+    id: z.string(),
+    protocol: z.string(),
+    protonum: z.number(),
+    timeout: z.number().nullable(),
+    expected: TupleRow,
+    mask: TupleRow,
+    master: TupleRow,
+    masterId: z.string().nullable().describe('id of the control flow (see /conntrack/flows)'),
+    helper: z.string().nullable(),
+    class: z.number().nullable(),
+    flags: z.array(z.string()),
+  })
+  .meta({ id: 'Expectation' });
+export type ExpectationRow = z.infer<typeof ExpectationRow>;
+
+export const FlowQuery = z.object({
+  protocol: z.string().max(16).optional().describe('tcp, udp, icmp or a protocol number'),
+  address: z.ipv4().or(z.ipv6()).optional().describe('any address of either tuple'),
+  port: z.coerce.number().int().min(0).max(65535).optional().describe('any port of either tuple'),
+  state: z.string().max(16).optional().describe('e.g. ESTABLISHED'),
+  helper: z.string().max(32).optional().describe('helper name, or none'),
+  mark: z.coerce.number().int().min(0).max(4294967295).optional(),
+  sort: z.enum(['id', 'protocol', 'src', 'dst', 'sport', 'dport', 'state', 'timeout', 'mark', 'helper']).default('id'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(512).optional(),
+});
+
+export const FlowPage = z.object({
+  items: z.array(FlowRow),
+  total: z.number().describe('flows matching the filter'),
+  nextCursor: z.string().nullable(),
+  asOf: z.string(),
+});
+
+export const ExpectationList = z.object({ items: z.array(ExpectationRow), total: z.number() });
+
+export const FlowIdParam = z.object({ id: z.string().min(1).max(200) });
+
+export const KillResult = z.object({
+  killed: z.literal(true),
+  flow: FlowRow,
+  /** With loose TCP pickup on, the next mid-stream packet re-creates the flow; see GATEHOUSE_STRICT_TCP_PICKUP. */
+  connectionEnds: z.boolean(),
+});

@@ -1,0 +1,74 @@
+/**
+ * Bodies of the gateway-state routes. The model itself is the rules
+ * package's: the server validates with exactly what the UI validates with.
+ */
+import { FtpHelperPolicy, GatewayModel, PortForward } from '@gatehouse/rules/model';
+import { z } from 'zod';
+import { NftObject } from './common.js';
+
+export { FtpHelperPolicy, GatewayModel, PortForward };
+
+/** The model as stored and returned (defaults filled in). */
+export const GatewayConfig = GatewayModel;
+
+export const ForwardList = z.object({ items: z.array(PortForward) });
+
+export const ApplyBody = z.object({
+  confirmWithinSeconds: z
+    .number()
+    .int()
+    .min(5)
+    .max(3600)
+    .optional()
+    .describe('make the apply provisional: unless apply/confirm arrives in time, the previous revision is restored'),
+  force: z.boolean().default(false).describe('apply even if it would cut off the connection this request came through'),
+  comment: z.string().max(256).default(''),
+});
+
+export const RollbackBody = ApplyBody;
+
+export const RevisionStatus = z.enum(['applying', 'provisional', 'confirmed', 'superseded', 'rolled-back', 'failed']);
+export const RevisionKind = z.enum(['apply', 'rollback', 'auto-rollback']);
+
+export const RevisionSummary = z.object({
+  id: z.number(),
+  parentId: z.number().nullable(),
+  author: z.string(),
+  createdAt: z.string(),
+  kind: RevisionKind,
+  status: RevisionStatus,
+  comment: z.string(),
+  restoredFrom: z.number().nullable(),
+  active: z.boolean(),
+});
+export const Revision = RevisionSummary.extend({
+  model: GatewayModel.nullable().describe('null: the state before anything was applied (no table)'),
+  script: z.string(),
+  diff: z.string().describe('unified diff of the script against the predecessor (parentId)'),
+});
+export const RevisionPage = z.object({ items: z.array(RevisionSummary), nextCursor: z.number().nullable() });
+
+export const PendingConfirmation = z.object({
+  revisionId: z.number(),
+  previousRevisionId: z.number().nullable(),
+  deadline: z.string(),
+  secondsLeft: z.number(),
+});
+
+export const ApplyResult = z.object({
+  revision: RevisionSummary,
+  pending: PendingConfirmation.nullable(),
+  durationMs: z.number(),
+  natFtp: z.string().nullable().describe('state of nf_nat_ftp when the FTP helper is on'),
+});
+
+export const LockoutProblem = z.object({ reason: z.string(), object: NftObject.optional() });
+
+export const Preview = z.object({
+  script: z.string(),
+  diff: z.string().describe('unified diff from the script of the applied revision to this one'),
+  appliedRevision: z.number().nullable(),
+  changed: z.boolean(),
+  drift: z.object({ drifted: z.boolean(), missing: z.boolean(), diff: z.string() }).nullable(),
+  lockout: z.array(LockoutProblem),
+});

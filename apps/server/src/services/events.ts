@@ -1,0 +1,119 @@
+/**
+ * The event hub behind `GET /api/v1/events` (Server-Sent Events).
+ *
+ * Flow and expectation events can arrive by the thousand per second on a
+ * busy gateway; a browser cannot draw that. They are collected for a short
+ * window and sent as one message per kind; consecutive updates of the same
+ * flow inside a window collapse into one. A window that overflows is not sent
+ * piecemeal: subscribers get a `resync` message telling them to reload the
+ * table instead. Gateway events (apply, rollback, drift) are sent at once.
+ */
+import type { ExpectationRow, FlowRow } from '../schemas/conntrack.js';
+
+export type GatewayEventName = 'apply' | 'confirm' | 'rollback' | 'drift' | 'resync' | 'conntrack';
+
+export interface HubMessage {
+  event: string;
+  data: unknown;
+}
+
+export type Subscriber = (msg: HubMessage) => void;
+
+type Change<T> = { type: 'new' | 'update' | 'destroy'; row: T };
+
+export class EventHub {
+  private readonly subscribers = new Set<Subscriber>();
+  private flowBatch: Array<Change<FlowRow>> = [];
+  private readonly flowIndex = new Map<string, number>();
+  private expBatch: Array<Change<ExpectationRow>> = [];
+  private overflowed = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly batchMs: number;
+  private readonly maxBatch: number;
+
+  constructor(options: { batchMs: number; maxBatch?: number }) {
+    this.batchMs = options.batchMs;
+    this.maxBatch = options.maxBatch ?? 2000;
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  subscribe(fn: Subscriber): () => void {
+    this.subscribers.add(fn);
+    return () => {
+      this.subscribers.delete(fn);
+    };
+  }
+
+  private send(msg: HubMessage): void {
+    for (const s of this.subscribers) {
+      try {
+        s(msg);
+      } catch {
+        this.subscribers.delete(s);
+      }
+    }
+  }
+
+  /** Sent at once. */
+  publish(event: GatewayEventName, data: unknown): void {
+    this.send({ event, data });
+  }
+
+  flow(type: Change<FlowRow>['type'], row: FlowRow): void {
+    if (this.subscribers.size === 0) return;
+    const at = this.flowIndex.get(row.id);
+    if (type === 'update' && at !== undefined) {
+      const prev = this.flowBatch[at] as Change<FlowRow>;
+      if (prev.type !== 'destroy') {
+        prev.row = row;
+        return;
+      }
+    }
+    if (this.flowBatch.length + this.expBatch.length >= this.maxBatch) {
+      this.overflowed++;
+    } else {
+      this.flowIndex.set(row.id, this.flowBatch.length);
+      this.flowBatch.push({ type, row });
+    }
+    this.schedule();
+  }
+
+  expectation(type: Change<ExpectationRow>['type'], row: ExpectationRow): void {
+    if (this.subscribers.size === 0) return;
+    if (this.flowBatch.length + this.expBatch.length >= this.maxBatch) this.overflowed++;
+    else this.expBatch.push({ type, row });
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => this.flush(), this.batchMs);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.overflowed > 0) {
+      this.send({
+        event: 'resync',
+        data: { reason: 'overflow', dropped: this.overflowed, at: new Date().toISOString() },
+      });
+    } else {
+      if (this.flowBatch.length > 0) this.send({ event: 'flows', data: { events: this.flowBatch } });
+      if (this.expBatch.length > 0) this.send({ event: 'expectations', data: { events: this.expBatch } });
+    }
+    this.flowBatch = [];
+    this.flowIndex.clear();
+    this.expBatch = [];
+    this.overflowed = 0;
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.send({ event: 'bye', data: {} });
+    this.subscribers.clear();
+  }
+}

@@ -1,0 +1,660 @@
+/**
+ * The gateway service: the desired model, and the one path by which it
+ * reaches the kernel.
+ *
+ *   desired model -> compile -> nft -c -> lockout check -> nft -f (one transaction)
+ *   -> read the table back (drift baseline) -> revision
+ *
+ * Commit-confirm: a provisional apply records which revision to go back to
+ * and by when. The record is in the store, not only in a timer, so a server
+ * that was restarted (or killed) in between still restores the previous
+ * revision when the deadline passes. An apply interrupted half-way (the
+ * revision is still `applying` at start) is undone by re-applying the
+ * revision that was active before it: that apply was never acknowledged.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import {
+  applyRuleset,
+  checkRuleset,
+  compareListings,
+  compile,
+  ensureNatFtp,
+  type GatewayModel,
+  type ModuleState,
+  NAT_FTP_MODULE,
+  NftError,
+  probeModule,
+  type Runner,
+  readTable,
+  readTableJson,
+  renderPersistence,
+  TABLE_FAMILY,
+  validateModel,
+} from '@gatehouse/rules';
+import { createTwoFilesPatch } from 'diff';
+import { ApplyBusyError, HttpError } from '../lib/errors.js';
+import type { DriftState } from '../schemas/status.js';
+import type { PendingConfirmation, RevisionKind, RevisionRecord, Store } from '../store/store.js';
+import type { EventHub } from './events.js';
+import { lockoutProblems, type OperatorConnection } from './lockout.js';
+
+export interface GatewayLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+export interface GatewayServiceOptions {
+  store: Store;
+  runner: Runner;
+  hub: EventHub;
+  log: GatewayLogger;
+  initialModel: unknown;
+  driftIntervalMs: number;
+  persistence?: { nftIncludeDir?: string | undefined; modulesLoadDir?: string | undefined };
+}
+
+export interface ApplyRequest {
+  actor: string;
+  confirmWithinSeconds?: number | undefined;
+  force?: boolean;
+  comment?: string;
+  operator?: OperatorConnection | null;
+}
+
+export interface ApplyOutcome {
+  revision: RevisionRecord;
+  pending: PendingConfirmation | null;
+  durationMs: number;
+  natFtp: ModuleState | null;
+}
+
+export const DEFAULT_MODEL = { interfaces: { wan: 'eth0', lan: ['eth1'] } };
+
+/** A script that removes our table (declaring it first so the delete cannot fail). */
+function removalScript(table: string): string {
+  return `table ${TABLE_FAMILY} ${table}\ndelete table ${TABLE_FAMILY} ${table}\n`;
+}
+
+function diffScripts(before: string, after: string, fromLabel: string, toLabel: string): string {
+  if (before === after) return '';
+  return createTwoFilesPatch(fromLabel, toLabel, before, after, '', '', { context: 3 });
+}
+
+export class GatewayService {
+  readonly store: Store;
+  readonly runner: Runner;
+  private readonly hub: EventHub;
+  private readonly log: GatewayLogger;
+  private readonly driftIntervalMs: number;
+  private readonly persistence: GatewayServiceOptions['persistence'];
+  private busy = false;
+  private confirmTimer: NodeJS.Timeout | undefined;
+  private driftTimer: NodeJS.Timeout | undefined;
+  private driftRunning: Promise<DriftState> | null = null;
+  private closed = false;
+  drift: DriftState = { state: 'unknown', checkedAt: null, diff: '', added: [], removed: [] };
+
+  constructor(o: GatewayServiceOptions) {
+    this.store = o.store;
+    this.runner = o.runner;
+    this.hub = o.hub;
+    this.log = o.log;
+    this.driftIntervalMs = o.driftIntervalMs;
+    this.persistence = o.persistence;
+    if (!this.store.getDesired()) {
+      const parsed = validateModel(o.initialModel ?? DEFAULT_MODEL);
+      if (!parsed.ok) {
+        throw new Error(
+          `the initial gateway model is invalid: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+        );
+      }
+      this.store.putDesired(parsed.model, undefined);
+    }
+  }
+
+  // --- desired state ------------------------------------------------------------
+
+  desired(): { model: GatewayModel; version: number } {
+    const d = this.store.getDesired();
+    if (!d) throw new Error('no desired state');
+    const parsed = validateModel(d.model);
+    // Stored models were validated on the way in; a failure here means a model upgrade broke one.
+    if (!parsed.ok) throw new HttpError(500, 'stored_model_invalid', 'the stored gateway model no longer validates');
+    return { model: parsed.model, version: d.version };
+  }
+
+  /** Validates and stores a new desired model; `ifVersion` is the ETag the client last saw. */
+  putDesired(
+    input: unknown,
+    ifVersion: number | undefined,
+    actor: string,
+    action: string,
+    target: string,
+    mapPath: (modelPath: string) => string = (p) => (p ? `body.${p}` : 'body'),
+  ): { model: GatewayModel; version: number } {
+    const parsed = validateModel(input);
+    if (!parsed.ok) {
+      throw new HttpError(400, 'validation', 'the gateway model would be invalid', {
+        problems: parsed.problems.map((p) => ({ path: mapPath(p.path), message: p.message })),
+      });
+    }
+    const version = this.store.tx(() => {
+      const v = this.store.putDesired(parsed.model, ifVersion);
+      if (v !== null) this.store.audit(actor, action, target, { version: v });
+      return v;
+    });
+    if (version === null) {
+      throw new HttpError(
+        412,
+        'precondition_failed',
+        'the configuration was changed by someone else; reload it and try again',
+        {
+          extra: { currentVersion: this.desired().version },
+        },
+      );
+    }
+    return { model: parsed.model, version };
+  }
+
+  /** Changes the desired model through a function (forwards, ftp routes), checked against the version. */
+  updateDesired(
+    change: (model: GatewayModel) => unknown,
+    ifVersion: number | undefined,
+    actor: string,
+    action: string,
+    target: string,
+    mapPath?: (modelPath: string) => string,
+  ): { model: GatewayModel; version: number } {
+    const current = this.desired();
+    if (ifVersion !== undefined && ifVersion !== current.version) {
+      throw new HttpError(
+        412,
+        'precondition_failed',
+        'the configuration was changed by someone else; reload it and try again',
+        {
+          extra: { currentVersion: current.version },
+        },
+      );
+    }
+    const next = change(structuredClone(current.model));
+    return this.putDesired(next, current.version, actor, action, target, mapPath);
+  }
+
+  // --- revisions ------------------------------------------------------------------
+
+  activeRevision(): RevisionRecord | null {
+    const id = this.store.activeRevisionId();
+    return id === null ? null : (this.store.getRevision(id) ?? null);
+  }
+
+  revisionModel(r: RevisionRecord | null): GatewayModel | null {
+    if (!r) return null;
+    const parsed = validateModel(JSON.parse(r.model));
+    return parsed.ok ? parsed.model : null;
+  }
+
+  pending(): (PendingConfirmation & { secondsLeft: number }) | null {
+    const p = this.store.getPending();
+    return p ? { ...p, secondsLeft: Math.max(0, Math.ceil((p.deadline - Date.now()) / 1000)) } : null;
+  }
+
+  /** The script for a model; when the table was renamed since the applied revision, the old table goes too. */
+  private scriptFor(model: GatewayModel, previous: GatewayModel | null): string {
+    const script = compile(model);
+    if (previous && previous.table !== model.table) return removalScript(previous.table) + script;
+    return script;
+  }
+
+  async preview(operator: OperatorConnection | null) {
+    const { model } = this.desired();
+    const active = this.activeRevision();
+    const activeModel = this.revisionModel(active);
+    const script = this.scriptFor(model, activeModel);
+    const diff = diffScripts(
+      active?.script ?? '',
+      script,
+      active ? `revision ${active.id}` : 'nothing applied',
+      'desired',
+    );
+    const drift = active ? await this.checkDrift() : null;
+    return {
+      script,
+      diff,
+      appliedRevision: active?.id ?? null,
+      changed: diff !== '',
+      drift: drift
+        ? { drifted: drift.state !== 'in-sync', missing: drift.state === 'missing', diff: drift.diff }
+        : null,
+      lockout: lockoutProblems(model, activeModel, operator),
+    };
+  }
+
+  // --- apply ------------------------------------------------------------------------
+
+  /** Serializes applies: a second one while one runs is refused (409), not queued. */
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.busy) throw new ApplyBusyError();
+    this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  get applying(): boolean {
+    return this.busy;
+  }
+
+  apply(req: ApplyRequest): Promise<ApplyOutcome> {
+    return this.exclusive(async () => {
+      const { model } = this.desired();
+      return this.applyModel(model, null, 'apply', req);
+    });
+  }
+
+  /** Applies an old revision again; the result is a new revision, and the desired model becomes that revision's. */
+  rollbackTo(revisionId: number, req: ApplyRequest): Promise<ApplyOutcome> {
+    return this.exclusive(async () => {
+      const target = this.store.getRevision(revisionId);
+      if (!target || target.status === 'failed' || target.status === 'applying') {
+        throw new HttpError(404, 'not_found', `revision ${revisionId} not found or never applied`);
+      }
+      const model = this.revisionModel(target);
+      if (!model)
+        throw new HttpError(409, 'not_restorable', `revision ${revisionId} holds no gateway model to restore`);
+      const outcome = await this.applyModel(model, target, 'rollback', req);
+      const version = this.store.putDesired(model, undefined);
+      this.store.audit(req.actor, 'config.replace', 'config', {
+        version,
+        reason: `rollback to revision ${revisionId}`,
+      });
+      return outcome;
+    });
+  }
+
+  private async applyModel(
+    model: GatewayModel,
+    restoring: RevisionRecord | null,
+    kind: RevisionKind,
+    req: ApplyRequest,
+  ): Promise<ApplyOutcome> {
+    const parent = this.activeRevision();
+    const parentModel = this.revisionModel(parent);
+    const script = this.scriptFor(model, parentModel);
+    if (!req.force) {
+      const problems = lockoutProblems(model, parentModel, req.operator ?? null);
+      if (problems.length > 0) {
+        this.store.audit(req.actor, `${kind}.refused`, 'gateway', { problems });
+        throw new HttpError(
+          409,
+          'lockout',
+          'this apply would cut off the connection you are using; send force: true to apply anyway',
+          {
+            extra: { lockout: problems },
+          },
+        );
+      }
+    }
+    await checkRuleset(script, { runner: this.runner });
+
+    const diff = diffScripts(
+      parent?.script ?? '',
+      script,
+      parent ? `revision ${parent.id}` : 'nothing applied',
+      'this revision',
+    );
+    const revision = this.store.tx(() => {
+      const r = this.store.insertRevision({
+        parentId: parent?.id ?? null,
+        author: req.actor,
+        kind,
+        status: 'applying',
+        model: JSON.stringify(model),
+        script,
+        diff,
+        baseline: null,
+        comment: req.comment ?? '',
+        restoredFrom: restoring?.id ?? null,
+      });
+      return r;
+    });
+
+    let durationMs: number;
+    try {
+      ({ durationMs } = await applyRuleset(script, { runner: this.runner }));
+    } catch (err) {
+      this.store.tx(() => {
+        this.store.updateRevision(revision.id, { status: 'failed' });
+        this.store.audit(req.actor, `${kind}.failed`, `revision:${revision.id}`, {
+          message: err instanceof Error ? err.message : String(err),
+        });
+      });
+      throw err;
+    }
+
+    const baseline = await readTable(model.table, { runner: this.runner }).catch(() => null);
+    const natFtp = model.ftp.enabled ? await ensureNatFtp({ runner: this.runner }).catch(() => null) : null;
+    const provisional = req.confirmWithinSeconds !== undefined;
+    const before = this.store.getPending();
+    const pending: PendingConfirmation | null = provisional
+      ? {
+          revisionId: revision.id,
+          // A provisional apply on top of a provisional one goes back to the last confirmed state.
+          previousRevisionId: before ? before.previousRevisionId : (parent?.id ?? null),
+          deadline: Date.now() + (req.confirmWithinSeconds as number) * 1000,
+        }
+      : null;
+    this.store.tx(() => {
+      this.store.updateRevision(revision.id, { status: provisional ? 'provisional' : 'confirmed', baseline });
+      if (before && before.revisionId !== revision.id)
+        this.store.updateRevision(before.revisionId, { status: 'superseded' });
+      this.store.setActiveRevision(revision.id);
+      this.store.setPending(pending);
+      this.store.audit(req.actor, kind, `revision:${revision.id}`, {
+        provisional,
+        confirmWithinSeconds: req.confirmWithinSeconds ?? null,
+        restoredFrom: restoring?.id ?? null,
+        forced: req.force ?? false,
+        comment: req.comment ?? '',
+      });
+    });
+    this.armConfirmTimer();
+    const saved = this.store.getRevision(revision.id) as RevisionRecord;
+    this.log.info(
+      { revision: saved.id, kind, provisional, actor: req.actor, ms: Math.round(durationMs) },
+      'gateway ruleset applied',
+    );
+    this.hub.publish(kind === 'apply' ? 'apply' : 'rollback', {
+      revision: saved.id,
+      kind,
+      author: req.actor,
+      provisional,
+      deadline: pending ? new Date(pending.deadline).toISOString() : null,
+      restoredFrom: restoring?.id ?? null,
+    });
+    if (!provisional) await this.persist(model, natFtp);
+    void this.checkDrift();
+    return { revision: saved, pending, durationMs, natFtp };
+  }
+
+  confirm(actor: string): RevisionRecord {
+    const p = this.store.getPending();
+    if (!p) throw new HttpError(409, 'nothing_to_confirm', 'no provisional apply is waiting for confirmation');
+    this.store.tx(() => {
+      this.store.updateRevision(p.revisionId, { status: 'confirmed' });
+      this.store.setPending(null);
+      this.store.audit(actor, 'confirm', `revision:${p.revisionId}`, {});
+    });
+    this.armConfirmTimer();
+    const rev = this.store.getRevision(p.revisionId) as RevisionRecord;
+    this.hub.publish('confirm', { revision: rev.id, author: actor });
+    void this.persist(this.revisionModel(rev), null);
+    return rev;
+  }
+
+  private armConfirmTimer(): void {
+    if (this.confirmTimer) clearTimeout(this.confirmTimer);
+    this.confirmTimer = undefined;
+    const p = this.store.getPending();
+    if (!p || this.closed) return;
+    const delay = Math.max(0, p.deadline - Date.now());
+    this.confirmTimer = setTimeout(() => void this.restoreUnconfirmed(), Math.min(delay, 2 ** 31 - 1));
+  }
+
+  /** The deadline passed without a confirm: go back to the revision before the provisional apply. */
+  async restoreUnconfirmed(): Promise<void> {
+    if (this.closed) return;
+    if (this.busy) {
+      this.confirmTimer = setTimeout(() => void this.restoreUnconfirmed(), 500);
+      return;
+    }
+    try {
+      await this.exclusive(async () => {
+        const p = this.store.getPending();
+        if (!p || p.deadline > Date.now()) return;
+        await this.restore(p.previousRevisionId, 'auto-rollback', 'system (confirmation timed out)', p.revisionId);
+      });
+    } catch (err) {
+      this.log.error({ err }, 'restoring the previous revision failed; retrying in 5 s');
+      if (!this.closed) this.confirmTimer = setTimeout(() => void this.restoreUnconfirmed(), 5000);
+    }
+  }
+
+  /** Puts the kernel back to a revision's script (or no table), as a new revision. */
+  private async restore(
+    targetId: number | null,
+    kind: RevisionKind,
+    actor: string,
+    undone: number | null,
+  ): Promise<void> {
+    const target = targetId === null ? null : (this.store.getRevision(targetId) ?? null);
+    const current = this.activeRevision();
+    const currentModel = this.revisionModel(current);
+    const targetModel = this.revisionModel(target);
+    let script: string;
+    if (targetModel) script = this.scriptFor(targetModel, currentModel);
+    else script = currentModel ? removalScript(currentModel.table) : '';
+    if (script) await applyRuleset(script, { runner: this.runner });
+    const baseline = targetModel ? await readTable(targetModel.table, { runner: this.runner }).catch(() => null) : null;
+    const rev = this.store.tx(() => {
+      const r = this.store.insertRevision({
+        parentId: current?.id ?? null,
+        author: actor,
+        kind,
+        status: 'confirmed',
+        model: target?.model ?? JSON.stringify(null),
+        script,
+        diff: diffScripts(
+          current?.script ?? '',
+          script,
+          current ? `revision ${current.id}` : 'nothing applied',
+          'this revision',
+        ),
+        baseline,
+        comment: target ? `restored revision ${target.id}` : 'removed the table: nothing was applied before',
+        restoredFrom: target?.id ?? null,
+      });
+      if (undone !== null) this.store.updateRevision(undone, { status: 'rolled-back' });
+      this.store.setActiveRevision(targetModel ? r.id : null);
+      this.store.setPending(null);
+      this.store.audit(actor, kind, `revision:${r.id}`, { restoredFrom: target?.id ?? null, undone });
+      return r;
+    });
+    this.log.warn({ revision: rev.id, restoredFrom: target?.id ?? null, undone }, 'previous revision restored');
+    this.hub.publish('rollback', { revision: rev.id, kind, author: actor, restoredFrom: target?.id ?? null, undone });
+    void this.checkDrift();
+  }
+
+  /**
+   * Run once at start: finish what a crash interrupted. A revision still
+   * `applying` was never acknowledged, so the kernel goes back to the active
+   * revision; a provisional apply past its deadline is rolled back now, one
+   * still inside it gets its timer back.
+   */
+  async recover(): Promise<void> {
+    const interrupted = this.store.revisionsWithStatus('applying');
+    if (interrupted.length > 0) {
+      this.store.tx(() => {
+        for (const r of interrupted) {
+          this.store.updateRevision(r.id, { status: 'failed' });
+          this.store.audit('system (restart)', 'apply.interrupted', `revision:${r.id}`, {});
+        }
+      });
+    }
+    const p = this.store.getPending();
+    if (p && p.deadline <= Date.now()) {
+      await this.exclusive(() =>
+        this.restore(
+          p.previousRevisionId,
+          'auto-rollback',
+          'system (confirmation timed out during restart)',
+          p.revisionId,
+        ),
+      );
+      return;
+    }
+    if (interrupted.length > 0) {
+      const active = this.activeRevision();
+      const lastTried = this.revisionModel(interrupted[interrupted.length - 1] as RevisionRecord);
+      const script = active ? active.script : lastTried ? removalScript(lastTried.table) : '';
+      if (script) await applyRuleset(script, { runner: this.runner });
+      this.log.warn(
+        { activeRevision: active?.id ?? null },
+        'an apply was interrupted; the state before it was restored',
+      );
+    }
+    this.armConfirmTimer();
+  }
+
+  // --- drift -------------------------------------------------------------------------
+
+  startDriftWatch(): void {
+    if (this.driftTimer || this.driftIntervalMs <= 0) return;
+    const tick = () => {
+      void this.checkDrift().finally(() => {
+        if (!this.closed) this.driftTimer = setTimeout(tick, this.driftIntervalMs);
+      });
+    };
+    this.driftTimer = setTimeout(tick, this.driftIntervalMs);
+  }
+
+  /** Compares the live table with the active revision's baseline; publishes a `drift` event when that changes. */
+  checkDrift(): Promise<DriftState> {
+    this.driftRunning ??= (async () => {
+      const previous = this.drift;
+      let next: DriftState;
+      try {
+        const active = this.activeRevision();
+        const model = this.revisionModel(active);
+        if (!active || !model) {
+          next = { state: 'never-applied', checkedAt: new Date().toISOString(), diff: '', added: [], removed: [] };
+        } else if (this.busy || active.baseline === null) {
+          return previous;
+        } else {
+          const report = compareListings(active.baseline, await readTable(model.table, { runner: this.runner }));
+          next = {
+            state: report.missing ? 'missing' : report.drifted ? 'drifted' : 'in-sync',
+            checkedAt: new Date().toISOString(),
+            diff: report.diff,
+            added: report.added,
+            removed: report.removed,
+          };
+        }
+      } catch (err) {
+        this.log.warn({ err }, 'drift check failed');
+        next = { ...previous, state: 'unknown', checkedAt: new Date().toISOString() };
+      }
+      this.drift = next;
+      if (next.state !== previous.state || next.diff !== previous.diff) {
+        this.hub.publish('drift', {
+          state: next.state,
+          diff: next.diff,
+          added: next.added,
+          removed: next.removed,
+          at: next.checkedAt,
+        });
+      }
+      return next;
+    })().finally(() => {
+      this.driftRunning = null;
+    });
+    return this.driftRunning;
+  }
+
+  // --- status helpers ----------------------------------------------------------------
+
+  async interfaces(): Promise<Array<{ name: string; state: string; mac: string | null; addresses: string[] }>> {
+    const r = await this.runner.run('ip', ['-j', 'addr', 'show'], { reject: false });
+    if (r.exitCode !== 0) return [];
+    const list = JSON.parse(r.stdout || '[]') as Array<{
+      ifname: string;
+      operstate?: string;
+      address?: string;
+      addr_info?: Array<{ local: string; prefixlen: number }>;
+    }>;
+    return list.map((i) => ({
+      name: i.ifname,
+      state: i.operstate ?? 'UNKNOWN',
+      mac: i.address ?? null,
+      addresses: (i.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`),
+    }));
+  }
+
+  /** Packet/byte counters of each forward's map elements, summed per forward. */
+  async counters(): Promise<Array<{ forwardId: string; packets: number; bytes: number }>> {
+    const active = this.revisionModel(this.activeRevision());
+    if (!active) return [];
+    let json: unknown;
+    try {
+      json = await readTableJson(active.table, { runner: this.runner });
+    } catch {
+      return [];
+    }
+    const sums = new Map<string, { packets: number; bytes: number }>();
+    for (const f of active.forwards) sums.set(f.id, { packets: 0, bytes: 0 });
+    const objects = (json as { nftables?: Array<Record<string, unknown>> }).nftables ?? [];
+    for (const o of objects) {
+      const map = o.map as { elem?: unknown[] } | undefined;
+      for (const el of map?.elem ?? []) {
+        const inner = (Array.isArray(el) ? el[0] : el) as {
+          elem?: { comment?: string; counter?: { packets: number; bytes: number } };
+        };
+        const c = inner?.elem;
+        const m = c?.comment ? /^forward (\S+)/.exec(c.comment) : null;
+        if (!m || !c?.counter) continue;
+        const s = sums.get(m[1] as string) ?? { packets: 0, bytes: 0 };
+        s.packets += c.counter.packets;
+        s.bytes += c.counter.bytes;
+        sums.set(m[1] as string, s);
+      }
+    }
+    return [...sums].map(([forwardId, s]) => ({ forwardId, ...s }));
+  }
+
+  async helperObjectLive(): Promise<boolean> {
+    const active = this.revisionModel(this.activeRevision());
+    if (!active) return false;
+    const r = await this.runner.run('nft', ['list', 'ct', 'helpers', 'table', 'ip', active.table], { reject: false });
+    return r.exitCode === 0 && /ct helper/.test(r.stdout);
+  }
+
+  natFtpState(): Promise<ModuleState | null> {
+    return probeModule(NAT_FTP_MODULE).catch(() => null);
+  }
+
+  /** Boot-time files, written only where the operator configured a directory. */
+  private async persist(model: GatewayModel | null, natFtp: ModuleState | null): Promise<void> {
+    const dirs = this.persistence;
+    if (!model || !dirs || (!dirs.nftIncludeDir && !dirs.modulesLoadDir)) return;
+    const files = renderPersistence(model, {
+      ...(dirs.nftIncludeDir ? { nftIncludeDir: dirs.nftIncludeDir } : {}),
+      ...(dirs.modulesLoadDir ? { modulesLoadDir: dirs.modulesLoadDir } : {}),
+      natFtp: natFtp ?? (await this.natFtpState()),
+    });
+    for (const f of files) {
+      const isNft = f.path.endsWith('.nft');
+      if ((isNft && !dirs.nftIncludeDir) || (!isNft && !dirs.modulesLoadDir)) continue;
+      try {
+        await mkdir(dirname(f.path), { recursive: true });
+        const tmp = `${f.path}.tmp-${process.pid}`;
+        await writeFile(tmp, f.content, { mode: f.mode });
+        await rename(tmp, f.path);
+      } catch (err) {
+        this.log.error({ err, path: f.path }, 'could not write a persistence file');
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.confirmTimer) clearTimeout(this.confirmTimer);
+    if (this.driftTimer) clearTimeout(this.driftTimer);
+    await this.driftRunning?.catch(() => undefined);
+  }
+}
+
+export { NftError };

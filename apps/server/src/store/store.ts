@@ -1,0 +1,465 @@
+/**
+ * The server's state in one SQLite file (better-sqlite3).
+ *
+ * Why SQLite rather than atomic files: one apply writes the revision, the
+ * pending-confirmation record, the desired-state version and an audit entry,
+ * and they must land together or not at all. SQLite gives that as one
+ * transaction; with files we would be writing our own journal. WAL with
+ * synchronous=FULL makes a commit durable before the call returns, so an
+ * acknowledged change survives kill -9 and power loss, and a half-written
+ * transaction is rolled back on the next open. better-sqlite3 is synchronous,
+ * so no two requests interleave inside a transaction.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Role = 'admin' | 'viewer';
+
+export interface UserRecord {
+  id: number;
+  username: string;
+  passwordHash: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface SessionRecord {
+  userId: number;
+  username: string;
+  role: Role;
+  csrf: string;
+  expiresAt: number;
+}
+
+export interface TokenRecord {
+  id: number;
+  name: string;
+  prefix: string;
+  role: Role;
+  userId: number;
+  username: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export type RevisionKind = 'apply' | 'rollback' | 'auto-rollback';
+export type RevisionStatus = 'applying' | 'provisional' | 'confirmed' | 'superseded' | 'rolled-back' | 'failed';
+
+export interface RevisionRecord {
+  id: number;
+  parentId: number | null;
+  author: string;
+  createdAt: string;
+  kind: RevisionKind;
+  status: RevisionStatus;
+  /** JSON of the GatewayModel. */
+  model: string;
+  script: string;
+  diff: string;
+  /** Normalized table listing read back after the apply (the drift baseline). */
+  baseline: string | null;
+  comment: string;
+  restoredFrom: number | null;
+}
+
+export interface PendingConfirmation {
+  revisionId: number;
+  previousRevisionId: number | null;
+  /** Epoch ms after which the previous revision is restored. */
+  deadline: number;
+}
+
+export interface AuditRecord {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  detail: unknown;
+}
+
+export interface DesiredState {
+  model: unknown;
+  version: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS revisions (
+  id INTEGER PRIMARY KEY,
+  parent_id INTEGER REFERENCES revisions(id),
+  author TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  model TEXT NOT NULL,
+  script TEXT NOT NULL,
+  diff TEXT NOT NULL,
+  baseline TEXT,
+  comment TEXT NOT NULL DEFAULT '',
+  restored_from INTEGER REFERENCES revisions(id)
+);
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+`;
+
+interface RevisionRow {
+  id: number;
+  parent_id: number | null;
+  author: string;
+  created_at: string;
+  kind: RevisionKind;
+  status: RevisionStatus;
+  model: string;
+  script: string;
+  diff: string;
+  baseline: string | null;
+  comment: string;
+  restored_from: number | null;
+}
+
+function toRevision(r: RevisionRow): RevisionRecord {
+  return {
+    id: r.id,
+    parentId: r.parent_id,
+    author: r.author,
+    createdAt: r.created_at,
+    kind: r.kind,
+    status: r.status,
+    model: r.model,
+    script: r.script,
+    diff: r.diff,
+    baseline: r.baseline,
+    comment: r.comment,
+    restoredFrom: r.restored_from,
+  };
+}
+
+export class Store {
+  readonly db: Database.Database;
+
+  constructor(stateDir: string) {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    this.db = new Database(join(stateDir, 'gatehouse.db'));
+    this.db.pragma('journal_mode = WAL');
+    // FULL: the WAL is fsynced at every commit, so an acknowledged change is on disk.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Runs fn in one transaction (nested calls join the outer one). */
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  integrityCheck(): string {
+    return String(this.db.pragma('integrity_check', { simple: true }));
+  }
+
+  // --- meta -----------------------------------------------------------------
+
+  getMeta(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string | null): void {
+    if (value === null) this.db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+    else
+      this.db
+        .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+        .run(key, value);
+  }
+
+  // --- desired state --------------------------------------------------------
+
+  getDesired(): DesiredState | undefined {
+    const model = this.getMeta('desired');
+    if (model === undefined) return undefined;
+    return { model: JSON.parse(model) as unknown, version: Number(this.getMeta('desired_version') ?? '1') };
+  }
+
+  /**
+   * Replaces the desired model if the version still is `expectedVersion`
+   * (optimistic concurrency: the ETag). Returns the new version, or null when
+   * somebody else changed it first.
+   */
+  putDesired(model: unknown, expectedVersion: number | undefined): number | null {
+    return this.tx(() => {
+      const current = Number(this.getMeta('desired_version') ?? '0');
+      if (expectedVersion !== undefined && expectedVersion !== current) return null;
+      const next = current + 1;
+      this.setMeta('desired', JSON.stringify(model));
+      this.setMeta('desired_version', String(next));
+      return next;
+    });
+  }
+
+  // --- users ----------------------------------------------------------------
+
+  countUsers(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+  }
+
+  createUser(username: string, passwordHash: string, role: Role): UserRecord {
+    const createdAt = new Date().toISOString();
+    const r = this.db
+      .prepare('INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)')
+      .run(username, passwordHash, role, createdAt);
+    return { id: Number(r.lastInsertRowid), username, passwordHash, role, createdAt };
+  }
+
+  private static user(
+    row: { id: number; username: string; password_hash: string; role: Role; created_at: string } | undefined,
+  ) {
+    return row
+      ? {
+          id: row.id,
+          username: row.username,
+          passwordHash: row.password_hash,
+          role: row.role,
+          createdAt: row.created_at,
+        }
+      : undefined;
+  }
+
+  findUser(username: string): UserRecord | undefined {
+    return Store.user(this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as never);
+  }
+
+  getUser(id: number): UserRecord | undefined {
+    return Store.user(this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as never);
+  }
+
+  listUsers(): UserRecord[] {
+    return (this.db.prepare('SELECT * FROM users ORDER BY id').all() as never[]).map(
+      (r) => Store.user(r) as UserRecord,
+    );
+  }
+
+  updateUser(id: number, changes: { role?: Role; passwordHash?: string }): void {
+    this.tx(() => {
+      if (changes.role) this.db.prepare('UPDATE users SET role = ? WHERE id = ?').run(changes.role, id);
+      if (changes.passwordHash) {
+        this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(changes.passwordHash, id);
+        // A new password ends every session of that user.
+        this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(id);
+      }
+      if (changes.role) this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(id);
+    });
+  }
+
+  deleteUser(id: number): boolean {
+    return this.db.prepare('DELETE FROM users WHERE id = ?').run(id).changes > 0;
+  }
+
+  countAdmins(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin'").get() as { n: number }).n;
+  }
+
+  // --- sessions -------------------------------------------------------------
+
+  createSession(idHash: string, userId: number, csrf: string, expiresAt: number): void {
+    this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(Date.now());
+    this.db
+      .prepare('INSERT INTO sessions (id_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)')
+      .run(idHash, userId, csrf, expiresAt);
+  }
+
+  findSession(idHash: string): SessionRecord | undefined {
+    const row = this.db
+      .prepare(
+        'SELECT s.user_id, s.csrf, s.expires_at, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?',
+      )
+      .get(idHash) as { user_id: number; csrf: string; expires_at: number; username: string; role: Role } | undefined;
+    if (!row || row.expires_at < Date.now()) return undefined;
+    return { userId: row.user_id, username: row.username, role: row.role, csrf: row.csrf, expiresAt: row.expires_at };
+  }
+
+  deleteSession(idHash: string): void {
+    this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(idHash);
+  }
+
+  // --- API tokens -----------------------------------------------------------
+
+  createToken(t: { name: string; tokenHash: string; prefix: string; role: Role; userId: number }): number {
+    const r = this.db
+      .prepare('INSERT INTO tokens (name, token_hash, prefix, role, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(t.name, t.tokenHash, t.prefix, t.role, t.userId, new Date().toISOString());
+    return Number(r.lastInsertRowid);
+  }
+
+  private static token(row: Record<string, unknown>): TokenRecord {
+    return {
+      id: row.id as number,
+      name: row.name as string,
+      prefix: row.prefix as string,
+      role: row.role as Role,
+      userId: row.user_id as number,
+      username: row.username as string,
+      createdAt: row.created_at as string,
+      lastUsedAt: (row.last_used_at as string | null) ?? null,
+      revokedAt: (row.revoked_at as string | null) ?? null,
+    };
+  }
+
+  findActiveToken(tokenHash: string): TokenRecord | undefined {
+    const row = this.db
+      .prepare(
+        'SELECT t.*, u.username FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL',
+      )
+      .get(tokenHash) as Record<string, unknown> | undefined;
+    if (!row) return undefined;
+    this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(new Date().toISOString(), row.id);
+    return Store.token(row);
+  }
+
+  listTokens(): TokenRecord[] {
+    return (
+      this.db
+        .prepare('SELECT t.*, u.username FROM tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id')
+        .all() as Record<string, unknown>[]
+    ).map(Store.token);
+  }
+
+  getToken(id: number): TokenRecord | undefined {
+    const row = this.db
+      .prepare('SELECT t.*, u.username FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?')
+      .get(id) as Record<string, unknown> | undefined;
+    return row ? Store.token(row) : undefined;
+  }
+
+  revokeToken(id: number): boolean {
+    return (
+      this.db
+        .prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+        .run(new Date().toISOString(), id).changes > 0
+    );
+  }
+
+  // --- revisions ------------------------------------------------------------
+
+  insertRevision(r: Omit<RevisionRecord, 'id' | 'createdAt'>): RevisionRecord {
+    const createdAt = new Date().toISOString();
+    const res = this.db
+      .prepare(
+        `INSERT INTO revisions (parent_id, author, created_at, kind, status, model, script, diff, baseline, comment, restored_from)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        r.parentId,
+        r.author,
+        createdAt,
+        r.kind,
+        r.status,
+        r.model,
+        r.script,
+        r.diff,
+        r.baseline,
+        r.comment,
+        r.restoredFrom,
+      );
+    return { ...r, id: Number(res.lastInsertRowid), createdAt };
+  }
+
+  updateRevision(id: number, changes: { status?: RevisionStatus; baseline?: string | null }): void {
+    if (changes.status !== undefined)
+      this.db.prepare('UPDATE revisions SET status = ? WHERE id = ?').run(changes.status, id);
+    if (changes.baseline !== undefined)
+      this.db.prepare('UPDATE revisions SET baseline = ? WHERE id = ?').run(changes.baseline, id);
+  }
+
+  getRevision(id: number): RevisionRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM revisions WHERE id = ?').get(id) as RevisionRow | undefined;
+    return row ? toRevision(row) : undefined;
+  }
+
+  /** Newest first; `before` is a cursor (an id). */
+  listRevisions(limit: number, before?: number): RevisionRecord[] {
+    const rows = (
+      before === undefined
+        ? this.db.prepare('SELECT * FROM revisions ORDER BY id DESC LIMIT ?').all(limit)
+        : this.db.prepare('SELECT * FROM revisions WHERE id < ? ORDER BY id DESC LIMIT ?').all(before, limit)
+    ) as RevisionRow[];
+    return rows.map(toRevision);
+  }
+
+  revisionsWithStatus(status: RevisionStatus): RevisionRecord[] {
+    return (this.db.prepare('SELECT * FROM revisions WHERE status = ? ORDER BY id').all(status) as RevisionRow[]).map(
+      toRevision,
+    );
+  }
+
+  activeRevisionId(): number | null {
+    const v = this.getMeta('active_revision');
+    return v === undefined ? null : Number(v);
+  }
+
+  setActiveRevision(id: number | null): void {
+    this.setMeta('active_revision', id === null ? null : String(id));
+  }
+
+  getPending(): PendingConfirmation | undefined {
+    const v = this.getMeta('pending');
+    return v === undefined ? undefined : (JSON.parse(v) as PendingConfirmation);
+  }
+
+  setPending(p: PendingConfirmation | null): void {
+    this.setMeta('pending', p === null ? null : JSON.stringify(p));
+  }
+
+  // --- audit ----------------------------------------------------------------
+
+  audit(actor: string, action: string, target: string, detail: unknown = {}): void {
+    this.db
+      .prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(new Date().toISOString(), actor, action, target, JSON.stringify(detail ?? {}));
+  }
+
+  listAudit(limit: number, before?: number): AuditRecord[] {
+    const rows = (
+      before === undefined
+        ? this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit)
+        : this.db.prepare('SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?').all(before, limit)
+    ) as Array<{ id: number; at: string; actor: string; action: string; target: string; detail: string }>;
+    return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as unknown }));
+  }
+}

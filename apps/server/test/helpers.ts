@@ -1,0 +1,180 @@
+/**
+ * Test support: throwaway network namespaces (so nft and conntrack never
+ * touch the host), an app built on one, and login/token helpers.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRunner, type Runner } from '@gatehouse/rules';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { ServerConfig, type ServerConfigInput } from '../src/config.js';
+
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+
+export interface Netns {
+  name: string;
+  exec(cmd: string, args: string[], input?: string): string;
+  destroy(): void;
+}
+
+/** A fresh namespace `ghs-<pid>-<hex>` with lo up; destroy() kills what runs in it and deletes it. */
+export function createNetns(): Netns {
+  const name = `ghs-${process.pid}-${randomBytes(3).toString('hex')}`;
+  execFileSync('ip', ['netns', 'add', name]);
+  execFileSync('ip', ['netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up']);
+  return {
+    name,
+    exec(cmd, args, input) {
+      return execFileSync('ip', ['netns', 'exec', name, cmd, ...args], {
+        input: input ?? '',
+        encoding: 'utf8',
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+    },
+    destroy() {
+      try {
+        const pids = execFileSync('ip', ['netns', 'pids', name], { encoding: 'utf8' }).split('\n').filter(Boolean);
+        for (const pid of pids) {
+          try {
+            process.kill(Number(pid), 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+      } catch {
+        // namespace already gone
+      }
+      try {
+        execFileSync('ip', ['netns', 'del', name]);
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+export function tempDir(prefix = 'gatehouse-test-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export const LAB_MODEL = {
+  table: 'gatehouse',
+  interfaces: { wan: 'eth0', lan: ['eth1'] },
+  gatewayForwards: [{ id: 'ssh-gateway', name: 'ssh to the gateway', publicPort: 2222, localPort: 22 }],
+  forwards: [] as unknown[],
+};
+
+export interface TestApp {
+  app: FastifyInstance;
+  state: { path: string; remove(): void };
+  close(): Promise<void>;
+}
+
+export async function makeApp(
+  netns: string,
+  overrides: Partial<ServerConfigInput> = {},
+  runner?: Runner,
+): Promise<TestApp> {
+  const state = tempDir();
+  const config = ServerConfig.parse({
+    stateDir: state.path,
+    netns,
+    adminPassword: ADMIN_PASSWORD,
+    conntrack: 'false',
+    driftIntervalMs: 60_000,
+    logLevel: 'silent',
+    ...overrides,
+  });
+  const app = await buildApp({ config, logger: false, ...(runner ? { runner } : {}) });
+  await app.ready();
+  return {
+    app,
+    state,
+    async close() {
+      await app.close();
+      state.remove();
+    },
+  };
+}
+
+export interface Session {
+  cookie: string;
+  csrf: string;
+  headers: Record<string, string>;
+}
+
+export async function login(app: FastifyInstance, username = 'admin', password = ADMIN_PASSWORD): Promise<Session> {
+  const r = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+  if (r.statusCode !== 200) throw new Error(`login failed: ${r.statusCode} ${r.body}`);
+  const setCookie = String(r.headers['set-cookie']);
+  const cookie = setCookie.split(';')[0] as string;
+  const csrf = (r.json() as { csrfToken: string }).csrfToken;
+  return { cookie, csrf, headers: { cookie, 'x-gatehouse-csrf': csrf } };
+}
+
+export async function createToken(
+  app: FastifyInstance,
+  admin: Session,
+  role: 'admin' | 'viewer',
+  name = `t-${role}`,
+): Promise<string> {
+  const r = await app.inject({
+    method: 'POST',
+    url: '/api/v1/tokens',
+    headers: admin.headers,
+    payload: { name, role },
+  });
+  if (r.statusCode !== 201) throw new Error(`token failed: ${r.statusCode} ${r.body}`);
+  return (r.json() as { token: string }).token;
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A runner into a namespace whose calls can be delayed or failed, to provoke races and nft errors. */
+export function controllableRunner(netns: string) {
+  const real = createRunner({ netns });
+  const control = {
+    /** Delay `nft -f -` (apply) by this many ms. */
+    applyDelayMs: 0,
+    /** The next `nft -c` fails with this stderr. */
+    failCheckWith: null as string | null,
+  };
+  const runner: Runner = {
+    netns,
+    async run(command, args, opts) {
+      if (command === 'nft' && args.includes('-c') && control.failCheckWith !== null) {
+        const stderr = control.failCheckWith;
+        control.failCheckWith = null;
+        return { command, args, exitCode: 1, stdout: '', stderr, durationMs: 1 };
+      }
+      if (command === 'nft' && args.includes('-f') && !args.includes('-c') && control.applyDelayMs > 0) {
+        await new Promise((r) => setTimeout(r, control.applyDelayMs));
+      }
+      return real.run(command, args, opts);
+    },
+  };
+  return { runner, control };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  everyMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}

@@ -1,0 +1,118 @@
+/** Pure parts: configuration loading, lockout protection, event batching. */
+import { GatewayModel } from '@gatehouse/rules';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { EventHub, type HubMessage } from '../src/services/events.js';
+import { lockoutProblems } from '../src/services/lockout.js';
+
+describe('loadConfig', () => {
+  it('has safe defaults: loopback, not the public side', () => {
+    const c = loadConfig({}, []);
+    expect(c.listen).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(c.stateDir).toBe('/var/lib/gatehouse');
+  });
+
+  it('reads the environment and lets flags override it', () => {
+    const c = loadConfig({ GATEHOUSE_LISTEN: '0.0.0.0:9000', GATEHOUSE_NETNS: 'gw', GATEHOUSE_CONNTRACK: 'off' }, [
+      '--listen',
+      '[::1]:9100',
+    ]);
+    expect(c.listen).toEqual({ host: '::1', port: 9100 });
+    expect(c.netns).toBe('gw');
+    expect(c.conntrack).toBe(false);
+  });
+
+  it('lists every bad value at once', () => {
+    try {
+      loadConfig({ GATEHOUSE_LISTEN: 'nowhere', GATEHOUSE_ADMIN_PASSWORD: 'short', GATEHOUSE_CONNTRACK: 'maybe' }, [
+        '--bogus',
+        'x',
+      ]);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/GATEHOUSE_LISTEN/);
+      expect(problems).toMatch(/GATEHOUSE_ADMIN_PASSWORD/);
+      expect(problems).toMatch(/GATEHOUSE_CONNTRACK/);
+      expect(problems).toMatch(/--bogus/);
+      expect((err as ConfigError).problems).toHaveLength(4);
+    }
+  });
+});
+
+describe('lockoutProblems', () => {
+  const model = (extra: object) =>
+    GatewayModel.parse({
+      interfaces: { wan: 'eth0', lan: ['eth1'] },
+      gatewayForwards: [{ id: 'ssh', name: 'ssh', publicPort: 2222, localPort: 22 }],
+      ...extra,
+    });
+  const viaWan = { interface: 'eth0', localPort: 8080, remoteAddress: '203.0.113.5' };
+
+  it('refuses a forward that takes the panel port on the interface the operator uses', () => {
+    const next = model({
+      forwards: [{ id: 'all', name: 'all', publicPorts: '1-2221,2223-65535', target: '192.168.1.2' }],
+    });
+    const problems = lockoutProblems(next, null, viaWan);
+    expect(problems).toEqual([expect.objectContaining({ object: { kind: 'forward', id: 'all' } })]);
+    expect(lockoutProblems(next, null, { ...viaWan, interface: 'eth1' })).toEqual([]);
+    expect(lockoutProblems(next, null, null)).toEqual([]);
+  });
+
+  it('ignores forwards limited to other sources', () => {
+    const next = model({
+      forwards: [
+        { id: 'web', name: 'web', publicPorts: '8080', target: '192.168.1.2', allowedSources: ['198.51.100.0/24'] },
+      ],
+    });
+    expect(lockoutProblems(next, null, viaWan)).toEqual([]);
+    expect(lockoutProblems(next, null, { ...viaWan, remoteAddress: '::ffff:198.51.100.7' })).toHaveLength(1);
+  });
+
+  it('refuses removing the management forward, or locking the operator out of it', () => {
+    const applied = model({});
+    const without = GatewayModel.parse({ interfaces: { wan: 'eth0', lan: ['eth1'] } });
+    expect(lockoutProblems(without, applied, viaWan)).toEqual([
+      expect.objectContaining({ object: { kind: 'gateway-forward', id: 'ssh' } }),
+    ]);
+    const narrowed = model({
+      gatewayForwards: [{ id: 'ssh', name: 'ssh', publicPort: 2222, localPort: 22, allowedSources: ['10.0.0.0/8'] }],
+    });
+    expect(lockoutProblems(narrowed, applied, viaWan)[0]?.reason).toMatch(/no longer admit/);
+    expect(lockoutProblems(applied, applied, viaWan)).toEqual([]);
+  });
+});
+
+describe('EventHub', () => {
+  it('batches flow events and collapses updates of one flow', async () => {
+    const hub = new EventHub({ batchMs: 20 });
+    const got: HubMessage[] = [];
+    hub.subscribe((m) => got.push(m));
+    const row = (id: string, state: string) => ({ id, state }) as never;
+    hub.flow('new', row('1', 'SYN_SENT'));
+    hub.flow('update', row('1', 'ESTABLISHED'));
+    hub.flow('update', row('2', 'ESTABLISHED'));
+    hub.flow('update', row('2', 'FIN_WAIT'));
+    hub.flow('destroy', row('1', 'CLOSE'));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got).toHaveLength(1);
+    expect(got[0]?.event).toBe('flows');
+    expect(((got[0] as HubMessage).data as { events: unknown[] }).events).toEqual([
+      { type: 'new', row: { id: '1', state: 'ESTABLISHED' } },
+      { type: 'update', row: { id: '2', state: 'FIN_WAIT' } },
+      { type: 'destroy', row: { id: '1', state: 'CLOSE' } },
+    ]);
+    hub.close();
+  });
+
+  it('replaces an overflowing batch with a resync message', async () => {
+    const hub = new EventHub({ batchMs: 20, maxBatch: 10 });
+    const got: HubMessage[] = [];
+    hub.subscribe((m) => got.push(m));
+    for (let i = 0; i < 25; i++) hub.flow('new', { id: String(i) } as never);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got).toEqual([{ event: 'resync', data: expect.objectContaining({ reason: 'overflow', dropped: 15 }) }]);
+    hub.close();
+  });
+});

@@ -1,0 +1,51 @@
+import { lazy, type ReactNode, Suspense } from 'react';
+import { createBrowserRouter } from 'react-router';
+import { Loading } from '../components/QueryState';
+import { LoginPage } from '../features/auth/components/LoginPage';
+import { DashboardPage } from '../features/dashboard/components/DashboardPage';
+import { Layout } from './Layout';
+import { NotFound } from './NotFound';
+import { RequireSession } from './RequireSession';
+
+// Pages other than the dashboard (the wall screen) load on first visit.
+const ForwardsPage = lazy(() =>
+  import('../features/forwards/components/ForwardsPage').then((m) => ({ default: m.ForwardsPage })),
+);
+const FtpPage = lazy(() => import('../features/ftp/components/FtpPage').then((m) => ({ default: m.FtpPage })));
+const ApplyPage = lazy(() => import('../features/apply/components/ApplyPage').then((m) => ({ default: m.ApplyPage })));
+const HistoryPage = lazy(() =>
+  import('../features/history/components/HistoryPage').then((m) => ({ default: m.HistoryPage })),
+);
+const ConnectionsPage = lazy(() =>
+  import('../features/connections/components/ConnectionsPage').then((m) => ({ default: m.ConnectionsPage })),
+);
+const ExpectationsPage = lazy(() =>
+  import('../features/expectations/components/ExpectationsPage').then((m) => ({ default: m.ExpectationsPage })),
+);
+const AccessPage = lazy(() =>
+  import('../features/access/components/AccessPage').then((m) => ({ default: m.AccessPage })),
+);
+
+const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  {
+    element: (
+      <RequireSession>
+        <Layout />
+      </RequireSession>
+    ),
+    children: [
+      { index: true, element: <DashboardPage /> },
+      { path: 'forwards', element: page(<ForwardsPage />) },
+      { path: 'ftp', element: page(<FtpPage />) },
+      { path: 'apply', element: page(<ApplyPage />) },
+      { path: 'history', element: page(<HistoryPage />) },
+      { path: 'connections', element: page(<ConnectionsPage />) },
+      { path: 'expectations', element: page(<ExpectationsPage />) },
+      { path: 'access', element: page(<AccessPage />) },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+]);

@@ -1,0 +1,19 @@
+import { useTranslation } from 'react-i18next';
+import { PageHeader } from '../../../components/PageHeader';
+import { useCanEdit } from '../../../lib/session';
+import { AuditLog } from './AuditLog';
+import { TokensSection } from './TokensSection';
+import { UsersSection } from './UsersSection';
+
+export function AccessPage() {
+  const { t } = useTranslation();
+  const canEdit = useCanEdit();
+  return (
+    <section aria-labelledby="page-title" className="access">
+      <PageHeader title={t('access.title')} />
+      {canEdit ? <UsersSection /> : <p className="callout callout-info">{t('common.readOnly')}</p>}
+      <TokensSection />
+      <AuditLog />
+    </section>
+  );
+}

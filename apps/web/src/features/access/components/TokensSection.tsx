@@ -1,0 +1,147 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ConfirmButton } from '../../../components/ConfirmButton';
+import { Field } from '../../../components/Field';
+import { QueryState } from '../../../components/QueryState';
+import { errorText } from '../../../lib/errors';
+import { formatDateTime, formatRelative } from '../../../lib/format';
+import { useCanEdit } from '../../../lib/session';
+import type { CreatedToken, Role } from '../../../lib/types';
+import { useCreateToken } from '../api/create-token';
+import { useTokens } from '../api/get-tokens';
+import { useRevokeToken } from '../api/revoke-token';
+
+export function TokensSection() {
+  const { t } = useTranslation();
+  const canEdit = useCanEdit();
+  const tokens = useTokens();
+  const create = useCreateToken();
+  const revoke = useRevokeToken();
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('viewer');
+  const [created, setCreated] = useState<CreatedToken | null>(null);
+  const [copied, setCopied] = useState(false);
+  const [nameError, setNameError] = useState<string | undefined>();
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!name.trim()) {
+      setNameError(t('access.tokenName'));
+      return;
+    }
+    setNameError(undefined);
+    create.mutate(
+      { name: name.trim(), role },
+      {
+        onSuccess: (token) => {
+          setCreated(token);
+          setCopied(false);
+          setName('');
+        },
+      },
+    );
+  };
+
+  return (
+    <section aria-labelledby="tokens-title" className="panel">
+      <h2 id="tokens-title">{t('access.tokens')}</h2>
+      {created ? (
+        <div className="callout callout-ok" role="status">
+          <p>{t('access.tokenCreated')}</p>
+          <label htmlFor="new-token">{t('access.tokenValue')}</label>
+          <div className="inline-add">
+            <input
+              id="new-token"
+              className="mono token-value"
+              readOnly
+              value={created.token}
+              onFocus={(e) => e.target.select()}
+            />
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => {
+                void navigator.clipboard?.writeText(created.token).then(() => setCopied(true));
+              }}
+            >
+              {copied ? t('common.copied') : t('common.copy')}
+            </button>
+            <button type="button" className="btn btn-small" onClick={() => setCreated(null)}>
+              {t('common.dismiss')}
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {create.isError || revoke.isError ? (
+        <p className="callout callout-error" role="alert">
+          {errorText(t, create.error ?? revoke.error)}
+        </p>
+      ) : null}
+      <QueryState query={tokens} isEmpty={(d) => d.length === 0} empty={t('access.tokensEmpty')}>
+        {(list) => (
+          <div className="table-wrap">
+            <table className="table table-dense">
+              <caption className="visually-hidden">{t('access.tokens')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('access.tokenName')}</th>
+                  <th scope="col">{t('access.prefix')}</th>
+                  <th scope="col">{t('access.role')}</th>
+                  <th scope="col">{t('access.created')}</th>
+                  <th scope="col">{t('access.lastUsed')}</th>
+                  <th scope="col">{t('common.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((tk) => (
+                  <tr key={tk.id} className={tk.revokedAt ? 'row-disabled' : undefined}>
+                    <th scope="row">
+                      {tk.name}
+                      <div className="muted small">{tk.owner}</div>
+                    </th>
+                    <td className="mono">{tk.prefix}…</td>
+                    <td>{t(`roles.${tk.role}`)}</td>
+                    <td>{formatDateTime(tk.createdAt)}</td>
+                    <td>{tk.lastUsedAt ? formatRelative(tk.lastUsedAt) : t('access.never')}</td>
+                    <td className="actions">
+                      {tk.revokedAt ? (
+                        <span className="tag tag-bad">{t('access.revoked')}</span>
+                      ) : (
+                        <ConfirmButton
+                          label={t('access.revoke')}
+                          ariaLabel={t('access.revokeLabel', { name: tk.name })}
+                          question={t('access.revokeConfirm', { name: tk.name })}
+                          confirmLabel={t('access.revoke')}
+                          onConfirm={() => revoke.mutate(tk.id)}
+                        />
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
+      <form className="inline-form" onSubmit={onSubmit} noValidate aria-labelledby="create-token-title">
+        <h3 id="create-token-title">{t('access.createToken')}</h3>
+        <Field label={t('access.tokenName')} error={nameError}>
+          {(p) => <input {...p} value={name} maxLength={64} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <Field label={t('access.role')}>
+          {(p) => (
+            <select {...p} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+              <option value="viewer">{t('roles.viewer')}</option>
+              {canEdit ? <option value="admin">{t('roles.admin')}</option> : null}
+            </select>
+          )}
+        </Field>
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+            {t('access.createToken')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

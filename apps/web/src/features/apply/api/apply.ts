@@ -1,0 +1,17 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, paths } from '../../../lib/api';
+import { appliedStateKeys } from '../../../lib/query-keys';
+import type { ApplyBody, ApplyResult } from '../../../lib/types';
+
+/** Commit-confirm: with confirmWithinSeconds the apply is provisional until POST apply/confirm. */
+export const applyChanges = (body: ApplyBody) => api<ApplyResult>(paths.apply, { method: 'POST', body });
+
+export function useApply() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: applyChanges,
+    onSettled: () => {
+      for (const queryKey of appliedStateKeys) void queryClient.invalidateQueries({ queryKey });
+    },
+  });
+}

@@ -1,0 +1,52 @@
+import { type InfiniteData, infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
+import { api, paths } from '../../../lib/api';
+import { keys } from '../../../lib/query-keys';
+import type { FlowPage, FlowQuery, FlowRow } from '../../../lib/types';
+
+/** Rows per request; the server allows up to 1000. */
+export const FLOW_PAGE_SIZE = 500;
+
+/** When each row was read, so its timeout can count down between updates without refetching. */
+export const receivedAt = new WeakMap<FlowRow, number>();
+
+export async function getFlows(query: FlowQuery, cursor: string | undefined, signal?: AbortSignal): Promise<FlowPage> {
+  const page = await api<FlowPage>(paths.flows, {
+    query: { ...query, limit: FLOW_PAGE_SIZE, cursor },
+    ...(signal ? { signal } : {}),
+  });
+  const at = Date.now();
+  for (const row of page.items) receivedAt.set(row, at);
+  return page;
+}
+
+export const flowsQueryKey = (query: FlowQuery) => [...keys.flows, query] as const;
+
+export const flowsQueryOptions = (query: FlowQuery) =>
+  infiniteQueryOptions({
+    queryKey: flowsQueryKey(query),
+    queryFn: ({ pageParam, signal }) => getFlows(query, pageParam, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // The live stream keeps loaded rows current; a refetch would reload every page.
+    staleTime: Number.POSITIVE_INFINITY,
+    refetchOnWindowFocus: false,
+  });
+
+export type FlowsData = InfiniteData<FlowPage, string | undefined>;
+
+export function useFlows(query: FlowQuery) {
+  return useInfiniteQuery(flowsQueryOptions(query));
+}
+
+/** Client-side version of the server's filter, for rows that arrive by the live stream. */
+export function matchesFlowQuery(row: FlowRow, q: FlowQuery): boolean {
+  if (q.protocol && row.protocol !== q.protocol && String(row.protonum) !== q.protocol) return false;
+  if (q.state && (row.state ?? '').toUpperCase() !== q.state.toUpperCase()) return false;
+  if (q.helper) {
+    if (q.helper === 'none' ? row.helper !== null : row.helper !== q.helper) return false;
+  }
+  const tuples = [row.original, row.reply];
+  if (q.address && !tuples.some((t) => t.src === q.address || t.dst === q.address)) return false;
+  if (q.port !== undefined && !tuples.some((t) => t.sport === q.port || t.dport === q.port)) return false;
+  return true;
+}

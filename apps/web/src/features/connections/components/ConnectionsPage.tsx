@@ -1,0 +1,314 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { ConfirmButton } from '../../../components/ConfirmButton';
+import { PageHeader } from '../../../components/PageHeader';
+import { ErrorState, Loading } from '../../../components/QueryState';
+import { errorText } from '../../../lib/errors';
+import { formatDuration, formatNumber, formatTuple } from '../../../lib/format';
+import { useCanEdit } from '../../../lib/session';
+import type { FlowQuery, FlowRow, FlowSortKey } from '../../../lib/types';
+import { useNow } from '../../../lib/use-now';
+import { receivedAt, useFlows } from '../api/get-flows';
+import { useKillFlow } from '../api/kill-flow';
+import { useLiveFlows } from '../api/live-flows';
+
+const ROW_HEIGHT = 34;
+const SORT_KEYS: FlowSortKey[] = ['timeout', 'protocol', 'src', 'dst', 'state'];
+const STATES = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE'];
+const IP_RE = /^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]+:[0-9a-fA-F:]*$/;
+
+interface DisplayRow {
+  row: FlowRow;
+  /** An FTP data flow drawn under its control flow. */
+  child: boolean;
+}
+
+/** FTP data flows go right under their control flow when both are loaded. */
+function groupByMaster(rows: FlowRow[]): DisplayRow[] {
+  const ids = new Set(rows.map((r) => r.id));
+  const children = new Map<string, FlowRow[]>();
+  for (const r of rows) {
+    if (r.masterId && ids.has(r.masterId) && r.masterId !== r.id) {
+      const list = children.get(r.masterId) ?? [];
+      list.push(r);
+      children.set(r.masterId, list);
+    }
+  }
+  const out: DisplayRow[] = [];
+  for (const r of rows) {
+    if (r.masterId && ids.has(r.masterId) && r.masterId !== r.id) continue;
+    out.push({ row: r, child: false });
+    for (const c of children.get(r.id) ?? []) out.push({ row: c, child: true });
+  }
+  return out;
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const id = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(id);
+  }, [value, ms]);
+  return v;
+}
+
+export function ConnectionsPage() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const [address, setAddress] = useState(params.get('address') ?? '');
+  const [port, setPort] = useState(params.get('port') ?? '');
+  const protocol = params.get('protocol') ?? '';
+  const state = params.get('state') ?? '';
+  const helper = params.get('helper') ?? '';
+  const sort = (params.get('sort') as FlowSortKey | null) ?? 'timeout';
+  const order = params.get('order') === 'asc' ? 'asc' : 'desc';
+  const debAddress = useDebounced(address.trim(), 400);
+  const debPort = useDebounced(port.trim(), 400);
+
+  const setParam = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  useEffect(() => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of [
+      ['address', debAddress],
+      ['port', debPort],
+    ] as const) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    if (next.toString() !== params.toString()) setParams(next, { replace: true });
+  }, [debAddress, debPort, params, setParams]);
+
+  const addressValid = debAddress === '' || IP_RE.test(debAddress);
+  const portNumber = /^\d{1,5}$/.test(debPort) && Number(debPort) <= 65535 ? Number(debPort) : undefined;
+  const portValid = debPort === '' || portNumber !== undefined;
+
+  const query = useMemo<FlowQuery>(
+    () => ({
+      sort,
+      order,
+      ...(protocol ? { protocol } : {}),
+      ...(state ? { state } : {}),
+      ...(helper ? { helper } : {}),
+      ...(addressValid && debAddress ? { address: debAddress } : {}),
+      ...(portNumber !== undefined ? { port: portNumber } : {}),
+    }),
+    [sort, order, protocol, state, helper, addressValid, debAddress, portNumber],
+  );
+
+  return (
+    <section aria-labelledby="page-title" className="connections">
+      <PageHeader title={t('connections.title')} />
+      <form className="filters" aria-label={t('connections.filters')} onSubmit={(e) => e.preventDefault()}>
+        <div className="field">
+          <label htmlFor="flt-protocol">{t('connections.protocol')}</label>
+          <select id="flt-protocol" value={protocol} onChange={(e) => setParam('protocol', e.target.value)}>
+            <option value="">{t('common.any')}</option>
+            <option value="tcp">tcp</option>
+            <option value="udp">udp</option>
+            <option value="icmp">icmp</option>
+          </select>
+        </div>
+        <div className={`field${addressValid ? '' : ' field-invalid'}`}>
+          <label htmlFor="flt-address">{t('connections.address')}</label>
+          <input
+            id="flt-address"
+            className="mono"
+            inputMode="decimal"
+            value={address}
+            placeholder="192.0.2.101"
+            aria-invalid={addressValid ? undefined : true}
+            onChange={(e) => setAddress(e.target.value)}
+            spellCheck={false}
+          />
+        </div>
+        <div className={`field field-narrow${portValid ? '' : ' field-invalid'}`}>
+          <label htmlFor="flt-port">{t('connections.port')}</label>
+          <input
+            id="flt-port"
+            className="mono"
+            inputMode="numeric"
+            value={port}
+            placeholder="21"
+            aria-invalid={portValid ? undefined : true}
+            onChange={(e) => setPort(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="flt-state">{t('connections.state')}</label>
+          <select id="flt-state" value={state} onChange={(e) => setParam('state', e.target.value)}>
+            <option value="">{t('common.any')}</option>
+            {STATES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="flt-helper">{t('connections.helper')}</label>
+          <select id="flt-helper" value={helper} onChange={(e) => setParam('helper', e.target.value)}>
+            <option value="">{t('connections.helperAny')}</option>
+            <option value="ftp">{t('connections.helperFtp')}</option>
+            <option value="none">{t('connections.helperNone')}</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="flt-sort">{t('connections.sort')}</label>
+          <select id="flt-sort" value={sort} onChange={(e) => setParam('sort', e.target.value)}>
+            {SORT_KEYS.map((k) => (
+              <option key={k} value={k}>
+                {t(`connections.sortKeys.${k as 'timeout'}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="flt-order">{t('connections.order')}</label>
+          <select id="flt-order" value={order} onChange={(e) => setParam('order', e.target.value)}>
+            <option value="asc">{t('connections.ascending')}</option>
+            <option value="desc">{t('connections.descending')}</option>
+          </select>
+        </div>
+      </form>
+      <FlowTable query={query} />
+    </section>
+  );
+}
+
+function FlowTable({ query }: { query: FlowQuery }) {
+  const { t } = useTranslation();
+  const canEdit = useCanEdit();
+  const flows = useFlows(query);
+  const live = useLiveFlows(query);
+  const kill = useKillFlow();
+  const now = useNow(1000);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const rows = useMemo(() => groupByMaster(flows.data?.pages.flatMap((p) => p.items) ?? []), [flows.data]);
+  const total = flows.data?.pages.at(-1)?.total ?? rows.length;
+  // Rows not loaded yet are placeholders; reaching them loads the next page.
+  const count = flows.hasNextPage ? Math.max(total, rows.length + 1) : rows.length;
+
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? 0;
+
+  useEffect(() => {
+    if (lastIndex >= rows.length - 1 && flows.hasNextPage && !flows.isFetchingNextPage) void flows.fetchNextPage();
+  }, [lastIndex, rows.length, flows.hasNextPage, flows.isFetchingNextPage, flows.fetchNextPage]);
+
+  if (flows.isPending) return <Loading />;
+  if (flows.isError) return <ErrorState error={flows.error} onRetry={() => void flows.refetch()} />;
+
+  const cols = canEdit ? 7 : 6;
+  return (
+    <>
+      <p className="table-meta" aria-live="polite">
+        <span>
+          {flows.hasNextPage
+            ? t('connections.loaded', { shown: formatNumber(rows.length), total: formatNumber(total) })
+            : t('connections.loadedNoTotal', { shown: formatNumber(rows.length) })}
+        </span>
+        <span className="muted">
+          {t('connections.liveChanges', { added: formatNumber(live.added), removed: formatNumber(live.removed) })}
+        </span>
+      </p>
+      {kill.isError ? (
+        <p className="callout callout-error" role="alert">
+          {errorText(t, kill.error)}
+        </p>
+      ) : null}
+      {rows.length === 0 ? (
+        <p className="empty">{t('connections.empty')}</p>
+      ) : (
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the scrolling table must be reachable to scroll by keyboard
+        <div ref={scrollRef} className={`vtable cols-${cols}`} tabIndex={0}>
+          <table aria-label={t('connections.tableLabel')} aria-rowcount={count + 1}>
+            <thead>
+              <tr aria-rowindex={1}>
+                <th scope="col">{t('connections.protocol')}</th>
+                <th scope="col">{t('connections.state')}</th>
+                <th scope="col">{t('connections.original')}</th>
+                <th scope="col">{t('connections.reply')}</th>
+                <th scope="col">{t('connections.helper')}</th>
+                <th scope="col" className="num">
+                  {t('connections.timeout')}
+                </th>
+                {canEdit ? <th scope="col">{t('common.actions')}</th> : null}
+              </tr>
+            </thead>
+            <tbody style={{ height: virtualizer.getTotalSize() }}>
+              {items.map((vi) => {
+                const d = rows[vi.index];
+                const style = { transform: `translateY(${vi.start}px)`, height: ROW_HEIGHT };
+                if (!d) {
+                  return (
+                    <tr key={vi.key} aria-rowindex={vi.index + 2} className="vrow-placeholder" style={style}>
+                      <td>{t('connections.loadingMore')}</td>
+                    </tr>
+                  );
+                }
+                const r = d.row;
+                const at = receivedAt.get(r) ?? now;
+                const left = r.timeout === null ? null : Math.max(0, r.timeout - (now - at) / 1000);
+                const tuple = formatTuple(r.original);
+                return (
+                  <tr
+                    key={r.id}
+                    aria-rowindex={vi.index + 2}
+                    className={`${d.child ? 'vrow-child' : ''}${live.fresh.has(r.id) ? ' vrow-fresh' : ''}`}
+                    style={style}
+                  >
+                    <td className="mono">
+                      {d.child ? (
+                        <span className="child-mark" title={t('connections.dataFlow')}>
+                          <span aria-hidden="true">└ </span>
+                          <span className="visually-hidden">{t('connections.dataFlow')} </span>
+                        </span>
+                      ) : null}
+                      {r.protocol}
+                    </td>
+                    <td className={`mono state state-${(r.state ?? '').toLowerCase()}`}>
+                      {r.state ?? '—'}
+                      {r.unreplied ? <span className="muted"> ⋯</span> : null}
+                    </td>
+                    <td className="mono ellipsis" title={tuple}>
+                      {tuple}
+                    </td>
+                    <td className="mono ellipsis muted" title={formatTuple(r.reply)}>
+                      {formatTuple(r.reply)}
+                    </td>
+                    <td className="mono">{r.helper ? <span className="tag tag-info">{r.helper}</span> : ''}</td>
+                    <td className="mono num">{left === null ? '—' : formatDuration(left)}</td>
+                    {canEdit ? (
+                      <td>
+                        <ConfirmButton
+                          label={t('connections.kill')}
+                          ariaLabel={t('connections.killLabel', { tuple })}
+                          confirmLabel={t('connections.kill')}
+                          onConfirm={() => kill.mutate(r)}
+                        />
+                      </td>
+                    ) : null}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,294 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { ModuleStateText, moduleTone } from '../../../components/ModuleState';
+import { PageHeader } from '../../../components/PageHeader';
+import { ErrorState, Loading } from '../../../components/QueryState';
+import { Sparkline } from '../../../components/Sparkline';
+import { formatBytes, formatDateTime, formatNumber, formatRelative } from '../../../lib/format';
+import { useStatus } from '../../../lib/status';
+import type { GatewayStatus } from '../../../lib/types';
+import { useNow } from '../../../lib/use-now';
+import { SERIES_WINDOW_MS, useConntrackSeries } from '../api/conntrack-series';
+import { useAppliedRevision } from '../api/get-applied-revision';
+import { useRecentChanges } from '../api/get-recent-changes';
+
+export function DashboardPage() {
+  const { t } = useTranslation();
+  const status = useStatus();
+  return (
+    <section aria-labelledby="page-title" className="dashboard">
+      <PageHeader title={t('dashboard.title')} />
+      {status.isPending ? (
+        <Loading />
+      ) : status.isError ? (
+        <ErrorState error={status.error} onRetry={() => void status.refetch()} />
+      ) : (
+        <DashboardBody status={status.data} />
+      )}
+    </section>
+  );
+}
+
+function DashboardBody({ status }: { status: GatewayStatus }) {
+  return (
+    <div className="dash-grid">
+      <AppliedCard status={status} />
+      <DriftCard status={status} />
+      <FtpCard status={status} />
+      <CountsCard status={status} />
+      <InterfacesCard status={status} />
+      <CountersCard status={status} />
+      <RecentChangesCard />
+    </div>
+  );
+}
+
+function AppliedCard({ status }: { status: GatewayStatus }) {
+  const { t } = useTranslation();
+  useNow(30_000);
+  const revision = useAppliedRevision(status.appliedRevision);
+  return (
+    <article className="card" aria-labelledby="dash-applied">
+      <h2 id="dash-applied">{t('dashboard.applied')}</h2>
+      {status.appliedRevision === null ? (
+        <p className="big-figure muted">{t('dashboard.nothingApplied')}</p>
+      ) : (
+        <>
+          <p className="big-figure mono">#{status.appliedRevision}</p>
+          {revision.data ? (
+            <p>
+              <time dateTime={revision.data.createdAt} title={formatDateTime(revision.data.createdAt)}>
+                {t('dashboard.appliedBy', {
+                  author: revision.data.author,
+                  when: formatRelative(revision.data.createdAt),
+                })}
+              </time>
+            </p>
+          ) : null}
+        </>
+      )}
+      {status.desiredDiffersFromApplied ? (
+        <p className="callout callout-warn">
+          {t('dashboard.pending')} <Link to="/apply">{t('dashboard.review')}</Link>
+        </p>
+      ) : null}
+    </article>
+  );
+}
+
+function DriftCard({ status }: { status: GatewayStatus }) {
+  const { t } = useTranslation();
+  const state = status.drift.state;
+  const bad = state === 'drifted' || state === 'missing';
+  const tone = bad ? 'bad' : state === 'in-sync' ? 'good' : 'neutral';
+  return (
+    <article className={`card card-${tone}`} aria-labelledby="dash-drift">
+      <h2 id="dash-drift">{t('dashboard.drift')}</h2>
+      <p className={`status-line status-${tone}`}>
+        <span className="status-dot" aria-hidden="true" />
+        {bad
+          ? t('dashboard.driftDetected')
+          : state === 'in-sync'
+            ? t('dashboard.driftOk')
+            : state === 'never-applied'
+              ? t('dashboard.nothingApplied')
+              : t('dashboard.driftUnknown')}
+      </p>
+      {bad ? <p className="muted">{t('dashboard.driftHelp')}</p> : null}
+      {bad && (status.drift.added.length > 0 || status.drift.removed.length > 0) ? (
+        <pre className="mini-diff mono">
+          {status.drift.removed.map((l) => `- ${l}`).join('\n')}
+          {status.drift.removed.length > 0 && status.drift.added.length > 0 ? '\n' : ''}
+          {status.drift.added.map((l) => `+ ${l}`).join('\n')}
+        </pre>
+      ) : null}
+      {status.drift.checkedAt ? (
+        <p className="muted small">
+          <time dateTime={status.drift.checkedAt}>{formatDateTime(status.drift.checkedAt)}</time>
+        </p>
+      ) : null}
+    </article>
+  );
+}
+
+function FtpCard({ status }: { status: GatewayStatus }) {
+  const { t } = useTranslation();
+  const ftp = status.ftp;
+  const nat = ftp.natFtp?.state;
+  return (
+    <article className="card" aria-labelledby="dash-ftp">
+      <h2 id="dash-ftp">{t('dashboard.ftp')}</h2>
+      <dl className="kv">
+        <dt>{t('ftp.helper')}</dt>
+        <dd className={`status-${ftp.enabled ? 'good' : 'neutral'}`}>
+          {ftp.enabled ? t('common.on') : t('common.off')}
+          {ftp.enabled ? <span className="mono muted"> ({ftp.controlPorts.join(', ')})</span> : null}
+        </dd>
+        <dt>{t('dashboard.helper')}</dt>
+        <dd className={`status-${ftp.helperObjectLive ? 'good' : 'neutral'}`}>
+          {ftp.helperObjectLive ? t('dashboard.moduleState.loaded') : t('common.none')}
+        </dd>
+        <dt className="mono">nf_nat_ftp</dt>
+        <dd className={`status-${moduleTone(nat)}`} title={ftp.natFtp?.evidence}>
+          <ModuleStateText state={nat} />
+        </dd>
+        <dt>{t('ftp.passiveOnly')}</dt>
+        <dd>{ftp.passiveOnly ? t('common.on') : t('common.off')}</dd>
+      </dl>
+      {ftp.enabled && moduleTone(nat) === 'bad' ? (
+        <p className="callout callout-error">{t('dashboard.natFtpMissing')}</p>
+      ) : null}
+    </article>
+  );
+}
+
+function CountsCard({ status }: { status: GatewayStatus }) {
+  const { t } = useTranslation();
+  const samples = useConntrackSeries(status.conntrack);
+  const flows = samples.map((s) => s.flows);
+  const exps = samples.map((s) => s.expectations);
+  const minutes = Math.round(SERIES_WINDOW_MS / 60_000);
+  const summary = (series: string, values: number[], now: number) =>
+    t('dashboard.chartSummary', {
+      series,
+      now: formatNumber(now),
+      min: formatNumber(values.length ? Math.min(...values) : now),
+      max: formatNumber(values.length ? Math.max(...values) : now),
+      minutes,
+    });
+  const label = `${summary(t('dashboard.flows'), flows, status.conntrack.flows)}. ${summary(
+    t('dashboard.expectations'),
+    exps,
+    status.conntrack.expectations,
+  )}.`;
+  return (
+    <article className="card card-wide" aria-labelledby="dash-counts">
+      <h2 id="dash-counts">{t('dashboard.chartTitle')}</h2>
+      <div className="figures">
+        <div>
+          <p className="figure-label">
+            <span className="swatch swatch-flows" aria-hidden="true" />
+            {t('dashboard.flows')}
+          </p>
+          <p className="big-figure mono">{formatNumber(status.conntrack.flows)}</p>
+        </div>
+        <div>
+          <p className="figure-label">
+            <span className="swatch swatch-exps" aria-hidden="true" />
+            {t('dashboard.expectations')}
+          </p>
+          <p className="big-figure mono">{formatNumber(status.conntrack.expectations)}</p>
+        </div>
+      </div>
+      {samples.length < 2 ? (
+        <p className="muted">{t('dashboard.chartWaiting')}</p>
+      ) : (
+        <Sparkline
+          label={label}
+          series={[
+            { name: 'flows', className: 'spark-flows', values: flows },
+            { name: 'expectations', className: 'spark-exps', values: exps },
+          ]}
+        />
+      )}
+    </article>
+  );
+}
+
+function InterfacesCard({ status }: { status: GatewayStatus }) {
+  const { t } = useTranslation();
+  return (
+    <article className="card" aria-labelledby="dash-ifaces">
+      <h2 id="dash-ifaces">{t('dashboard.interfaces')}</h2>
+      {status.interfaces.length === 0 ? (
+        <p className="empty">{t('dashboard.interfacesEmpty')}</p>
+      ) : (
+        <ul className="iface-list">
+          {status.interfaces.map((i) => {
+            const up = i.state.toUpperCase() === 'UP' || i.state.toUpperCase() === 'UNKNOWN';
+            return (
+              <li key={i.name}>
+                <span className={`status-line status-${up ? 'good' : 'bad'}`}>
+                  <span className="status-dot" aria-hidden="true" />
+                  <strong className="mono">{i.name}</strong>
+                </span>
+                <span className="tag">{i.role.toUpperCase()}</span>
+                <span className="muted">{up ? t('dashboard.up') : t('dashboard.down')}</span>
+                <span className="mono addr-list">{i.addresses.join(' ')}</span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </article>
+  );
+}
+
+function CountersCard({ status }: { status: GatewayStatus }) {
+  const { t } = useTranslation();
+  return (
+    <article className="card card-wide" aria-labelledby="dash-counters">
+      <h2 id="dash-counters">{t('dashboard.counters')}</h2>
+      {status.counters.length === 0 ? (
+        <p className="empty">{t('dashboard.countersEmpty')}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('dashboard.forward')}</th>
+                <th scope="col" className="num">
+                  {t('dashboard.packets')}
+                </th>
+                <th scope="col" className="num">
+                  {t('dashboard.bytes')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {status.counters.map((c) => (
+                <tr key={c.forwardId}>
+                  <th scope="row" className="mono">
+                    {c.forwardId}
+                  </th>
+                  <td className="num mono">{formatNumber(c.packets)}</td>
+                  <td className="num mono">{formatBytes(c.bytes)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </article>
+  );
+}
+
+function RecentChangesCard() {
+  const { t } = useTranslation();
+  const recent = useRecentChanges();
+  return (
+    <article className="card card-wide" aria-labelledby="dash-recent">
+      <h2 id="dash-recent">{t('dashboard.recent')}</h2>
+      {recent.isPending ? (
+        <Loading />
+      ) : recent.isError ? (
+        <ErrorState error={recent.error} onRetry={() => void recent.refetch()} />
+      ) : recent.data.items.length === 0 ? (
+        <p className="empty">{t('dashboard.recentEmpty')}</p>
+      ) : (
+        <ol className="audit-list">
+          {recent.data.items.map((e) => (
+            <li key={e.id}>
+              <time dateTime={e.at} title={formatDateTime(e.at)} className="muted">
+                {formatRelative(e.at)}
+              </time>
+              <strong>{e.actor}</strong>
+              <span className="mono">{e.action}</span>
+              <span className="mono muted">{e.target}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,19 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { api, paths } from '../../../lib/api';
+import { keys } from '../../../lib/query-keys';
+import type { Revision } from '../../../lib/types';
+
+export const getRevision = (id: number, signal?: AbortSignal) =>
+  api<Revision>(paths.revision(id), signal ? { signal } : {});
+
+/** A revision never changes once written, so its diff is cached for good. */
+export const revisionQueryOptions = (id: number) =>
+  queryOptions({
+    queryKey: [...keys.revisions, 'detail', id],
+    queryFn: ({ signal }) => getRevision(id, signal),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+
+export function useRevision(id: number, enabled: boolean) {
+  return useQuery({ ...revisionQueryOptions(id), enabled });
+}

@@ -1,0 +1,23 @@
+import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
+import { api, paths } from '../../../lib/api';
+import { useInvalidateOn } from '../../../lib/events';
+import { keys } from '../../../lib/query-keys';
+import type { Page, RevisionSummary } from '../../../lib/types';
+
+const PAGE = 50;
+
+export const getRevisions = (before: number | undefined, signal?: AbortSignal) =>
+  api<Page<RevisionSummary>>(paths.revisions, { query: { limit: PAGE, before }, ...(signal ? { signal } : {}) });
+
+export const revisionsQueryOptions = () =>
+  infiniteQueryOptions({
+    queryKey: [...keys.revisions, 'list'],
+    queryFn: ({ pageParam, signal }) => getRevisions(pageParam, signal),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+
+export function useRevisions() {
+  useInvalidateOn(['apply', 'confirm', 'rollback'], [keys.revisions]);
+  return useInfiniteQuery(revisionsQueryOptions());
+}

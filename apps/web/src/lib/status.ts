@@ -1,0 +1,20 @@
+/**
+ * GET /status: the gateway at a glance. Shared because the dashboard shows it
+ * and the app shell's confirmation banner reads `pending` from it.
+ */
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { api, paths } from './api';
+import { useInvalidateOn } from './events';
+import { keys } from './query-keys';
+import type { GatewayStatus } from './types';
+
+export const getStatus = ({ signal }: { signal?: AbortSignal } = {}) =>
+  api<GatewayStatus>(paths.status, signal ? { signal } : {});
+
+export const statusQueryOptions = () =>
+  queryOptions({ queryKey: keys.status, queryFn: ({ signal }) => getStatus({ signal }), refetchInterval: 10_000 });
+
+export function useStatus() {
+  useInvalidateOn(['apply', 'confirm', 'rollback', 'drift', 'config'], [keys.status]);
+  return useQuery(statusQueryOptions());
+}
