@@ -16,31 +16,8 @@
  * Ctrl-C removes the lab.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createLab, ftpFetch, type HeldPassive, holdPassive, LAB_ADDR, type Lab, tcpBanner } from '@gatehouse/lab';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-const PANEL_PORT_IN_NS = 8080;
-
-/** Inside the gateway namespace: Unix socket -> 127.0.0.1:8080. Args: socket path, port. */
-const NS_RELAY = String.raw`
-'use strict';
-const net = require('node:net');
-const fs = require('node:fs');
-const [path, port] = process.argv.slice(1);
-try { fs.unlinkSync(path); } catch {}
-net.createServer((c) => {
-  const u = net.connect({ host: '127.0.0.1', port: Number(port) });
-  c.pipe(u).pipe(c);
-  c.on('error', () => u.destroy());
-  u.on('error', () => c.destroy());
-}).listen(path, () => { fs.chmodSync(path, 0o600); process.stdout.write('listening\n'); });
-process.on('SIGTERM', () => process.exit(0));
-`;
+import { ftpFetch, type HeldPassive, holdPassive, LAB_ADDR, tcpBanner } from '@gatehouse/lab';
+import { type LabPanel, loginOverHttp, startLabPanel } from './lab-panel.js';
 
 const DEMO_MODEL = {
   table: 'gatehouse',
@@ -60,43 +37,12 @@ function log(msg: string): void {
   process.stdout.write(`[demo] ${msg}\n`);
 }
 
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`the server did not come up at ${url}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-function listenRelay(port: number, socketPath: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer((c) => {
-      const u = createConnection(socketPath);
-      c.pipe(u).pipe(c);
-      c.on('error', () => u.destroy());
-      u.on('error', () => c.destroy());
-    });
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port }, () => resolve(server));
-  });
-}
-
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('the demo creates network namespaces: run it as root');
   const hostPort = Number(process.env.GATEHOUSE_DEMO_PORT ?? '8080');
   const password = process.env.GATEHOUSE_ADMIN_PASSWORD ?? randomBytes(9).toString('base64url');
-  const work = mkdtempSync(join(tmpdir(), 'gatehouse-demo-'));
-  const socketPath = join(work, 'panel.sock');
-  const modelPath = join(work, 'model.json');
-  writeFileSync(modelPath, JSON.stringify(DEMO_MODEL, null, 2));
 
-  let lab: Lab | undefined;
-  let relay: Server | undefined;
+  let panel: LabPanel | undefined;
   let held: HeldPassive | undefined;
   let stopping = false;
   const timers: NodeJS.Timeout[] = [];
@@ -106,57 +52,31 @@ async function main(): Promise<void> {
     log('stopping: removing the lab');
     for (const t of timers) clearInterval(t);
     await held?.close().catch(() => undefined);
-    relay?.close();
-    // destroy() kills every process in the lab namespaces, the server included.
-    await lab?.destroy().catch(() => undefined);
-    rmSync(work, { recursive: true, force: true });
+    await panel?.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void cleanup());
   process.on('SIGTERM', () => void cleanup());
 
   log('creating the lab (client 192.0.2.101, gateway 192.0.2.2/192.168.1.1, FTP server 192.168.1.2)');
-  lab = await createLab();
+  panel = await startLabPanel({
+    hostPort,
+    adminPassword: password,
+    initialModel: DEMO_MODEL,
+    env: { GATEHOUSE_STRICT_TCP_PICKUP: 'true' },
+    onServerExit: (code) => {
+      log(`the server exited (${code}); stopping`);
+      void cleanup();
+    },
+  });
+  const { base, lab } = panel;
   log(`lab ${lab.id} is up`);
 
-  const server = lab.spawn('gateway', process.execPath, [join(HERE, 'server.js')], {
-    env: {
-      GATEHOUSE_LISTEN: `127.0.0.1:${PANEL_PORT_IN_NS}`,
-      GATEHOUSE_STATE_DIR: join(work, 'state'),
-      GATEHOUSE_ADMIN_PASSWORD: password,
-      GATEHOUSE_INITIAL_MODEL: modelPath,
-      GATEHOUSE_STRICT_TCP_PICKUP: 'true',
-      GATEHOUSE_LOG_LEVEL: process.env.GATEHOUSE_LOG_LEVEL ?? 'warn',
-    },
-    stdout: 'inherit',
-    stderr: 'inherit',
-  });
-  void server.then((r) => {
-    if (!stopping) {
-      log(`the server exited (${r.exitCode ?? r.signal}); stopping`);
-      void cleanup();
-    }
-  });
-  const nsRelay = lab.spawn('gateway', process.execPath, ['-e', NS_RELAY, '--', socketPath, String(PANEL_PORT_IN_NS)], {
-    stdout: 'pipe',
-    buffer: false,
-  });
-  await new Promise<void>((resolve) => nsRelay.stdout?.once('data', () => resolve()));
-  relay = await listenRelay(hostPort, socketPath);
-  const base = `http://127.0.0.1:${hostPort}`;
-  await waitForHealth(`${base}/api/v1/health`, 20_000);
-
   // First apply, as the admin, so the panel starts with revision 1.
-  const login = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password }),
-  });
-  const cookie = String(login.headers.get('set-cookie')).split(';')[0] as string;
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const { headers } = await loginOverHttp(base, 'admin', password);
   const applied = await fetch(`${base}/api/v1/apply`, {
     method: 'POST',
-    headers: { cookie, 'x-gatehouse-csrf': csrfToken, 'content-type': 'application/json' },
+    headers,
     body: JSON.stringify({ comment: 'demo: FTP helper, passive only' }),
   });
   log(applied.ok ? 'applied the demo model (revision 1)' : `the first apply failed: ${await applied.text()}`);

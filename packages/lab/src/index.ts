@@ -17,5 +17,5 @@ export type {
   TcpBannerResult,
 } from './ftp.js';
 export { ftpFetch, holdPassive, parseHostPort, tcpBanner } from './ftp.js';
-export type { CreateLabOptions, ExecOptions, ExecResult, Lab, Where } from './lab.js';
-export { cleanupStale, createLab, listLabNamespaces } from './lab.js';
+export type { CreateLabOptions, ExecOptions, ExecResult, Lab, LabInfo, Where } from './lab.js';
+export { attachLab, cleanupStale, createLab, labInfo, listLabNamespaces } from './lab.js';

@@ -534,3 +534,27 @@ export async function listLabNamespaces(): Promise<string[]> {
     .map((l) => l.trim().split(/\s+/)[0] ?? '')
     .filter((n) => NS_NAME_RE.test(n));
 }
+
+/** What another process needs to use a lab it does not own (see attachLab). */
+export interface LabInfo {
+  id: string;
+  ns: { client: string; gateway: string; server: string };
+  dir: string;
+  ftpPorts: number[];
+}
+
+export function labInfo(lab: Lab): LabInfo {
+  return { id: lab.id, ns: { ...lab.ns }, dir: lab.dir, ftpPorts: [...lab.ftpPorts] };
+}
+
+/**
+ * A handle on a lab created by another process (e.g. a test runner's global
+ * setup, used from its workers). It runs commands in the lab's namespaces;
+ * its destroy() only ends the processes it started itself: the namespaces
+ * stay with their owner.
+ */
+export function attachLab(info: LabInfo): Lab {
+  const lab = new LabImpl(info.id, info.ns, info.dir);
+  lab.ftpPorts = [...info.ftpPorts];
+  return lab;
+}
