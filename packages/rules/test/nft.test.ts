@@ -106,7 +106,7 @@ describe('apply in a namespace', () => {
   it('detects drift: an element deleted by hand, and the table deleted altogether', async () => {
     await applyRuleset(compile(brief), target());
     const baseline = (await readTable('gatehouse', target())) as string;
-    await ns.runner.run('nft', ['delete', 'element', 'ip', 'gatehouse', 'forward_tcp_same_port', '{ 2223-65535 }']);
+    await ns.runner.run('nft', ['delete', 'element', 'ip', 'gatehouse', 'forward_tcp_same_range', '{ 2223-65535 }']);
     const report = await detectDrift('gatehouse', baseline, target());
     expect(report.drifted).toBe(true);
     expect(report.removed.join('\n')).toContain('2223-65535');
