@@ -290,6 +290,7 @@ export const en = {
     dataFlow: 'FTP data flow of the control connection above',
     dataFlowOf: 'FTP data flow of {{tuple}}',
     loadingMore: 'Loading more…',
+    unreplied: 'no reply seen yet',
   },
   expectations: {
     title: 'Expectations',

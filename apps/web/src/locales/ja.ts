@@ -289,6 +289,7 @@ export const ja: Catalogue = {
     dataFlow: '上の制御接続の FTP データ接続',
     dataFlowOf: '{{tuple}} の FTP データ接続',
     loadingMore: 'さらに読み込み中…',
+    unreplied: 'まだ応答がありません',
   },
   expectations: {
     title: 'エクスペクテーション',

@@ -282,7 +282,13 @@ function FlowTable({ query }: { query: FlowQuery }) {
                     </td>
                     <td className={`mono state state-${(r.state ?? '').toLowerCase()}`}>
                       {r.state ?? '—'}
-                      {r.unreplied ? <span className="muted"> ⋯</span> : null}
+                      {r.unreplied ? (
+                        <span className="muted" title={t('connections.unreplied')}>
+                          {' '}
+                          <span aria-hidden="true">⋯</span>
+                          <span className="visually-hidden">{t('connections.unreplied')}</span>
+                        </span>
+                      ) : null}
                     </td>
                     <td className="mono ellipsis" title={tuple}>
                       {tuple}
