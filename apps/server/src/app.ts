@@ -117,7 +117,9 @@ export const gatehouseApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
   if (web) {
     await app.register(fastifyStatic, { root: web, wildcard: false });
     app.get('/*', { schema: { hide: true }, config: { auth: 'public' } }, (req, reply) => {
-      if (req.url.startsWith('/api/')) return reply.callNotFound();
+      // Unknown API paths and missing hashed assets are 404s, never the SPA page:
+      // a browser given index.html for a script shows a blank page.
+      if (req.url.startsWith('/api/') || req.url.startsWith('/assets/')) return reply.callNotFound();
       return reply.sendFile('index.html');
     });
   }
@@ -130,6 +132,8 @@ export async function buildApp(
     logger: opts.logger ?? { level: opts.config.logLevel },
     trustProxy: opts.config.trustProxy,
     bodyLimit: 64 * 1024 * 1024,
+    // Open SSE streams would otherwise hold a graceful close until its deadline.
+    forceCloseConnections: true,
   }).withTypeProvider<ZodTypeProvider>();
   // fastify-plugin: the services decorated inside are visible on the returned instance (tests use them).
   await app.register(fp(gatehouseApp, { name: 'gatehouse' }), opts);
