@@ -651,6 +651,68 @@ describe('preview, apply, confirm and revisions', () => {
   });
 });
 
+describe('one-forward changes applied as element deltas', () => {
+  const h = () => bearer(adminToken);
+
+  it('applies a created, updated and deleted forward as a delta revision once the desired state is applied', async () => {
+    expect((await inject({ method: 'POST', url: '/api/v1/apply', headers: h(), payload: {} })).statusCode).toBe(200);
+    const created = await inject({
+      method: 'POST',
+      url: '/api/v1/forwards?apply=true',
+      headers: h(),
+      payload: { id: 'delta-web', name: 'delta web', publicPorts: '18080', target: '192.168.1.7' },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.headers['x-gatehouse-apply']).toBe('delta');
+    expect(ns.exec('nft', ['list', 'map', 'ip', 'gatehouse', 'forward_tcp_same_port'])).toMatch(
+      /18080 counter packets \d+ bytes \d+ comment "forward delta-web" : 192\.168\.1\.7/,
+    );
+    const rev = (
+      await inject({ method: 'GET', url: `/api/v1/revisions/${created.headers['x-gatehouse-revision']}`, headers: h() })
+    ).json();
+    expect(rev.model.forwards).toContainEqual(expect.objectContaining({ id: 'delta-web' }));
+    expect(rev.diff).toMatch(/^\+.*forward delta-web/m);
+    expect(rev.script).toContain('forward delta-web');
+
+    const clash = await inject({
+      method: 'POST',
+      url: '/api/v1/forwards?apply=true',
+      headers: h(),
+      payload: { id: 'delta-clash', name: 'clash', publicPorts: '18000-18100', target: '192.168.1.8' },
+    });
+    expect(clash.statusCode).toBe(400);
+    expect(clash.json().problems).toContainEqual({
+      path: 'body.publicPorts',
+      message: 'tcp port(s) 18080 already forwarded by "delta web"',
+    });
+
+    const moved = await inject({
+      method: 'PUT',
+      url: '/api/v1/forwards/delta-web?apply=true',
+      headers: h(),
+      payload: { id: 'delta-web', name: 'delta web', publicPorts: '18081', target: '192.168.1.7', targetPort: 80 },
+    });
+    expect(moved.statusCode).toBe(200);
+    expect(moved.headers['x-gatehouse-apply']).toBe('delta');
+    const newPort = ns.exec('nft', ['list', 'map', 'ip', 'gatehouse', 'forward_tcp_new_port']);
+    expect(newPort).toMatch(/18081 .*: 192\.168\.1\.7 \. 80/);
+    expect(ns.exec('nft', ['list', 'map', 'ip', 'gatehouse', 'forward_tcp_same_port'])).not.toMatch(/18080/);
+
+    const gone = await inject({ method: 'DELETE', url: '/api/v1/forwards/delta-web?apply=true', headers: h() });
+    expect(gone.statusCode).toBe(200);
+    expect(ns.exec('nft', ['list', 'map', 'ip', 'gatehouse', 'forward_tcp_new_port'])).not.toMatch(/18081/);
+    const preview = (await inject({ method: 'GET', url: '/api/v1/preview', headers: h() })).json();
+    expect(preview.changed).toBe(false);
+  });
+
+  it('pages the forwards with a total', async () => {
+    const r = await inject({ method: 'GET', url: '/api/v1/forwards?offset=0&limit=1', headers: h() });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().items).toHaveLength(1);
+    expect(r.json().total).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('audit log and API description', () => {
   it('records who changed what', async () => {
     const r = await inject({ method: 'GET', url: '/api/v1/audit?limit=200', headers: bearer(viewerToken) });

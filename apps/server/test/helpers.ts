@@ -140,13 +140,13 @@ export function controllableRunner(netns: string) {
   const control = {
     /** Delay `nft -f -` (apply) by this many ms. */
     applyDelayMs: 0,
-    /** The next `nft -c` fails with this stderr. */
+    /** The next script load (`nft -f`, checked by the kernel in the same transaction) fails with this stderr. */
     failCheckWith: null as string | null,
   };
   const runner: Runner = {
     netns,
     async run(command, args, opts) {
-      if (command === 'nft' && args.includes('-c') && control.failCheckWith !== null) {
+      if (command === 'nft' && args.includes('-f') && control.failCheckWith !== null) {
         const stderr = control.failCheckWith;
         control.failCheckWith = null;
         return { command, args, exitCode: 1, stdout: '', stderr, durationMs: 1 };

@@ -38,25 +38,46 @@ export function planForwardChange(
   next: GatewayModel,
   changed: readonly string[],
 ): ForwardChangePlan {
-  if (prev.table !== next.table) return { kind: 'full', reason: 'the table name changed' };
-  if (withoutForwards(prev) !== withoutForwards(next)) return { kind: 'full', reason: 'more than forwards changed' };
   const ids = new Set(changed);
   const before = new Map<string, PortForward>();
   const after = new Map<string, PortForward>();
   for (const f of prev.forwards) if (ids.has(f.id)) before.set(f.id, f);
   for (const f of next.forwards) if (ids.has(f.id)) after.set(f.id, f);
-  for (const id of ids) {
-    if (touchesHelper(prev, before.get(id)) || touchesHelper(next, after.get(id))) {
+  return planForwardDelta(
+    prev,
+    next,
+    [...ids].map((id) => ({ id, before: before.get(id), after: after.get(id) })),
+  );
+}
+
+export interface ForwardChange {
+  id: string;
+  before: PortForward | undefined;
+  after: PortForward | undefined;
+}
+
+/**
+ * planForwardChange() for a caller that already holds the changed forwards
+ * (the server's forward routes): nothing here walks the forward lists, so a
+ * one-forward change costs the same at 100,000 forwards as at ten.
+ */
+export function planForwardDelta(
+  prev: GatewayModel,
+  next: GatewayModel,
+  changes: readonly ForwardChange[],
+): ForwardChangePlan {
+  if (prev.table !== next.table) return { kind: 'full', reason: 'the table name changed' };
+  if (withoutForwards(prev) !== withoutForwards(next)) return { kind: 'full', reason: 'more than forwards changed' };
+  for (const { id, before, after } of changes) {
+    if (touchesHelper(prev, before) || touchesHelper(next, after)) {
       return { kind: 'full', reason: `forward ${id} changes which servers the FTP helper inspects` };
     }
   }
   const removed: MapElement[] = [];
   const added: MapElement[] = [];
-  for (const id of ids) {
-    const b = before.get(id);
-    const a = after.get(id);
-    if (b) removed.push(...forwardElements(b));
-    if (a) added.push(...forwardElements(a));
+  for (const { before, after } of changes) {
+    if (before) removed.push(...forwardElements(before));
+    if (after) added.push(...forwardElements(after));
   }
   const table = `${TABLE_FAMILY} ${next.table}`;
   const lines: string[] = [];

@@ -8,6 +8,7 @@
 export { CHAIN, compile, compileTableBody, SCRIPT_HEADER, TABLE_FAMILY, tableRef } from './compile.js';
 export * from './delta.js';
 export * from './drift.js';
+export * from './forward-index.js';
 export * from './import.js';
 export * from './kernel.js';
 export * from './model.js';

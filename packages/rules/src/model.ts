@@ -322,10 +322,7 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
     }
     for (const g of mgmt) {
       if (sharesProtocol(f.protocol, g.protocol) && containsPort(parsed.ranges, g.publicPort)) {
-        issue(
-          ['forwards', index, 'publicPorts'],
-          `port ${g.publicPort} is the gateway's own forward "${g.name}"; forwarding it away would shadow it`,
-        );
+        issue(['forwards', index, 'publicPorts'], shadowsGatewayForwardMessage(g));
       }
     }
   });
@@ -344,7 +341,7 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
           const common = intersect(forwardRanges[first] ?? [], forwardRanges[later] ?? [])
             .map(formatRange)
             .join(',');
-          issue(['forwards', later, 'publicPorts'], `${proto} port(s) ${common} already forwarded by "${a.name}"`);
+          issue(['forwards', later, 'publicPorts'], alreadyForwardedMessage(proto, common, a));
         }
       }
       if (!reach || span.range.to > reach.range.to) reach = span;
@@ -383,7 +380,20 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
   }
 }
 
-function sharesProtocol(a: Protocol, b: Protocol): boolean {
+/** The messages of the forward rules, shared with the per-forward check in forward-index.ts. */
+export function shadowsGatewayForwardMessage(g: Pick<GatewayForward, 'publicPort' | 'name'>): string {
+  return `port ${g.publicPort} is the gateway's own forward "${g.name}"; forwarding it away would shadow it`;
+}
+
+export function alreadyForwardedMessage(
+  proto: 'tcp' | 'udp',
+  common: string,
+  earlier: Pick<PortForward, 'name'>,
+): string {
+  return `${proto} port(s) ${common} already forwarded by "${earlier.name}"`;
+}
+
+export function sharesProtocol(a: Protocol, b: Protocol): boolean {
   return a === 'both' || b === 'both' || a === b;
 }
 

@@ -27,7 +27,7 @@ import type { PendingConfirmation as PendingRecord, RevisionRecord } from '../st
  * rules live in another namespace (GATEHOUSE_NETNS), the panel is not behind
  * them and there is nothing to lock out.
  */
-function operatorOf(app: FastifyInstance, req: FastifyRequest): OperatorConnection | null {
+export function operatorOf(app: FastifyInstance, req: FastifyRequest): OperatorConnection | null {
   if (app.config.netns) return null;
   const s = req.raw.socket;
   return {
@@ -173,8 +173,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       return {
         ...revisionSummary(r, app.store.activeRevisionId()),
         model: g.revisionModel(r),
-        script: r.script,
-        diff: r.diff,
+        script: g.scriptOf(r),
+        diff: g.revisionDiff(r),
       };
     },
   );

@@ -13,6 +13,8 @@ import { HttpError, notFound } from '../lib/errors.js';
 import { actorOf } from '../plugins/auth.js';
 import { ErrorBody, Ok } from '../schemas/common.js';
 import { ForwardList, FtpHelperPolicy, GatewayConfig, PortForward } from '../schemas/gateway.js';
+import type { ForwardChangeResult } from '../services/gateway.js';
+import { operatorOf } from './apply.js';
 
 export function etag(version: number): string {
   return `"v${version}"`;
@@ -33,6 +35,21 @@ export function ifMatch(req: FastifyRequest): number | undefined {
 
 const IfMatchHeaders = z.object({ 'if-match': z.string().optional().describe('ETag of the configuration you edited') });
 const ForwardParams = z.object({ id: z.string().min(1).max(40) });
+const ForwardPageQuery = z.object({
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('first forward of the page (0-based); paging needs offset or limit'),
+  limit: z.coerce.number().int().min(1).max(1000).optional().describe('page size (default 100 when paging)'),
+});
+const ApplyQuery = z.object({
+  apply: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true: apply the change at once (an element delta where possible)'),
+});
 /** Problems of the whole model, named relative to the part this request sent when they concern it. */
 function focusOn(prefix: string): (modelPath: string) => string {
   return (p) =>
@@ -93,10 +110,23 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   // --- forwards -------------------------------------------------------------------------
   app.get(
     '/forwards',
-    { schema: { tags: ['forwards'], summary: 'Port forwards', response: { 200: ForwardList, 401: ErrorBody } } },
-    async (_req, reply) => {
+    {
+      schema: {
+        tags: ['forwards'],
+        summary: 'Port forwards, all of them or one page (offset, limit) with the total',
+        querystring: ForwardPageQuery,
+        response: { 200: ForwardList, 401: ErrorBody },
+      },
+    },
+    async (req, reply) => {
       const d = g.desired();
-      return withEtag(reply, d.version, { items: d.model.forwards });
+      const all = d.model.forwards;
+      if (req.query.limit === undefined && req.query.offset === undefined) {
+        return withEtag(reply, d.version, { items: all, total: all.length });
+      }
+      const offset = req.query.offset ?? 0;
+      const items = all.slice(offset, offset + (req.query.limit ?? 100));
+      return withEtag(reply, d.version, { items, total: all.length });
     },
   );
 
@@ -118,38 +148,36 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
+  /** `?apply=true`: apply the change right away (as an element delta when the kernel holds the desired state). */
+  async function applyIfAsked(req: FastifyRequest, reply: FastifyReply, apply: boolean, c: ForwardChangeResult) {
+    if (!apply) return;
+    const outcome = await g.applyForwardChange(c, { actor: actorOf(req), operator: operatorOf(app, req) });
+    reply.header('x-gatehouse-revision', String(outcome.revision.id));
+    reply.header('x-gatehouse-apply', outcome.delta ? 'delta' : 'full');
+  }
+
   app.post(
     '/forwards',
     {
       config: { auth: 'admin' },
       schema: {
         tags: ['forwards'],
-        summary: 'Create a port forward (validated against the whole model: overlaps, management ports)',
+        summary:
+          'Create a port forward (validated against the whole model: overlaps, management ports); ?apply=true applies it at once',
         headers: IfMatchHeaders,
+        querystring: ApplyQuery,
         body: PortForward,
-        response: { 201: PortForward, ...errors, 409: ErrorBody },
+        response: { 201: PortForward, ...errors, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody },
       },
     },
     async (req, reply) => {
       const fwd = req.body;
-      let index = -1;
-      const d = g.updateDesired(
-        (m) => {
-          index = m.forwards.length;
-          if (m.forwards.some((x) => x.id === fwd.id) || m.gatewayForwards.some((x) => x.id === fwd.id)) {
-            throw new HttpError(409, 'exists', `id "${fwd.id}" is already used`);
-          }
-          m.forwards.push(fwd);
-          return m;
-        },
-        ifMatch(req),
-        actorOf(req),
-        'forward.create',
-        `forward:${fwd.id}`,
-        (p) => focusOn(`forwards.${index}`)(p),
+      const c = g.changeForward({ kind: 'create', id: fwd.id, forward: fwd }, ifMatch(req), actorOf(req), (p, i) =>
+        focusOn(`forwards.${i}`)(p),
       );
+      await applyIfAsked(req, reply, req.query.apply === 'true', c);
       reply.code(201);
-      return withEtag(reply, d.version, d.model.forwards.find((x) => x.id === fwd.id) ?? fwd);
+      return withEtag(reply, c.version, c.forward ?? fwd);
     },
   );
 
@@ -159,11 +187,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { auth: 'admin' },
       schema: {
         tags: ['forwards'],
-        summary: 'Replace a port forward (the id in the body must match)',
+        summary: 'Replace a port forward (the id in the body must match); ?apply=true applies it at once',
         params: ForwardParams,
         headers: IfMatchHeaders,
+        querystring: ApplyQuery,
         body: PortForward,
-        response: { 200: PortForward, ...errors, 404: ErrorBody },
+        response: { 200: PortForward, ...errors, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody },
       },
     },
     async (req, reply) => {
@@ -172,22 +201,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           problems: [{ path: 'body.id', message: `must be ${req.params.id}` }],
         });
       }
-      let index = -1;
-      const d = g.updateDesired(
-        (m) => {
-          const i = m.forwards.findIndex((x) => x.id === req.params.id);
-          if (i < 0) throw notFound(`forward ${req.params.id}`);
-          index = i;
-          m.forwards[i] = req.body;
-          return m;
-        },
+      const c = g.changeForward(
+        { kind: 'update', id: req.params.id, forward: req.body },
         ifMatch(req),
         actorOf(req),
-        'forward.update',
-        `forward:${req.params.id}`,
-        (p) => focusOn(`forwards.${index}`)(p),
+        (p, i) => focusOn(`forwards.${i}`)(p),
       );
-      return withEtag(reply, d.version, d.model.forwards.find((x) => x.id === req.params.id) as PortForward);
+      await applyIfAsked(req, reply, req.query.apply === 'true', c);
+      return withEtag(reply, c.version, c.forward as PortForward);
     },
   );
 
@@ -197,26 +218,19 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { auth: 'admin' },
       schema: {
         tags: ['forwards'],
-        summary: 'Delete a port forward',
+        summary: 'Delete a port forward; ?apply=true applies it at once',
         params: ForwardParams,
         headers: IfMatchHeaders,
-        response: { 200: Ok, ...errors, 404: ErrorBody },
+        querystring: ApplyQuery,
+        response: { 200: Ok, ...errors, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody },
       },
     },
     async (req, reply) => {
-      const d = g.updateDesired(
-        (m) => {
-          const before = m.forwards.length;
-          m.forwards = m.forwards.filter((x) => x.id !== req.params.id);
-          if (m.forwards.length === before) throw notFound(`forward ${req.params.id}`);
-          return m;
-        },
-        ifMatch(req),
-        actorOf(req),
-        'forward.delete',
-        `forward:${req.params.id}`,
+      const c = g.changeForward({ kind: 'delete', id: req.params.id }, ifMatch(req), actorOf(req), (p) =>
+        p ? `model.${p}` : 'model',
       );
-      return withEtag(reply, d.version, { ok: true as const });
+      await applyIfAsked(req, reply, req.query.apply === 'true', c);
+      return withEtag(reply, c.version, { ok: true as const });
     },
   );
 

@@ -11,7 +11,10 @@ export { FtpHelperPolicy, GatewayModel, PortForward };
 /** The model as stored and returned (defaults filled in). */
 export const GatewayConfig = GatewayModel;
 
-export const ForwardList = z.object({ items: z.array(PortForward) });
+export const ForwardList = z.object({
+  items: z.array(PortForward),
+  total: z.number().int().optional().describe('number of forwards in the model'),
+});
 
 export const ApplyBody = z.object({
   confirmWithinSeconds: z

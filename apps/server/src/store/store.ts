@@ -60,6 +60,12 @@ export interface RevisionRecord {
   diff: string;
   /** Normalized table listing read back after the apply (the drift baseline). */
   baseline: string | null;
+  /**
+   * A one-forward revision applied as an element delta: its changes against
+   * the parent revision, as JSON. `model` and `script` are then empty and are
+   * rebuilt from the parent on demand (see GatewayService.revisionModel).
+   */
+  delta: string | null;
   comment: string;
   restoredFrom: number | null;
 }
@@ -125,6 +131,12 @@ CREATE TABLE IF NOT EXISTS revisions (
   comment TEXT NOT NULL DEFAULT '',
   restored_from INTEGER REFERENCES revisions(id)
 );
+CREATE TABLE IF NOT EXISTS forwards (
+  id TEXT PRIMARY KEY,
+  position INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS forwards_position ON forwards (position);
 CREATE TABLE IF NOT EXISTS audit (
   id INTEGER PRIMARY KEY,
   at TEXT NOT NULL,
@@ -148,7 +160,11 @@ interface RevisionRow {
   baseline: string | null;
   comment: string;
   restored_from: number | null;
+  delta: string | null;
 }
+
+const SUMMARY_COLUMNS =
+  "id, parent_id, author, created_at, kind, status, '' AS model, '' AS script, '' AS diff, baseline, comment, restored_from, delta";
 
 function toRevision(r: RevisionRow): RevisionRecord {
   return {
@@ -164,6 +180,7 @@ function toRevision(r: RevisionRow): RevisionRecord {
     baseline: r.baseline,
     comment: r.comment,
     restoredFrom: r.restored_from,
+    delta: r.delta ?? null,
   };
 }
 
@@ -179,6 +196,27 @@ export class Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    this.migrate();
+  }
+
+  /**
+   * Older stores kept the forwards inside the desired-model blob and had no
+   * delta column. Forwards are rows now, so that adding one to 100,000 writes
+   * one row rather than 15 MB of JSON.
+   */
+  private migrate(): void {
+    const columns = this.db.prepare('PRAGMA table_info(revisions)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'delta')) this.db.exec('ALTER TABLE revisions ADD COLUMN delta TEXT');
+    const legacy = this.getMeta('desired');
+    if (legacy !== undefined) {
+      const model = JSON.parse(legacy) as { forwards?: unknown[] };
+      if (Array.isArray(model.forwards) && model.forwards.length > 0) {
+        this.tx(() => {
+          this.writeForwards(model.forwards as Array<{ id: string }>);
+          this.setMeta('desired', JSON.stringify({ ...model, forwards: [] }));
+        });
+      }
+    }
   }
 
   close(): void {
@@ -214,7 +252,30 @@ export class Store {
   getDesired(): DesiredState | undefined {
     const model = this.getMeta('desired');
     if (model === undefined) return undefined;
-    return { model: JSON.parse(model) as unknown, version: Number(this.getMeta('desired_version') ?? '1') };
+    const forwards = (
+      this.db.prepare('SELECT body FROM forwards ORDER BY position').all() as Array<{ body: string }>
+    ).map((r) => JSON.parse(r.body) as unknown);
+    return { model: { ...(JSON.parse(model) as object), forwards }, version: this.desiredVersion() };
+  }
+
+  desiredVersion(): number {
+    return Number(this.getMeta('desired_version') ?? '0');
+  }
+
+  /** Bumps the version if it still is `expectedVersion`; null when somebody else changed it first. */
+  private nextVersion(expectedVersion: number | undefined): number | null {
+    const current = this.desiredVersion();
+    if (expectedVersion !== undefined && expectedVersion !== current) return null;
+    this.setMeta('desired_version', String(current + 1));
+    return current + 1;
+  }
+
+  private writeForwards(forwards: ReadonlyArray<{ id: string }>): void {
+    this.db.prepare('DELETE FROM forwards').run();
+    const insert = this.db.prepare('INSERT INTO forwards (id, position, body) VALUES (?, ?, ?)');
+    forwards.forEach((f, i) => {
+      insert.run(f.id, i, JSON.stringify(f));
+    });
   }
 
   /**
@@ -222,13 +283,39 @@ export class Store {
    * (optimistic concurrency: the ETag). Returns the new version, or null when
    * somebody else changed it first.
    */
-  putDesired(model: unknown, expectedVersion: number | undefined): number | null {
+  putDesired(model: { forwards: ReadonlyArray<{ id: string }> }, expectedVersion: number | undefined): number | null {
     return this.tx(() => {
-      const current = Number(this.getMeta('desired_version') ?? '0');
-      if (expectedVersion !== undefined && expectedVersion !== current) return null;
-      const next = current + 1;
-      this.setMeta('desired', JSON.stringify(model));
-      this.setMeta('desired_version', String(next));
+      const next = this.nextVersion(expectedVersion);
+      if (next === null) return null;
+      this.setMeta('desired', JSON.stringify({ ...model, forwards: [] }));
+      this.writeForwards(model.forwards);
+      return next;
+    });
+  }
+
+  /** Creates or replaces one forward of the desired model (a new one goes last). */
+  putForward(forward: { id: string }, expectedVersion: number | undefined): number | null {
+    return this.tx(() => {
+      const next = this.nextVersion(expectedVersion);
+      if (next === null) return null;
+      const body = JSON.stringify(forward);
+      const updated = this.db.prepare('UPDATE forwards SET body = ? WHERE id = ?').run(body, forward.id).changes;
+      if (updated === 0) {
+        this.db
+          .prepare(
+            'INSERT INTO forwards (id, position, body) VALUES (?, (SELECT coalesce(max(position), -1) + 1 FROM forwards), ?)',
+          )
+          .run(forward.id, body);
+      }
+      return next;
+    });
+  }
+
+  deleteForward(id: string, expectedVersion: number | undefined): number | null {
+    return this.tx(() => {
+      const next = this.nextVersion(expectedVersion);
+      if (next === null) return null;
+      this.db.prepare('DELETE FROM forwards WHERE id = ?').run(id);
       return next;
     });
   }
@@ -381,8 +468,8 @@ export class Store {
     const createdAt = new Date().toISOString();
     const res = this.db
       .prepare(
-        `INSERT INTO revisions (parent_id, author, created_at, kind, status, model, script, diff, baseline, comment, restored_from)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO revisions (parent_id, author, created_at, kind, status, model, script, diff, baseline, comment, restored_from, delta)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         r.parentId,
@@ -396,11 +483,20 @@ export class Store {
         r.baseline,
         r.comment,
         r.restoredFrom,
+        r.delta,
       );
     return { ...r, id: Number(res.lastInsertRowid), createdAt };
   }
 
-  updateRevision(id: number, changes: { status?: RevisionStatus; baseline?: string | null }): void {
+  updateRevision(
+    id: number,
+    changes: { status?: RevisionStatus; baseline?: string | null; model?: string; script?: string; diff?: string },
+  ): void {
+    if (changes.model !== undefined)
+      this.db.prepare('UPDATE revisions SET model = ? WHERE id = ?').run(changes.model, id);
+    if (changes.script !== undefined)
+      this.db.prepare('UPDATE revisions SET script = ? WHERE id = ?').run(changes.script, id);
+    if (changes.diff !== undefined) this.db.prepare('UPDATE revisions SET diff = ? WHERE id = ?').run(changes.diff, id);
     if (changes.status !== undefined)
       this.db.prepare('UPDATE revisions SET status = ? WHERE id = ?').run(changes.status, id);
     if (changes.baseline !== undefined)
@@ -412,12 +508,25 @@ export class Store {
     return row ? toRevision(row) : undefined;
   }
 
-  /** Newest first; `before` is a cursor (an id). */
+  /**
+   * A revision without its model, script and diff (empty strings): those are
+   * megabytes at 100,000 forwards, and most readers want the status.
+   */
+  getRevisionSummary(id: number): RevisionRecord | undefined {
+    const row = this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM revisions WHERE id = ?`).get(id) as
+      | RevisionRow
+      | undefined;
+    return row ? toRevision(row) : undefined;
+  }
+
+  /** Newest first, without model, script and diff; `before` is a cursor (an id). */
   listRevisions(limit: number, before?: number): RevisionRecord[] {
     const rows = (
       before === undefined
-        ? this.db.prepare('SELECT * FROM revisions ORDER BY id DESC LIMIT ?').all(limit)
-        : this.db.prepare('SELECT * FROM revisions WHERE id < ? ORDER BY id DESC LIMIT ?').all(before, limit)
+        ? this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM revisions ORDER BY id DESC LIMIT ?`).all(limit)
+        : this.db
+            .prepare(`SELECT ${SUMMARY_COLUMNS} FROM revisions WHERE id < ? ORDER BY id DESC LIMIT ?`)
+            .all(before, limit)
     ) as RevisionRow[];
     return rows.map(toRevision);
   }
