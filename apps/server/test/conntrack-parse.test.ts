@@ -119,6 +119,26 @@ describe('ConntrackTable', () => {
     expect(t.expectations.size).toBe(0);
   });
 
+  it('links a data flow whose NEW is read before the expectation it consumed (two event streams)', () => {
+    const t = new ConntrackTable();
+    const ev = lines('events-flows.txt')
+      .map(parseFlowLine)
+      .filter((x) => x !== null);
+    const xev = lines('events-expect.txt')
+      .map(parseExpectationLine)
+      .filter((x) => x !== null);
+    for (const e of ev.slice(0, 3)) t.applyFlowEvent(e.type ?? 'new', e.flow);
+    const control = [...t.flows.values()][0];
+    // The flow stream is ahead: the data flow arrives first, unlinked.
+    const data = t.applyFlowEvent('new', (ev[3] as NonNullable<(typeof ev)[3]>).flow);
+    expect(data.masterId).toBeNull();
+    expect(t.takeLateLinks()).toEqual([]);
+    t.applyExpectationEvent('new', (xev[0] as NonNullable<(typeof xev)[0]>).expectation);
+    expect(t.flows.get(data.id)).toMatchObject({ masterId: control?.id, masterLinkedBy: 'expectation' });
+    expect(t.takeLateLinks().map((f) => f.id)).toEqual([data.id]);
+    expect(t.takeLateLinks()).toEqual([]);
+  });
+
   it('links data flows found in a dump heuristically', () => {
     const t = new ConntrackTable();
     t.replaceFlows(

@@ -159,6 +159,7 @@ export class ConntrackService {
   private applyExpectation(type: EventType, x: Expectation): void {
     const entry = this.table.applyExpectationEvent(type, x);
     this.hub.expectation(type, this.expectationRow(entry));
+    for (const f of this.table.takeLateLinks()) this.hub.flow('update', this.flowRow(f));
   }
 
   /**

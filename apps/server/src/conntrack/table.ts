@@ -227,10 +227,50 @@ export class ConntrackTable {
     }
     this.flows.set(e.id, e);
     this.byOriginal.set(tupleKey(e.protonum, e.original), e.id);
+    if (!prev && !e.masterId && !e.helper) {
+      this.recentUnlinked.push({ at: this.now(), id: e.id });
+      if (this.recentUnlinked.length > 10_000) this.recentUnlinked.shift();
+    }
     return e;
   }
 
+  /**
+   * Flows linked to their master after they arrived: `conntrack -E` and
+   * `conntrack -E expect` are two streams, so a quick data connection's NEW
+   * can be read before the expectation it consumed. Returned once.
+   */
+  takeLateLinks(): FlowEntry[] {
+    const out = this.lateLinks;
+    this.lateLinks = [];
+    return out;
+  }
+
+  private lateLinks: FlowEntry[] = [];
+  private recentUnlinked: Array<{ at: number; id: string }> = [];
+
+  private linkLate(x: ExpectationEntry): void {
+    const cutoff = this.now() - 10_000;
+    this.recentUnlinked = this.recentUnlinked.filter((r) => r.at >= cutoff);
+    const masterId = x.masterId ?? this.byOriginal.get(tupleKey(x.protonum, x.master)) ?? null;
+    if (!masterId) return;
+    for (const r of this.recentUnlinked) {
+      const f = this.flows.get(r.id);
+      if (f && !f.masterId && f.id !== masterId && matchesExpectation(f, x)) {
+        f.masterId = masterId;
+        f.masterLinkedBy = 'expectation';
+        this.lateLinks.push(f);
+      }
+    }
+    this.recentUnlinked = this.recentUnlinked.filter((r) => !this.flows.get(r.id)?.masterId);
+  }
+
   applyExpectationEvent(type: EventType, x: Expectation): ExpectationEntry {
+    const entry = this.applyExpectationEventInner(type, x);
+    this.linkLate(entry);
+    return entry;
+  }
+
+  private applyExpectationEventInner(type: EventType, x: Expectation): ExpectationEntry {
     if (type === 'destroy') {
       const prev = this.expectations.get(x.id);
       this.expectations.delete(x.id);

@@ -45,6 +45,9 @@ function validate(policy: Policy, forwards: PortForward[] | undefined): FieldErr
 export function FtpPage() {
   const { t } = useTranslation();
   const policy = useFtpPolicy();
+  // Kept here: the form below is re-mounted with the saved policy after a save,
+  // and the "saved" notice must survive that.
+  const [saved, setSaved] = useState(false);
   return (
     <section aria-labelledby="page-title">
       <PageHeader title={t('ftp.title')} />
@@ -54,13 +57,21 @@ export function FtpPage() {
       ) : policy.isError ? (
         <ErrorState error={policy.error} onRetry={() => void policy.refetch()} />
       ) : (
-        <FtpForm key={JSON.stringify(policy.data)} initial={policy.data} />
+        <FtpForm key={JSON.stringify(policy.data)} initial={policy.data} saved={saved} onSavedChange={setSaved} />
       )}
     </section>
   );
 }
 
-function FtpForm({ initial }: { initial: Policy }) {
+function FtpForm({
+  initial,
+  saved,
+  onSavedChange: setSaved,
+}: {
+  initial: Policy;
+  saved: boolean;
+  onSavedChange: (saved: boolean) => void;
+}) {
   const { t } = useTranslation();
   const canEdit = useCanEdit();
   const status = useStatus();
@@ -68,7 +79,6 @@ function FtpForm({ initial }: { initial: Policy }) {
   const update = useUpdateFtpPolicy();
   const [policy, setPolicy] = useState<Policy>(initial);
   const [errors, setErrors] = useState<FieldErrors<FieldName>>({});
-  const [saved, setSaved] = useState(false);
   const [newPort, setNewPort] = useState('');
   const [newServer, setNewServer] = useState('');
   const ids = useId();
