@@ -4,6 +4,9 @@
  * never replace the running ruleset. Applies to the same namespace are
  * serialized in-process.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CommandError, hostRunner, type Runner, type RunResult } from './runner.js';
 
 export interface NftDiagnostic {
@@ -101,10 +104,32 @@ export function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
   return next;
 }
 
+/**
+ * Small scripts go on stdin. A large one (100,000 forwards: 5 MB) goes
+ * through a private temporary file that nft reads by itself: piping it from
+ * this process would tie nft's progress to our event loop, which the server
+ * keeps busy meanwhile (it stores the revision while nft loads the script).
+ */
+const FILE_ABOVE = 256 * 1024;
+
 async function runScript(flags: string[], script: string, runner: Runner): Promise<RunResult> {
-  const result = await runner.run('nft', [...flags, '-f', '-'], { input: script, reject: false, timeoutMs: 600_000 });
-  if (result.exitCode !== 0) throw new NftError(result, script);
-  return result;
+  let dir: string | undefined;
+  let args = [...flags, '-f', '-'];
+  const opts = { input: script, reject: false, timeoutMs: 600_000 };
+  if (script.length > FILE_ABOVE) {
+    dir = await mkdtemp(join(tmpdir(), 'gatehouse-nft-'));
+    const file = join(dir, 'ruleset.nft');
+    await writeFile(file, script, { mode: 0o600 });
+    args = [...flags, '-f', file];
+    opts.input = '';
+  }
+  try {
+    const result = await runner.run('nft', args, opts);
+    if (result.exitCode !== 0) throw new NftError(result, script);
+    return result;
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** `nft -c`: parse and validate against the kernel without changing anything. */

@@ -1,8 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { notFound } from '../lib/errors.js';
 import { actorOf } from '../plugins/auth.js';
 import { ErrorBody } from '../schemas/common.js';
 import { ExpectationList, FlowIdParam, FlowPage, FlowQuery, FlowRow, KillResult } from '../schemas/conntrack.js';
+
+const FlowCountQuery = FlowQuery.pick({
+  protocol: true,
+  address: true,
+  port: true,
+  state: true,
+  helper: true,
+  mark: true,
+});
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
@@ -34,6 +44,32 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         ...(q.mark !== undefined ? { mark: q.mark } : {}),
       });
       return { ...page, asOf: new Date().toISOString() };
+    },
+  );
+
+  app.get(
+    '/conntrack/count',
+    {
+      schema: {
+        tags: ['conntrack'],
+        summary: 'How many flows match a filter (no filter: the size of the table), from the index',
+        querystring: FlowCountQuery,
+        response: { 200: z.object({ count: z.number() }), ...errors },
+      },
+    },
+    async (req) => {
+      await ct.fresh();
+      const q = req.query;
+      return {
+        count: ct.table.count({
+          ...(q.protocol !== undefined ? { protocol: q.protocol } : {}),
+          ...(q.address !== undefined ? { address: q.address } : {}),
+          ...(q.port !== undefined ? { port: q.port } : {}),
+          ...(q.state !== undefined ? { state: q.state } : {}),
+          ...(q.helper !== undefined ? { helper: q.helper } : {}),
+          ...(q.mark !== undefined ? { mark: q.mark } : {}),
+        }),
+      };
     },
   );
 
