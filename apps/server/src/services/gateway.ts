@@ -453,9 +453,7 @@ export class GatewayService {
   apply(req: ApplyRequest): Promise<ApplyOutcome> {
     return this.exclusive(async () => {
       const { model, version } = this.desired();
-      const outcome = await this.applyModel(model, null, 'apply', req);
-      this.store.setMeta(APPLIED_FROM, String(version));
-      return outcome;
+      return this.applyModel(model, null, 'apply', req, version);
     });
   }
 
@@ -479,8 +477,7 @@ export class GatewayService {
         !this.store.getPending();
       const plan = eligible ? planForwardDelta(c.previous.model, c.model, [c.change]) : null;
       if (plan?.kind !== 'delta' || !parent) {
-        const outcome = await this.applyModel(current.model, null, 'apply', req);
-        this.store.setMeta(APPLIED_FROM, String(current.version));
+        const outcome = await this.applyModel(current.model, null, 'apply', req, current.version);
         return { ...outcome, delta: false };
       }
       if (!req.force && c.change.after) {
@@ -608,6 +605,8 @@ export class GatewayService {
     restoring: RevisionRecord | null,
     kind: RevisionKind,
     req: ApplyRequest,
+    /** The desired-model version being applied, if it is the desired model. */
+    desiredVersion: number | null = null,
   ): Promise<ApplyOutcome> {
     const parent = this.activeRevision();
     const parentModel = this.revisionModel(parent);
@@ -677,6 +676,8 @@ export class GatewayService {
       if (before && before.revisionId !== revision.id)
         this.store.updateRevision(before.revisionId, { status: 'superseded' });
       this.store.setActiveRevision(revision.id);
+      // One transaction, one fsync: what the kernel holds is recorded with the revision.
+      this.store.setMeta(APPLIED_FROM, desiredVersion === null ? null : String(desiredVersion));
       this.store.setPending(pending);
       this.store.audit(req.actor, kind, `revision:${revision.id}`, {
         provisional,
