@@ -11,8 +11,15 @@ export function AccessPage() {
   return (
     <section aria-labelledby="page-title" className="access">
       <PageHeader title={t('access.title')} />
-      {canEdit ? <UsersSection /> : <p className="callout callout-info">{t('common.readOnly')}</p>}
-      <TokensSection />
+      {/* Users and API tokens are the admin's: the server refuses both to a viewer. */}
+      {canEdit ? (
+        <>
+          <UsersSection />
+          <TokensSection />
+        </>
+      ) : (
+        <p className="callout callout-info">{t('common.readOnly')}</p>
+      )}
       <AuditLog />
     </section>
   );

@@ -1,0 +1,28 @@
+/**
+ * Starts the lab gateway with the Gatehouse server inside it (the same
+ * launcher as the demo), publishes where it is to the workers through the
+ * environment, and removes everything when the run ends, also on failure.
+ */
+import { labInfo } from '@gatehouse/lab';
+import { startLabPanel } from '@gatehouse/server/lab-panel';
+import { E2E_ADMIN_PASSWORD, E2E_INITIAL_MODEL } from './tests/model.js';
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  if (process.getuid?.() !== 0) throw new Error('the e2e suite creates network namespaces: run it as root');
+  const panel = await startLabPanel({
+    adminPassword: E2E_ADMIN_PASSWORD,
+    initialModel: E2E_INITIAL_MODEL,
+    serverOutput: 'ignore',
+    env: {
+      // Deleting a flow must end the connection (see the server README).
+      GATEHOUSE_STRICT_TCP_PICKUP: 'true',
+      GATEHOUSE_DRIFT_INTERVAL_MS: '2000',
+      GATEHOUSE_LOGIN_RATE_LIMIT: '200',
+    },
+  });
+  process.env.GATEHOUSE_E2E_BASE = panel.base;
+  process.env.GATEHOUSE_E2E_LAB = JSON.stringify(labInfo(panel.lab));
+  return async () => {
+    await panel.stop();
+  };
+}
