@@ -201,15 +201,17 @@ describe('ConntrackTable', () => {
     expect(() => t.query({ sort: 'id', order: 'asc', limit: 10, cursor: 'garbage' })).toThrow(/cursor/);
   });
 
-  it('sorts a page of 100 out of 100,000 flows quickly', () => {
+  it('sorts a page of 100 out of 100,000 flows, and the next page continues it', () => {
+    // Timing is the benchmark's business (npm run bench, goal 4); here: the right rows.
     const t = synthetic(100_000);
-    const started = performance.now();
     const page = t.query({ sort: 'src', order: 'desc', limit: 100 });
-    const ms = performance.now() - started;
     expect(page.items).toHaveLength(100);
     expect(page.total).toBe(100_000);
     expect(page.items[0]?.original.src).toBe('10.1.134.159');
-    // `conntrack -L` of 100,000 flows takes several hundred ms; a page must cost far less.
-    expect(ms).toBeLessThan(250);
+    const all = [...t.flows.values()].map((f) => f.original.src);
+    const key = (a: string) => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+    const expected = all.sort((a, b) => key(b) - key(a)).slice(0, 200);
+    const next = t.query({ sort: 'src', order: 'desc', limit: 100, cursor: page.nextCursor ?? undefined });
+    expect([...page.items, ...next.items].map((f) => f.original.src)).toEqual(expected);
   });
 });
