@@ -25,14 +25,18 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { ServerConfig } from './config.js';
+import { loadTls } from './lib/tls.js';
 import authPlugin, { CSRF_HEADER, SESSION_COOKIE } from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
+import metricsPlugin from './plugins/metrics.js';
 import servicesPlugin from './plugins/services.js';
 import applyRoutes from './routes/apply.js';
 import authRoutes from './routes/auth.js';
 import configRoutes from './routes/config.js';
 import conntrackRoutes from './routes/conntrack.js';
 import eventRoutes from './routes/events.js';
+import importRoutes from './routes/import.js';
+import metricsRoutes from './routes/metrics.js';
 import statusRoutes from './routes/status.js';
 
 export const API_PREFIX = '/api/v1';
@@ -98,6 +102,7 @@ export const gatehouseApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
     ...(opts.runner ? { runner: opts.runner } : {}),
     ...(opts.announce ? { announce: opts.announce } : {}),
   });
+  await app.register(metricsPlugin);
   await app.register(authPlugin);
 
   await app.register(
@@ -108,6 +113,8 @@ export const gatehouseApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
       await api.register(conntrackRoutes);
       await api.register(statusRoutes);
       await api.register(eventRoutes);
+      await api.register(importRoutes);
+      await api.register(metricsRoutes);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },
@@ -128,7 +135,10 @@ export const gatehouseApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
 export async function buildApp(
   opts: AppOptions & { logger?: FastifyServerOptions['logger'] },
 ): Promise<FastifyInstance> {
+  // TLS files are read (or a self-signed certificate made) before the server exists: Node needs them to create it.
+  const tls = await loadTls(opts.config);
   const app = Fastify({
+    ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
     logger: opts.logger ?? { level: opts.config.logLevel },
     trustProxy: opts.config.trustProxy,
     bodyLimit: 64 * 1024 * 1024,
@@ -136,6 +146,7 @@ export async function buildApp(
     forceCloseConnections: true,
   }).withTypeProvider<ZodTypeProvider>();
   // fastify-plugin: the services decorated inside are visible on the returned instance (tests use them).
+  if (tls) app.log.info({ cert: tls.certPath, generated: tls.generated }, 'serving HTTPS');
   await app.register(fp(gatehouseApp, { name: 'gatehouse' }), opts);
   return app;
 }

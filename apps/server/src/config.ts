@@ -24,51 +24,75 @@ const listen = z
 
 const ms = (min: number) => z.coerce.number({ error: 'expected milliseconds' }).int().min(min);
 
-export const ServerConfig = z.object({
-  /**
-   * Where the panel listens. The default is loopback: the panel must never
-   * appear on the public side unless an operator says so.
-   */
-  listen: listen.default({ host: '127.0.0.1', port: 8080 }),
-  stateDir: z.string().min(1).default('/var/lib/gatehouse'),
-  /** Password of the first admin (user `admin`), used only when the store has no users. */
-  adminPassword: z.string().min(8, { error: 'the admin password needs at least 8 characters' }).optional(),
-  /** Network namespace the gateway's rules and conntrack live in; unset: this process's namespace. */
-  netns: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'not a valid network namespace name' })
-    .optional(),
-  /** JSON gateway model used as the desired state on first start. */
-  initialModel: z.string().optional(),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** How often the live table is compared with the applied one. */
-  driftIntervalMs: ms(200).default(5000),
-  /** Follow the conntrack tables (dump + event streams). Off for tests that do not need it. */
-  conntrack: bool.default(true),
-  /**
-   * Set net.netfilter.nf_conntrack_tcp_loose=0 in the gateway namespace at
-   * start. With loose pickup on (the kernel default), a killed TCP flow is
-   * re-created from its next mid-stream packet and the connection survives;
-   * with it off, that packet is invalid, never NATed, and the gateway answers
-   * it with a reset, so killing a flow really ends the connection.
-   */
-  strictTcpPickup: bool.default(false),
-  /** Trust X-Forwarded-* from a TLS-terminating proxy (then cookies get Secure). */
-  trustProxy: bool.default(false),
-  /** Force the Secure cookie attribute (also set automatically for HTTPS requests). */
-  secureCookies: bool.default(false),
-  /** Built web UI to serve at / (apps/web/dist); unset: looked up next to the server. */
-  webDir: z.string().optional(),
-  /** Where the boot-time nft include is written on a confirmed apply; unset: not written. */
-  nftIncludeDir: z.string().optional(),
-  /** Where the modules-load.d entry for nf_nat_ftp is written; unset: not written. */
-  modulesLoadDir: z.string().optional(),
-  sessionTtlMs: ms(60_000).default(12 * 3600_000),
-  /** Login attempts per client address per minute. */
-  loginRateLimit: z.coerce.number().int().min(1).default(10),
-  /** SSE batching window: events are collected this long before being sent together. */
-  eventBatchMs: ms(10).default(250),
-});
+export const ServerConfig = z
+  .object({
+    /**
+     * Where the panel listens. The default is loopback: the panel must never
+     * appear on the public side unless an operator says so.
+     */
+    listen: listen.default({ host: '127.0.0.1', port: 8080 }),
+    stateDir: z.string().min(1).default('/var/lib/gatehouse'),
+    /** Password of the first admin (user `admin`), used only when the store has no users. */
+    adminPassword: z.string().min(8, { error: 'the admin password needs at least 8 characters' }).optional(),
+    /** Network namespace the gateway's rules and conntrack live in; unset: this process's namespace. */
+    netns: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'not a valid network namespace name' })
+      .optional(),
+    /** JSON gateway model used as the desired state on first start. */
+    initialModel: z.string().optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** How often the live table is compared with the applied one. */
+    driftIntervalMs: ms(200).default(5000),
+    /** Follow the conntrack tables (dump + event streams). Off for tests that do not need it. */
+    conntrack: bool.default(true),
+    /**
+     * Set net.netfilter.nf_conntrack_tcp_loose=0 in the gateway namespace at
+     * start. With loose pickup on (the kernel default), a killed TCP flow is
+     * re-created from its next mid-stream packet and the connection survives;
+     * with it off, that packet is invalid, never NATed, and the gateway answers
+     * it with a reset, so killing a flow really ends the connection.
+     */
+    strictTcpPickup: bool.default(false),
+    /** Trust X-Forwarded-* from a TLS-terminating proxy (then cookies get Secure). */
+    trustProxy: bool.default(false),
+    /** Force the Secure cookie attribute (also set automatically for HTTPS requests). */
+    secureCookies: bool.default(false),
+    /** Built web UI to serve at / (apps/web/dist); unset: looked up next to the server. */
+    webDir: z.string().optional(),
+    /** Where the boot-time nft include is written on a confirmed apply; unset: not written. */
+    nftIncludeDir: z.string().optional(),
+    /** Where the modules-load.d entry for nf_nat_ftp is written; unset: not written. */
+    modulesLoadDir: z.string().optional(),
+    sessionTtlMs: ms(60_000).default(12 * 3600_000),
+    /** Login attempts per client address per minute. */
+    loginRateLimit: z.coerce.number().int().min(1).default(10),
+    /** SSE batching window: events are collected this long before being sent together. */
+    eventBatchMs: ms(10).default(250),
+    /** HTTPS with the operator's certificate (PEM files); both or neither. */
+    tlsCert: z.string().min(1).optional(),
+    tlsKey: z.string().min(1).optional(),
+    /** `self-signed`: generate a certificate in the state dir on first start and serve HTTPS with it. */
+    tls: z
+      .enum(['self-signed', 'off'], { error: 'use self-signed (or set GATEHOUSE_TLS_CERT and GATEHOUSE_TLS_KEY)' })
+      .default('off'),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.tlsCert ? 'tlsKey' : 'tlsCert'],
+        message: 'set both the certificate and its key',
+      });
+    }
+    if (c.tls === 'self-signed' && c.tlsCert) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls'],
+        message: 'self-signed and a provided certificate exclude each other',
+      });
+    }
+  });
 
 export type ServerConfig = z.output<typeof ServerConfig>;
 export type ServerConfigInput = z.input<typeof ServerConfig>;
@@ -92,6 +116,9 @@ export const CONFIG_SOURCES: Record<keyof ServerConfig, { env: string; flag: str
   sessionTtlMs: { env: 'GATEHOUSE_SESSION_TTL_MS', flag: '--session-ttl-ms' },
   loginRateLimit: { env: 'GATEHOUSE_LOGIN_RATE_LIMIT', flag: '--login-rate-limit' },
   eventBatchMs: { env: 'GATEHOUSE_EVENT_BATCH_MS', flag: '--event-batch-ms' },
+  tlsCert: { env: 'GATEHOUSE_TLS_CERT', flag: '--tls-cert' },
+  tlsKey: { env: 'GATEHOUSE_TLS_KEY', flag: '--tls-key' },
+  tls: { env: 'GATEHOUSE_TLS', flag: '--tls' },
 };
 
 export class ConfigError extends Error {

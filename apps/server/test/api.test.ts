@@ -74,6 +74,9 @@ const ROUTES: Array<{
   { method: 'GET', url: '/api/v1/events', level: 'viewer' },
   { method: 'GET', url: '/api/v1/status', level: 'viewer' },
   { method: 'GET', url: '/api/v1/openapi.json', level: 'viewer' },
+  { method: 'GET', url: '/api/v1/metrics', level: 'viewer' },
+  { method: 'GET', url: '/api/v1/import/proposal', level: 'admin' },
+  { method: 'POST', url: '/api/v1/import/adopt', level: 'admin', payload: { model: LAB_MODEL } },
   { method: 'GET', url: '/api/docs/', level: 'viewer' },
 ];
 

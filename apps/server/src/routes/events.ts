@@ -42,6 +42,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       });
       const unsubscribe = app.hub.subscribe((msg) => {
         write(msg.event, msg.data);
+        if (msg.event === 'resync') app.countSseResync();
         if (msg.event === 'bye') res.end();
       });
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);

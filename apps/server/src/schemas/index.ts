@@ -3,4 +3,5 @@ export * from './auth.js';
 export * from './common.js';
 export * from './conntrack.js';
 export * from './gateway.js';
+export * from './import.js';
 export * from './status.js';

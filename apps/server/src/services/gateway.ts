@@ -87,6 +87,15 @@ export interface ApplyOutcome {
   natFtp: ModuleState | null;
 }
 
+/** What an apply, rollback or automatic rollback came to (for metrics). */
+export interface ApplyObservation {
+  kind: RevisionKind;
+  result: 'ok' | 'failed' | 'refused';
+  /** Time nft took to load the script (successful loads only). */
+  durationMs?: number;
+  delta?: boolean;
+}
+
 /** Meta key: the desired-model version the active revision was applied from (the kernel holds exactly it). */
 const APPLIED_FROM = 'applied_desired_version';
 
@@ -155,6 +164,7 @@ export class GatewayService {
   private readonly revisionModels = new Map<number, GatewayModel | null>();
   private baselineCapture: Promise<void> | null = null;
   drift: DriftState = { state: 'unknown', checkedAt: null, diff: '', added: [], removed: [] };
+  private readonly observers = new Set<(o: ApplyObservation) => void>();
 
   constructor(o: GatewayServiceOptions) {
     this.store = o.store;
@@ -172,6 +182,16 @@ export class GatewayService {
       }
       this.store.putDesired(parsed.model, undefined);
     }
+  }
+
+  /** Calls `fn` after every apply, rollback and automatic rollback, whatever came of it. */
+  observeApplies(fn: (o: ApplyObservation) => void): () => void {
+    this.observers.add(fn);
+    return () => this.observers.delete(fn);
+  }
+
+  private notify(o: ApplyObservation): void {
+    for (const fn of this.observers) fn(o);
   }
 
   // --- desired state ------------------------------------------------------------
@@ -487,6 +507,7 @@ export class GatewayService {
           req.operator ?? null,
         );
         if (problems.length > 0) {
+          this.notify({ kind: 'apply', result: 'refused', delta: true });
           this.store.audit(req.actor, 'apply.refused', 'gateway', { problems });
           throw new HttpError(
             409,
@@ -525,6 +546,7 @@ export class GatewayService {
             message: err instanceof Error ? err.message : String(err),
           });
         });
+        this.notify({ kind: 'apply', result: 'failed', delta: true });
         throw err;
       }
       this.store.tx(() => {
@@ -543,6 +565,7 @@ export class GatewayService {
       if (c.model.forwards.length > TERSE_DRIFT_ABOVE) this.inheritBaseline(parent.id, revision.id);
       else this.captureBaseline(revision.id, c.model);
       const saved = { ...revision, status: 'confirmed' as const };
+      this.notify({ kind: 'apply', result: 'ok', durationMs, delta: true });
       this.log.info(
         { revision: saved.id, kind: 'apply', delta: true, actor: req.actor, ms: Math.round(durationMs) },
         'forward change applied',
@@ -614,6 +637,7 @@ export class GatewayService {
     if (!req.force) {
       const problems = lockoutProblems(model, parentModel, req.operator ?? null);
       if (problems.length > 0) {
+        this.notify({ kind, result: 'refused' });
         this.store.audit(req.actor, `${kind}.refused`, 'gateway', { problems });
         throw new HttpError(
           409,
@@ -656,6 +680,7 @@ export class GatewayService {
           message: err instanceof Error ? err.message : String(err),
         });
       });
+      this.notify({ kind, result: 'failed' });
       throw err;
     }
     this.rememberModel(revision.id, model);
@@ -689,6 +714,7 @@ export class GatewayService {
     });
     this.armConfirmTimer();
     const saved = this.store.getRevisionSummary(revision.id) as RevisionRecord;
+    this.notify({ kind, result: 'ok', durationMs });
     this.log.info(
       { revision: saved.id, kind, provisional, actor: req.actor, ms: Math.round(durationMs) },
       'gateway ruleset applied',
@@ -763,7 +789,15 @@ export class GatewayService {
     let script: string;
     if (targetModel) script = this.scriptFor(targetModel, currentModel);
     else script = currentModel ? removalScript(currentModel.table) : '';
-    if (script) await applyRuleset(script, { runner: this.runner });
+    let loadedMs = 0;
+    if (script) {
+      try {
+        ({ durationMs: loadedMs } = await applyRuleset(script, { runner: this.runner }));
+      } catch (err) {
+        this.notify({ kind, result: 'failed' });
+        throw err;
+      }
+    }
     const rev = this.store.tx(() => {
       const r = this.store.insertRevision({
         parentId: current?.id ?? null,
@@ -789,6 +823,7 @@ export class GatewayService {
       this.rememberModel(rev.id, targetModel);
       this.captureBaseline(rev.id, targetModel);
     }
+    this.notify({ kind, result: 'ok', durationMs: loadedMs });
     this.log.warn({ revision: rev.id, restoredFrom: target?.id ?? null, undone }, 'previous revision restored');
     this.hub.publish('rollback', { revision: rev.id, kind, author: actor, restoredFrom: target?.id ?? null, undone });
     void this.checkDrift();

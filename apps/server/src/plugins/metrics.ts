@@ -1,0 +1,126 @@
+/**
+ * Prometheus metrics, one registry per app (tests build many apps in one
+ * process; the global registry would mix them). Gauges read the services at
+ * scrape time; applies and rollbacks are counted from the gateway's own
+ * observations, so a failed or refused apply counts as well as one that
+ * went through, whichever route (or timer) started it.
+ */
+import fp from 'fastify-plugin';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Registry;
+    /** Counts a resync message sent to an event-stream client. */
+    countSseResync: () => void;
+  }
+}
+
+const DRIFT_STATES = ['in-sync', 'drifted', 'missing', 'never-applied', 'unknown'] as const;
+
+export default fp(
+  async (app) => {
+    const register = new Registry();
+    collectDefaultMetrics({ register, prefix: 'gatehouse_' });
+    const { conntrack, gateway, store } = app;
+
+    new Gauge({
+      name: 'gatehouse_conntrack_flows',
+      help: 'Connections in the conntrack table, as followed by the panel',
+      registers: [register],
+      collect() {
+        this.set(conntrack.table.flows.size);
+      },
+    });
+    new Gauge({
+      name: 'gatehouse_conntrack_expectations',
+      help: 'Expectations (e.g. FTP data connections announced by the helper) in the conntrack table',
+      registers: [register],
+      collect() {
+        this.set(conntrack.table.expectations.size);
+      },
+    });
+    new Counter({
+      name: 'gatehouse_conntrack_resyncs_total',
+      help: 'Reloads of the conntrack tables from a dump (at start, and after events were lost: ENOBUFS, a restarted stream)',
+      registers: [register],
+      collect() {
+        this.reset();
+        this.inc(conntrack.resyncs);
+      },
+    });
+    new Counter({
+      name: 'gatehouse_conntrack_stream_restarts_total',
+      help: 'Restarts of the conntrack event streams',
+      registers: [register],
+      collect() {
+        this.reset();
+        this.inc(conntrack.restarts);
+      },
+    });
+    const sseResyncs = new Counter({
+      name: 'gatehouse_events_resyncs_sent_total',
+      help: 'resync messages sent to event-stream clients (their events were lost, e.g. a batch overflow)',
+      registers: [register],
+    });
+    const applies = new Counter({
+      name: 'gatehouse_applies_total',
+      help: 'Applies of the desired model, by result (ok, failed: nft refused it, refused: lockout check) and mode',
+      labelNames: ['result', 'mode'] as const,
+      registers: [register],
+    });
+    const rollbacks = new Counter({
+      name: 'gatehouse_rollbacks_total',
+      help: 'Rollbacks that reached the kernel: manual (POST /revisions/:id/rollback) or auto (confirmation timed out)',
+      labelNames: ['trigger', 'result'] as const,
+      registers: [register],
+    });
+    const applySeconds = new Histogram({
+      name: 'gatehouse_apply_duration_seconds',
+      help: 'Time nft took to load an applied script (applies and rollbacks)',
+      labelNames: ['kind'] as const,
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [register],
+    });
+    new Gauge({
+      name: 'gatehouse_drift_state',
+      help: 'Whether the live table matches the applied revision: 1 for the current state, 0 for the others',
+      labelNames: ['state'] as const,
+      registers: [register],
+      collect() {
+        for (const s of DRIFT_STATES) this.set({ state: s }, gateway.drift.state === s ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'gatehouse_pending_confirmation',
+      help: '1 while a provisional apply waits for confirmation (it is rolled back at the deadline)',
+      registers: [register],
+      collect() {
+        this.set(store.getPending() ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'gatehouse_event_subscribers',
+      help: 'Open event streams (GET /api/v1/events)',
+      registers: [register],
+      collect() {
+        this.set(app.hub.subscriberCount);
+      },
+    });
+    // Start every labelled series at 0, so rate() and absent() work before the first apply.
+    for (const result of ['ok', 'failed', 'refused']) {
+      for (const mode of ['full', 'delta']) applies.inc({ result, mode }, 0);
+    }
+    for (const trigger of ['manual', 'auto'])
+      for (const result of ['ok', 'failed']) rollbacks.inc({ trigger, result }, 0);
+
+    gateway.observeApplies((o) => {
+      if (o.kind === 'apply') applies.inc({ result: o.result, mode: o.delta ? 'delta' : 'full' });
+      else rollbacks.inc({ trigger: o.kind === 'auto-rollback' ? 'auto' : 'manual', result: o.result });
+      if (o.durationMs !== undefined) applySeconds.observe({ kind: o.kind }, o.durationMs / 1000);
+    });
+    app.decorate('metrics', register);
+    app.decorate('countSseResync', () => sseResyncs.inc());
+  },
+  { name: 'gatehouse-metrics', dependencies: ['gatehouse-services'] },
+);
