@@ -39,6 +39,9 @@ import importRoutes from './routes/import.js';
 import metricsRoutes from './routes/metrics.js';
 import statusRoutes from './routes/status.js';
 
+/** For embedding the server (the CLI's tests): the same validated configuration server.ts reads. */
+export { ConfigError, loadConfig, ServerConfig } from './config.js';
+
 export const API_PREFIX = '/api/v1';
 export const VERSION = '0.1.0';
 

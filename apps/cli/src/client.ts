@@ -1,0 +1,119 @@
+/** The HTTP API, and nothing else: every command is one or two requests with the bearer token. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  problems?: Array<{ path: string; message: string }>;
+  lockout?: Array<{ reason: string }>;
+  diagnostics?: Array<{ line?: number; message: string }>;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly body: ErrorBody | null;
+  constructor(status: number, body: ErrorBody | null, fallback: string) {
+    super(body?.message ?? fallback);
+    this.name = 'ApiError';
+    this.status = status;
+    this.body = body;
+  }
+
+  /** The message with every field problem, lockout reason and nft diagnostic, one per line. */
+  describe(): string {
+    const lines = [`${this.message} (HTTP ${this.status}${this.body ? `, ${this.body.error}` : ''})`];
+    for (const p of this.body?.problems ?? []) lines.push(`  ${p.path}: ${p.message}`);
+    for (const l of this.body?.lockout ?? []) lines.push(`  lockout: ${l.reason}`);
+    for (const d of this.body?.diagnostics ?? []) lines.push(`  ${d.line ? `line ${d.line}: ` : ''}${d.message}`);
+    return lines.join('\n');
+  }
+}
+
+export interface Response<T> {
+  status: number;
+  body: T;
+  etag: string | null;
+  headers: Headers;
+}
+
+export class Client {
+  readonly base: string;
+  private readonly token: string;
+
+  constructor(url: string, token: string) {
+    this.base = `${url.replace(/\/+$/, '')}/api/v1`;
+    this.token = token;
+  }
+
+  async request<T>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Response<T>> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, ...opts.headers };
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers,
+      ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
+    if (!res.ok) {
+      const err = body && typeof body === 'object' && 'error' in body ? (body as ErrorBody) : null;
+      throw new ApiError(res.status, err, `${method} ${path}: HTTP ${res.status}`);
+    }
+    return { status: res.status, body: body as T, etag: res.headers.get('etag'), headers: res.headers };
+  }
+
+  get<T>(path: string): Promise<Response<T>> {
+    return this.request<T>('GET', path);
+  }
+
+  /** Server-Sent Events: calls `onMessage` for every message until the stream ends or `signal` aborts. */
+  async follow(path: string, onMessage: (event: string, data: unknown) => void, signal?: AbortSignal): Promise<void> {
+    const res = await fetch(`${this.base}${path}`, {
+      headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' },
+      ...(signal ? { signal } : {}),
+    });
+    if (!res.ok || !res.body) {
+      const text = await res.text();
+      let body: ErrorBody | null = null;
+      try {
+        body = JSON.parse(text) as ErrorBody;
+      } catch {
+        // not JSON
+      }
+      throw new ApiError(res.status, body, `GET ${path}: HTTP ${res.status}`);
+    }
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of res.body) {
+        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let event = 'message';
+          const data: string[] = [];
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':')) continue; // keep-alive comment
+            if (line.startsWith('event:')) event = line.slice(6).trim();
+            else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+          }
+          if (data.length === 0) continue;
+          const text = data.join('\n');
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // plain text data
+          }
+          onMessage(event, parsed);
+        }
+      }
+    } catch (err) {
+      if (signal?.aborted) return;
+      throw err;
+    }
+  }
+}

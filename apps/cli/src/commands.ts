@@ -1,0 +1,442 @@
+/**
+ * The `gatehouse` commands. Each is a thin layer over one API route; the
+ * server does every check (the same zod model as the UI), and its field
+ * problems are printed as they come. `main()` takes its input and output as
+ * arguments, so tests run it in-process against a real server.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ApiError, Client } from './client.js';
+import { configPath, readConfig, writeConfig } from './config.js';
+import { table, tuple } from './output.js';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+  /** Ends `gatehouse events` (Ctrl-C, or a test). */
+  signal?: AbortSignal;
+}
+
+interface PortForward {
+  id: string;
+  name: string;
+  enabled: boolean;
+  protocol: string;
+  publicPorts: string;
+  target: string;
+  targetPort?: number | null;
+  allowedSources: string[];
+  comment?: string;
+}
+
+interface FtpPolicy {
+  enabled: boolean;
+  controlPorts: number[];
+  servers: string[];
+  passiveOnly: boolean;
+}
+
+interface RevisionSummary {
+  id: number;
+  status: string;
+  kind: string;
+  author: string;
+}
+
+interface Pending {
+  revisionId: number;
+  deadline: string;
+  secondsLeft: number;
+}
+
+const intArg = (name: string, min: number, max: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be ${min}-${max}`);
+  return n;
+};
+const listArg = (v: string, prev: string[] = []) => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
+
+function buildProgram(io: Io): Command {
+  const program = new Command('gatehouse')
+    .description('Command-line client of the Gatehouse HTTP API (a Linux NAT gateway on nftables)')
+    .option('--json', 'print the API JSON instead of tables')
+    .option('--url <url>', 'server URL (overrides GATEHOUSE_URL and the login file)')
+    .option('--token <token>', 'API token (overrides GATEHOUSE_TOKEN and the login file)')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  const json = (cmd: Command): boolean => Boolean(cmd.optsWithGlobals().json);
+  const print = (cmd: Command, value: unknown, human: () => string) => {
+    io.out(json(cmd) ? `${JSON.stringify(value, null, 2)}\n` : human());
+  };
+  async function client(cmd: Command): Promise<Client> {
+    const g = cmd.optsWithGlobals() as { url?: string; token?: string };
+    const stored = await readConfig(io.env);
+    const url = g.url ?? stored.url;
+    const token = g.token ?? stored.token;
+    if (!url || !token) {
+      throw new CommanderError(
+        2,
+        'gatehouse.login',
+        'not logged in: run `gatehouse login --url URL --token TOKEN` (or set GATEHOUSE_URL and GATEHOUSE_TOKEN)',
+      );
+    }
+    return new Client(url, token);
+  }
+
+  program
+    .command('login')
+    .description('check a URL and API token against the server and store them (mode 0600)')
+    .usage('--url URL --token TOKEN')
+    .action(async (_o, cmd: Command) => {
+      // --url and --token are the program's own options (they work on every command); login stores them.
+      const { url, token } = cmd.optsWithGlobals() as { url?: string; token?: string };
+      if (!url || !token) throw new CommanderError(2, 'gatehouse.usage', 'login needs --url URL --token TOKEN');
+      const me = await new Client(url, token).get<{ username: string; role: string }>('/auth/me');
+      const path = await writeConfig({ url, token }, io.env);
+      print(cmd, { ...me.body, url, configPath: path }, () => {
+        return `logged in to ${url} as ${me.body.username} (${me.body.role}); saved in ${path}\n`;
+      });
+    });
+
+  const forwards = program.command('forwards').description('port forwards of the desired model');
+  forwards
+    .command('list')
+    .description('list the port forwards')
+    .action(async (_o, cmd: Command) => {
+      const r = await (await client(cmd)).get<{ items: PortForward[]; total: number }>('/forwards');
+      print(cmd, r.body, () =>
+        table(
+          ['ID', 'NAME', 'PROTO', 'PUBLIC', 'TARGET', 'SOURCES', 'ENABLED'],
+          r.body.items.map((f) => [
+            f.id,
+            f.name,
+            f.protocol,
+            f.publicPorts,
+            f.targetPort ? `${f.target}:${f.targetPort}` : f.target,
+            f.allowedSources.join(',') || 'any',
+            f.enabled ? 'yes' : 'no',
+          ]),
+        ),
+      );
+    });
+  forwards
+    .command('add')
+    .description('add a port forward (checked by the server against the whole model)')
+    .requiredOption('--id <id>', 'short id, e.g. web')
+    .requiredOption('--ports <ports>', 'public ports: 80, 8000-8100 or 80,443')
+    .requiredOption('--target <address>', 'private IPv4 address of the server')
+    .option('--name <name>', 'what it is (default: the id)')
+    .addOption(new Option('--protocol <protocol>', 'tcp, udp or both').choices(['tcp', 'udp', 'both']).default('tcp'))
+    .option(
+      '--target-port <port>',
+      'another port on the server (a range is shifted)',
+      intArg('--target-port', 1, 65535),
+    )
+    .option('--source <prefix>', 'allowed source prefix (repeat or comma-separate; default anyone)', listArg)
+    .option('--comment <text>', 'a note')
+    .option('--disabled', 'add it switched off')
+    .option('--apply', 'apply the change at once')
+    .action(async (o, cmd: Command) => {
+      const body = {
+        id: o.id,
+        name: o.name ?? o.id,
+        enabled: !o.disabled,
+        protocol: o.protocol,
+        publicPorts: o.ports,
+        target: o.target,
+        ...(o.targetPort ? { targetPort: o.targetPort } : {}),
+        allowedSources: o.source ?? [],
+        ...(o.comment ? { comment: o.comment } : {}),
+      };
+      const r = await (await client(cmd)).request<PortForward>('POST', `/forwards${o.apply ? '?apply=true' : ''}`, {
+        body,
+      });
+      const rev = r.headers.get('x-gatehouse-revision');
+      print(cmd, r.body, () => `added forward ${r.body.id}${rev ? ` (applied: revision ${rev})` : ''}\n`);
+    });
+  forwards
+    .command('remove')
+    .alias('rm')
+    .description('remove a port forward')
+    .argument('<id>', 'the forward id')
+    .option('--apply', 'apply the change at once')
+    .action(async (id: string, o: { apply?: boolean }, cmd: Command) => {
+      const r = await (await client(cmd)).request<{ ok: true }>(
+        'DELETE',
+        `/forwards/${encodeURIComponent(id)}${o.apply ? '?apply=true' : ''}`,
+      );
+      const rev = r.headers.get('x-gatehouse-revision');
+      print(cmd, { ...r.body, id }, () => `removed forward ${id}${rev ? ` (applied: revision ${rev})` : ''}\n`);
+    });
+
+  const ftp = program.command('ftp').description('the FTP conntrack helper policy');
+  const ftpLines = (p: FtpPolicy) =>
+    `${table(
+      ['ENABLED', 'CONTROL PORTS', 'SERVERS', 'PASSIVE ONLY'],
+      [
+        [
+          p.enabled ? 'yes' : 'no',
+          p.controlPorts.join(','),
+          p.servers.join(',') || 'every forwarded server',
+          p.passiveOnly ? 'yes' : 'no',
+        ],
+      ],
+    )}`;
+  ftp
+    .command('show')
+    .description('show the FTP helper policy')
+    .action(async (_o, cmd: Command) => {
+      const r = await (await client(cmd)).get<FtpPolicy>('/ftp');
+      print(cmd, r.body, () => ftpLines(r.body));
+    });
+  ftp
+    .command('set')
+    .description('change the FTP helper policy (unnamed settings keep their value)')
+    .option('--enabled', 'turn the helper on')
+    .option('--no-enabled', 'turn the helper off')
+    .option('--passive-only', 'drop active-mode data connections')
+    .option('--no-passive-only', 'allow active mode again')
+    .option('--ports <ports>', 'control ports, e.g. 21,2121', (v) =>
+      v.split(',').map((p) => intArg('--ports', 1, 65535)(p.trim())),
+    )
+    .option('--servers <addresses>', 'helper servers, comma-separated ("" = every forwarded server)')
+    .action(async (o, cmd: Command) => {
+      const c = await client(cmd);
+      const current = await c.get<FtpPolicy>('/ftp');
+      const next: FtpPolicy = {
+        ...current.body,
+        ...(o.enabled !== undefined ? { enabled: o.enabled } : {}),
+        ...(o.passiveOnly !== undefined ? { passiveOnly: o.passiveOnly } : {}),
+        ...(o.ports ? { controlPorts: o.ports } : {}),
+        ...(o.servers !== undefined ? { servers: listArg(o.servers) } : {}),
+      };
+      const r = await c.request<FtpPolicy>('PUT', '/ftp', {
+        body: next,
+        headers: current.etag ? { 'if-match': current.etag } : {},
+      });
+      print(cmd, r.body, () => `FTP helper policy saved (apply to load it)\n${ftpLines(r.body)}`);
+    });
+
+  program
+    .command('preview')
+    .description('the script an apply would load, and its diff against the applied revision')
+    .option('--script', 'print the whole script instead of the diff')
+    .action(async (o: { script?: boolean }, cmd: Command) => {
+      const r = await (await client(cmd)).get<{
+        script: string;
+        diff: string;
+        changed: boolean;
+        appliedRevision: number | null;
+        drift: { drifted: boolean; missing: boolean } | null;
+        lockout: Array<{ reason: string }>;
+      }>('/preview');
+      const p = r.body;
+      print(cmd, p, () => {
+        const lines: string[] = [];
+        if (o.script) lines.push(p.script.trimEnd());
+        else if (p.changed) lines.push(p.diff.trimEnd());
+        else lines.push(`no changes: the desired model is what revision ${p.appliedRevision ?? '(none)'} loaded`);
+        if (p.drift?.missing) lines.push('drift: the table is missing from the kernel');
+        else if (p.drift?.drifted) lines.push('drift: the live table was changed outside Gatehouse');
+        for (const l of p.lockout) lines.push(`lockout: ${l.reason}`);
+        return `${lines.join('\n')}\n`;
+      });
+    });
+
+  program
+    .command('apply')
+    .description('apply the desired model (with --confirm-within: rolled back unless confirmed in time)')
+    .option(
+      '--confirm-within <seconds>',
+      'provisional apply; run `gatehouse confirm` in time',
+      intArg('--confirm-within', 10, 3600),
+    )
+    .option('--force', 'apply even if it would cut off the connection the panel is reached through')
+    .option('--comment <text>', 'recorded with the revision')
+    .action(async (o: { confirmWithin?: number; force?: boolean; comment?: string }, cmd: Command) => {
+      const r = await (await client(cmd)).request<{
+        revision: RevisionSummary;
+        pending: Pending | null;
+        durationMs: number;
+      }>('POST', '/apply', {
+        body: {
+          ...(o.confirmWithin !== undefined ? { confirmWithinSeconds: o.confirmWithin } : {}),
+          ...(o.force ? { force: true } : {}),
+          ...(o.comment ? { comment: o.comment } : {}),
+        },
+      });
+      const a = r.body;
+      print(cmd, a, () =>
+        a.pending
+          ? `applied revision ${a.revision.id} provisionally (${a.durationMs} ms); run \`gatehouse confirm\` within ${a.pending.secondsLeft} s or it is rolled back\n`
+          : `applied revision ${a.revision.id} (${a.durationMs} ms)\n`,
+      );
+    });
+
+  program
+    .command('confirm')
+    .description('keep the provisional apply (stops the automatic rollback)')
+    .action(async (_o, cmd: Command) => {
+      const r = await (await client(cmd)).request<{ revision: RevisionSummary }>('POST', '/apply/confirm');
+      print(cmd, r.body, () => `confirmed revision ${r.body.revision.id}\n`);
+    });
+
+  program
+    .command('conntrack')
+    .description('connections in the conntrack table (one page)')
+    .option('--protocol <protocol>', 'tcp, udp, icmp or a number')
+    .option('--address <address>', 'any address of either tuple')
+    .option('--port <port>', 'any port of either tuple', intArg('--port', 0, 65535))
+    .option('--state <state>', 'e.g. ESTABLISHED')
+    .option('--helper <helper>', 'helper name, or none')
+    .option('--limit <n>', 'page size (1-1000)', intArg('--limit', 1, 1000))
+    .action(async (o: Record<string, string | number | undefined>, cmd: Command) => {
+      const q = new URLSearchParams();
+      for (const k of ['protocol', 'address', 'port', 'state', 'helper', 'limit']) {
+        if (o[k] !== undefined) q.set(k, String(o[k]));
+      }
+      const r = await (await client(cmd)).get<{
+        items: Array<{
+          id: string;
+          protocol: string;
+          state: string | null;
+          timeout: number | null;
+          original: { src: string; dst: string; sport: number | null; dport: number | null };
+          reply: { src: string; dst: string; sport: number | null; dport: number | null };
+          helper: string | null;
+          masterId: string | null;
+        }>;
+        total: number;
+      }>(`/conntrack${q.size ? `?${q}` : ''}`);
+      print(
+        cmd,
+        r.body,
+        () =>
+          `${table(
+            ['ID', 'PROTO', 'STATE', 'ORIGINAL', 'REPLY', 'HELPER', 'TIMEOUT'],
+            r.body.items.map((f) => [
+              f.id,
+              f.protocol,
+              f.state,
+              tuple(f.original),
+              tuple(f.reply),
+              f.helper ?? (f.masterId ? `related to ${f.masterId}` : null),
+              f.timeout,
+            ]),
+          )}${r.body.items.length} of ${r.body.total} flows\n`,
+      );
+    });
+
+  program
+    .command('expectations')
+    .description('the expectation table (data connections announced by helpers)')
+    .action(async (_o, cmd: Command) => {
+      const r = await (await client(cmd)).get<{
+        items: Array<{
+          id: string;
+          protocol: string;
+          timeout: number | null;
+          expected: { src: string; dst: string; sport: number | null; dport: number | null };
+          helper: string | null;
+          masterId: string | null;
+        }>;
+        total: number;
+      }>('/expectations');
+      print(cmd, r.body, () =>
+        table(
+          ['ID', 'PROTO', 'EXPECTED', 'HELPER', 'CONTROL FLOW', 'TIMEOUT'],
+          r.body.items.map((x) => [x.id, x.protocol, tuple(x.expected), x.helper, x.masterId, x.timeout]),
+        ),
+      );
+    });
+
+  program
+    .command('events')
+    .description('follow the event stream: one line per event (Ctrl-C ends it)')
+    .action(async (_o, cmd: Command) => {
+      const asJson = json(cmd);
+      await (await client(cmd)).follow(
+        '/events',
+        (event, data) => {
+          if (asJson) {
+            io.out(`${JSON.stringify({ event, data })}\n`);
+            return;
+          }
+          for (const line of describeEvent(event, data)) io.out(`${new Date().toISOString()} ${line}\n`);
+        },
+        io.signal,
+      );
+    });
+
+  program
+    .command('config-path')
+    .description('where `gatehouse login` stores the URL and token')
+    .action(() => io.out(`${configPath(io.env)}\n`));
+
+  return program;
+}
+
+type Json = Record<string, unknown>;
+
+/** One line per event; a batch of flow or expectation changes gives one line per change. */
+export function describeEvent(event: string, data: unknown): string[] {
+  const d = (data ?? {}) as Json;
+  switch (event) {
+    case 'flows':
+    case 'expectations': {
+      const changes = (d.events ?? []) as Array<{ type: string; row: Json }>;
+      return changes.map((c) => {
+        const t = (c.row.original ?? c.row.expected) as Parameters<typeof tuple>[0] | undefined;
+        const what = event === 'flows' ? 'flow' : 'expectation';
+        return `${what} ${c.type} ${c.row.id} ${c.row.protocol}${t ? ` ${tuple(t)}` : ''}${c.row.state ? ` ${c.row.state}` : ''}`;
+      });
+    }
+    case 'apply':
+    case 'rollback':
+      return [
+        `${event} revision ${d.revision} by ${d.author}${d.provisional ? ` (provisional until ${d.deadline})` : ''}${d.restoredFrom ? ` restoring ${d.restoredFrom}` : ''}`,
+      ];
+    case 'confirm':
+      return [`confirm revision ${d.revision} by ${d.author}`];
+    case 'drift':
+      return [`drift ${d.state}`];
+    case 'resync':
+      return [`resync ${d.reason ?? ''}: events were lost; reload the tables`.replace(' :', ':')];
+    case 'hello':
+      return [`connected: ${d.flows} flows, ${d.expectations} expectations, drift ${d.drift}`];
+    default:
+      return [`${event} ${JSON.stringify(data)}`];
+  }
+}
+
+/** Runs one command line; returns the exit status (0 ok, 1 the server refused, 2 usage). */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
+      if (err.code.startsWith('gatehouse.')) io.err(`gatehouse: ${err.message}\n`);
+      return err.exitCode || 2;
+    }
+    if (err instanceof ApiError) {
+      io.err(`gatehouse: ${err.describe()}\n`);
+      return 1;
+    }
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    io.err(
+      `gatehouse: ${err instanceof Error ? err.message : String(err)}${cause?.message ? ` (${cause.message})` : ''}\n`,
+    );
+    return 1;
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * The CLI against a real server: buildApp() from the built @gatehouse/server,
+ * listening on 127.0.0.1 (random port), its nft calls in a throwaway network
+ * namespace. Commands run in-process through main() (same code as the bin);
+ * one run goes through the built bin as a child process.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { buildApp, ServerConfig } from '@gatehouse/server';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEvent, main } from '../src/commands.js';
+
+const PASSWORD = 'admin-password-for-cli-tests';
+let ns: string;
+let stateDir: string;
+let configHome: string;
+let app: FastifyInstance;
+let url: string;
+let adminToken: string;
+let viewerToken: string;
+
+function nsExec(cmd: string, args: string[]): string {
+  return execFileSync('ip', ['netns', 'exec', ns, cmd, ...args], { encoding: 'utf8' });
+}
+
+async function gatehouse(
+  args: string[],
+  env: NodeJS.ProcessEnv = { XDG_CONFIG_HOME: configHome },
+  signal?: AbortSignal,
+) {
+  let out = '';
+  let err = '';
+  const code = await main(args, {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    env,
+    ...(signal ? { signal } : {}),
+  });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  ns = `gh-cli-${process.pid}-${randomBytes(3).toString('hex')}`;
+  execFileSync('ip', ['netns', 'add', ns]);
+  nsExec('ip', ['link', 'set', 'lo', 'up']);
+  stateDir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-state-'));
+  configHome = mkdtempSync(join(tmpdir(), 'gatehouse-cli-config-'));
+  const config = ServerConfig.parse({
+    stateDir,
+    netns: ns,
+    adminPassword: PASSWORD,
+    conntrack: 'false',
+    driftIntervalMs: 60_000,
+    logLevel: 'silent',
+  });
+  app = await buildApp({ config, logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+  });
+  const cookie = String(login.headers.get('set-cookie')).split(';')[0] as string;
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const token = async (role: string) => {
+    const r = await fetch(`${url}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-gatehouse-csrf': csrfToken },
+      body: JSON.stringify({ name: `cli-${role}`, role }),
+    });
+    return ((await r.json()) as { token: string }).token;
+  };
+  adminToken = await token('admin');
+  viewerToken = await token('viewer');
+});
+
+afterAll(async () => {
+  await app?.close();
+  if (ns) {
+    try {
+      execFileSync('ip', ['netns', 'del', ns]);
+    } catch {
+      // already gone
+    }
+  }
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  if (configHome) rmSync(configHome, { recursive: true, force: true });
+});
+
+describe('gatehouse CLI', () => {
+  it('refuses to work before login, and login stores url and token with mode 0600', async () => {
+    const before = await gatehouse(['forwards', 'list']);
+    expect(before.code).toBe(2);
+    expect(before.err).toMatch(/not logged in/);
+
+    const bad = await gatehouse(['login', '--url', url, '--token', 'wrong']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/HTTP 401/);
+
+    const r = await gatehouse(['login', '--url', url, '--token', adminToken]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/logged in to .* as admin \(admin\)/);
+    const file = join(configHome, 'gatehouse', 'config.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('adds, lists and removes forwards; the server validation comes back field by field', async () => {
+    const add = await gatehouse(['forwards', 'add', '--id', 'web', '--ports', '80,443', '--target', '192.168.1.10']);
+    expect(add.code).toBe(0);
+    expect(add.out).toBe('added forward web\n');
+    await gatehouse([
+      'forwards',
+      'add',
+      '--id',
+      'dns',
+      '--protocol',
+      'udp',
+      '--ports',
+      '53',
+      '--target',
+      '192.168.1.11',
+    ]);
+
+    const list = await gatehouse(['forwards', 'list']);
+    expect(list.out.split('\n')[0]).toMatch(/^ID\s+NAME\s+PROTO\s+PUBLIC\s+TARGET\s+SOURCES\s+ENABLED$/);
+    expect(list.out).toMatch(/^web\s+web\s+tcp\s+80,443\s+192\.168\.1\.10\s+any\s+yes$/m);
+    expect(list.out).toMatch(/^dns\s+dns\s+udp\s+53\s+192\.168\.1\.11/m);
+
+    const overlap = await gatehouse(['forwards', 'add', '--id', 'web2', '--ports', '443', '--target', '192.168.1.12']);
+    expect(overlap.code).toBe(1);
+    expect(overlap.err).toMatch(/HTTP 400, validation/);
+    expect(overlap.err).toMatch(/body\.publicPorts: .*443/);
+
+    const json = await gatehouse(['--json', 'forwards', 'list']);
+    const parsed = JSON.parse(json.out) as { items: Array<{ id: string }>; total: number };
+    expect(parsed.total).toBe(2);
+    expect(parsed.items.map((f) => f.id)).toEqual(['web', 'dns']);
+
+    const rm = await gatehouse(['forwards', 'remove', 'dns']);
+    expect(rm.code).toBe(0);
+    const after = JSON.parse((await gatehouse(['forwards', 'list', '--json'])).out) as { total: number };
+    expect(after.total).toBe(1);
+  });
+
+  it('sets the FTP policy, previews, applies provisionally and confirms; the kernel holds the table', async () => {
+    const ftp = await gatehouse(['ftp', 'set', '--enabled', '--ports', '21', '--passive-only']);
+    expect(ftp.code).toBe(1); // no forward exposes port 21 yet: the server says so, field by field
+    expect(ftp.err).toMatch(/the gateway model would be invalid \(HTTP 400, validation\)\n {2}body\.controlPorts/);
+    await gatehouse(['forwards', 'add', '--id', 'ftp', '--ports', '21', '--target', '192.168.1.20']);
+    const ok = await gatehouse(['--json', 'ftp', 'set', '--enabled', '--ports', '21', '--passive-only']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out)).toEqual({ enabled: true, controlPorts: [21], servers: [], passiveOnly: true });
+
+    const preview = await gatehouse(['preview']);
+    expect(preview.code).toBe(0);
+    expect(preview.out).toMatch(/^\+table ip gatehouse \{/m);
+    expect(preview.out).toContain('ct helper ftp-incoming');
+
+    const apply = await gatehouse(['apply', '--confirm-within', '60']);
+    expect(apply.code).toBe(0);
+    expect(apply.out).toMatch(/applied revision \d+ provisionally .*gatehouse confirm/);
+    expect(nsExec('nft', ['list', 'table', 'ip', 'gatehouse'])).toContain('ct helper ftp-incoming');
+
+    const confirm = await gatehouse(['--json', 'confirm']);
+    expect(confirm.code).toBe(0);
+    expect(JSON.parse(confirm.out).revision.status).toBe('confirmed');
+    expect((await gatehouse(['confirm'])).err).toMatch(/no provisional apply/);
+
+    const unchanged = await gatehouse(['preview']);
+    expect(unchanged.out).toMatch(/^no changes/);
+  });
+
+  it('lists conntrack flows and expectations, as tables and JSON', async () => {
+    const flows = await gatehouse(['conntrack', '--protocol', 'tcp', '--limit', '5']);
+    expect(flows.code).toBe(0);
+    expect(flows.out).toMatch(/^ID\s+PROTO\s+STATE\s+ORIGINAL/);
+    expect(flows.out).toMatch(/\d+ of \d+ flows/);
+    const exp = await gatehouse(['--json', 'expectations']);
+    expect(JSON.parse(exp.out)).toMatchObject({ items: expect.any(Array), total: expect.any(Number) });
+  });
+
+  it('follows events, one line per event, with the environment instead of the login file', async () => {
+    const controller = new AbortController();
+    const env = { GATEHOUSE_URL: url, GATEHOUSE_TOKEN: viewerToken, XDG_CONFIG_HOME: '/nonexistent' };
+    const following = gatehouse(['events'], env, controller.signal);
+    await new Promise((r) => setTimeout(r, 300));
+    await gatehouse(['apply']); // as admin, from the login file
+    await new Promise((r) => setTimeout(r, 300));
+    controller.abort();
+    const r = await following;
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines[0]).toMatch(/^\S+Z connected: /);
+    expect(lines.some((l) => /^\S+Z apply revision \d+ by admin \(token cli-admin\)$/.test(l))).toBe(true);
+    // A viewer token can watch but not change.
+    const denied = await gatehouse(['apply'], env);
+    expect(denied.code).toBe(1);
+    expect(denied.err).toMatch(/HTTP 403/);
+  });
+
+  it('prints flow batches one line per change', () => {
+    const row = {
+      id: '7',
+      protocol: 'tcp',
+      state: 'ESTABLISHED',
+      original: { src: '192.0.2.1', dst: '192.0.2.2', sport: 4000, dport: 21 },
+    };
+    expect(
+      describeEvent('flows', {
+        events: [
+          { type: 'new', row },
+          { type: 'destroy', row },
+        ],
+      }),
+    ).toEqual([
+      'flow new 7 tcp 192.0.2.1:4000 -> 192.0.2.2:21 ESTABLISHED',
+      'flow destroy 7 tcp 192.0.2.1:4000 -> 192.0.2.2:21 ESTABLISHED',
+    ]);
+  });
+
+  it('runs as the built bin', async () => {
+    const bin = join(import.meta.dirname, '..', 'dist', 'cli.js');
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, '--json', 'forwards', 'list'], {
+      env: { ...process.env, XDG_CONFIG_HOME: configHome, GATEHOUSE_URL: '', GATEHOUSE_TOKEN: '' },
+    });
+    expect((JSON.parse(stdout) as { total: number }).total).toBe(2);
+  });
+});

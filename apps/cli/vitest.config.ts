@@ -1,0 +1,13 @@
+import { defineProject } from 'vitest/config';
+
+// The CLI runs against a real server (the built @gatehouse/server) on 127.0.0.1
+// whose nft calls go into a throwaway network namespace: root, generous timeouts.
+export default defineProject({
+  test: {
+    name: 'cli',
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
