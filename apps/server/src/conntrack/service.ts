@@ -28,8 +28,12 @@ export interface ConntrackLogger extends RunnerLogger {
 
 type Kind = 'flows' | 'expectations';
 
-/** Netlink receive buffer for the event sockets (conntrack -b): large, so bursts are not dropped. */
-const EVENT_BUFFER_BYTES = String(8 * 1024 * 1024);
+/**
+ * Netlink receive buffer for the event sockets (conntrack -b; the kernel
+ * doubles it): large, so bursts are not dropped while the event loop is busy
+ * (a resync dump, a large page). Memory is only taken while events queue.
+ */
+const EVENT_BUFFER_BYTES = String(32 * 1024 * 1024);
 
 export class ConntrackService {
   readonly table = new ConntrackTable();
@@ -41,6 +45,7 @@ export class ConntrackService {
   private readonly restartTimers = new Set<NodeJS.Timeout>();
   private buffering: Array<() => void> | null = null;
   private resyncing: Promise<void> | null = null;
+  private resyncAgain: string | null = null;
   private stopped = false;
   following = false;
   lastResync: Date | null = null;
@@ -165,33 +170,51 @@ export class ConntrackService {
   /**
    * Rebuilds the index from a dump. Events arriving meanwhile are held and
    * replayed on top, so a flow destroyed during the dump does not come back.
-   * Concurrent callers share one dump.
+   * Concurrent callers share one dump; a loss reported while a dump is
+   * running (ENOBUFS comes in bursts) may postdate the part of the table it
+   * has already read, so one more dump follows it, and the returned promise
+   * settles after that one.
    */
   resync(reason: string): Promise<void> {
-    this.resyncing ??= (async () => {
-      this.buffering = [];
+    if (this.resyncing) {
+      this.resyncAgain = reason;
+      return this.resyncing;
+    }
+    this.resyncing = (async () => {
       try {
-        const [flows, expectations] = await Promise.all([this.dumpFlows(), this.dumpExpectations()]);
-        this.table.replaceFlows(flows);
-        this.table.replaceExpectations(expectations);
-        const held = this.buffering;
-        this.buffering = null;
-        for (const apply of held) apply();
-        this.lastResync = new Date();
-        this.lastDumpAt = Date.now();
-        this.resyncs++;
-        this.log.info(
-          { reason, flows: this.table.flows.size, expectations: this.table.expectations.size },
-          'conntrack table loaded',
-        );
+        for (let r: string | null = reason; r !== null && !this.stopped; r = this.resyncAgain) {
+          this.resyncAgain = null;
+          await this.resyncOnce(r);
+        }
       } finally {
-        const held = this.buffering;
-        this.buffering = null;
-        if (held) for (const apply of held) apply();
+        this.resyncAgain = null;
         this.resyncing = null;
       }
     })();
     return this.resyncing;
+  }
+
+  private async resyncOnce(reason: string): Promise<void> {
+    this.buffering = [];
+    try {
+      const [flows, expectations] = await Promise.all([this.dumpFlows(), this.dumpExpectations()]);
+      this.table.replaceFlows(flows);
+      this.table.replaceExpectations(expectations);
+      const held = this.buffering;
+      this.buffering = null;
+      for (const apply of held) apply();
+      this.lastResync = new Date();
+      this.lastDumpAt = Date.now();
+      this.resyncs++;
+      this.log.info(
+        { reason, flows: this.table.flows.size, expectations: this.table.expectations.size },
+        'conntrack table loaded',
+      );
+    } finally {
+      const held = this.buffering;
+      this.buffering = null;
+      if (held) for (const apply of held) apply();
+    }
   }
 
   /** When not following the event streams, reload the tables if the last dump is older than maxAgeMs. */

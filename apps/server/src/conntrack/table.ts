@@ -161,13 +161,26 @@ export class ConntrackTable {
   }
 
   private entry(flow: Flow, previous?: FlowEntry): FlowEntry {
+    // Built field by field: an object spread per event was a fifth of the
+    // event path's time at 10,000 events a second.
     return {
-      ...flow,
+      id: flow.id,
+      protocol: flow.protocol,
+      protonum: flow.protonum,
+      state: flow.state,
+      timeout: flow.timeout,
+      original: flow.original,
+      reply: flow.reply,
+      // DESTROY and some UPDATE lines omit the mark and use; keep what we knew.
+      mark: flow.mark || previous?.mark || 0,
+      helper: flow.helper,
+      assured: flow.assured,
+      unreplied: flow.unreplied,
+      zone: flow.zone,
+      use: flow.use,
       expiresAt: flow.timeout === null ? (previous?.expiresAt ?? null) : this.now() + flow.timeout * 1000,
       masterId: previous?.masterId ?? null,
       masterLinkedBy: previous?.masterLinkedBy ?? null,
-      // DESTROY and some UPDATE lines omit the mark and use; keep what we knew.
-      mark: flow.mark || previous?.mark || 0,
     };
   }
 
@@ -211,10 +224,11 @@ export class ConntrackTable {
       if (this.byOriginal.get(key) === flow.id) this.byOriginal.delete(key);
       return e;
     }
-    if (!prev && !e.masterId) {
+    if (!prev && !e.masterId && (this.expectations.size > 0 || this.recentlyGone.length > 0)) {
       // A new data connection: the expectation it consumes names the master.
       const cutoff = this.now() - 10_000;
-      this.recentlyGone = this.recentlyGone.filter((r) => r.at >= cutoff);
+      if ((this.recentlyGone[0]?.at ?? cutoff) < cutoff)
+        this.recentlyGone = this.recentlyGone.filter((r) => r.at >= cutoff);
       const candidates = [...this.expectations.values(), ...this.recentlyGone.map((r) => r.x)];
       for (const x of candidates) {
         const masterId = x.masterId ?? this.byOriginal.get(tupleKey(x.protonum, x.master)) ?? null;
@@ -229,7 +243,8 @@ export class ConntrackTable {
     this.byOriginal.set(tupleKey(e.protonum, e.original), e.id);
     if (!prev && !e.masterId && !e.helper) {
       this.recentUnlinked.push({ at: this.now(), id: e.id });
-      if (this.recentUnlinked.length > 10_000) this.recentUnlinked.shift();
+      // Trimmed a thousand at a time: shift() per event is a copy per event.
+      if (this.recentUnlinked.length > 11_000) this.recentUnlinked.splice(0, 1000);
     }
     return e;
   }
