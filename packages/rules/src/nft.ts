@@ -112,10 +112,15 @@ export function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
  */
 const FILE_ABOVE = 256 * 1024;
 
-async function runScript(flags: string[], script: string, runner: Runner): Promise<RunResult> {
+async function runScript(
+  flags: string[],
+  script: string,
+  runner: Runner,
+  onSpawn?: () => void,
+): Promise<RunResult> {
   let dir: string | undefined;
   let args = [...flags, '-f', '-'];
-  const opts = { input: script, reject: false, timeoutMs: 600_000 };
+  const opts = { input: script, reject: false, timeoutMs: 600_000, ...(onSpawn ? { onSpawn } : {}) };
   if (script.length > FILE_ABOVE) {
     dir = await mkdtemp(join(tmpdir(), 'gatehouse-nft-'));
     const file = join(dir, 'ruleset.nft');
@@ -142,10 +147,17 @@ export interface ApplyResult {
 }
 
 /** `nft -f -` in one transaction; throws NftError and leaves the running ruleset untouched on rejection. */
-export async function applyRuleset(script: string, target: NftTarget = {}): Promise<ApplyResult> {
+export async function applyRuleset(
+  script: string,
+  target: NftTarget = {},
+  options: {
+    /** Runs once nft has started loading the script, overlapping with it (e.g. storing the revision). */
+    whileLoading?: () => void;
+  } = {},
+): Promise<ApplyResult> {
   const runner = target.runner ?? hostRunner();
   return serialized(`apply:${runner.netns ?? ''}`, async () => {
-    const r = await runScript([], script, runner);
+    const r = await runScript([], script, runner, options.whileLoading);
     return { durationMs: r.durationMs };
   });
 }

@@ -12,6 +12,12 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Resolve instead of throwing on a non-zero exit. */
   reject?: boolean;
+  /**
+   * Called once the process has been started, before waiting for it: work
+   * the caller does here overlaps with the command (which runs on another
+   * core) instead of delaying its start.
+   */
+  onSpawn?: () => void;
 }
 
 export interface RunResult {
@@ -74,7 +80,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
     async run(command, args, opts = {}) {
       const [file, argv] = netns ? ['ip', ['netns', 'exec', netns, command, ...args]] : [command, [...args]];
       const started = performance.now();
-      const proc = await execa(file, argv, {
+      const subprocess = execa(file, argv, {
         input: opts.input ?? '',
         reject: false,
         timeout: opts.timeoutMs ?? timeoutMs,
@@ -82,6 +88,8 @@ export function createRunner(options: RunnerOptions = {}): Runner {
         maxBuffer: 1024 * 1024 * 1024,
         env: { LC_ALL: 'C' },
       });
+      opts.onSpawn?.();
+      const proc = await subprocess;
       const result: RunResult = {
         command,
         args,

@@ -107,7 +107,9 @@ function removalScript(table: string): string {
 }
 
 /** Above this many forwards, drift compares the terse listing (structure and rules, no map elements). */
-export const TERSE_DRIFT_ABOVE = 2000;
+export /** How long after an apply its drift baseline is read. */
+const BASELINE_DELAY_MS = 200;
+const TERSE_DRIFT_ABOVE = 2000;
 
 interface DesiredCache {
   model: GatewayModel;
@@ -163,6 +165,7 @@ export class GatewayService {
   /** Models of recent revisions (the active one above all), parsed once. */
   private readonly revisionModels = new Map<number, GatewayModel | null>();
   private baselineCapture: Promise<void> | null = null;
+  private hurryBaseline: () => void = () => {};
   drift: DriftState = { state: 'unknown', checkedAt: null, diff: '', added: [], removed: [] };
   private readonly observers = new Set<(o: ApplyObservation) => void>();
 
@@ -586,7 +589,21 @@ export class GatewayService {
   /** Reads the drift baseline of a revision off the request path. */
   private captureBaseline(revisionId: number, model: GatewayModel): void {
     const terse = model.forwards.length > TERSE_DRIFT_ABOVE;
+    // A large table's listing is CPU the reply would otherwise share (2
+    // cores), so it is read a moment after the response has gone out; a drift
+    // check in the meantime takes it at once (hurryBaseline). Small tables are
+    // read straight away: no window for a hand edit to slip into the baseline.
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const timer = setTimeout(release, terse ? BASELINE_DELAY_MS : 0);
+    this.hurryBaseline = () => {
+      clearTimeout(timer);
+      release();
+    };
     this.baselineCapture = (this.baselineCapture ?? Promise.resolve()).then(async () => {
+      await released;
       const baseline = await readTable(model.table, { runner: this.runner }, { terse }).catch(() => null);
       this.store.updateRevision(revisionId, { baseline });
     });
@@ -649,9 +666,10 @@ export class GatewayService {
         );
       }
     }
-    // The row first (so a crash mid-apply is undone at start), then nft, and
-    // while nft loads the script (another process, another core) the
-    // megabytes of model and script go into that row.
+    // The row first (so a crash mid-apply is undone at start), then nft; once
+    // nft is running (another process, another core) the megabytes of model
+    // and script go into that row. Written before the spawn, they would delay
+    // it: the store is synchronous and the spawn needs the event loop.
     const revision = this.store.insertRevision({
       parentId: parent?.id ?? null,
       author: req.actor,
@@ -665,14 +683,13 @@ export class GatewayService {
       restoredFrom: restoring?.id ?? null,
       delta: null,
     });
-    const loading = applyRuleset(script, { runner: this.runner });
-    loading.catch(() => undefined);
-    await new Promise((resolve) => setImmediate(resolve));
-    this.store.updateRevision(revision.id, { model: JSON.stringify(model), script });
-
     let durationMs: number;
     try {
-      ({ durationMs } = await loading);
+      ({ durationMs } = await applyRuleset(
+        script,
+        { runner: this.runner },
+        { whileLoading: () => this.store.updateRevision(revision.id, { model: JSON.stringify(model), script }) },
+      ));
     } catch (err) {
       this.store.tx(() => {
         this.store.updateRevision(revision.id, { status: 'failed' });
@@ -728,7 +745,8 @@ export class GatewayService {
       restoredFrom: restoring?.id ?? null,
     });
     if (!provisional) await this.persist(model, natFtp);
-    void this.checkDrift();
+    // Waits for the baseline capture above without hurrying it: after the reply.
+    void this.checkDrift({ hurry: false });
     return { revision: saved, pending, durationMs, natFtp };
   }
 
@@ -883,11 +901,12 @@ export class GatewayService {
   }
 
   /** Compares the live table with the active revision's baseline; publishes a `drift` event when that changes. */
-  checkDrift(): Promise<DriftState> {
+  checkDrift(options: { hurry?: boolean } = {}): Promise<DriftState> {
     this.driftRunning ??= (async () => {
       const previous = this.drift;
       let next: DriftState;
       try {
+        if (options.hurry !== false) this.hurryBaseline();
         await this.baselineCapture;
         const active = this.activeRevision();
         const model = this.revisionModel(active);
