@@ -19,7 +19,7 @@ import {
   parseExpectationLine,
   parseFlowLine,
 } from './parse.js';
-import { ConntrackTable, type ExpectationEntry, type FlowEntry, type FlowQuery } from './table.js';
+import { ConntrackTable, type ExpectationEntry, type FlowEntry, type FlowPage, type FlowQuery } from './table.js';
 
 export interface ConntrackLogger extends RunnerLogger {
   info(obj: object, msg?: string): void;
@@ -297,9 +297,38 @@ export class ConntrackService {
     };
   }
 
+  /**
+   * Pages answered since the table last changed, by query: the page a
+   * dashboard (or many) polls is one pass over the index, not one per
+   * request. Rows are built per request (timeouts count down).
+   */
+  private pageCache = new Map<string, FlowPage>();
+  private pageCacheVersion = -1;
+
   async queryFlows(q: FlowQuery) {
     await this.fresh();
-    const page = this.table.query(q);
+    if (this.pageCacheVersion !== this.table.version) {
+      this.pageCache.clear();
+      this.pageCacheVersion = this.table.version;
+    }
+    const key = JSON.stringify([
+      q.sort,
+      q.order,
+      q.limit,
+      q.cursor,
+      q.protocol,
+      q.address,
+      q.port,
+      q.state,
+      q.helper,
+      q.mark,
+    ]);
+    let page = this.pageCache.get(key);
+    if (!page) {
+      page = this.table.query(q);
+      if (this.pageCache.size >= 64) this.pageCache.clear();
+      this.pageCache.set(key, page);
+    }
     return { ...page, items: page.items.map((e) => this.flowRow(e)) };
   }
 

@@ -145,6 +145,8 @@ function matches(f: FlowEntry, q: FlowFilter): boolean {
 
 export class ConntrackTable {
   readonly flows = new Map<string, FlowEntry>();
+  /** Bumped on every change to the flows (and their master links): what a cached page is valid for. */
+  version = 0;
   readonly expectations = new Map<string, ExpectationEntry>();
   /** Original tuple -> flow id, for linking expectations to their master. */
   private readonly byOriginal = new Map<string, string>();
@@ -186,6 +188,7 @@ export class ConntrackTable {
 
   /** Replaces the flow table with a dump; master links of flows that are still there are kept. */
   replaceFlows(flows: Iterable<Flow>): void {
+    this.version++;
     const old = new Map(this.flows);
     this.flows.clear();
     this.byOriginal.clear();
@@ -200,6 +203,7 @@ export class ConntrackTable {
   }
 
   replaceExpectations(list: Iterable<Expectation>): void {
+    this.version++;
     this.expectations.clear();
     for (const x of list) this.putExpectation(x);
   }
@@ -216,6 +220,7 @@ export class ConntrackTable {
 
   /** Applies one flow event; returns the entry as it now stands (for destroy: as it was). */
   applyFlowEvent(type: EventType, flow: Flow): FlowEntry {
+    this.version++;
     const prev = this.flows.get(flow.id);
     const e = this.entry(flow, prev);
     if (type === 'destroy') {
@@ -280,6 +285,7 @@ export class ConntrackTable {
   }
 
   applyExpectationEvent(type: EventType, x: Expectation): ExpectationEntry {
+    this.version++;
     const entry = this.applyExpectationEventInner(type, x);
     this.linkLate(entry);
     return entry;
