@@ -195,8 +195,26 @@ export class Store {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    // No checkpoint inside a commit: with revisions of megabytes (100,000
+    // forwards), SQLite's automatic checkpoint would copy the WAL into the
+    // database in whatever request happened to cross its threshold. Commits
+    // stay durable (the WAL is fsynced); the copy is done by checkpointSoon(),
+    // after the reply.
+    this.db.pragma('wal_autocheckpoint = 0');
     this.db.exec(SCHEMA);
     this.migrate();
+  }
+
+  private checkpointTimer: NodeJS.Timeout | undefined;
+
+  /** Copies the WAL into the database a moment from now, off the request path. */
+  checkpointSoon(delayMs = 1000): void {
+    if (this.checkpointTimer) return;
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = undefined;
+      if (this.db.open) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    }, delayMs);
+    this.checkpointTimer.unref();
   }
 
   /**
@@ -220,12 +238,16 @@ export class Store {
   }
 
   close(): void {
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
     if (this.db.open) this.db.close();
   }
 
   /** Runs fn in one transaction (nested calls join the outer one). */
   tx<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    const result = this.db.transaction(fn)();
+    this.checkpointSoon();
+    return result;
   }
 
   integrityCheck(): string {
@@ -501,6 +523,7 @@ export class Store {
       this.db.prepare('UPDATE revisions SET status = ? WHERE id = ?').run(changes.status, id);
     if (changes.baseline !== undefined)
       this.db.prepare('UPDATE revisions SET baseline = ? WHERE id = ?').run(changes.baseline, id);
+    this.checkpointSoon();
   }
 
   getRevision(id: number): RevisionRecord | undefined {
