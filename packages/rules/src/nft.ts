@@ -112,12 +112,7 @@ export function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
  */
 const FILE_ABOVE = 256 * 1024;
 
-async function runScript(
-  flags: string[],
-  script: string,
-  runner: Runner,
-  onSpawn?: () => void,
-): Promise<RunResult> {
+async function runScript(flags: string[], script: string, runner: Runner, onSpawn?: () => void): Promise<RunResult> {
   let dir: string | undefined;
   let args = [...flags, '-f', '-'];
   const opts = { input: script, reject: false, timeoutMs: 600_000, ...(onSpawn ? { onSpawn } : {}) };
