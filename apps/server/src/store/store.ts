@@ -184,6 +184,9 @@ function toRevision(r: RevisionRow): RevisionRecord {
   };
 }
 
+/** How precisely an API token's last use is recorded. */
+const TOKEN_USE_RESOLUTION_MS = 60_000;
+
 export class Store {
   readonly db: Database.Database;
 
@@ -457,9 +460,19 @@ export class Store {
       )
       .get(tokenHash) as Record<string, unknown> | undefined;
     if (!row) return undefined;
-    this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(new Date().toISOString(), row.id);
+    // "Last used" to the minute: writing it on every request would make each
+    // scripted read a fsynced write transaction.
+    const now = Date.now();
+    const id = Number(row.id);
+    if (now - (this.tokenUseWritten.get(id) ?? 0) >= TOKEN_USE_RESOLUTION_MS) {
+      this.tokenUseWritten.set(id, now);
+      this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(new Date(now).toISOString(), id);
+      row.last_used_at = new Date(now).toISOString();
+    }
     return Store.token(row);
   }
+
+  private readonly tokenUseWritten = new Map<number, number>();
 
   listTokens(): TokenRecord[] {
     return (
