@@ -209,14 +209,25 @@ export class Store {
   }
 
   private checkpointTimer: NodeJS.Timeout | undefined;
+  private checkpointWaitingSince = 0;
 
-  /** Copies the WAL into the database a moment from now, off the request path. */
-  checkpointSoon(delayMs = 1000): void {
-    if (this.checkpointTimer) return;
+  /**
+   * Copies the WAL into the database once writes have been quiet for a
+   * moment (each write pushes it back, up to 30 s), off the request path:
+   * the copy is synchronous and megabytes long at 100,000 forwards.
+   */
+  checkpointSoon(quietMs = 3000): void {
+    const now = Date.now();
+    if (this.checkpointTimer) {
+      if (now - this.checkpointWaitingSince > 30_000) return;
+      clearTimeout(this.checkpointTimer);
+    } else {
+      this.checkpointWaitingSince = now;
+    }
     this.checkpointTimer = setTimeout(() => {
       this.checkpointTimer = undefined;
       if (this.db.open) this.db.pragma('wal_checkpoint(TRUNCATE)');
-    }, delayMs);
+    }, quietMs);
     this.checkpointTimer.unref();
   }
 
