@@ -306,6 +306,15 @@ export class ConntrackService {
   private pageCacheVersion = -1;
 
   async queryFlows(q: FlowQuery) {
+    const page = await this.queryPage(q);
+    return { ...page, items: page.items.map((e) => this.flowRow(e)) };
+  }
+
+  /**
+   * The page of index entries for a query, the same object until the table
+   * changes (callers may cache what they derive from it by identity).
+   */
+  async queryPage(q: FlowQuery): Promise<FlowPage> {
     await this.fresh();
     if (this.pageCacheVersion !== this.table.version) {
       this.pageCache.clear();
@@ -329,7 +338,7 @@ export class ConntrackService {
       if (this.pageCache.size >= 64) this.pageCache.clear();
       this.pageCache.set(key, page);
     }
-    return { ...page, items: page.items.map((e) => this.flowRow(e)) };
+    return page;
   }
 
   async listExpectations(): Promise<ExpectationRow[]> {

@@ -110,6 +110,8 @@ function removalScript(table: string): string {
 export /** How long after an apply its drift baseline is read. */
 const BASELINE_DELAY_MS = 200;
 const TERSE_DRIFT_ABOVE = 2000;
+/** Scripts longer than this are not stored with their revision when they are the model compiled. */
+const STORE_SCRIPT_UP_TO = 1024 * 1024;
 
 interface DesiredCache {
   model: GatewayModel;
@@ -402,7 +404,11 @@ export class GatewayService {
       const m = this.revisionModel(r);
       return m ? compile(m) : '';
     }
-    return r.script || (this.store.getRevision(r.id)?.script ?? '');
+    const stored = r.script || (this.store.getRevision(r.id)?.script ?? '');
+    if (stored) return stored;
+    // Large revisions are stored without their script (see applyModel).
+    const m = this.revisionModel(r);
+    return m ? this.desiredScript(m) : '';
   }
 
   /** The diff of a revision's script against its parent's, computed when first asked for. */
@@ -651,6 +657,8 @@ export class GatewayService {
     const parent = this.activeRevision();
     const parentModel = this.revisionModel(parent);
     const script = this.scriptFor(model, parentModel);
+    // Without a rename the script is the model compiled, nothing more (scriptFor).
+    const renamed = parentModel !== null && parentModel.table !== model.table;
     if (!req.force) {
       const problems = lockoutProblems(model, parentModel, req.operator ?? null);
       if (problems.length > 0) {
@@ -688,7 +696,15 @@ export class GatewayService {
       ({ durationMs } = await applyRuleset(
         script,
         { runner: this.runner },
-        { whileLoading: () => this.store.updateRevision(revision.id, { model: JSON.stringify(model), script }) },
+        {
+          whileLoading: () =>
+            this.store.updateRevision(revision.id, {
+              model: JSON.stringify(model),
+              // A large script that is just the model compiled is not stored:
+              // compile() is deterministic, scriptOf() compiles it again when asked.
+              script: script.length > STORE_SCRIPT_UP_TO && !renamed ? '' : script,
+            }),
+        },
       ));
     } catch (err) {
       this.store.tx(() => {

@@ -186,6 +186,8 @@ function toRevision(r: RevisionRow): RevisionRecord {
 
 /** How precisely an API token's last use is recorded. */
 const TOKEN_USE_RESOLUTION_MS = 60_000;
+/** How long a looked-up API token is trusted without asking the database again (revoking clears it at once). */
+const TOKEN_CACHE_MS = 5_000;
 
 export class Store {
   readonly db: Database.Database;
@@ -399,6 +401,7 @@ export class Store {
   }
 
   updateUser(id: number, changes: { role?: Role; passwordHash?: string }): void {
+    this.tokenCache.clear();
     this.tx(() => {
       if (changes.role) this.db.prepare('UPDATE users SET role = ? WHERE id = ?').run(changes.role, id);
       if (changes.passwordHash) {
@@ -411,6 +414,7 @@ export class Store {
   }
 
   deleteUser(id: number): boolean {
+    this.tokenCache.clear();
     return this.db.prepare('DELETE FROM users WHERE id = ?').run(id).changes > 0;
   }
 
@@ -465,23 +469,43 @@ export class Store {
   }
 
   findActiveToken(tokenHash: string): TokenRecord | undefined {
-    const row = this.db
-      .prepare(
-        'SELECT t.*, u.username FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL',
-      )
-      .get(tokenHash) as Record<string, unknown> | undefined;
-    if (!row) return undefined;
+    // A token in use is looked up once per TOKEN_CACHE_MS, not on every
+    // request; any change to tokens or users (revoke, delete, role) clears the
+    // cache, so a revoked token is refused from the next request on.
+    const now = Date.now();
+    const cached = this.tokenCache.get(tokenHash);
+    let record: TokenRecord;
+    if (cached && now - cached.at < TOKEN_CACHE_MS) {
+      record = cached.record;
+    } else {
+      const row = this.db
+        .prepare(
+          'SELECT t.*, u.username FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL',
+        )
+        .get(tokenHash) as Record<string, unknown> | undefined;
+      if (!row) {
+        this.tokenCache.delete(tokenHash);
+        return undefined;
+      }
+      record = Store.token(row);
+      if (this.tokenCache.size >= 1024) this.tokenCache.clear();
+      this.tokenCache.set(tokenHash, { record, at: now });
+    }
     // "Last used" to the minute: writing it on every request would make each
     // scripted read a fsynced write transaction.
-    const now = Date.now();
-    const id = Number(row.id);
+    const id = record.id;
     if (now - (this.tokenUseWritten.get(id) ?? 0) >= TOKEN_USE_RESOLUTION_MS) {
       this.tokenUseWritten.set(id, now);
-      this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(new Date(now).toISOString(), id);
-      row.last_used_at = new Date(now).toISOString();
+      const iso = new Date(now).toISOString();
+      this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(iso, id);
+      record = { ...record, lastUsedAt: iso };
+      this.tokenCache.set(tokenHash, { record, at: this.tokenCache.get(tokenHash)?.at ?? now });
     }
-    return Store.token(row);
+    return record;
   }
+
+  /** token hash -> active token, for TOKEN_CACHE_MS; cleared on any change to tokens or users. */
+  private readonly tokenCache = new Map<string, { record: TokenRecord; at: number }>();
 
   private readonly tokenUseWritten = new Map<number, number>();
 
@@ -501,6 +525,7 @@ export class Store {
   }
 
   revokeToken(id: number): boolean {
+    this.tokenCache.clear();
     return (
       this.db
         .prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
