@@ -1,8 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { ConfirmButton } from '../../../components/ConfirmButton';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
 import { errorText } from '../../../lib/errors';
@@ -44,6 +43,152 @@ function groupByMaster(rows: FlowRow[]): DisplayRow[] {
   }
   return out;
 }
+
+interface RowLabels {
+  dataFlow: string;
+  unreplied: string;
+  kill: string;
+  killLabel: (tuple: string) => string;
+  loadingMore: string;
+  cancel: string;
+}
+
+/** Formatted tuples per row object (rows are immutable; a live update is a new object). */
+const tupleText = new WeakMap<FlowRow, { original: string; reply: string }>();
+function tuplesOf(r: FlowRow): { original: string; reply: string } {
+  let v = tupleText.get(r);
+  if (!v) {
+    v = { original: formatTuple(r.original), reply: formatTuple(r.reply) };
+    tupleText.set(r, v);
+  }
+  return v;
+}
+
+/**
+ * ConfirmButton's two clicks with the armed state held by the table (per
+ * flow), so a row element reused for another flow while scrolling is not
+ * left armed for it.
+ */
+function KillButton({
+  armed,
+  label,
+  ariaLabel,
+  cancelLabel,
+  onArm,
+  onConfirm,
+}: {
+  armed: boolean;
+  label: string;
+  ariaLabel: string;
+  cancelLabel: string;
+  onArm: (on: boolean) => void;
+  onConfirm: () => void;
+}) {
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    // The armed flow may move between row elements while scrolling: follow it without scrolling.
+    if (armed) confirmRef.current?.focus({ preventScroll: true });
+  }, [armed]);
+  if (!armed) {
+    return (
+      <button
+        type="button"
+        className="btn btn-small btn-danger-outline"
+        aria-label={ariaLabel}
+        onClick={() => onArm(true)}
+      >
+        {label}
+      </button>
+    );
+  }
+  return (
+    <span className="confirm-inline">
+      <button
+        ref={confirmRef}
+        type="button"
+        className="btn btn-small btn-danger"
+        onClick={() => {
+          onArm(false);
+          onConfirm();
+        }}
+      >
+        {label}
+      </button>
+      <button type="button" className="btn btn-small" onClick={() => onArm(false)}>
+        {cancelLabel}
+      </button>
+    </span>
+  );
+}
+
+/** One flow's row; memoized, so a render of the table that leaves a row's flow as it was skips it. */
+const FlowRowView = memo(function FlowRowView({
+  index,
+  d,
+  left,
+  fresh,
+  canEdit,
+  armed,
+  labels,
+  onArm,
+  onKill,
+}: {
+  index: number;
+  d: DisplayRow;
+  left: string;
+  fresh: boolean;
+  canEdit: boolean;
+  armed: boolean;
+  labels: RowLabels;
+  onArm: (id: string | null) => void;
+  onKill: (r: FlowRow) => void;
+}) {
+  const r = d.row;
+  const { original, reply } = tuplesOf(r);
+  return (
+    <tr aria-rowindex={index + 2} className={`${d.child ? 'vrow-child' : ''}${fresh ? ' vrow-fresh' : ''}`}>
+      <td className="mono">
+        {d.child ? (
+          <span className="child-mark" title={labels.dataFlow}>
+            <span aria-hidden="true">└ </span>
+            <span className="visually-hidden">{labels.dataFlow} </span>
+          </span>
+        ) : null}
+        {r.protocol}
+      </td>
+      <td className={`mono state state-${(r.state ?? '').toLowerCase()}`}>
+        {r.state ?? '—'}
+        {r.unreplied ? (
+          <span className="muted" title={labels.unreplied}>
+            {' '}
+            <span aria-hidden="true">⋯</span>
+            <span className="visually-hidden">{labels.unreplied}</span>
+          </span>
+        ) : null}
+      </td>
+      <td className="mono ellipsis" title={original}>
+        {original}
+      </td>
+      <td className="mono ellipsis muted" title={reply}>
+        {reply}
+      </td>
+      <td className="mono">{r.helper ? <span className="tag tag-info">{r.helper}</span> : ''}</td>
+      <td className="mono num">{left}</td>
+      {canEdit ? (
+        <td>
+          <KillButton
+            armed={armed}
+            label={labels.kill}
+            ariaLabel={labels.killLabel(original)}
+            cancelLabel={labels.cancel}
+            onArm={(on) => onArm(on ? r.id : null)}
+            onConfirm={() => onKill(r)}
+          />
+        </td>
+      ) : null}
+    </tr>
+  );
+});
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -183,7 +328,7 @@ export function ConnectionsPage() {
 }
 
 function FlowTable({ query }: { query: FlowQuery }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const canEdit = useCanEdit();
   const flows = useFlows(query);
   const live = useLiveFlows(query);
@@ -200,10 +345,30 @@ function FlowTable({ query }: { query: FlowQuery }) {
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 6,
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? 0;
+  const first = items[0]?.start ?? 0;
+  const firstIndex = items[0]?.index ?? 0;
+  const killRef = useRef(kill.mutate);
+  killRef.current = kill.mutate;
+  const onKill = useCallback((r: FlowRow) => killRef.current(r), []);
+  // Which flow's kill button is armed: state of the flow, not of the reused row.
+  const [armedId, setArmedId] = useState<string | null>(null);
+  const language = i18n.language;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the labels change with the language only
+  const labels = useMemo<RowLabels>(
+    () => ({
+      dataFlow: t('connections.dataFlow'),
+      unreplied: t('connections.unreplied'),
+      kill: t('connections.kill'),
+      killLabel: (tuple: string) => t('connections.killLabel', { tuple }),
+      loadingMore: t('connections.loadingMore'),
+      cancel: t('common.cancel'),
+    }),
+    [t, language],
+  );
 
   useEffect(() => {
     if (lastIndex >= rows.length - 1 && flows.hasNextPage && !flows.isFetchingNextPage) void flows.fetchNextPage();
@@ -249,66 +414,45 @@ function FlowTable({ query }: { query: FlowQuery }) {
                 {canEdit ? <th scope="col">{t('common.actions')}</th> : null}
               </tr>
             </thead>
-            <tbody style={{ height: virtualizer.getTotalSize() }}>
+            {/*
+              The rows in view sit in one tbody moved by a transform, keyed by
+              their position in the window: scrolling rewrites the text of the
+              same <tr> elements instead of creating, moving or repositioning
+              each of them.
+            */}
+            <tbody
+              style={{
+                transform: `translateY(${first}px)`,
+                height: Math.max(0, virtualizer.getTotalSize() - first),
+              }}
+            >
               {items.map((vi) => {
+                // The row's place in the window, not the flow: see above.
+                const pos = vi.index - firstIndex;
                 const d = rows[vi.index];
-                const style = { transform: `translateY(${vi.start}px)`, height: ROW_HEIGHT };
                 if (!d) {
                   return (
-                    <tr key={vi.key} aria-rowindex={vi.index + 2} className="vrow-placeholder" style={style}>
-                      <td>{t('connections.loadingMore')}</td>
+                    <tr key={pos} aria-rowindex={vi.index + 2} className="vrow-placeholder">
+                      <td>{labels.loadingMore}</td>
                     </tr>
                   );
                 }
                 const r = d.row;
                 const at = receivedAt.get(r) ?? now;
-                const left = r.timeout === null ? null : Math.max(0, r.timeout - (now - at) / 1000);
-                const tuple = formatTuple(r.original);
+                const left = r.timeout === null ? '—' : formatDuration(Math.max(0, r.timeout - (now - at) / 1000));
                 return (
-                  <tr
-                    key={r.id}
-                    aria-rowindex={vi.index + 2}
-                    className={`${d.child ? 'vrow-child' : ''}${live.fresh.has(r.id) ? ' vrow-fresh' : ''}`}
-                    style={style}
-                  >
-                    <td className="mono">
-                      {d.child ? (
-                        <span className="child-mark" title={t('connections.dataFlow')}>
-                          <span aria-hidden="true">└ </span>
-                          <span className="visually-hidden">{t('connections.dataFlow')} </span>
-                        </span>
-                      ) : null}
-                      {r.protocol}
-                    </td>
-                    <td className={`mono state state-${(r.state ?? '').toLowerCase()}`}>
-                      {r.state ?? '—'}
-                      {r.unreplied ? (
-                        <span className="muted" title={t('connections.unreplied')}>
-                          {' '}
-                          <span aria-hidden="true">⋯</span>
-                          <span className="visually-hidden">{t('connections.unreplied')}</span>
-                        </span>
-                      ) : null}
-                    </td>
-                    <td className="mono ellipsis" title={tuple}>
-                      {tuple}
-                    </td>
-                    <td className="mono ellipsis muted" title={formatTuple(r.reply)}>
-                      {formatTuple(r.reply)}
-                    </td>
-                    <td className="mono">{r.helper ? <span className="tag tag-info">{r.helper}</span> : ''}</td>
-                    <td className="mono num">{left === null ? '—' : formatDuration(left)}</td>
-                    {canEdit ? (
-                      <td>
-                        <ConfirmButton
-                          label={t('connections.kill')}
-                          ariaLabel={t('connections.killLabel', { tuple })}
-                          confirmLabel={t('connections.kill')}
-                          onConfirm={() => kill.mutate(r)}
-                        />
-                      </td>
-                    ) : null}
-                  </tr>
+                  <FlowRowView
+                    key={pos}
+                    index={vi.index}
+                    d={d}
+                    left={left}
+                    fresh={live.fresh.has(r.id)}
+                    canEdit={canEdit}
+                    armed={armedId === r.id}
+                    labels={labels}
+                    onArm={setArmedId}
+                    onKill={onKill}
+                  />
                 );
               })}
             </tbody>
