@@ -12,7 +12,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const panel = await startLabPanel({
     adminPassword: E2E_ADMIN_PASSWORD,
     initialModel: E2E_INITIAL_MODEL,
-    serverOutput: 'ignore',
+    // GATEHOUSE_E2E_SERVER_LOG=1 shows the server's log (pino JSON) with the test output.
+    serverOutput: process.env.GATEHOUSE_E2E_SERVER_LOG ? 'inherit' : 'ignore',
     env: {
       // Deleting a flow must end the connection (see the server README).
       GATEHOUSE_STRICT_TCP_PICKUP: 'true',
