@@ -786,7 +786,8 @@ export class GatewayService {
     this.confirmTimer = undefined;
     const p = this.store.getPending();
     if (!p || this.closed) return;
-    const delay = Math.max(0, p.deadline - Date.now());
+    // +1: never wake before the deadline on Date.now()'s clock (see restoreUnconfirmed).
+    const delay = Math.max(0, p.deadline - Date.now()) + 1;
     this.confirmTimer = setTimeout(() => void this.restoreUnconfirmed(), Math.min(delay, 2 ** 31 - 1));
   }
 
@@ -795,6 +796,14 @@ export class GatewayService {
     if (this.closed) return;
     if (this.busy) {
       this.confirmTimer = setTimeout(() => void this.restoreUnconfirmed(), 500);
+      return;
+    }
+    const early = this.store.getPending();
+    if (early && early.deadline > Date.now()) {
+      // Timers run on the event loop's cached clock and can fire a millisecond
+      // before Date.now() reaches the deadline: arm again rather than give up
+      // (which left a provisional apply unconfirmed and never rolled back).
+      this.armConfirmTimer();
       return;
     }
     try {
