@@ -5,6 +5,8 @@
  * this one file so reconciling with the OpenAPI document is one diff.
  */
 import type { FtpHelperPolicy, PortForward, PortForwardInput } from '@gatehouse/rules/model';
+import type * as schemas from '@gatehouse/server/schemas';
+import type { z } from 'zod';
 
 export type { FtpHelperPolicy, PortForward, PortForwardInput };
 
@@ -146,32 +148,10 @@ export interface ApplyResult {
   natFtp: string | null;
 }
 
-export interface Tuple {
-  src: string;
-  dst: string;
-  sport: number | null;
-  dport: number | null;
-  icmp?: { type: number; code: number; id: number };
-}
-
-export interface FlowRow {
-  id: string;
-  protocol: string;
-  protonum: number;
-  state: string | null;
-  /** Seconds left when the server read it. */
-  timeout: number | null;
-  original: Tuple;
-  reply: Tuple;
-  mark: number;
-  helper: string | null;
-  assured: boolean;
-  unreplied: boolean;
-  zone: number | null;
-  /** Set on FTP data flows: the control flow they belong to. */
-  masterId: string | null;
-  masterLinkedBy: 'expectation' | 'heuristic' | null;
-}
+// Conntrack responses: the server's zod schemas are the contract (type-only
+// import, nothing of the server reaches the bundle).
+export type Tuple = z.output<typeof schemas.TupleRow>;
+export type FlowRow = z.output<typeof schemas.FlowRow>;
 
 export type FlowSortKey =
   | 'id'
@@ -195,37 +175,10 @@ export interface FlowQuery {
   order: 'asc' | 'desc';
 }
 
-export interface FlowPage {
-  items: FlowRow[];
-  total: number;
-  nextCursor: string | null;
-  asOf: string;
-}
-
-export interface ExpectationRow {
-  id: string;
-  protocol: string;
-  protonum: number;
-  timeout: number | null;
-  expected: Tuple;
-  mask: Tuple;
-  master: Tuple;
-  masterId: string | null;
-  helper: string | null;
-  class: number | null;
-  flags: string[];
-}
-
-export interface ExpectationList {
-  items: ExpectationRow[];
-  total: number;
-}
-
-export interface KillResult {
-  killed: true;
-  flow: FlowRow;
-  connectionEnds: boolean;
-}
+export type FlowPage = z.output<typeof schemas.FlowPage>;
+export type ExpectationRow = z.output<typeof schemas.ExpectationRow>;
+export type ExpectationList = z.output<typeof schemas.ExpectationList>;
+export type KillResult = z.output<typeof schemas.KillResult>;
 
 export interface UserRow {
   id: number;
