@@ -13,11 +13,11 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const PASSWORD = 'bench-admin-password-0123';
 
-export async function startServer({ port, model, env = {} }) {
+export async function startServer({ port, model, env = {}, nodeArgs = [] }) {
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-'));
   const modelFile = join(dir, 'model.json');
   writeFileSync(modelFile, JSON.stringify(model));
-  const child = spawn(process.execPath, [join(root, 'apps/server/dist/server.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'apps/server/dist/server.js')], {
     env: {
       ...process.env,
       GATEHOUSE_LISTEN: `127.0.0.1:${port}`,

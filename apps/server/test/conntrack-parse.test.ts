@@ -215,3 +215,124 @@ describe('ConntrackTable', () => {
     expect([...page.items, ...next.items].map((f) => f.original.src)).toEqual(expected);
   });
 });
+
+describe('ConntrackTable columns', () => {
+  const flow = (line: string) => {
+    const p = parseFlowLine(line);
+    if (!p) throw new Error(`unparsed: ${line}`);
+    return p.flow;
+  };
+  const tcp = (id: number, src: string, sport: number, state = 'ESTABLISHED', helper = '') =>
+    flow(
+      `tcp      6 100 ${state} src=${src} dst=192.0.2.2 sport=${sport} dport=80 src=192.168.1.2 dst=${src} sport=80 dport=${sport} [ASSURED] mark=0 ${helper ? `helper=${helper} ` : ''}use=1 id=${id}`,
+    );
+  const v6 = flow(
+    'tcp      6 50 SYN_SENT src=2001:db8::1 dst=2001:db8::2 sport=5000 dport=443 [UNREPLIED] src=2001:db8::2 dst=2001:db8::1 sport=443 dport=5000 mark=3 use=1 id=900',
+  );
+  const icmp = flow(
+    'icmp     1 29 src=10.0.0.1 dst=10.0.0.2 type=8 code=0 id=55 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 type=0 code=0 id=55 mark=0 use=1 id=901',
+  );
+
+  it('keeps IPv6 and ICMP flows whole, and filters and sorts them with the rest', () => {
+    const t = new ConntrackTable(() => 1_000_000);
+    t.replaceFlows([tcp(1, '10.0.0.9', 1000), v6, icmp, tcp(2, '10.0.0.3', 2000)]);
+    expect(t.flows.get('900')).toMatchObject({
+      original: { src: '2001:db8::1', dst: '2001:db8::2', sport: 5000, dport: 443 },
+      reply: { src: '2001:db8::2', sport: 443 },
+      mark: 3,
+      state: 'SYN_SENT',
+      unreplied: true,
+      timeout: 50,
+    });
+    expect(t.flows.get('901')?.original.icmp).toEqual({ type: 8, code: 0, id: 55 });
+    expect(t.query({ sort: 'id', order: 'asc', limit: 10, address: '2001:db8::2' }).items.map((f) => f.id)).toEqual([
+      '900',
+    ]);
+    expect(t.query({ sort: 'id', order: 'asc', limit: 10, port: 443 }).items.map((f) => f.id)).toEqual(['900']);
+    expect(t.count({ protocol: 'icmp' })).toBe(1);
+    expect(t.count({ protocol: '6' })).toBe(3);
+    // IPv4 in address order, then the rest.
+    const bySrc = t.query({ sort: 'src', order: 'asc', limit: 10 }).items.map((f) => f.original.src);
+    expect(bySrc.slice(0, 3)).toEqual(['10.0.0.1', '10.0.0.3', '10.0.0.9']);
+    expect(bySrc[3]).toBe('2001:db8::1');
+  });
+
+  it('pages by a name (state) with cursors that carry the name', () => {
+    const t = new ConntrackTable(() => 1_000_000);
+    const states = ['TIME_WAIT', 'ESTABLISHED', 'SYN_SENT', 'CLOSE', 'FIN_WAIT'];
+    t.replaceFlows(Array.from({ length: 50 }, (_, i) => tcp(i + 1, '10.0.0.1', 1000 + i, states[i % 5])));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = t.query({ sort: 'state', order: 'desc', limit: 7, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((f) => `${f.state}/${f.id}`));
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    const want = Array.from({ length: 50 }, (_, i) => ({ s: states[i % 5] as string, id: i + 1 }))
+      .sort((a, b) => (a.s === b.s ? b.id - a.id : a.s < b.s ? 1 : -1))
+      .map((x) => `${x.s}/${x.id}`);
+    expect(seen).toEqual(want);
+  });
+
+  it('finds every flow by id after many adds and removes (the id index)', () => {
+    const t = new ConntrackTable();
+    const live = new Set<number>();
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    for (let i = 0; i < 20_000; i++) {
+      const id = 3_000_000_000 + (rnd() % 30_000);
+      if (live.has(id) && rnd() % 2) {
+        t.applyFlowEvent('destroy', tcp(id, '10.0.0.1', 1000));
+        live.delete(id);
+      } else {
+        t.applyFlowEvent('new', tcp(id, '10.0.0.1', 1000 + (id % 50_000)));
+        live.add(id);
+      }
+    }
+    expect(t.flows.size).toBe(live.size);
+    for (const id of live) expect(t.flows.get(String(id))?.id).toBe(String(id));
+    expect(t.flows.get('3000000000000')).toBeUndefined();
+    expect([...t.flows.values()].length).toBe(live.size);
+  });
+
+  it('replaces in place: drops what the dump lacks, keeps master links, and a failed dump drops nothing', () => {
+    const t = new ConntrackTable(() => 1_000_000);
+    t.replaceFlows([
+      tcp(1, '10.0.0.1', 1000, 'ESTABLISHED', 'ftp'),
+      tcp(2, '10.0.0.1', 2000),
+      tcp(3, '10.0.0.2', 3000),
+    ]);
+    expect(t.flows.get('2')).toMatchObject({ masterId: '1', masterLinkedBy: 'heuristic' });
+    t.beginReplace();
+    t.putDumped(tcp(1, '10.0.0.1', 1000, 'ESTABLISHED', 'ftp'));
+    t.endReplace(false);
+    expect(t.flows.size).toBe(3);
+    t.replaceFlows([tcp(1, '10.0.0.1', 1000, 'ESTABLISHED', 'ftp'), tcp(2, '10.0.0.1', 2000)]);
+    expect(t.flows.size).toBe(2);
+    expect(t.flows.get('3')).toBeUndefined();
+    expect(t.flows.get('2')).toMatchObject({ masterId: '1' });
+  });
+
+  it('applies events during a dump, and an older dump line neither revives nor rewinds a flow', () => {
+    const t = new ConntrackTable(() => 1_000_000);
+    t.replaceFlows([tcp(1, '10.0.0.1', 1000), tcp(2, '10.0.0.1', 2000)]);
+    t.beginReplace();
+    // While the dump is read: flow 1 ends, flow 2 moves on, flow 4 starts.
+    t.applyFlowEvent('destroy', tcp(1, '10.0.0.1', 1000));
+    t.applyFlowEvent('update', tcp(2, '10.0.0.1', 2000, 'FIN_WAIT'));
+    t.applyFlowEvent('new', tcp(4, '10.0.0.1', 4000));
+    expect(t.flows.size).toBe(2);
+    // The dump was taken before those events.
+    t.putDumped(tcp(1, '10.0.0.1', 1000));
+    t.putDumped(tcp(2, '10.0.0.1', 2000, 'ESTABLISHED'));
+    t.endReplace();
+    expect(t.flows.get('1')).toBeUndefined();
+    expect(t.flows.get('2')?.state).toBe('FIN_WAIT');
+    expect(t.flows.get('4')).toBeDefined();
+    expect(t.flows.size).toBe(2);
+  });
+});

@@ -271,7 +271,7 @@ export function parseExpectationLine(line: string): { type: EventType | null; ex
   return { type, expectation: exp };
 }
 
-function ipv4ToInt(addr: string): number | null {
+export function ipv4ToInt(addr: string): number | null {
   const parts = addr.split('.');
   if (parts.length !== 4) return null;
   let n = 0;
@@ -281,6 +281,10 @@ function ipv4ToInt(addr: string): number | null {
     n = n * 256 + o;
   }
   return n;
+}
+
+export function intToIpv4(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
 /** Whether a flow's original tuple is the connection an expectation waits for (addresses under the mask). */

@@ -152,7 +152,10 @@ export class ConntrackService {
             return () => this.applyExpectation(type, expectation);
           })();
     if (!apply) return;
-    if (this.buffering) this.buffering.push(apply);
+    // Flow events go straight into the index even while a dump is being read
+    // (the table keeps them apart from older dump lines); expectations, a
+    // handful, are replayed on top of their dump.
+    if (this.buffering && kind === 'expectations') this.buffering.push(apply);
     else apply();
   }
 
@@ -168,8 +171,10 @@ export class ConntrackService {
   }
 
   /**
-   * Rebuilds the index from a dump. Events arriving meanwhile are held and
-   * replayed on top, so a flow destroyed during the dump does not come back.
+   * Rebuilds the index from a dump. Flow events arriving meanwhile are applied
+   * at once (and win over the dump's older lines, so a flow destroyed during
+   * the dump does not come back); expectation events are held and replayed
+   * on top of the expectation dump.
    * Concurrent callers share one dump; a loss reported while a dump is
    * running (ENOBUFS comes in bursts) may postdate the part of the table it
    * has already read, so one more dump follows it, and the returned promise
@@ -196,9 +201,21 @@ export class ConntrackService {
 
   private async resyncOnce(reason: string): Promise<void> {
     this.buffering = [];
+    // The dump is written into the index as it is read (no list of 100,000
+    // parsed flows held until the end); a failed dump drops nothing.
+    this.table.beginReplace();
+    let complete = false;
     try {
-      const [flows, expectations] = await Promise.all([this.dumpFlows(), this.dumpExpectations()]);
-      this.table.replaceFlows(flows);
+      const [, expectations] = await Promise.all([
+        this.dump(['-L', '-o', 'id'], (line) => {
+          const flow = parseFlowLine(line)?.flow;
+          if (flow) this.table.putDumped(flow);
+          return null;
+        }),
+        this.dump(['-L', 'expect'], (line) => parseExpectationLine(line)?.expectation ?? null),
+      ]);
+      complete = true;
+      this.table.endReplace();
       this.table.replaceExpectations(expectations);
       const held = this.buffering;
       this.buffering = null;
@@ -211,6 +228,7 @@ export class ConntrackService {
         'conntrack table loaded',
       );
     } finally {
+      if (!complete) this.table.endReplace(false);
       const held = this.buffering;
       this.buffering = null;
       if (held) for (const apply of held) apply();
@@ -250,14 +268,6 @@ export class ConntrackService {
       });
     }
     return out;
-  }
-
-  private dumpFlows(): Promise<Flow[]> {
-    return this.dump(['-L', '-o', 'id'], (line) => parseFlowLine(line)?.flow ?? null);
-  }
-
-  private dumpExpectations(): Promise<Expectation[]> {
-    return this.dump(['-L', 'expect'], (line) => parseExpectationLine(line)?.expectation ?? null);
   }
 
   // --- API views ----------------------------------------------------------------
