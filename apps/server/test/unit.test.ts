@@ -1,9 +1,14 @@
 /** Pure parts: configuration loading, lockout protection, event batching. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GatewayModel } from '@gatehouse/rules';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { EventHub, type HubMessage } from '../src/services/events.js';
 import { lockoutProblems } from '../src/services/lockout.js';
+import { Store } from '../src/store/store.js';
 
 describe('loadConfig', () => {
   it('has safe defaults: loopback, not the public side', () => {
@@ -114,5 +119,54 @@ describe('EventHub', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(got).toEqual([{ event: 'resync', data: expect.objectContaining({ reason: 'overflow', dropped: 15 }) }]);
     hub.close();
+  });
+});
+
+describe('Store revisions', () => {
+  const base = {
+    parentId: null,
+    author: 'admin',
+    kind: 'apply' as const,
+    status: 'applying' as const,
+    model: '{"big":true}',
+    script: 'table ip t {}\n',
+    diff: '',
+    baseline: null,
+    comment: '',
+    restoredFrom: null,
+    delta: null,
+  };
+
+  it('keeps model and script apart from the row a status change rewrites, and reads rows of older stores', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-store-'));
+    try {
+      const store = new Store(dir);
+      const r = store.insertRevision(base, { flush: false });
+      store.updateRevision(r.id, { model: '{"big":2}' });
+      store.updateRevision(r.id, { status: 'confirmed' });
+      expect(store.getRevision(r.id)).toMatchObject({ status: 'confirmed', model: '{"big":2}', script: base.script });
+      expect(store.getRevisionSummary(r.id)).toMatchObject({ status: 'confirmed', model: '', script: '' });
+      expect(store.revisionsWithStatus('confirmed').map((x) => x.model)).toEqual(['{"big":2}']);
+      // The status update wrote only the small row: the texts are not in it.
+      const db = new Database(join(dir, 'gatehouse.db'), { readonly: true });
+      const row = db.prepare('SELECT model, script FROM revisions WHERE id = ?').get(r.id);
+      expect(row).toEqual({ model: '', script: '' });
+      db.close();
+      // A row written by an older version (texts inline) still reads whole.
+      const raw = new Database(join(dir, 'gatehouse.db'));
+      raw
+        .prepare(
+          `INSERT INTO revisions (author, created_at, kind, status, model, script, diff, comment) VALUES ('a', '2026-01-01', 'apply', 'confirmed', '{"old":1}', 'old script', '', '')`,
+        )
+        .run();
+      const oldId = Number((raw.prepare('SELECT max(id) AS id FROM revisions').get() as { id: number }).id);
+      raw.close();
+      expect(store.getRevision(oldId)).toMatchObject({ model: '{"old":1}', script: 'old script' });
+      store.updateRevision(oldId, { script: 'new script' });
+      expect(store.getRevision(oldId)).toMatchObject({ model: '{"old":1}', script: 'new script' });
+      store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

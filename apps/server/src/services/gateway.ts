@@ -532,19 +532,22 @@ export class GatewayService {
         changes: [{ id: c.change.id, after: c.change.after ?? null }],
         script: plan.script,
       };
-      const revision = this.store.insertRevision({
-        parentId: parent.id,
-        author: req.actor,
-        kind: 'apply',
-        status: 'applying',
-        model: '',
-        script: '',
-        diff: '',
-        baseline: null,
-        comment: req.comment ?? '',
-        restoredFrom: null,
-        delta: JSON.stringify(delta),
-      });
+      const revision = this.store.insertRevision(
+        {
+          parentId: parent.id,
+          author: req.actor,
+          kind: 'apply',
+          status: 'applying',
+          model: '',
+          script: '',
+          diff: '',
+          baseline: null,
+          comment: req.comment ?? '',
+          restoredFrom: null,
+          delta: JSON.stringify(delta),
+        },
+        { flush: false },
+      );
       let durationMs: number;
       try {
         ({ durationMs } = await applyRuleset(plan.script, { runner: this.runner }));
@@ -674,23 +677,27 @@ export class GatewayService {
         );
       }
     }
-    // The row first (so a crash mid-apply is undone at start), then nft; once
+    // The row first (so a crash mid-apply is undone at start; not flushed to
+    // disk, see insertRevision), then nft; once
     // nft is running (another process, another core) the megabytes of model
     // and script go into that row. Written before the spawn, they would delay
     // it: the store is synchronous and the spawn needs the event loop.
-    const revision = this.store.insertRevision({
-      parentId: parent?.id ?? null,
-      author: req.actor,
-      kind,
-      status: 'applying',
-      model: '',
-      script: '',
-      diff: '',
-      baseline: null,
-      comment: req.comment ?? '',
-      restoredFrom: restoring?.id ?? null,
-      delta: null,
-    });
+    const revision = this.store.insertRevision(
+      {
+        parentId: parent?.id ?? null,
+        author: req.actor,
+        kind,
+        status: 'applying',
+        model: '',
+        script: '',
+        diff: '',
+        baseline: null,
+        comment: req.comment ?? '',
+        restoredFrom: restoring?.id ?? null,
+        delta: null,
+      },
+      { flush: false },
+    );
     let durationMs: number;
     try {
       ({ durationMs } = await applyRuleset(

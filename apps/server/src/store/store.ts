@@ -131,6 +131,16 @@ CREATE TABLE IF NOT EXISTS revisions (
   comment TEXT NOT NULL DEFAULT '',
   restored_from INTEGER REFERENCES revisions(id)
 );
+-- A revision's model, script and diff (megabytes at 100,000 forwards), one
+-- row each: SQLite rewrites a whole row on UPDATE, so with them inline every
+-- status change of a revision wrote its megabytes again. Older revisions
+-- keep theirs in the revisions row; readers take a text from here first.
+CREATE TABLE IF NOT EXISTS revision_texts (
+  revision_id INTEGER NOT NULL REFERENCES revisions(id),
+  name TEXT NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (revision_id, name)
+);
 CREATE TABLE IF NOT EXISTS forwards (
   id TEXT PRIMARY KEY,
   position INTEGER NOT NULL,
@@ -535,7 +545,26 @@ export class Store {
 
   // --- revisions ------------------------------------------------------------
 
-  insertRevision(r: Omit<RevisionRecord, 'id' | 'createdAt'>): RevisionRecord {
+  /**
+   * `flush: false` commits without waiting for the disk (synchronous=NORMAL
+   * for this statement; WAL mode keeps the database consistent either way).
+   * For the `applying` row written just before nft runs: it exists so that a
+   * server that crashed mid-apply undoes it at start, and a process crash
+   * does not lose a commit that reached the WAL; a power loss could, but it
+   * also empties the kernel's ruleset, and boot loads the last confirmed one.
+   * The commit that confirms the apply (synchronous=FULL) flushes it too.
+   * Saves an fsync (~2 ms here) on the way to nft.
+   */
+  insertRevision(r: Omit<RevisionRecord, 'id' | 'createdAt'>, options: { flush?: boolean } = {}): RevisionRecord {
+    if (options.flush === false) this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.insertRevisionRow(r);
+    } finally {
+      if (options.flush === false) this.db.pragma('synchronous = FULL');
+    }
+  }
+
+  private insertRevisionRow(r: Omit<RevisionRecord, 'id' | 'createdAt'>): RevisionRecord {
     const createdAt = new Date().toISOString();
     const res = this.db
       .prepare(
@@ -548,26 +577,49 @@ export class Store {
         createdAt,
         r.kind,
         r.status,
-        r.model,
-        r.script,
-        r.diff,
+        '',
+        '',
+        '',
         r.baseline,
         r.comment,
         r.restoredFrom,
         r.delta,
       );
-    return { ...r, id: Number(res.lastInsertRowid), createdAt };
+    const id = Number(res.lastInsertRowid);
+    this.putRevisionTexts(id, r);
+    return { ...r, id, createdAt };
+  }
+
+  private putRevisionTexts(id: number, texts: { model?: string; script?: string; diff?: string }): void {
+    const put = this.db.prepare('INSERT OR REPLACE INTO revision_texts (revision_id, name, text) VALUES (?, ?, ?)');
+    for (const name of ['model', 'script', 'diff'] as const) {
+      const text = texts[name];
+      if (text !== undefined && text !== '') put.run(id, name, text);
+      else if (text === '')
+        this.db.prepare('DELETE FROM revision_texts WHERE revision_id = ? AND name = ?').run(id, name);
+    }
+  }
+
+  /** A full revision row with its texts from revision_texts (where they are). */
+  private withTexts(row: RevisionRow): RevisionRow {
+    const texts = this.db.prepare('SELECT name, text FROM revision_texts WHERE revision_id = ?').all(row.id) as Array<{
+      name: 'model' | 'script' | 'diff';
+      text: string;
+    }>;
+    for (const t of texts) row[t.name] = t.text;
+    return row;
   }
 
   updateRevision(
     id: number,
     changes: { status?: RevisionStatus; baseline?: string | null; model?: string; script?: string; diff?: string },
   ): void {
-    if (changes.model !== undefined)
-      this.db.prepare('UPDATE revisions SET model = ? WHERE id = ?').run(changes.model, id);
-    if (changes.script !== undefined)
-      this.db.prepare('UPDATE revisions SET script = ? WHERE id = ?').run(changes.script, id);
-    if (changes.diff !== undefined) this.db.prepare('UPDATE revisions SET diff = ? WHERE id = ?').run(changes.diff, id);
+    if (changes.model !== undefined || changes.script !== undefined || changes.diff !== undefined) {
+      this.putRevisionTexts(id, changes);
+      // A text written here replaces one an older store kept inline.
+      for (const name of ['model', 'script', 'diff'] as const)
+        if (changes[name] !== undefined) this.db.prepare(`UPDATE revisions SET ${name} = '' WHERE id = ?`).run(id);
+    }
     if (changes.status !== undefined)
       this.db.prepare('UPDATE revisions SET status = ? WHERE id = ?').run(changes.status, id);
     if (changes.baseline !== undefined)
@@ -577,7 +629,7 @@ export class Store {
 
   getRevision(id: number): RevisionRecord | undefined {
     const row = this.db.prepare('SELECT * FROM revisions WHERE id = ?').get(id) as RevisionRow | undefined;
-    return row ? toRevision(row) : undefined;
+    return row ? toRevision(this.withTexts(row)) : undefined;
   }
 
   /**
@@ -605,7 +657,7 @@ export class Store {
 
   revisionsWithStatus(status: RevisionStatus): RevisionRecord[] {
     return (this.db.prepare('SELECT * FROM revisions WHERE status = ? ORDER BY id').all(status) as RevisionRow[]).map(
-      toRevision,
+      (r) => toRevision(this.withTexts(r)),
     );
   }
 
