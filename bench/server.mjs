@@ -6,14 +6,14 @@
  * live in one place and nothing touches the host.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const PASSWORD = 'bench-admin-password-0123';
 
-export async function startServer({ port, model, env = {}, nodeArgs = [] }) {
+export async function startServer({ port, model, env = {}, nodeArgs = [], stdoutFile }) {
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-'));
   const modelFile = join(dir, 'model.json');
   writeFileSync(modelFile, JSON.stringify(model));
@@ -30,7 +30,8 @@ export async function startServer({ port, model, env = {}, nodeArgs = [] }) {
       GATEHOUSE_LOGIN_RATE_LIMIT: '1000',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // stdoutFile: the server's log (and --trace-gc output) for debugging a figure.
+    stdio: ['ignore', stdoutFile ? openSync(stdoutFile, 'w') : 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}/api/v1`;
   const stop = async () => {

@@ -708,6 +708,51 @@ describe('one-forward changes applied as element deltas', () => {
     expect(preview.changed).toBe(false);
   });
 
+  it('keeps each revision what it applied while the desired forwards change afterwards (they change in place)', async () => {
+    const post = (id: string, port: number, apply: boolean) =>
+      inject({
+        method: 'POST',
+        url: `/api/v1/forwards${apply ? '?apply=true' : ''}`,
+        headers: h(),
+        payload: { id, name: id, publicPorts: String(port), target: '192.168.1.7' },
+      });
+    const full = await inject({ method: 'POST', url: '/api/v1/apply', headers: h(), payload: {} });
+    const fullRev = full.json().revision.id as number;
+    const a = await post('keep-a', 18201, true);
+    expect(a.headers['x-gatehouse-apply']).toBe('delta');
+    const b = await post('keep-b', 18202, true);
+    expect(b.headers['x-gatehouse-apply']).toBe('delta');
+    // Saved, not applied: in the desired model only.
+    expect((await post('keep-c', 18203, false)).statusCode).toBe(201);
+    const ids = async (rev: number | string) =>
+      (
+        (await inject({ method: 'GET', url: `/api/v1/revisions/${rev}`, headers: h() })).json().model
+          .forwards as Array<{
+          id: string;
+        }>
+      )
+        .map((f) => f.id)
+        .filter((id) => id.startsWith('keep-'));
+    expect(await ids(fullRev)).toEqual([]);
+    expect(await ids(a.headers['x-gatehouse-revision'] as string)).toEqual(['keep-a']);
+    expect(await ids(b.headers['x-gatehouse-revision'] as string)).toEqual(['keep-a', 'keep-b']);
+    const preview = (await inject({ method: 'GET', url: '/api/v1/preview', headers: h() })).json();
+    expect(preview.diff).toMatch(/^\+.*forward keep-c/m);
+    // keep-b's line differs only by the comma keep-c puts after it.
+    expect(preview.diff).not.toMatch(/^[+-].*forward keep-a/m);
+    // A rollback to the full apply loads what it recorded: none of the three.
+    const back = await inject({
+      method: 'POST',
+      url: `/api/v1/revisions/${fullRev}/rollback`,
+      headers: h(),
+      payload: {},
+    });
+    expect(back.statusCode).toBe(200);
+    expect(ns.exec('nft', ['list', 'map', 'ip', 'gatehouse', 'forward_tcp_same_port'])).not.toMatch(/1820[123]/);
+    for (const id of ['keep-a', 'keep-b', 'keep-c'])
+      await inject({ method: 'DELETE', url: `/api/v1/forwards/${id}`, headers: h() });
+  });
+
   it('pages the forwards with a total', async () => {
     const r = await inject({ method: 'GET', url: '/api/v1/forwards?offset=0&limit=1', headers: h() });
     expect(r.statusCode).toBe(200);
