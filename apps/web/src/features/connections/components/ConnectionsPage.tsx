@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { PageHeader } from '../../../components/PageHeader';
@@ -16,6 +16,8 @@ import { useLiveFlows } from '../api/live-flows';
 const ROW_HEIGHT = 34;
 const SORT_KEYS: FlowSortKey[] = ['timeout', 'protocol', 'src', 'dst', 'state'];
 const STATES = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE'];
+/** Stands for the tuple in the translated kill label (see FlowTable). */
+const TUPLE_MARK = '\u0000';
 const IP_RE = /^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]+:[0-9a-fA-F:]*$/;
 
 interface DisplayRow {
@@ -334,45 +336,35 @@ function FlowTable({ query }: { query: FlowQuery }) {
   const live = useLiveFlows(query);
   const kill = useKillFlow();
   const now = useNow(1000);
-  const scrollRef = useRef<HTMLDivElement>(null);
 
   const rows = useMemo(() => groupByMaster(flows.data?.pages.flatMap((p) => p.items) ?? []), [flows.data]);
   const total = flows.data?.pages.at(-1)?.total ?? rows.length;
   // Rows not loaded yet are placeholders; reaching them loads the next page.
   const count = flows.hasNextPage ? Math.max(total, rows.length + 1) : rows.length;
 
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 6,
-  });
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items.at(-1)?.index ?? 0;
-  const first = items[0]?.start ?? 0;
-  const firstIndex = items[0]?.index ?? 0;
   const killRef = useRef(kill.mutate);
   killRef.current = kill.mutate;
   const onKill = useCallback((r: FlowRow) => killRef.current(r), []);
   // Which flow's kill button is armed: state of the flow, not of the reused row.
   const [armedId, setArmedId] = useState<string | null>(null);
+  const canLoadMore = flows.hasNextPage && !flows.isFetchingNextPage;
+  const fetchNextPage = flows.fetchNextPage;
+  const onLoadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
   const language = i18n.language;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the labels change with the language only
-  const labels = useMemo<RowLabels>(
-    () => ({
+  const labels = useMemo<RowLabels>(() => {
+    // i18next's t() costs ~20 us a call; a scroll step brings ~10 new flows: the
+    // kill label is translated once per language, around a marker for the tuple.
+    const [before = '', after = ''] = t('connections.killLabel', { tuple: TUPLE_MARK }).split(TUPLE_MARK);
+    return {
       dataFlow: t('connections.dataFlow'),
       unreplied: t('connections.unreplied'),
       kill: t('connections.kill'),
-      killLabel: (tuple: string) => t('connections.killLabel', { tuple }),
+      killLabel: (tuple: string) => before + tuple + after,
       loadingMore: t('connections.loadingMore'),
       cancel: t('common.cancel'),
-    }),
-    [t, language],
-  );
-
-  useEffect(() => {
-    if (lastIndex >= rows.length - 1 && flows.hasNextPage && !flows.isFetchingNextPage) void flows.fetchNextPage();
-  }, [lastIndex, rows.length, flows.hasNextPage, flows.isFetchingNextPage, flows.fetchNextPage]);
+    };
+  }, [t, language]);
 
   if (flows.isPending) return <Loading />;
   if (flows.isError) return <ErrorState error={flows.error} onRetry={() => void flows.refetch()} />;
@@ -398,9 +390,10 @@ function FlowTable({ query }: { query: FlowQuery }) {
       {rows.length === 0 ? (
         <p className="empty">{t('connections.empty')}</p>
       ) : (
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: the scrolling table must be reachable to scroll by keyboard
-        <div ref={scrollRef} className={`vtable cols-${cols}`} tabIndex={0}>
-          <table aria-label={t('connections.tableLabel')} aria-rowcount={count + 1}>
+        <VirtualFlowTable
+          label={t('connections.tableLabel')}
+          cols={cols}
+          head={
             <thead>
               <tr aria-rowindex={1}>
                 <th scope="col">{t('connections.protocol')}</th>
@@ -414,51 +407,126 @@ function FlowTable({ query }: { query: FlowQuery }) {
                 {canEdit ? <th scope="col">{t('common.actions')}</th> : null}
               </tr>
             </thead>
-            {/*
-              The rows in view sit in one tbody moved by a transform, keyed by
-              their position in the window: scrolling rewrites the text of the
-              same <tr> elements instead of creating, moving or repositioning
-              each of them.
-            */}
-            <tbody
-              style={{
-                transform: `translateY(${first}px)`,
-                height: Math.max(0, virtualizer.getTotalSize() - first),
-              }}
-            >
-              {items.map((vi) => {
-                // The row's place in the window, not the flow: see above.
-                const pos = vi.index - firstIndex;
-                const d = rows[vi.index];
-                if (!d) {
-                  return (
-                    <tr key={pos} aria-rowindex={vi.index + 2} className="vrow-placeholder">
-                      <td>{labels.loadingMore}</td>
-                    </tr>
-                  );
-                }
-                const r = d.row;
-                const at = receivedAt.get(r) ?? now;
-                const left = r.timeout === null ? '—' : formatDuration(Math.max(0, r.timeout - (now - at) / 1000));
-                return (
-                  <FlowRowView
-                    key={pos}
-                    index={vi.index}
-                    d={d}
-                    left={left}
-                    fresh={live.fresh.has(r.id)}
-                    canEdit={canEdit}
-                    armed={armedId === r.id}
-                    labels={labels}
-                    onArm={setArmedId}
-                    onKill={onKill}
-                  />
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+          }
+          rows={rows}
+          count={count}
+          now={now}
+          fresh={live.fresh}
+          canEdit={canEdit}
+          armedId={armedId}
+          labels={labels}
+          onArm={setArmedId}
+          onKill={onKill}
+          canLoadMore={canLoadMore}
+          onLoadMore={onLoadMore}
+        />
       )}
     </>
+  );
+}
+
+/**
+ * The scroll box and the rows in view. The virtualizer re-renders the
+ * component that holds it on every scroll event (synchronously, inside the
+ * frame), so it lives here and not in FlowTable: a scroll step renders the
+ * rows, not the flow queries, the live stream's state and the translations.
+ */
+function VirtualFlowTable({
+  label,
+  cols,
+  head,
+  rows,
+  count,
+  now,
+  fresh,
+  canEdit,
+  armedId,
+  labels,
+  onArm,
+  onKill,
+  canLoadMore,
+  onLoadMore,
+}: {
+  label: string;
+  cols: number;
+  /** The header row, built by the caller: the same element on every scroll step. */
+  head: ReactNode;
+  rows: DisplayRow[];
+  count: number;
+  now: number;
+  fresh: ReadonlySet<string>;
+  canEdit: boolean;
+  armedId: string | null;
+  labels: RowLabels;
+  onArm: (id: string | null) => void;
+  onKill: (r: FlowRow) => void;
+  canLoadMore: boolean;
+  onLoadMore: () => void;
+}) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 6,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? 0;
+  const first = items[0]?.start ?? 0;
+  const firstIndex = items[0]?.index ?? 0;
+
+  useEffect(() => {
+    if (lastIndex >= rows.length - 1 && canLoadMore) onLoadMore();
+  }, [lastIndex, rows.length, canLoadMore, onLoadMore]);
+
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: the scrolling table must be reachable to scroll by keyboard
+    <div ref={scrollRef} className={`vtable cols-${cols}`} tabIndex={0}>
+      <table aria-label={label} aria-rowcount={count + 1}>
+        {head}
+        {/*
+          The rows in view sit in one tbody moved by a transform, keyed by
+          their position in the window: scrolling rewrites the text of the
+          same <tr> elements instead of creating, moving or repositioning
+          each of them.
+        */}
+        <tbody
+          style={{
+            transform: `translateY(${first}px)`,
+            height: Math.max(0, virtualizer.getTotalSize() - first),
+          }}
+        >
+          {items.map((vi) => {
+            // The row's place in the window, not the flow: see above.
+            const pos = vi.index - firstIndex;
+            const d = rows[vi.index];
+            if (!d) {
+              return (
+                <tr key={pos} aria-rowindex={vi.index + 2} className="vrow-placeholder">
+                  <td>{labels.loadingMore}</td>
+                </tr>
+              );
+            }
+            const r = d.row;
+            const at = receivedAt.get(r) ?? now;
+            const left = r.timeout === null ? '—' : formatDuration(Math.max(0, r.timeout - (now - at) / 1000));
+            return (
+              <FlowRowView
+                key={pos}
+                index={vi.index}
+                d={d}
+                left={left}
+                fresh={fresh.has(r.id)}
+                canEdit={canEdit}
+                armed={armedId === r.id}
+                labels={labels}
+                onArm={onArm}
+                onKill={onKill}
+              />
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
