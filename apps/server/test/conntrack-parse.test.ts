@@ -1,7 +1,7 @@
 /** The text parsers and the index, on real captured conntrack output. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseExpectationLine, parseFlowLine } from '../src/conntrack/parse.js';
+import { intToIpv4, ipv4ToInt, parseExpectationLine, parseFlowLine } from '../src/conntrack/parse.js';
 import { ConntrackTable, type FlowQuery } from '../src/conntrack/table.js';
 
 const FIXTURES = '/work/shared/fixtures/conntrack';
@@ -69,6 +69,27 @@ describe('parseFlowLine', () => {
   it('ignores warnings and summaries', () => {
     expect(parseFlowLine('conntrack v1.4.7 (conntrack-tools): 3 flow entries have been shown.')).toBeNull();
     expect(parseFlowLine('')).toBeNull();
+  });
+});
+
+describe('ipv4ToInt', () => {
+  it('reads dotted quads and nothing else', () => {
+    expect(ipv4ToInt('192.0.2.101')).toBe(0xc0000265);
+    expect(ipv4ToInt('255.255.255.255')).toBe(2 ** 32 - 1);
+    expect(intToIpv4(ipv4ToInt('10.1.134.159') as number)).toBe('10.1.134.159');
+    for (const bad of [
+      '256.1.1.1',
+      '1.2.3',
+      '1.2.3.4.5',
+      '1..2.3',
+      '1.2.3.',
+      '.1.2.3',
+      'a.b.c.d',
+      '',
+      '2001:db8::1',
+      '1.2.3.1000',
+    ])
+      expect(ipv4ToInt(bad), bad).toBeNull();
   });
 });
 

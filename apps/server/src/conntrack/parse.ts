@@ -271,16 +271,26 @@ export function parseExpectationLine(line: string): { type: EventType | null; ex
   return { type, expectation: exp };
 }
 
+/** A dotted-quad IPv4 address as a number (null for anything else); a character loop: it runs for every address of a dump. */
 export function ipv4ToInt(addr: string): number | null {
-  const parts = addr.split('.');
-  if (parts.length !== 4) return null;
   let n = 0;
-  for (const p of parts) {
-    const o = Number(p);
-    if (!Number.isInteger(o) || o < 0 || o > 255) return null;
-    n = n * 256 + o;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < addr.length; i++) {
+    const c = addr.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return null;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      n = n * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else return null;
   }
-  return n;
+  if (dots !== 3 || digits === 0) return null;
+  return n * 256 + octet;
 }
 
 export function intToIpv4(n: number): string {

@@ -320,19 +320,22 @@ class IdIndex {
 }
 
 /** A flow's original and reply tuples fit the columns: IPv4, both ports, no ICMP. */
-function fitsColumns(o: Tuple, r: Tuple): boolean {
-  return (
-    !o.icmp &&
-    !r.icmp &&
-    o.sport !== null &&
-    o.dport !== null &&
-    r.sport !== null &&
-    r.dport !== null &&
-    ipv4ToInt(o.src) !== null &&
-    ipv4ToInt(o.dst) !== null &&
-    ipv4ToInt(r.src) !== null &&
-    ipv4ToInt(r.dst) !== null
-  );
+/**
+ * The four addresses of a flow whose tuples fit the columns (IPv4, both
+ * ports, no ICMP), or null; written into `out` to allocate nothing.
+ */
+function columnAddresses(o: Tuple, r: Tuple, out: Uint32Array): boolean {
+  if (o.icmp || r.icmp || o.sport === null || o.dport === null || r.sport === null || r.dport === null) return false;
+  const a = ipv4ToInt(o.src);
+  const b = ipv4ToInt(o.dst);
+  const c = ipv4ToInt(r.src);
+  const d = ipv4ToInt(r.dst);
+  if (a === null || b === null || c === null || d === null) return false;
+  out[0] = a;
+  out[1] = b;
+  out[2] = c;
+  out[3] = d;
+  return true;
 }
 
 function copyTuple(t: Tuple): Tuple {
@@ -377,6 +380,7 @@ export class ConntrackTable {
   private recentlyGone: Array<{ at: number; x: ExpectationEntry }> = [];
   private now: () => number;
   private replacing = false;
+  private readonly addrScratch = new Uint32Array(4);
   /** Ids of flows destroyed by an event while a dump was being read. */
   private readonly destroyedDuringReplace = new Set<number>();
 
@@ -403,7 +407,18 @@ export class ConntrackTable {
 
   /** The number a flow id is held as: the kernel's id, or a number given to a `t:` id. */
   private numericId(id: string, create: boolean): number | undefined {
-    if (/^\d{1,12}$/.test(id)) return Number(id);
+    if (id.length > 0 && id.length <= 12) {
+      let n = 0;
+      for (let i = 0; i < id.length; i++) {
+        const ch = id.charCodeAt(i);
+        if (ch < 48 || ch > 57) {
+          n = -1;
+          break;
+        }
+        n = n * 10 + (ch - 48);
+      }
+      if (n >= 0) return n;
+    }
     let n = this.synthetic.get(id);
     if (n === undefined && create) {
       n = SYNTHETIC_BASE + this.syntheticIds.length;
@@ -517,12 +532,9 @@ export class ConntrackTable {
     c.zone[s] = flow.zone ?? NO_VALUE;
     const o = flow.original;
     const r = flow.reply;
-    if (fitsColumns(o, r)) {
+    if (columnAddresses(o, r, this.addrScratch)) {
       const a = s * 4;
-      c.addr[a] = ipv4ToInt(o.src) as number;
-      c.addr[a + 1] = ipv4ToInt(o.dst) as number;
-      c.addr[a + 2] = ipv4ToInt(r.src) as number;
-      c.addr[a + 3] = ipv4ToInt(r.dst) as number;
+      c.addr.set(this.addrScratch, a);
       c.port[a] = o.sport as number;
       c.port[a + 1] = o.dport as number;
       c.port[a + 2] = r.sport as number;
