@@ -74,7 +74,7 @@ async function wholeApply(n, goal, port) {
         return timed(() => srv.api('POST', '/apply', {}));
       },
       () => nft(['-f', '-'], script),
-      n >= 100_000 ? RUNS : RUNS + 4,
+      n >= 100_000 ? RUNS + 4 : RUNS * 3,
     );
     report({
       figure: `1${n >= 100_000 ? 'b' : 'a'} apply (HTTP to committed) / raw nft -f, ${n / 1000}k`,
