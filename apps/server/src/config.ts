@@ -69,6 +69,17 @@ export const ServerConfig = z
     loginRateLimit: z.coerce.number().int().min(1).default(10),
     /** SSE batching window: events are collected this long before being sent together. */
     eventBatchMs: ms(10).default(250),
+    /**
+     * Receive buffer of the conntrack event socket (`conntrack -E -b`; the
+     * kernel doubles it). Events beyond it while the server is busy are lost
+     * (ENOBUFS), reported and repaired by a dump.
+     */
+    conntrackEventBufferBytes: z.coerce
+      .number()
+      .int()
+      .min(4096)
+      .max(1 << 30)
+      .default(32 * 1024 * 1024),
     /** HTTPS with the operator's certificate (PEM files); both or neither. */
     tlsCert: z.string().min(1).optional(),
     tlsKey: z.string().min(1).optional(),
@@ -116,6 +127,7 @@ export const CONFIG_SOURCES: Record<keyof ServerConfig, { env: string; flag: str
   sessionTtlMs: { env: 'GATEHOUSE_SESSION_TTL_MS', flag: '--session-ttl-ms' },
   loginRateLimit: { env: 'GATEHOUSE_LOGIN_RATE_LIMIT', flag: '--login-rate-limit' },
   eventBatchMs: { env: 'GATEHOUSE_EVENT_BATCH_MS', flag: '--event-batch-ms' },
+  conntrackEventBufferBytes: { env: 'GATEHOUSE_CONNTRACK_EVENT_BUFFER_BYTES', flag: '--conntrack-event-buffer-bytes' },
   tlsCert: { env: 'GATEHOUSE_TLS_CERT', flag: '--tls-cert' },
   tlsKey: { env: 'GATEHOUSE_TLS_KEY', flag: '--tls-key' },
   tls: { env: 'GATEHOUSE_TLS', flag: '--tls' },

@@ -213,3 +213,66 @@ describe('event stream', () => {
     expect(s.conntrack.tcpLoose).toBe(true);
   });
 });
+
+describe('event loss (ENOBUFS)', () => {
+  let lossNs: Netns;
+  let app: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    lossNs = createNetns();
+    // Tracks loopback UDP (a conntrack hook) and drops it on input, so no ICMP answers.
+    lossNs.exec(
+      'nft',
+      ['-f', '-'],
+      'table inet gh_loss {\n chain output { type filter hook output priority 0; ct state new counter\n }\n chain input { type filter hook input priority 0; udp dport 20000-29999 drop\n }\n}\n',
+    );
+    // A socket buffer of a few events, so a burst overflows it.
+    app = await makeApp(lossNs.name, { conntrack: 'true', eventBatchMs: 50, conntrackEventBufferBytes: 4096 });
+    await app.app.listen({ host: '127.0.0.1', port: 0 });
+    const s = await login(app.app);
+    token = await createToken(app.app, s, 'viewer');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    lossNs?.destroy();
+  });
+
+  it('reports the loss on the stream, then repairs the index from a dump once the losses stop', async () => {
+    const addr = app.app.server.address();
+    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/api/v1/events`;
+    const ac = new AbortController();
+    const res = await fetch(url, { headers: bearer(token), signal: ac.signal });
+    let text = '';
+    void (async () => {
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>)
+          text += Buffer.from(chunk).toString();
+      } catch {
+        // aborted
+      }
+    })();
+    try {
+      await waitFor('the stream to open', async () => text.includes('event: hello'));
+      const before = app.app.conntrack.resyncs;
+      // 5,000 new flows while this process (and the server in it) is blocked:
+      // conntrack -E fills its pipe, the kernel its socket, and drops events.
+      lossNs.exec(process.execPath, [
+        '-e',
+        "const s=require('node:dgram').createSocket('udp4');const b=Buffer.from('x');let i=0;(function next(){if(i>=5000){s.close();return;}s.send(b,20000+(i++%10000),'127.0.0.1',next);})();",
+      ]);
+      await waitFor('a resync message for the loss', async () => /event: resync\ndata: .*"enobufs"/.test(text));
+      // The dump follows once the losses have stopped, and the index matches the kernel.
+      await waitFor('the repairing dump', async () => app.app.conntrack.resyncs > before, 15_000);
+      const kernel = Number(lossNs.exec('conntrack', ['-C']).trim());
+      expect(kernel).toBeGreaterThanOrEqual(5000);
+      await waitFor('the index to hold what the kernel holds', async () => {
+        const k = Number(lossNs.exec('conntrack', ['-C']).trim());
+        return Math.abs(app.app.conntrack.table.flows.size - k) <= 5;
+      });
+    } finally {
+      ac.abort();
+    }
+  });
+});

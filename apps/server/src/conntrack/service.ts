@@ -29,11 +29,15 @@ export interface ConntrackLogger extends RunnerLogger {
 type Kind = 'flows' | 'expectations';
 
 /**
- * Netlink receive buffer for the event sockets (conntrack -b; the kernel
- * doubles it): large, so bursts are not dropped while the event loop is busy
- * (a resync dump, a large page). Memory is only taken while events queue.
+ * Netlink receive buffer for the flow event socket (conntrack -b; the kernel
+ * doubles it), 32 MB unless configured: large, so bursts are not dropped
+ * while the event loop is busy (a resync dump, a large page). Memory is only
+ * taken while events queue.
  */
-const EVENT_BUFFER_BYTES = String(32 * 1024 * 1024);
+const EVENT_BUFFER_BYTES = 32 * 1024 * 1024;
+/** After an event loss, how long the losses must stop before the repairing dump (see resyncAfterLoss). */
+const LOSS_QUIET_MS = 1000;
+const LOSS_MAX_WAIT_MS = 5000;
 
 export class ConntrackService {
   readonly table = new ConntrackTable();
@@ -53,8 +57,13 @@ export class ConntrackService {
   /** Restarts of the event streams, for status and tests. */
   restarts = 0;
   private lastDumpAt = 0;
+  private lossTimer: NodeJS.Timeout | undefined;
+  private lossSince = 0;
 
-  constructor(runner: Runner, hub: EventHub, log: ConntrackLogger) {
+  private readonly eventBufferBytes: number;
+
+  constructor(runner: Runner, hub: EventHub, log: ConntrackLogger, options: { eventBufferBytes?: number } = {}) {
+    this.eventBufferBytes = options.eventBufferBytes ?? EVENT_BUFFER_BYTES;
     this.runner = runner;
     this.hub = hub;
     this.log = log;
@@ -74,6 +83,8 @@ export class ConntrackService {
   async stop(): Promise<void> {
     this.stopped = true;
     this.following = false;
+    clearTimeout(this.lossTimer);
+    this.lossTimer = undefined;
     for (const t of this.restartTimers) clearTimeout(t);
     this.restartTimers.clear();
     const waits: Promise<unknown>[] = [];
@@ -93,7 +104,7 @@ export class ConntrackService {
 
   private startStream(kind: Kind): void {
     if (this.stopped) return;
-    const args = kind === 'flows' ? ['-E', '-o', 'id', '-b', EVENT_BUFFER_BYTES] : ['-E', 'expect'];
+    const args = kind === 'flows' ? ['-E', '-o', 'id', '-b', String(this.eventBufferBytes)] : ['-E', 'expect'];
     const startedAt = Date.now();
     const proc = streamLines(
       this.runner,
@@ -105,7 +116,7 @@ export class ConntrackService {
           if (isEnobufsWarning(line)) {
             this.log.warn({ kind }, 'conntrack events lost (ENOBUFS); resynchronising from a dump');
             this.hub.publish('resync', { reason: 'enobufs', kind, at: new Date().toISOString() });
-            void this.resync('enobufs');
+            this.resyncAfterLoss();
           }
         },
       },
@@ -168,6 +179,23 @@ export class ConntrackService {
     const entry = this.table.applyExpectationEvent(type, x);
     this.hub.expectation(type, this.expectationRow(entry));
     for (const f of this.table.takeLateLinks()) this.hub.flow('update', this.flowRow(f));
+  }
+
+  /**
+   * ENOBUFS comes in bursts, when the box is busiest. The loss is reported at
+   * once; the dump that repairs the index waits until the losses have stopped
+   * for LOSS_QUIET_MS (at most LOSS_MAX_WAIT_MS after the first), so parsing
+   * 100,000 lines does not compete with the burst and cause more losses.
+   */
+  private resyncAfterLoss(): void {
+    const now = Date.now();
+    if (this.lossTimer === undefined) this.lossSince = now;
+    clearTimeout(this.lossTimer);
+    const wait = Math.max(0, Math.min(LOSS_QUIET_MS, this.lossSince + LOSS_MAX_WAIT_MS - now));
+    this.lossTimer = setTimeout(() => {
+      this.lossTimer = undefined;
+      if (!this.stopped) void this.resync('enobufs').catch(() => undefined);
+    }, wait);
   }
 
   /**

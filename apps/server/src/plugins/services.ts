@@ -52,7 +52,9 @@ export default fp<ServicesOptions>(
       driftIntervalMs: config.driftIntervalMs,
       persistence: { nftIncludeDir: config.nftIncludeDir, modulesLoadDir: config.modulesLoadDir },
     });
-    const conntrack = new ConntrackService(runner, hub, app.log);
+    const conntrack = new ConntrackService(runner, hub, app.log, {
+      eventBufferBytes: config.conntrackEventBufferBytes,
+    });
 
     app.decorate('config', config);
     app.decorate('runner', runner);
