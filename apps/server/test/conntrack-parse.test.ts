@@ -356,4 +356,24 @@ describe('ConntrackTable columns', () => {
     expect(t.flows.get('4')).toBeDefined();
     expect(t.flows.size).toBe(2);
   });
+
+  it('counts dump lines it left out for an id destroyed meanwhile, unless an event brought the id back', () => {
+    const t = new ConntrackTable(() => 1_000_000);
+    t.replaceFlows([tcp(1, '10.0.0.1', 1000), tcp(2, '10.0.0.1', 2000)]);
+    t.beginReplace();
+    t.applyFlowEvent('destroy', tcp(1, '10.0.0.1', 1000));
+    t.applyFlowEvent('destroy', tcp(2, '10.0.0.1', 2000));
+    // The kernel gives a new flow with the same tuple the same id: it is live.
+    t.applyFlowEvent('new', tcp(2, '10.0.0.1', 2000));
+    t.putDumped(tcp(1, '10.0.0.1', 1000));
+    t.putDumped(tcp(2, '10.0.0.1', 2000));
+    t.endReplace();
+    // Line 1 may have been a reused id whose NEW was lost: the caller dumps again.
+    expect(t.replaceUncertain).toBe(1);
+    expect(t.flows.get('1')).toBeUndefined();
+    expect(t.flows.get('2')).toBeDefined();
+    t.replaceFlows([tcp(1, '10.0.0.1', 1000), tcp(2, '10.0.0.1', 2000)]);
+    expect(t.replaceUncertain).toBe(0);
+    expect(t.flows.get('1')).toBeDefined();
+  });
 });

@@ -244,6 +244,9 @@ export class ConntrackService {
       ]);
       complete = true;
       this.table.endReplace();
+      // Lines left out for a flow destroyed meanwhile may have been a new flow
+      // with a reused id: one more dump settles it (not repeated after that).
+      if (this.table.replaceUncertain > 0 && reason !== 'recheck') this.resyncAgain ??= 'recheck';
       this.table.replaceExpectations(expectations);
       const held = this.buffering;
       this.buffering = null;

@@ -383,6 +383,13 @@ export class ConntrackTable {
   private readonly addrScratch = new Uint32Array(4);
   /** Ids of flows destroyed by an event while a dump was being read. */
   private readonly destroyedDuringReplace = new Set<number>();
+  /**
+   * Dump lines of the last replace left out because an event had destroyed a
+   * flow of that id meanwhile. The kernel reuses an id for a new flow with the
+   * same tuple in the same memory, so such a line may be a live flow: the
+   * caller dumps once more (ConntrackService.resyncOnce).
+   */
+  replaceUncertain = 0;
 
   readonly flows: FlowsView;
 
@@ -588,6 +595,7 @@ export class ConntrackTable {
     const c = this.c;
     for (let s = 0; s < c.high; s++) c.flags[s] = (c.flags[s] as number) & ~(SEEN | EVENT_SEEN);
     this.destroyedDuringReplace.clear();
+    this.replaceUncertain = 0;
     this.replacing = true;
   }
 
@@ -603,7 +611,12 @@ export class ConntrackTable {
     }
     const n = this.numericId(flow.id, false);
     if (n !== undefined) {
-      if (this.destroyedDuringReplace.has(n)) return;
+      if (this.destroyedDuringReplace.has(n)) {
+        // Either the flow the event destroyed, or a new one the kernel gave
+        // the same id (same tuple, reused memory) after it: cannot tell.
+        this.replaceUncertain++;
+        return;
+      }
       const s = this.slotById.get(n);
       if (s !== undefined && (this.c.flags[s] as number) & EVENT_SEEN) return;
     }
@@ -668,6 +681,7 @@ export class ConntrackTable {
       if (this.replacing) this.destroyedDuringReplace.add(this.numericId(flow.id, true) as number);
       return e;
     }
+    if (this.replacing) this.destroyedDuringReplace.delete(this.numericId(flow.id, true) as number);
     const { slot, added } = this.put(flow, this.replacing ? SEEN | EVENT_SEEN : 0);
     if (added && (this.expectations.size > 0 || this.recentlyGone.length > 0)) {
       // A new data connection: the expectation it consumes names the master.
