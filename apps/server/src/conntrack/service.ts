@@ -28,13 +28,6 @@ export interface ConntrackLogger extends RunnerLogger {
 
 type Kind = 'flows' | 'expectations';
 
-/**
- * Netlink receive buffer for the flow event socket (conntrack -b; the kernel
- * doubles it), 32 MB unless configured: large, so bursts are not dropped
- * while the event loop is busy (a resync dump, a large page). Memory is only
- * taken while events queue.
- */
-const EVENT_BUFFER_BYTES = 32 * 1024 * 1024;
 /** After an event loss, how long the losses must stop before the repairing dump (see resyncAfterLoss). */
 const LOSS_QUIET_MS = 1000;
 const LOSS_MAX_WAIT_MS = 5000;
@@ -62,8 +55,14 @@ export class ConntrackService {
 
   private readonly eventBufferBytes: number;
 
-  constructor(runner: Runner, hub: EventHub, log: ConntrackLogger, options: { eventBufferBytes?: number } = {}) {
-    this.eventBufferBytes = options.eventBufferBytes ?? EVENT_BUFFER_BYTES;
+  /**
+   * `eventBufferBytes`: netlink receive buffer of the flow event socket
+   * (`conntrack -b`; the kernel doubles it; config conntrackEventBufferBytes).
+   * Large, so bursts are not dropped while the event loop is busy; memory is
+   * only taken while events queue.
+   */
+  constructor(runner: Runner, hub: EventHub, log: ConntrackLogger, options: { eventBufferBytes: number }) {
+    this.eventBufferBytes = options.eventBufferBytes;
     this.runner = runner;
     this.hub = hub;
     this.log = log;

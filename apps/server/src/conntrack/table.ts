@@ -321,8 +321,8 @@ class IdIndex {
 
 /** A flow's original and reply tuples fit the columns: IPv4, both ports, no ICMP. */
 /**
- * The four addresses of a flow whose tuples fit the columns (IPv4, both
- * ports, no ICMP), or null; written into `out` to allocate nothing.
+ * Whether a flow's tuples fit the columns (IPv4, both ports, no ICMP); if
+ * so, its four addresses are written into `out` (nothing allocated).
  */
 function columnAddresses(o: Tuple, r: Tuple, out: Uint32Array): boolean {
   if (o.icmp || r.icmp || o.sport === null || o.dport === null || r.sport === null || r.dport === null) return false;

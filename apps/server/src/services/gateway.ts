@@ -585,22 +585,14 @@ export class GatewayService {
         changes: [{ id: c.change.id, after: c.change.after ?? null }],
         script: plan.script,
       };
-      const revision = this.store.insertRevision(
-        {
-          parentId: parent.id,
-          author: req.actor,
-          kind: 'apply',
-          status: 'applying',
-          model: '',
-          script: '',
-          diff: '',
-          baseline: null,
-          comment: req.comment ?? '',
-          restoredFrom: null,
-          delta: JSON.stringify(delta),
-        },
-        { flush: false },
-      );
+      const revision = this.insertApplying({
+        parentId: parent.id,
+        author: req.actor,
+        kind: 'apply',
+        comment: req.comment ?? '',
+        restoredFrom: null,
+        delta: JSON.stringify(delta),
+      });
       // What the boot files must hold, taken now: other changes may land while nft runs.
       const toPersist = this.persistsFiles() ? frozenCopy(c.model) : null;
       let durationMs: number;
@@ -737,27 +729,18 @@ export class GatewayService {
         );
       }
     }
-    // The row first (so a crash mid-apply is undone at start; not flushed to
-    // disk, see insertRevision), then nft; once
+    // The row first (so a crash mid-apply is undone at start), then nft; once
     // nft is running (another process, another core) the megabytes of model
     // and script go into that row. Written before the spawn, they would delay
     // it: the store is synchronous and the spawn needs the event loop.
-    const revision = this.store.insertRevision(
-      {
-        parentId: parent?.id ?? null,
-        author: req.actor,
-        kind,
-        status: 'applying',
-        model: '',
-        script: '',
-        diff: '',
-        baseline: null,
-        comment: req.comment ?? '',
-        restoredFrom: restoring?.id ?? null,
-        delta: null,
-      },
-      { flush: false },
-    );
+    const revision = this.insertApplying({
+      parentId: parent?.id ?? null,
+      author: req.actor,
+      kind,
+      comment: req.comment ?? '',
+      restoredFrom: restoring?.id ?? null,
+      delta: null,
+    });
     let durationMs: number;
     try {
       ({ durationMs } = await applyRuleset(
@@ -1102,18 +1085,34 @@ export class GatewayService {
     return probeModule(NAT_FTP_MODULE).catch(() => null);
   }
 
+  /**
+   * The `applying` row written just before nft runs (so a crash mid-apply is
+   * undone at start); texts and baseline come later. Not flushed to disk:
+   * see Store.insertRevision.
+   */
+  private insertApplying(
+    r: Pick<RevisionRecord, 'parentId' | 'author' | 'kind' | 'comment' | 'restoredFrom' | 'delta'>,
+  ): RevisionRecord {
+    return this.store.insertRevision(
+      { ...r, status: 'applying', model: '', script: '', diff: '', baseline: null },
+      { flush: false },
+    );
+  }
+
   private persistsFiles(): boolean {
     const dirs = this.persistence;
     return Boolean(dirs && (dirs.nftIncludeDir || dirs.modulesLoadDir));
   }
 
-  /** Boot-time files, written only where the operator configured a directory. */
+  /**
+   * Boot-time files, written only where the operator configured a directory.
+   * `model` must be one nothing changes (an apply's copy, a revision model),
+   * not the desired model: its forwards change in place.
+   */
   private async persist(model: GatewayModel | null, natFtp: ModuleState | null): Promise<void> {
     const dirs = this.persistence;
     if (!model || !dirs || !this.persistsFiles()) return;
-    // Copied before the first await: the desired model's forwards change in place.
-    const frozen = frozenCopy(model);
-    const files = renderPersistence(frozen, {
+    const files = renderPersistence(model, {
       ...(dirs.nftIncludeDir ? { nftIncludeDir: dirs.nftIncludeDir } : {}),
       ...(dirs.modulesLoadDir ? { modulesLoadDir: dirs.modulesLoadDir } : {}),
       natFtp: natFtp ?? (await this.natFtpState()),

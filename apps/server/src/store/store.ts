@@ -173,6 +173,10 @@ interface RevisionRow {
   delta: string | null;
 }
 
+/** The large texts of a revision, kept in revision_texts (see the schema). */
+const REVISION_TEXTS = ['model', 'script', 'diff'] as const;
+type RevisionTextName = (typeof REVISION_TEXTS)[number];
+
 const SUMMARY_COLUMNS =
   "id, parent_id, author, created_at, kind, status, '' AS model, '' AS script, '' AS diff, baseline, comment, restored_from, delta";
 
@@ -586,24 +590,35 @@ export class Store {
         r.delta,
       );
     const id = Number(res.lastInsertRowid);
-    this.putRevisionTexts(id, r);
+    for (const name of REVISION_TEXTS) if (r[name] !== '') this.putRevisionText(id, name, r[name]);
     return { ...r, id, createdAt };
   }
 
-  private putRevisionTexts(id: number, texts: { model?: string; script?: string; diff?: string }): void {
-    const put = this.db.prepare('INSERT OR REPLACE INTO revision_texts (revision_id, name, text) VALUES (?, ?, ?)');
-    for (const name of ['model', 'script', 'diff'] as const) {
+  private putRevisionText(id: number, name: RevisionTextName, text: string): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO revision_texts (revision_id, name, text) VALUES (?, ?, ?)')
+      .run(id, name, text);
+  }
+
+  /**
+   * Replaces texts of a revision ('' removes one). Rows written by older
+   * versions keep their texts inline: those are emptied, and the condition
+   * leaves every other row alone (no rewrite).
+   */
+  private updateRevisionTexts(id: number, texts: Partial<Record<RevisionTextName, string>>): void {
+    for (const name of REVISION_TEXTS) {
       const text = texts[name];
-      if (text !== undefined && text !== '') put.run(id, name, text);
-      else if (text === '')
-        this.db.prepare('DELETE FROM revision_texts WHERE revision_id = ? AND name = ?').run(id, name);
+      if (text === undefined) continue;
+      if (text !== '') this.putRevisionText(id, name, text);
+      else this.db.prepare('DELETE FROM revision_texts WHERE revision_id = ? AND name = ?').run(id, name);
+      this.db.prepare(`UPDATE revisions SET ${name} = '' WHERE id = ? AND ${name} != ''`).run(id);
     }
   }
 
   /** A full revision row with its texts from revision_texts (where they are). */
   private withTexts(row: RevisionRow): RevisionRow {
     const texts = this.db.prepare('SELECT name, text FROM revision_texts WHERE revision_id = ?').all(row.id) as Array<{
-      name: 'model' | 'script' | 'diff';
+      name: RevisionTextName;
       text: string;
     }>;
     for (const t of texts) row[t.name] = t.text;
@@ -614,12 +629,7 @@ export class Store {
     id: number,
     changes: { status?: RevisionStatus; baseline?: string | null; model?: string; script?: string; diff?: string },
   ): void {
-    if (changes.model !== undefined || changes.script !== undefined || changes.diff !== undefined) {
-      this.putRevisionTexts(id, changes);
-      // A text written here replaces one an older store kept inline.
-      for (const name of ['model', 'script', 'diff'] as const)
-        if (changes[name] !== undefined) this.db.prepare(`UPDATE revisions SET ${name} = '' WHERE id = ?`).run(id);
-    }
+    this.updateRevisionTexts(id, changes);
     if (changes.status !== undefined)
       this.db.prepare('UPDATE revisions SET status = ? WHERE id = ?').run(changes.status, id);
     if (changes.baseline !== undefined)
