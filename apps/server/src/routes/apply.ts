@@ -19,22 +19,12 @@ import {
   RollbackBody,
 } from '../schemas/gateway.js';
 import type { ApplyOutcome } from '../services/gateway.js';
-import { interfaceOfAddress, type OperatorConnection } from '../services/lockout.js';
+import { type OperatorConnection, operatorOf as operatorOfSocket } from '../services/lockout.js';
 import type { PendingConfirmation as PendingRecord, RevisionRecord } from '../store/store.js';
 
-/**
- * The connection this request came through, for the lockout check. When the
- * rules live in another namespace (GATEHOUSE_NETNS), the panel is not behind
- * them and there is nothing to lock out.
- */
+/** The connection this request came through, for the lockout check (see services/lockout/operator.ts). */
 export function operatorOf(app: FastifyInstance, req: FastifyRequest): OperatorConnection | null {
-  if (app.config.netns) return null;
-  const s = req.raw.socket;
-  return {
-    interface: interfaceOfAddress(s.localAddress),
-    localPort: s.localPort ?? 0,
-    remoteAddress: s.remoteAddress ?? '',
-  };
+  return operatorOfSocket(app.config.netns, req.raw.socket);
 }
 
 export function revisionSummary(r: RevisionRecord, activeId: number | null): z.infer<typeof RevisionSummary> {

@@ -4,7 +4,6 @@
  */
 import { FtpHelperPolicy, GatewayModel, PortForward } from '@gatehouse/rules/model';
 import { z } from 'zod';
-import { NftObject } from './common.js';
 
 export { FtpHelperPolicy, GatewayModel, PortForward };
 
@@ -65,7 +64,13 @@ export const ApplyResult = z.object({
   natFtp: z.string().nullable().describe('state of nf_nat_ftp when the FTP helper is on'),
 });
 
-export const LockoutProblem = z.object({ reason: z.string(), object: NftObject.optional() });
+export const LockoutProblem = z.object({
+  reason: z.string().describe('what would happen to the connection this request came through, in plain words'),
+  object: z
+    .object({ kind: z.enum(['forward', 'gateway-forward', 'interfaces']), id: z.string() })
+    .optional()
+    .describe('the model object responsible (interfaces/wan: a rename or swap of the WAN interface)'),
+});
 
 export const Preview = z.object({
   script: z.string(),

@@ -562,12 +562,9 @@ export class GatewayService {
         const outcome = await this.applyModel(current.model, null, 'apply', req, current.version);
         return { ...outcome, delta: false };
       }
-      if (!req.force && c.change.after) {
-        const problems = lockoutProblems(
-          { ...c.model, forwards: [c.change.after] },
-          { ...c.previous.model, forwards: [] },
-          req.operator ?? null,
-        );
+      if (!req.force) {
+        // The kernel holds the parent revision's model; c.previous.model's forwards have changed in place.
+        const problems = lockoutProblems(c.model, this.revisionModel(parent), req.operator ?? null);
         if (problems.length > 0) {
           this.notify({ kind: 'apply', result: 'refused', delta: true });
           this.store.audit(req.actor, 'apply.refused', 'gateway', { problems });
