@@ -6,6 +6,7 @@
  * Flags override the environment: `--listen 0.0.0.0:8080` is GATEHOUSE_LISTEN.
  */
 import { z } from 'zod';
+import { passwordProblems } from './services/password-policy.js';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { error: 'use true or false' })
@@ -32,8 +33,17 @@ export const ServerConfig = z
      */
     listen: listen.default({ host: '127.0.0.1', port: 8080 }),
     stateDir: z.string().min(1).default('/var/lib/gatehouse'),
-    /** Password of the first admin (user `admin`), used only when the store has no users. */
-    adminPassword: z.string().min(8, { error: 'the admin password needs at least 8 characters' }).optional(),
+    /**
+     * Password of the first admin (user `admin`), used only when the store has
+     * no users; the same policy as every other password (services/password-policy.ts).
+     */
+    adminPassword: z
+      .string()
+      .superRefine((password, ctx) => {
+        for (const problem of passwordProblems(password, 'admin'))
+          ctx.addIssue({ code: 'custom', message: `the admin password is not acceptable: ${problem}` });
+      })
+      .optional(),
     /** Network namespace the gateway's rules and conntrack live in; unset: this process's namespace. */
     netns: z
       .string()

@@ -15,9 +15,11 @@ import {
   login,
   makeApp,
   type Netns,
+  OTHER_PASSWORD,
   type Session,
   sleep,
   type TestApp,
+  USER_PASSWORD,
   waitFor,
 } from './helpers.js';
 
@@ -36,14 +38,14 @@ const ROUTES: Array<{
     method: 'POST',
     url: '/api/v1/auth/password',
     level: 'viewer',
-    payload: { currentPassword: 'x', newPassword: 'long-enough-pass' },
+    payload: { currentPassword: 'x', newPassword: USER_PASSWORD },
   },
   { method: 'GET', url: '/api/v1/users', level: 'admin' },
   {
     method: 'POST',
     url: '/api/v1/users',
     level: 'admin',
-    payload: { username: 'zed', password: 'long-enough-pass', role: 'viewer' },
+    payload: { username: 'zed', password: USER_PASSWORD, role: 'viewer' },
   },
   { method: 'PATCH', url: '/api/v1/users/999', level: 'admin', payload: { role: 'viewer' } },
   { method: 'DELETE', url: '/api/v1/users/999', level: 'admin' },
@@ -239,17 +241,17 @@ describe('users and tokens', () => {
       method: 'POST',
       url: '/api/v1/users',
       headers: admin.headers,
-      payload: { username: 'vera', password: 'vera-password-1', role: 'viewer' },
+      payload: { username: 'vera', password: USER_PASSWORD, role: 'viewer' },
     });
     expect(created.statusCode).toBe(201);
     const dup = await inject({
       method: 'POST',
       url: '/api/v1/users',
       headers: admin.headers,
-      payload: { username: 'vera', password: 'vera-password-1', role: 'viewer' },
+      payload: { username: 'vera', password: USER_PASSWORD, role: 'viewer' },
     });
     expect(dup.statusCode).toBe(409);
-    const vera = await login(t.app, 'vera', 'vera-password-1');
+    const vera = await login(t.app, 'vera', USER_PASSWORD);
     expect((await inject({ method: 'GET', url: '/api/v1/config', headers: vera.headers })).statusCode).toBe(200);
     expect(
       (await inject({ method: 'POST', url: '/api/v1/apply', headers: vera.headers, payload: {} })).statusCode,
@@ -258,11 +260,11 @@ describe('users and tokens', () => {
       method: 'POST',
       url: '/api/v1/auth/password',
       headers: vera.headers,
-      payload: { currentPassword: 'vera-password-1', newPassword: 'vera-password-2' },
+      payload: { currentPassword: USER_PASSWORD, newPassword: OTHER_PASSWORD },
     });
     expect(pw.statusCode).toBe(200);
-    await expect(login(t.app, 'vera', 'vera-password-1')).rejects.toThrow(/401/);
-    await login(t.app, 'vera', 'vera-password-2');
+    await expect(login(t.app, 'vera', USER_PASSWORD)).rejects.toThrow(/401/);
+    await login(t.app, 'vera', OTHER_PASSWORD);
   });
 
   it('validates user bodies with field paths', async () => {

@@ -12,7 +12,13 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { ServerConfig, type ServerConfigInput } from '../src/config.js';
 
-export const ADMIN_PASSWORD = 'admin-password-for-tests';
+/**
+ * Test passwords that pass the password policy (12+ characters, zxcvbn
+ * score 3+, not containing the username): the only ones test files use.
+ */
+export const ADMIN_PASSWORD = 'Gatehouse-tests-ocelot-Brine-47';
+export const USER_PASSWORD = 'Lantern-quietly-87-orbit';
+export const OTHER_PASSWORD = 'Marble-drift-53-Harbor-kiln';
 
 export interface Netns {
   name: string;

@@ -8,12 +8,16 @@
  * request made with it must also carry the session's CSRF token in the
  * X-Gatehouse-CSRF header (a value another site cannot read or send).
  * Bearer-token requests carry no ambient credentials and are exempt.
+ *
+ * A token acts with the lower of its own role and its owner's current role
+ * (store/accounts.ts), so demoting a user demotes their tokens with them; a
+ * disabled user's sessions and tokens are not found at all.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpError } from '../lib/errors.js';
 import { sha256 } from '../lib/secrets.js';
-import type { Role } from '../store/store.js';
+import type { Role } from '../schemas/common.js';
 
 export type AuthLevel = 'public' | 'viewer' | 'admin';
 
@@ -25,6 +29,8 @@ export interface Principal {
   /** For tokens: the token's name, for the audit log. */
   tokenName?: string;
   csrf?: string;
+  /** For sessions: the stored hash of the session id (to keep it when its own password changes). */
+  sessionHash?: string;
 }
 
 declare module 'fastify' {
@@ -60,26 +66,28 @@ export default fp(
       const level: AuthLevel = req.routeOptions.config?.auth ?? (req.url.startsWith('/api/') ? 'viewer' : 'public');
       const header = req.headers.authorization;
       if (header?.startsWith('Bearer ')) {
-        const token = app.store.findActiveToken(sha256(header.slice(7).trim()));
+        const token = app.store.accounts.findActiveToken(sha256(header.slice(7).trim()));
         if (token)
           req.principal = {
             userId: token.userId,
             username: token.username,
-            role: token.role,
+            role: token.effectiveRole,
             via: 'token',
             tokenName: token.name,
           };
         else if (level !== 'public') throw new HttpError(401, 'unauthenticated', 'the API token is unknown or revoked');
       } else {
         const sid = req.cookies[SESSION_COOKIE];
-        const session = sid ? app.store.findSession(sha256(sid)) : undefined;
-        if (session) {
+        const sessionHash = sid ? sha256(sid) : undefined;
+        const session = sessionHash ? app.store.accounts.findSession(sessionHash) : undefined;
+        if (session && sessionHash) {
           req.principal = {
             userId: session.userId,
             username: session.username,
             role: session.role,
             via: 'session',
             csrf: session.csrf,
+            sessionHash,
           };
         }
       }

@@ -1,7 +1,8 @@
+import type { FastifyError } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError, notFound } from '../lib/errors.js';
-import { dummyPasswordHash, hashPassword, newApiToken, randomToken, sha256, verifyPassword } from '../lib/secrets.js';
+import { hashPassword, newApiToken, randomToken, sha256 } from '../lib/secrets.js';
 import { actorOf, CSRF_HEADER, requirePrincipal, SESSION_COOKIE } from '../plugins/auth.js';
 import {
   ApiToken,
@@ -17,14 +18,24 @@ import {
   User,
 } from '../schemas/auth.js';
 import { ErrorBody, IdParam, Ok } from '../schemas/common.js';
-import type { TokenRecord, UserRecord } from '../store/store.js';
+import { LoginService, TooManyAttempts } from '../services/login.js';
+import { PasswordChangeService } from '../services/password-change.js';
+import { passwordProblems } from '../services/password-policy.js';
+import type { TokenRecord, UserRecord } from '../store/accounts.js';
 
-const userView = (u: UserRecord): User => ({ id: u.id, username: u.username, role: u.role, createdAt: u.createdAt });
+const userView = (u: UserRecord): User => ({
+  id: u.id,
+  username: u.username,
+  role: u.role,
+  disabled: u.disabled,
+  createdAt: u.createdAt,
+});
 const tokenView = (t: TokenRecord): ApiToken => ({
   id: t.id,
   name: t.name,
   prefix: t.prefix,
   role: t.role,
+  effectiveRole: t.effectiveRole,
   owner: t.username,
   createdAt: t.createdAt,
   lastUsedAt: t.lastUsedAt,
@@ -33,33 +44,54 @@ const tokenView = (t: TokenRecord): ApiToken => ({
 
 const authErrors = { 401: ErrorBody, 403: ErrorBody };
 
+/** Anonymous requests (login) are parsed only this far: a stranger must not make the server read 64 MiB. */
+export const ANONYMOUS_BODY_LIMIT = 16 * 1024;
+
+/** A password the policy refuses, as a field error like zod's. */
+function checkPassword(password: string, username: string, path: string): void {
+  const problems = passwordProblems(password, username);
+  if (problems.length > 0) {
+    throw new HttpError(400, 'validation', 'the password is not acceptable', {
+      problems: problems.map((message) => ({ path, message })),
+    });
+  }
+}
+
 const routes: FastifyPluginAsyncZod = async (app) => {
+  const logins = new LoginService(app.store, app.config.loginRateLimit);
+  const passwords = new PasswordChangeService(app.store);
+  const accounts = app.store.accounts;
+
+  // For these routes only: a body over its limit is a clear 413, and a 429
+  // carries Retry-After; everything else goes on to the app's error handler.
+  app.setErrorHandler((err: FastifyError, _req, reply) => {
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      throw new HttpError(413, 'body_too_large', `the request body is larger than ${ANONYMOUS_BODY_LIMIT} bytes`);
+    }
+    if (err instanceof TooManyAttempts) reply.header('retry-after', String(err.retryAfterSeconds));
+    throw err;
+  });
+
   app.post(
     '/auth/login',
     {
-      config: { auth: 'public', rateLimit: { max: app.config.loginRateLimit, timeWindow: 60_000 } },
+      config: { auth: 'public' },
+      bodyLimit: ANONYMOUS_BODY_LIMIT,
       schema: {
         tags: ['auth'],
-        summary: 'Start a session (sets an httpOnly, SameSite=Strict cookie)',
+        summary:
+          'Start a session (sets an httpOnly, SameSite=Strict cookie). Failed attempts are throttled per address and, for a username under attack, per username and address (429 with Retry-After).',
         security: [],
         body: LoginBody,
-        response: { 200: Me, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
+        response: { 200: Me, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 413: ErrorBody, 429: ErrorBody },
       },
     },
     async (req, reply) => {
-      const { username, password } = req.body;
-      const user = app.store.findUser(username);
-      // Verify against a dummy hash for unknown users, so the timing does not tell which names exist.
-      const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-      if (!user || !ok) {
-        app.store.audit(username, 'login.failed', `user:${username}`, { ip: req.ip });
-        throw new HttpError(401, 'bad_credentials', 'unknown user or wrong password');
-      }
+      const user = await logins.login(req.body.username, req.body.password, req.ip);
       const sid = randomToken();
       const csrf = randomToken(24);
       const ttl = app.config.sessionTtlMs;
-      app.store.createSession(sha256(sid), user.id, csrf, Date.now() + ttl);
-      app.store.audit(user.username, 'login', `user:${user.username}`, { ip: req.ip });
+      accounts.createSession(sha256(sid), user.id, csrf, Date.now() + ttl);
       reply.setCookie(SESSION_COOKIE, sid, {
         path: '/',
         httpOnly: true,
@@ -76,7 +108,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     { schema: { tags: ['auth'], summary: 'End the session', response: { 200: Ok, ...authErrors } } },
     async (req, reply) => {
       const sid = req.cookies[SESSION_COOKIE];
-      if (sid) app.store.deleteSession(sha256(sid));
+      if (sid) accounts.deleteSession(sha256(sid));
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       app.store.audit(actorOf(req), 'logout', `user:${req.principal?.username ?? ''}`);
       return { ok: true as const };
@@ -103,21 +135,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['auth'],
-        summary: 'Change your own password (ends your sessions)',
+        summary:
+          'Change your own password: needs a session (not an API token); wrong current passwords are throttled (429); revokes your API tokens and ends your other sessions',
         body: ChangePasswordBody,
-        response: { 200: Ok, 400: ErrorBody, ...authErrors },
+        response: { 200: Ok, 400: ErrorBody, 429: ErrorBody, ...authErrors },
       },
     },
     async (req) => {
       const p = requirePrincipal(req);
-      const user = app.store.getUser(p.userId);
-      if (!user || !(await verifyPassword(req.body.currentPassword, user.passwordHash))) {
-        throw new HttpError(400, 'validation', 'the current password is wrong', {
-          problems: [{ path: 'body.currentPassword', message: 'wrong password' }],
-        });
-      }
-      app.store.updateUser(user.id, { passwordHash: await hashPassword(req.body.newPassword) });
-      app.store.audit(actorOf(req), 'user.password', `user:${user.username}`);
+      await passwords.change(p, actorOf(req), req.body.currentPassword, req.body.newPassword);
       return { ok: true as const };
     },
   );
@@ -133,7 +159,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(User) }), ...authErrors },
       },
     },
-    async () => ({ items: app.store.listUsers().map(userView) }),
+    async () => ({ items: accounts.listUsers().map(userView) }),
   );
 
   app.post(
@@ -148,9 +174,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      if (app.store.findUser(req.body.username))
+      if (accounts.findUser(req.body.username))
         throw new HttpError(409, 'exists', `user ${req.body.username} already exists`);
-      const u = app.store.createUser(req.body.username, await hashPassword(req.body.password), req.body.role);
+      const u = accounts.createUser(req.body.username, await hashPassword(req.body.password), req.body.role);
       app.store.audit(actorOf(req), 'user.create', `user:${u.username}`, { role: u.role });
       return reply.code(201).send(userView(u));
     },
@@ -162,27 +188,34 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { auth: 'admin' },
       schema: {
         tags: ['users'],
-        summary: "Change a user's role or password",
+        summary:
+          "Change a user's role, password or disabled state. Demoting caps their API tokens (a token acts with the lower of its role and its owner's); a new password or disabling revokes their tokens and ends their sessions",
         params: IdParam,
         body: UpdateUserBody,
         response: { 200: User, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, ...authErrors },
       },
     },
     async (req) => {
-      const u = app.store.getUser(req.params.id);
+      const u = accounts.getUser(req.params.id);
       if (!u) throw notFound(`user ${req.params.id}`);
-      if (req.body.role === 'viewer' && u.role === 'admin' && app.store.countAdmins() === 1) {
+      const { role, password, disabled } = req.body;
+      const losesAdmin = role === 'viewer' || disabled === true;
+      if (losesAdmin && u.role === 'admin' && !u.disabled && accounts.countActiveAdmins() === 1) {
         throw new HttpError(409, 'last_admin', 'this is the last admin; make someone else admin first');
       }
-      app.store.updateUser(u.id, {
-        ...(req.body.role ? { role: req.body.role } : {}),
-        ...(req.body.password ? { passwordHash: await hashPassword(req.body.password) } : {}),
+      if (password !== undefined) checkPassword(password, u.username, 'body.password');
+      const ended = accounts.updateUser(u.id, {
+        ...(role ? { role } : {}),
+        ...(password ? { passwordHash: await hashPassword(password) } : {}),
+        ...(disabled !== undefined ? { disabled } : {}),
       });
       app.store.audit(actorOf(req), 'user.update', `user:${u.username}`, {
-        role: req.body.role,
-        password: req.body.password !== undefined,
+        role,
+        password: password !== undefined,
+        disabled,
+        ...ended,
       });
-      return userView(app.store.getUser(u.id) as UserRecord);
+      return userView(accounts.getUser(u.id) as UserRecord);
     },
   );
 
@@ -198,11 +231,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const u = app.store.getUser(req.params.id);
+      const u = accounts.getUser(req.params.id);
       if (!u) throw notFound(`user ${req.params.id}`);
-      if (u.role === 'admin' && app.store.countAdmins() === 1)
+      if (u.role === 'admin' && !u.disabled && accounts.countActiveAdmins() === 1)
         throw new HttpError(409, 'last_admin', 'the last admin cannot be deleted');
-      app.store.deleteUser(u.id);
+      accounts.deleteUser(u.id);
       app.store.audit(actorOf(req), 'user.delete', `user:${u.username}`);
       return { ok: true as const };
     },
@@ -219,7 +252,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(ApiToken) }), ...authErrors },
       },
     },
-    async () => ({ items: app.store.listTokens().map(tokenView) }),
+    async () => ({ items: accounts.listTokens().map(tokenView) }),
   );
 
   app.post(
@@ -236,7 +269,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const p = requirePrincipal(req);
       const { token, prefix } = newApiToken();
-      const id = app.store.createToken({
+      const id = accounts.createToken({
         name: req.body.name,
         tokenHash: sha256(token),
         prefix,
@@ -244,7 +277,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         userId: p.userId,
       });
       app.store.audit(actorOf(req), 'token.create', `token:${id}`, { name: req.body.name, role: req.body.role });
-      return reply.code(201).send({ ...tokenView(app.store.getToken(id) as TokenRecord), token });
+      return reply.code(201).send({ ...tokenView(accounts.getToken(id) as TokenRecord), token });
     },
   );
 
@@ -260,9 +293,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      if (!app.store.revokeToken(req.params.id)) throw notFound(`active token ${req.params.id}`);
+      if (!accounts.revokeToken(req.params.id)) throw notFound(`active token ${req.params.id}`);
       app.store.audit(actorOf(req), 'token.revoke', `token:${req.params.id}`);
-      return tokenView(app.store.getToken(req.params.id) as TokenRecord);
+      return tokenView(accounts.getToken(req.params.id) as TokenRecord);
     },
   );
 

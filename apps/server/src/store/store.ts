@@ -13,36 +13,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { ACCOUNTS_SCHEMA, AccountsRepository, migrateAccounts } from './accounts.js';
 
-export type Role = 'admin' | 'viewer';
-
-export interface UserRecord {
-  id: number;
-  username: string;
-  passwordHash: string;
-  role: Role;
-  createdAt: string;
-}
-
-export interface SessionRecord {
-  userId: number;
-  username: string;
-  role: Role;
-  csrf: string;
-  expiresAt: number;
-}
-
-export interface TokenRecord {
-  id: number;
-  name: string;
-  prefix: string;
-  role: Role;
-  userId: number;
-  username: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type { Role, SessionRecord, TokenRecord, UserRecord } from './accounts.js';
 
 export type RevisionKind = 'apply' | 'rollback' | 'auto-rollback';
 export type RevisionStatus = 'applying' | 'provisional' | 'confirmed' | 'superseded' | 'rolled-back' | 'failed';
@@ -93,31 +66,7 @@ export interface DesiredState {
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS users (
-  id INTEGER PRIMARY KEY,
-  username TEXT NOT NULL UNIQUE,
-  password_hash TEXT NOT NULL,
-  role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
-  created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sessions (
-  id_hash TEXT PRIMARY KEY,
-  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-  csrf TEXT NOT NULL,
-  expires_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tokens (
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL,
-  token_hash TEXT NOT NULL UNIQUE,
-  prefix TEXT NOT NULL,
-  role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
-  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-  created_at TEXT NOT NULL,
-  last_used_at TEXT,
-  revoked_at TEXT
-);
-CREATE TABLE IF NOT EXISTS revisions (
+${ACCOUNTS_SCHEMA}CREATE TABLE IF NOT EXISTS revisions (
   id INTEGER PRIMARY KEY,
   parent_id INTEGER REFERENCES revisions(id),
   author TEXT NOT NULL,
@@ -198,13 +147,10 @@ function toRevision(r: RevisionRow): RevisionRecord {
   };
 }
 
-/** How precisely an API token's last use is recorded. */
-const TOKEN_USE_RESOLUTION_MS = 60_000;
-/** How long a looked-up API token is trusted without asking the database again (revoking clears it at once). */
-const TOKEN_CACHE_MS = 5_000;
-
 export class Store {
   readonly db: Database.Database;
+  /** Users, their sessions and API tokens. */
+  readonly accounts: AccountsRepository;
 
   constructor(stateDir: string) {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
@@ -221,7 +167,9 @@ export class Store {
     // after the reply.
     this.db.pragma('wal_autocheckpoint = 0');
     this.db.exec(SCHEMA);
+    migrateAccounts(this.db);
     this.migrate();
+    this.accounts = new AccountsRepository(this.db, (fn) => this.tx(fn));
   }
 
   private checkpointTimer: NodeJS.Timeout | undefined;
@@ -372,179 +320,16 @@ export class Store {
     });
   }
 
-  // --- users ----------------------------------------------------------------
+  // --- users, sessions, API tokens: store/accounts.ts -----------------------
 
+  /** For the first-start check in plugins/services.ts. */
   countUsers(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+    return this.accounts.countUsers();
   }
 
-  createUser(username: string, passwordHash: string, role: Role): UserRecord {
-    const createdAt = new Date().toISOString();
-    const r = this.db
-      .prepare('INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)')
-      .run(username, passwordHash, role, createdAt);
-    return { id: Number(r.lastInsertRowid), username, passwordHash, role, createdAt };
-  }
-
-  private static user(
-    row: { id: number; username: string; password_hash: string; role: Role; created_at: string } | undefined,
-  ) {
-    return row
-      ? {
-          id: row.id,
-          username: row.username,
-          passwordHash: row.password_hash,
-          role: row.role,
-          createdAt: row.created_at,
-        }
-      : undefined;
-  }
-
-  findUser(username: string): UserRecord | undefined {
-    return Store.user(this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as never);
-  }
-
-  getUser(id: number): UserRecord | undefined {
-    return Store.user(this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as never);
-  }
-
-  listUsers(): UserRecord[] {
-    return (this.db.prepare('SELECT * FROM users ORDER BY id').all() as never[]).map(
-      (r) => Store.user(r) as UserRecord,
-    );
-  }
-
-  updateUser(id: number, changes: { role?: Role; passwordHash?: string }): void {
-    this.tokenCache.clear();
-    this.tx(() => {
-      if (changes.role) this.db.prepare('UPDATE users SET role = ? WHERE id = ?').run(changes.role, id);
-      if (changes.passwordHash) {
-        this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(changes.passwordHash, id);
-        // A new password ends every session of that user.
-        this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(id);
-      }
-      if (changes.role) this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(id);
-    });
-  }
-
-  deleteUser(id: number): boolean {
-    this.tokenCache.clear();
-    return this.db.prepare('DELETE FROM users WHERE id = ?').run(id).changes > 0;
-  }
-
-  countAdmins(): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin'").get() as { n: number }).n;
-  }
-
-  // --- sessions -------------------------------------------------------------
-
-  createSession(idHash: string, userId: number, csrf: string, expiresAt: number): void {
-    this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(Date.now());
-    this.db
-      .prepare('INSERT INTO sessions (id_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)')
-      .run(idHash, userId, csrf, expiresAt);
-  }
-
-  findSession(idHash: string): SessionRecord | undefined {
-    const row = this.db
-      .prepare(
-        'SELECT s.user_id, s.csrf, s.expires_at, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?',
-      )
-      .get(idHash) as { user_id: number; csrf: string; expires_at: number; username: string; role: Role } | undefined;
-    if (!row || row.expires_at < Date.now()) return undefined;
-    return { userId: row.user_id, username: row.username, role: row.role, csrf: row.csrf, expiresAt: row.expires_at };
-  }
-
-  deleteSession(idHash: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(idHash);
-  }
-
-  // --- API tokens -----------------------------------------------------------
-
-  createToken(t: { name: string; tokenHash: string; prefix: string; role: Role; userId: number }): number {
-    const r = this.db
-      .prepare('INSERT INTO tokens (name, token_hash, prefix, role, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(t.name, t.tokenHash, t.prefix, t.role, t.userId, new Date().toISOString());
-    return Number(r.lastInsertRowid);
-  }
-
-  private static token(row: Record<string, unknown>): TokenRecord {
-    return {
-      id: row.id as number,
-      name: row.name as string,
-      prefix: row.prefix as string,
-      role: row.role as Role,
-      userId: row.user_id as number,
-      username: row.username as string,
-      createdAt: row.created_at as string,
-      lastUsedAt: (row.last_used_at as string | null) ?? null,
-      revokedAt: (row.revoked_at as string | null) ?? null,
-    };
-  }
-
-  findActiveToken(tokenHash: string): TokenRecord | undefined {
-    // A token in use is looked up once per TOKEN_CACHE_MS, not on every
-    // request; any change to tokens or users (revoke, delete, role) clears the
-    // cache, so a revoked token is refused from the next request on.
-    const now = Date.now();
-    const cached = this.tokenCache.get(tokenHash);
-    let record: TokenRecord;
-    if (cached && now - cached.at < TOKEN_CACHE_MS) {
-      record = cached.record;
-    } else {
-      const row = this.db
-        .prepare(
-          'SELECT t.*, u.username FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL',
-        )
-        .get(tokenHash) as Record<string, unknown> | undefined;
-      if (!row) {
-        this.tokenCache.delete(tokenHash);
-        return undefined;
-      }
-      record = Store.token(row);
-      if (this.tokenCache.size >= 1024) this.tokenCache.clear();
-      this.tokenCache.set(tokenHash, { record, at: now });
-    }
-    // "Last used" to the minute: writing it on every request would make each
-    // scripted read a fsynced write transaction.
-    const id = record.id;
-    if (now - (this.tokenUseWritten.get(id) ?? 0) >= TOKEN_USE_RESOLUTION_MS) {
-      this.tokenUseWritten.set(id, now);
-      const iso = new Date(now).toISOString();
-      this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(iso, id);
-      record = { ...record, lastUsedAt: iso };
-      this.tokenCache.set(tokenHash, { record, at: this.tokenCache.get(tokenHash)?.at ?? now });
-    }
-    return record;
-  }
-
-  /** token hash -> active token, for TOKEN_CACHE_MS; cleared on any change to tokens or users. */
-  private readonly tokenCache = new Map<string, { record: TokenRecord; at: number }>();
-
-  private readonly tokenUseWritten = new Map<number, number>();
-
-  listTokens(): TokenRecord[] {
-    return (
-      this.db
-        .prepare('SELECT t.*, u.username FROM tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id')
-        .all() as Record<string, unknown>[]
-    ).map(Store.token);
-  }
-
-  getToken(id: number): TokenRecord | undefined {
-    const row = this.db
-      .prepare('SELECT t.*, u.username FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?')
-      .get(id) as Record<string, unknown> | undefined;
-    return row ? Store.token(row) : undefined;
-  }
-
-  revokeToken(id: number): boolean {
-    this.tokenCache.clear();
-    return (
-      this.db
-        .prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
-        .run(new Date().toISOString(), id).changes > 0
-    );
+  /** For the first admin in plugins/services.ts. */
+  createUser(...args: Parameters<AccountsRepository['createUser']>): ReturnType<AccountsRepository['createUser']> {
+    return this.accounts.createUser(...args);
   }
 
   // --- revisions ------------------------------------------------------------

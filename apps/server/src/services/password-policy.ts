@@ -1,0 +1,68 @@
+/**
+ * The one password rule, for every way a password is set: a new user, an
+ * admin's reset, a user's own change and the first admin's
+ * GATEHOUSE_ADMIN_PASSWORD.
+ *
+ * Length alone let `aaaaaaaaaa` and the user's own name through. Strength is
+ * estimated by zxcvbn-ts (common + English dictionaries, keyboard patterns)
+ * with the username as a known input, and must reach score 3 ("safely
+ * unguessable: moderate protection from offline slow-hash scenario").
+ */
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as common from '@zxcvbn-ts/language-common';
+import * as en from '@zxcvbn-ts/language-en';
+
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 256;
+export const PASSWORD_MIN_SCORE = 3;
+/**
+ * zxcvbn's matching grows steeply with length (a 256-character repeated
+ * pattern takes ~2 s); only the first 64 characters are estimated, which
+ * is far beyond what score 3 needs.
+ */
+const ESTIMATED_LENGTH = 64;
+
+// C0 controls (NUL included), DEL and the C1 controls.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+let estimator: ZxcvbnFactory | undefined;
+/** Built on first use: loading the dictionaries takes ~0.2 s, which a CLI or a config check need not pay. */
+function zxcvbn(): ZxcvbnFactory {
+  estimator ??= new ZxcvbnFactory({
+    maxLength: ESTIMATED_LENGTH,
+    translations: en.translations,
+    graphs: common.adjacencyGraphs,
+    dictionary: { ...common.dictionary, ...en.dictionary },
+  });
+  return estimator;
+}
+
+/** The checks that need no username and no dictionary (cheap; used by the field schemas as well). */
+export function passwordShapeProblems(password: string): string[] {
+  const problems: string[] = [];
+  if (password.length < PASSWORD_MIN_LENGTH) problems.push(`use at least ${PASSWORD_MIN_LENGTH} characters`);
+  if (password.length > PASSWORD_MAX_LENGTH) problems.push(`use at most ${PASSWORD_MAX_LENGTH} characters`);
+  if (CONTROL.test(password)) problems.push('control characters (NUL, newline, tab, ...) are not allowed');
+  return problems;
+}
+
+/**
+ * Why `password` is not acceptable for `username`; empty when it is. The
+ * messages are meant for the operator, field by field (zxcvbn's own warning
+ * and suggestions included).
+ */
+export function passwordProblems(password: string, username: string): string[] {
+  const shape = passwordShapeProblems(password);
+  if (shape.length > 0) return shape;
+  const name = username.toLowerCase();
+  if (name !== '' && password.toLowerCase().includes(name)) {
+    return ['the password must not be or contain the username'];
+  }
+  const result = zxcvbn().check(password, [username]);
+  if (result.score >= PASSWORD_MIN_SCORE) return [];
+  const hints = [result.feedback.warning, ...result.feedback.suggestions].filter((s): s is string => !!s);
+  return [
+    `too easy to guess (strength ${result.score} of 4, needs ${PASSWORD_MIN_SCORE})${hints.length ? `: ${hints.join(' ')}` : ''}`,
+  ];
+}
