@@ -6,6 +6,7 @@
  * (428 without), so replacing the whole model never overwrites silently.
  * Nothing here touches the kernel: that is /apply.
  */
+import { type GatewayModel, NftError } from '@gatehouse/rules';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -13,8 +14,8 @@ import { HttpError, notFound } from '../lib/errors.js';
 import { actorOf } from '../plugins/auth.js';
 import { ErrorBody, Ok } from '../schemas/common.js';
 import { ForwardList, FtpHelperPolicy, GatewayConfig, PortForward } from '../schemas/gateway.js';
-import type { ForwardChangeResult } from '../services/gateway.js';
-import { operatorOf } from './apply.js';
+import type { ApplyOutcome, ForwardChangeResult } from '../services/gateway.js';
+import { operatorOf } from '../services/lockout.js';
 
 export function etag(version: number): string {
   return `"v${version}"`;
@@ -56,6 +57,17 @@ function focusOn(prefix: string): (modelPath: string) => string {
     p === prefix ? 'body' : p.startsWith(`${prefix}.`) ? `body.${p.slice(prefix.length + 1)}` : `model.${p}`;
 }
 
+/** A lockout caused by the object this request changed, reported on its field as well. */
+function onField(err: HttpError, field: { kind: string; id: string; path: string }): HttpError {
+  const lockout = (err.extra.lockout ?? []) as Array<{ reason: string; object?: { kind: string; id: string } }>;
+  const mine = lockout.filter((l) => l.object?.kind === field.kind && l.object.id === field.id);
+  if (mine.length === 0) return err;
+  return new HttpError(err.statusCode, err.code, err.message, {
+    problems: mine.map((l) => ({ path: field.path, message: l.reason })),
+    extra: err.extra,
+  });
+}
+
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 412: ErrorBody };
 
 function withEtag<T>(reply: FastifyReply, version: number, body: T): T {
@@ -87,10 +99,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { auth: 'admin' },
       schema: {
         tags: ['config'],
-        summary: 'Replace the desired model; needs If-Match with the ETag you edited',
+        summary:
+          'Replace the desired model; needs If-Match with the ETag you edited; ?apply=true applies it at once (undone if the apply fails)',
         headers: IfMatchHeaders,
+        querystring: ApplyQuery,
         body: GatewayConfig,
-        response: { 200: GatewayConfig, ...errors, 428: ErrorBody },
+        response: { 200: GatewayConfig, ...errors, 409: ErrorBody, 422: ErrorBody, 428: ErrorBody, 502: ErrorBody },
       },
     },
     async (req, reply) => {
@@ -102,7 +116,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           'send If-Match with the ETag of the configuration you edited',
         );
       }
+      const before = g.desired();
       const d = g.putDesired(req.body, version, actorOf(req), 'config.replace', 'config');
+      await applyDesiredIfAsked(req, reply, req.query.apply === 'true', before, d);
       return withEtag(reply, d.version, d.model);
     },
   );
@@ -148,12 +164,61 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  /** `?apply=true`: apply the change right away (as an element delta when the kernel holds the desired state). */
-  async function applyIfAsked(req: FastifyRequest, reply: FastifyReply, apply: boolean, c: ForwardChangeResult) {
-    if (!apply) return;
-    const outcome = await g.applyForwardChange(c, { actor: actorOf(req), operator: operatorOf(app, req) });
+  /**
+   * `?apply=true`: the change and its apply are one: when the apply fails
+   * (nft rejects it, the lockout check refuses it, another apply is running),
+   * the desired state goes back to what it was, version included
+   * (services/desired-revert.ts), and the error names the field when it can.
+   */
+  async function applyOrUndo(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    run: () => Promise<ApplyOutcome & { delta?: boolean }>,
+    undo: (reason: string) => boolean,
+    field?: { kind: string; id: string; path: string },
+  ): Promise<void> {
+    let outcome: ApplyOutcome & { delta?: boolean };
+    try {
+      outcome = await run();
+    } catch (err) {
+      const code = err instanceof HttpError ? err.code : err instanceof NftError ? 'nft_rejected' : 'apply_failed';
+      const undone = undo(code);
+      req.log.warn({ code, undone }, 'apply with the change failed; the change was undone');
+      if (err instanceof HttpError && err.code === 'lockout' && field) throw onField(err, field);
+      throw err;
+    }
     reply.header('x-gatehouse-revision', String(outcome.revision.id));
     reply.header('x-gatehouse-apply', outcome.delta ? 'delta' : 'full');
+  }
+
+  async function applyIfAsked(req: FastifyRequest, reply: FastifyReply, apply: boolean, c: ForwardChangeResult) {
+    if (!apply) return;
+    const actor = actorOf(req);
+    await applyOrUndo(
+      req,
+      reply,
+      () => g.applyForwardChange(c, { actor, operator: operatorOf(app.config.netns, req.raw.socket) }),
+      (reason) => g.revertForwardChange(c, actor, reason),
+      { kind: 'forward', id: c.change.id, path: 'body.publicPorts' },
+    );
+  }
+
+  /** `?apply=true` for a change made with putDesired/updateDesired. */
+  async function applyDesiredIfAsked(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    apply: boolean,
+    before: { model: GatewayModel; version: number },
+    after: { version: number },
+  ) {
+    if (!apply) return;
+    const actor = actorOf(req);
+    await applyOrUndo(
+      req,
+      reply,
+      () => g.apply({ actor, operator: operatorOf(app.config.netns, req.raw.socket) }),
+      (reason) => g.revertDesired(before.model, before.version, after.version, actor, reason),
+    );
   }
 
   app.post(
@@ -250,13 +315,16 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { auth: 'admin' },
       schema: {
         tags: ['ftp'],
-        summary: 'Set the FTP helper policy (enabled, control ports, servers, passive-only)',
+        summary:
+          'Set the FTP helper policy (enabled, control ports, servers, passive-only); ?apply=true applies it at once (undone if the apply fails)',
         headers: IfMatchHeaders,
+        querystring: ApplyQuery,
         body: FtpHelperPolicy,
-        response: { 200: FtpHelperPolicy, ...errors },
+        response: { 200: FtpHelperPolicy, ...errors, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody },
       },
     },
     async (req, reply) => {
+      const before = g.desired();
       const d = g.updateDesired(
         (m) => {
           m.ftp = req.body;
@@ -268,6 +336,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         'ftp',
         focusOn('ftp'),
       );
+      await applyDesiredIfAsked(req, reply, req.query.apply === 'true', before, d);
       return withEtag(reply, d.version, d.model.ftp);
     },
   );

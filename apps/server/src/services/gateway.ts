@@ -52,6 +52,7 @@ import { createTwoFilesPatch } from 'diff';
 import { ApplyBusyError, HttpError } from '../lib/errors.js';
 import type { DriftState } from '../schemas/status.js';
 import type { PendingConfirmation, RevisionKind, RevisionRecord, Store } from '../store/store.js';
+import { forwardsBefore } from './desired-revert.js';
 import type { EventHub } from './events.js';
 import { lockoutProblems, type OperatorConnection } from './lockout.js';
 
@@ -132,6 +133,8 @@ export interface ForwardChangeResult {
   forward: PortForward | undefined;
   change: { id: string; before: PortForward | undefined; after: PortForward | undefined };
   previous: { model: GatewayModel; version: number };
+  /** Where the forward is (was, for a delete) in the list. */
+  position: number;
 }
 
 /** A model with the changes of delta revisions applied in order: one copy of the forwards, O(forwards + changes). */
@@ -343,7 +346,7 @@ export class GatewayService {
         mapPath(p, position),
       );
       const stored = d.model.forwards.find((f) => f.id === id);
-      return { ...d, forward: stored, change: { id, before, after: stored }, previous };
+      return { ...d, forward: stored, change: { id, before, after: stored }, previous, position };
     }
     const version = this.store.tx(() => {
       const v = after ? this.store.putForward(after, current.version) : this.store.deleteForward(id, current.version);
@@ -362,7 +365,7 @@ export class GatewayService {
     change(model.forwards);
     const next: GatewayModel = { ...model };
     this.cache = { model: next, version, index };
-    return { model: next, version, forward: after, change: { id, before, after }, previous };
+    return { model: next, version, forward: after, change: { id, before, after }, previous, position };
   }
 
   /** Changes the desired model through a function (forwards, ftp routes), checked against the version. */
@@ -387,6 +390,30 @@ export class GatewayService {
     }
     const next = change(structuredClone(current.model) as GatewayModel);
     return this.putDesired(next, current.version, actor, action, target, mapPath);
+  }
+
+  /**
+   * Puts the desired state back to `model` at `version` after the change that
+   * made `failedVersion` could not be applied (see desired-revert.ts). Only
+   * when nobody changed it since; returns whether it did.
+   */
+  revertDesired(model: GatewayModel, version: number, failedVersion: number, actor: string, reason: string): boolean {
+    const done = this.store.tx(() => {
+      if (this.store.putDesired(model, failedVersion) === null) return false;
+      this.store.setMeta('desired_version', String(version));
+      this.store.audit(actor, 'config.revert', 'config', { version, failedVersion, reason });
+      return true;
+    });
+    if (done) this.cache = null;
+    return done;
+  }
+
+  /** revertDesired() for a change made by changeForward(). */
+  revertForwardChange(c: ForwardChangeResult, actor: string, reason: string): boolean {
+    const current = this.desired();
+    if (current.version !== c.version) return false;
+    const forwards = forwardsBefore(current.model.forwards, c.change, c.position);
+    return this.revertDesired({ ...c.previous.model, forwards }, c.previous.version, c.version, actor, reason);
   }
 
   // --- revisions ------------------------------------------------------------------
