@@ -8,17 +8,20 @@
  * overlap and shadowing texts on the same paths, so a change accepted here is
  * one GatewayModel.parse() would accept. Whenever a change could affect a rule
  * this index does not cover (the FTP helper's coverage of its control ports,
- * the forward count limit), check() answers `full` and the caller validates
- * the whole model.
+ * the forward count limit, the source-limited map budget being exceeded),
+ * check() answers `full` and the caller validates the whole model, which
+ * reports the problem on the path it chooses.
  */
 import {
   alreadyForwardedMessage,
   type FieldProblem,
   type GatewayModel,
+  MAX_SOURCE_MAP_ELEMENTS,
   PortForward,
   protocolsOf,
   shadowsGatewayForwardMessage,
   sharesProtocol,
+  sourceMapElements,
   targetRanges,
 } from './model.js';
 import { containsPort, formatRange, intersect, type PortRange, parsePortSpec } from './ports.js';
@@ -37,6 +40,8 @@ export class ForwardPortIndex {
     udp: new Array<string | undefined>(65536),
   };
   private readonly byId = new Map<string, PortForward>();
+  /** Elements the enabled forwards put in the source-limited maps (model.ts MAX_SOURCE_MAP_ELEMENTS). */
+  private sourceElements = 0;
 
   constructor(forwards: readonly PortForward[]) {
     for (const f of forwards) this.add(f);
@@ -55,8 +60,10 @@ export class ForwardPortIndex {
   }
 
   add(f: PortForward): void {
+    this.remove(f.id);
     this.byId.set(f.id, f);
     this.mark(f, f.id);
+    this.sourceElements += f.enabled ? sourceMapElements(f) : 0;
   }
 
   remove(id: string): void {
@@ -64,6 +71,7 @@ export class ForwardPortIndex {
     if (!f) return;
     this.byId.delete(id);
     this.mark(f, undefined);
+    this.sourceElements -= f.enabled ? sourceMapElements(f) : 0;
   }
 
   private mark(f: PortForward, owner: string | undefined): void {
@@ -103,6 +111,11 @@ export class ForwardPortIndex {
     if (!replacing && model.forwards.length + 1 > MAX_FORWARDS) return { kind: 'full', reason: 'forward limit' };
     if (replacing && model.ftp.enabled && feedsFtpHelper(model, replacing)) {
       return { kind: 'full', reason: 'the FTP helper may depend on the forward being changed' };
+    }
+    const elements = f.enabled ? sourceMapElements(f) : 0;
+    const before = replacing?.enabled ? sourceMapElements(replacing) : 0;
+    if (elements > 0 && this.sourceElements - before + elements > MAX_SOURCE_MAP_ELEMENTS) {
+      return { kind: 'full', reason: 'the source-limited maps would exceed their element budget' };
     }
     const problems: FieldProblem[] = [];
     const issue = (i: number, message: string) => problems.push({ path: `forwards.${i}.publicPorts`, message });

@@ -8,14 +8,17 @@
 export { CHAIN, compile, compileTableBody, SCRIPT_HEADER, TABLE_FAMILY, tableRef } from './compile.js';
 export * from './delta.js';
 export * from './drift.js';
+export * from './fake-runner.js';
 export * from './forward-index.js';
 export * from './import.js';
 export * from './kernel.js';
 export * from './model.js';
 export * from './nft.js';
 export { applyRuleset as apply, checkRuleset as check } from './nft.js';
+export { NFT_KEYWORD_TABLE_NAMES } from './nft-keywords.js';
 export * from './persistence.js';
 export * from './ports.js';
+export * from './prefixes.js';
 export {
   FORWARD_MAPS,
   type ForwardMapName,

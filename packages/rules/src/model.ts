@@ -6,107 +6,77 @@
  * concerns, so an invalid model never reaches nft.
  */
 import { z } from 'zod';
-import { containsPort, formatRange, intersect, type PortRange, parsePortSpec, portCount, portRanges } from './ports.js';
+import { NFT_KEYWORD_TABLE_NAMES } from './nft-keywords.js';
+import {
+  containsPort,
+  formatRange,
+  intersect,
+  MAX_PORT_SPEC_LENGTH,
+  type PortRange,
+  parsePortSpec,
+  portCount,
+  portRanges,
+  portRangesOrNone,
+} from './ports.js';
+import { prefixOverlapMessage, prefixOverlaps } from './prefixes.js';
 
 /**
- * Words nft's parser treats as keywords in the places where our names appear
- * (table names). `fwd` is one in nftables 1.0.6, which is how we learned that a
- * bare keyword is a syntax error rather than a name.
+ * Words nft's parser reads as keywords where a table name goes (`fwd`, `th`,
+ * `rt`, `mark`, ...): a bare keyword there is a syntax error, not a name. The
+ * list is generated from the installed nft (scripts/gen-nft-keywords.mjs) and
+ * checked against it by a kernel test, so an nft upgrade that adds keywords
+ * is noticed.
  */
-export const NFT_RESERVED_NAMES: ReadonlySet<string> = new Set([
-  'accept',
-  'add',
-  'arp',
-  'bridge',
-  'chain',
-  'comment',
-  'counter',
-  'create',
-  'ct',
-  'define',
-  'delete',
-  'describe',
-  'dnat',
-  'drop',
-  'dup',
-  'element',
-  'elements',
-  'export',
-  'flags',
-  'flowtable',
-  'flush',
-  'fwd',
-  'goto',
-  'hook',
-  'include',
-  'inet',
-  'insert',
-  'ip',
-  'ip6',
-  'jump',
-  'limit',
-  'list',
-  'log',
-  'map',
-  'masquerade',
-  'meta',
-  'monitor',
-  'netdev',
-  'notrack',
-  'policy',
-  'priority',
-  'queue',
-  'redirect',
-  'reject',
-  'rename',
-  'replace',
-  'return',
-  'rule',
-  'ruleset',
-  'set',
-  'snat',
-  'table',
-  'tcp',
-  'type',
-  'udp',
-  'vmap',
-]);
+export const NFT_RESERVED_NAMES: ReadonlySet<string> = new Set(NFT_KEYWORD_TABLE_NAMES);
 
 /** Longest element or rule comment we generate stays well inside nft's 128-byte limit. */
 const MAX_NAME = 64;
 
+/**
+ * Length limits abort: the checks after them (regexes) never see an oversized
+ * string, and the model's semantic rules do not run on a model holding one.
+ */
+const tooLong = (error: string) => ({ error, abort: true });
+
 const PrintableText = (max: number, what: string) =>
   z
     .string()
-    .max(max, { error: `${what} is at most ${max} characters` })
+    .max(max, tooLong(`${what} is at most ${max} characters`))
     // nft comments are double-quoted strings with no escape syntax.
     .refine((s) => !/["\\\p{Cc}]/u.test(s), {
       error: `${what} may not contain quotes, backslashes or control characters`,
     });
 
-export const ObjectId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, {
-  error: 'use 1-40 lowercase letters, digits and dashes, starting with a letter or digit',
-});
+export const ObjectId = z
+  .string()
+  .max(40, tooLong('an id is at most 40 characters'))
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, {
+    error: 'use 1-40 lowercase letters, digits and dashes, starting with a letter or digit',
+  });
 
 /** Linux IFNAMSIZ is 16 including the NUL; '/', ':' and whitespace are rejected by the kernel. */
 export const InterfaceName = z
   .string()
   .min(1, { error: 'interface name is required' })
-  .max(15, { error: 'Linux interface names are at most 15 characters' })
+  .max(15, tooLong('Linux interface names are at most 15 characters'))
   .regex(/^[A-Za-z0-9_.@+-]+$/, { error: 'interface names use letters, digits and . _ - @ + only' })
   .refine((s) => s !== '.' && s !== '..', { error: '"." and ".." are not interface names' });
 
 export const TableName = z
   .string()
+  .max(32, tooLong('a table name is at most 32 characters'))
   .regex(/^[a-z][a-z0-9_]{0,31}$/, {
     error: 'use 1-32 lowercase letters, digits and underscores, starting with a letter',
   })
   .refine((s) => !NFT_RESERVED_NAMES.has(s), { error: 'this is an nftables keyword; choose another name' });
 
-export const Ipv4Address = z.ipv4({ error: 'expected an IPv4 address such as 192.168.1.2' });
+export const Ipv4Address = z
+  .ipv4({ error: 'expected an IPv4 address such as 192.168.1.2' })
+  .max(15, tooLong('an IPv4 address is at most 15 characters'));
 
 export const Ipv4Prefix = z
   .string()
+  .max(18, tooLong('a prefix is at most 18 characters (255.255.255.255/32)'))
   .refine((s) => z.cidrv4().safeParse(s).success || z.ipv4().safeParse(s).success, {
     error: 'expected an IPv4 address or prefix such as 203.0.113.0/24',
   })
@@ -120,15 +90,42 @@ export const Port = z
   .min(1, { error: 'ports start at 1' })
   .max(65535, { error: 'ports end at 65535' });
 
-export const PortSpec = z.string().superRefine((spec, ctx) => {
-  const parsed = parsePortSpec(spec);
-  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
-});
+export const PortSpec = z
+  .string()
+  .max(MAX_PORT_SPEC_LENGTH, tooLong(`a port list is at most ${MAX_PORT_SPEC_LENGTH} characters`))
+  .superRefine((spec, ctx) => {
+    const parsed = parsePortSpec(spec);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+  });
+
+/** Sources of one forward: at most 64, none overlapping another (see prefixes.ts). */
+const AllowedSources = z
+  .array(Ipv4Prefix)
+  .max(64, tooLong('at most 64 source prefixes'))
+  .default([])
+  .superRefine((sources, ctx) => {
+    for (const overlap of prefixOverlaps(sources)) {
+      ctx.addIssue({ code: 'custom', path: [overlap.later.index], message: prefixOverlapMessage(overlap) });
+    }
+  });
 
 export const Protocol = z.enum(['tcp', 'udp', 'both'], { error: 'protocol is tcp, udp or both' });
 
 /** Largest shifted range we expand into per-port map elements. */
 export const MAX_SHIFTED_RANGE = 4096;
+
+/**
+ * Most elements the source-limited maps may hold, in all. Those maps have a
+ * concatenated interval key (the kernel's pipapo set), whose load time grows
+ * with the square of its size: measured with nft 1.0.6 / Linux 6.18 in a
+ * namespace, 16,384 elements load in 3.1 s, 32,768 in 9.8 s and 65,536 in
+ * 37.5 s. There is no hard kernel limit below that: the "No buffer space
+ * available" testers saw on a 4096-port shifted range came from overlapping
+ * sources, where every one of the 4096 refused elements sends an error back
+ * and from ~860 of them on the errors overflow nft's netlink receive buffer
+ * (net.core.rmem_default, 208 KiB) and hide "File exists".
+ */
+export const MAX_SOURCE_MAP_ELEMENTS = 65_536;
 
 export const PortForward = z
   .object({
@@ -146,10 +143,14 @@ export const PortForward = z
      */
     targetPort: Port.optional(),
     /** Only these source prefixes may use the forward; empty means anyone. */
-    allowedSources: z.array(Ipv4Prefix).max(64).default([]),
+    allowedSources: AllowedSources,
     comment: PrintableText(256, 'comment').default(''),
   })
   .superRefine((fwd, ctx) => {
+    const elements = sourceMapElements(fwd);
+    if (elements > MAX_SOURCE_MAP_ELEMENTS) {
+      ctx.addIssue({ code: 'custom', path: ['allowedSources'], message: sourceMapBudgetMessage(elements, 'alone') });
+    }
     const parsed = parsePortSpec(fwd.publicPorts);
     if (!parsed.ok || fwd.targetPort === undefined) return;
     const [only, ...rest] = parsed.ranges;
@@ -187,21 +188,26 @@ export const GatewayForward = z.object({
   protocol: Protocol.default('tcp'),
   publicPort: Port,
   localPort: Port,
-  allowedSources: z.array(Ipv4Prefix).max(64).default([]),
+  allowedSources: AllowedSources,
   comment: PrintableText(256, 'comment').default(''),
 });
 
 export const Interfaces = z
   .object({
     wan: InterfaceName,
-    lan: z.array(InterfaceName).min(1, { error: 'at least one LAN interface is required' }).max(16),
+    lan: z
+      .array(InterfaceName)
+      .min(1, { error: 'at least one LAN interface is required' })
+      .max(16, tooLong('at most 16 LAN interfaces')),
   })
   .superRefine((ifs, ctx) => {
+    const first = new Map<string, number>();
     ifs.lan.forEach((name, i) => {
       if (name === ifs.wan) {
         ctx.addIssue({ code: 'custom', path: ['lan', i], message: `${name} is already the WAN interface` });
       }
-      if (ifs.lan.indexOf(name) !== i) {
+      if (!first.has(name)) first.set(name, i);
+      if (first.get(name) !== i) {
         ctx.addIssue({ code: 'custom', path: ['lan', i], message: `${name} is listed twice` });
       }
     });
@@ -223,11 +229,11 @@ export const FtpHelperPolicy = z.object({
   controlPorts: z
     .array(Port)
     .min(1, { error: 'at least one control port is required' })
-    .max(16)
+    .max(16, tooLong('at most 16 control ports'))
     .default([21])
     .refine((ports) => new Set(ports).size === ports.length, { error: 'a control port is listed twice' }),
   /** Servers whose control connections the helper may inspect; empty means every forwarded server. */
-  servers: z.array(Ipv4Address).max(256).default([]),
+  servers: z.array(Ipv4Address).max(256, tooLong('at most 256 servers')).default([]),
   /** Allow only passive data connections (client -> server); active FTP is dropped. */
   passiveOnly: z.boolean().default(false),
 });
@@ -246,8 +252,8 @@ const GatewayModelShape = z.object({
   version: z.literal(1).default(1),
   table: TableName.default('gatehouse'),
   interfaces: Interfaces,
-  forwards: z.array(PortForward).max(200_000).default([]),
-  gatewayForwards: z.array(GatewayForward).max(256).default([]),
+  forwards: z.array(PortForward).max(200_000, tooLong('at most 200,000 forwards')).default([]),
+  gatewayForwards: z.array(GatewayForward).max(256, tooLong('at most 256 gateway forwards')).default([]),
   masquerade: Masquerade.default({ forwardedServers: true, lanToWan: true }),
   ftp: FtpHelperPolicy.default({ enabled: false, controlPorts: [21], servers: [], passiveOnly: false }),
   filter: ForwardFilter.default({ policy: 'accept', allowLanToWan: true }),
@@ -267,12 +273,40 @@ export function protocolsOf(p: Protocol): Array<'tcp' | 'udp'> {
   return p === 'both' ? ['tcp', 'udp'] : [p];
 }
 
-/** The server-side ports a forward delivers to (after a possible shift). */
-export function targetRanges(fwd: PortForward): PortRange[] {
-  const ranges = portRanges(fwd.publicPorts);
-  if (fwd.targetPort === undefined) return ranges;
-  const only = ranges[0] as PortRange;
+/**
+ * The server-side ports a forward delivers to (after a possible shift). None
+ * for an invalid port spec: semantic rules run on models whose fields failed
+ * their own checks, and must not throw on them.
+ */
+export function targetRanges(fwd: Pick<PortForward, 'publicPorts' | 'targetPort'>): PortRange[] {
+  const ranges = portRangesOrNone(fwd.publicPorts);
+  const only = ranges[0];
+  if (fwd.targetPort === undefined || !only) return ranges;
   return [{ from: fwd.targetPort, to: fwd.targetPort + (only.to - only.from) }];
+}
+
+/**
+ * Elements a forward puts in the source-limited maps: one per protocol,
+ * source and port key (a range is one key, unless shifted: then one per port).
+ */
+export function sourceMapElements(
+  fwd: Pick<PortForward, 'protocol' | 'publicPorts' | 'targetPort' | 'allowedSources'>,
+): number {
+  if (fwd.allowedSources.length === 0) return 0;
+  const ranges = portRangesOrNone(fwd.publicPorts);
+  const first = ranges[0];
+  const shifted = first !== undefined && fwd.targetPort !== undefined && fwd.targetPort !== first.from;
+  const keys = shifted ? first.to - first.from + 1 : ranges.length;
+  return protocolsOf(fwd.protocol).length * fwd.allowedSources.length * keys;
+}
+
+export function sourceMapBudgetMessage(elements: number, scope: 'alone' | 'in all'): string {
+  return (
+    `source-limited forwards would need ${elements.toLocaleString('en-US')} map elements ${scope} ` +
+    `(ports x sources x protocols; at most ${MAX_SOURCE_MAP_ELEMENTS.toLocaleString('en-US')}): ` +
+    'their concatenated interval map loads in time growing with the square of its size ' +
+    '(65,536 elements: ~37 s); use fewer sources or ports, or a prefix covering several sources'
+  );
 }
 
 type Ctx = z.core.$RefinementCtx<z.output<typeof GatewayModelShape>>;
@@ -347,6 +381,17 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
       if (!reach || span.range.to > reach.range.to) reach = span;
     }
   }
+
+  // The source-limited maps are loaded in one transaction: their elements count together.
+  let sourceElements = 0;
+  model.forwards.forEach((f, index) => {
+    const elements = f.enabled ? sourceMapElements(f) : 0;
+    if (elements === 0 || elements > MAX_SOURCE_MAP_ELEMENTS) return; // the forward's own check reports it
+    sourceElements += elements;
+    if (sourceElements > MAX_SOURCE_MAP_ELEMENTS && sourceElements - elements <= MAX_SOURCE_MAP_ELEMENTS) {
+      issue(['forwards', index, 'allowedSources'], sourceMapBudgetMessage(sourceElements, 'in all'));
+    }
+  });
 
   // FTP helper: each control port must be exposed by some enabled TCP forward to a helper server.
   const ftp = model.ftp;

@@ -9,20 +9,33 @@ export interface PortRange {
   to: number;
 }
 
-const PORT_SPEC_RE = /^\s*\d{1,5}(\s*-\s*\d{1,5})?(\s*,\s*\d{1,5}(\s*-\s*\d{1,5})?)*\s*$/;
+/**
+ * Longest spec we read. 1024 characters hold a list of some 200 ports; the
+ * limit is checked before any parsing so no input can make the parser slow
+ * (a single regex over the whole spec overflowed V8's regex stack at ~4 MB).
+ */
+export const MAX_PORT_SPEC_LENGTH = 1024;
+
+/** One list item: a port or a range, each number at most five digits. */
+const PORT_ITEM_RE = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/;
 
 export type PortSpecProblem = { ok: false; message: string } | { ok: true; ranges: PortRange[] };
 
-/** Parses a port spec; the message explains the first problem found. */
+const FORMAT_HINT = 'use a port (80), a range (8000-8100) or a comma-separated list of them';
+
+/** Parses a port spec; the message explains the first problem found. Never throws. */
 export function parsePortSpec(spec: string): PortSpecProblem {
-  if (!PORT_SPEC_RE.test(spec)) {
-    return { ok: false, message: 'use a port (80), a range (8000-8100) or a comma-separated list of them' };
+  if (typeof spec !== 'string') return { ok: false, message: FORMAT_HINT };
+  if (spec.length > MAX_PORT_SPEC_LENGTH) {
+    return { ok: false, message: `a port list is at most ${MAX_PORT_SPEC_LENGTH} characters` };
   }
   const ranges: PortRange[] = [];
+  // Items are matched one by one with a bounded regex, so the work is linear in the length.
   for (const part of spec.split(',')) {
-    const [a, b] = part.split('-').map((s) => Number.parseInt(s.trim(), 10));
-    const from = a as number;
-    const to = b ?? from;
+    const m = PORT_ITEM_RE.exec(part.trim());
+    if (!m) return { ok: false, message: FORMAT_HINT };
+    const from = Number.parseInt(m[1] as string, 10);
+    const to = m[2] === undefined ? from : Number.parseInt(m[2], 10);
     for (const p of [from, to]) {
       if (p < 1 || p > 65535) return { ok: false, message: `port ${p} is outside 1-65535` };
     }
@@ -38,6 +51,12 @@ export function parsePortSpec(spec: string): PortSpecProblem {
     }
   }
   return { ok: true, ranges: sorted };
+}
+
+/** The ranges of a spec, or none when it is invalid (for rules that must cope with unchecked fields). */
+export function portRangesOrNone(spec: string): PortRange[] {
+  const parsed = parsePortSpec(spec);
+  return parsed.ok ? parsed.ranges : [];
 }
 
 /** Ranges of a spec already known to be valid (the model guarantees it). */

@@ -211,7 +211,9 @@ describe('addresses and prefixes', () => {
   });
   it('accepts single addresses and clean prefixes', () => {
     const m = base();
-    (m.forwards ?? [])[1]!.allowedSources = ['203.0.113.7', '198.51.100.0/24', '0.0.0.0/0'];
+    (m.forwards ?? [])[1]!.allowedSources = ['203.0.113.7', '198.51.100.0/24', '203.0.113.8/31'];
+    expect(problems(m)).toEqual([]);
+    (m.forwards ?? [])[1]!.allowedSources = ['0.0.0.0/0'];
     expect(problems(m)).toEqual([]);
   });
 });
