@@ -178,8 +178,8 @@ describe('event stream', () => {
     const sse = await openEvents(viewer);
     try {
       const proc = t.app.conntrack.streamProcess('flows');
-      expect(proc?.child.pid).toBeGreaterThan(0);
-      proc?.child.kill('SIGKILL');
+      expect(proc?.pid).toBeGreaterThan(0);
+      proc?.kill('SIGKILL');
       await waitFor('a resync event', async () =>
         sse.messages.some((m) => m.event === 'resync' && (m.data as { reason: string }).reason === 'restart'),
       );

@@ -3,7 +3,13 @@
  * an argument array and no shell; input (a ruleset) goes on stdin. Every call
  * is logged with its duration; failures carry the command, exit code and
  * stderr.
+ *
+ * Two ways to call: `run()` buffers the whole output (nft, `conntrack -C`),
+ * `stream()` hands over each line as it arrives (`conntrack -E`, which never
+ * ends, and `conntrack -L` of 100,000 flows, read into the index as it comes).
+ * Tests script both through FakeRunner (fake-runner.ts).
  */
+import { createInterface, type Interface } from 'node:readline';
 import { execa } from 'execa';
 
 export interface RunOptions {
@@ -29,6 +35,29 @@ export interface RunResult {
   durationMs: number;
 }
 
+export interface StreamHandlers {
+  /** Each line of standard output, without its newline (a last line without one included). */
+  onLine(line: string): void;
+  onStderrLine?(line: string): void;
+}
+
+export interface StreamExit {
+  /** null when a signal ended the process; 127 when it could not be started. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** Standard error (its first 64 KiB), or why the process could not be started. */
+  stderr: string;
+  durationMs: number;
+}
+
+export interface StreamedProcess {
+  readonly pid: number | undefined;
+  /** Resolves once the process has exited and every line of its output was handed over. Never rejects. */
+  readonly done: Promise<StreamExit>;
+  /** Signals the process unless it has already ended. */
+  kill(signal?: NodeJS.Signals): void;
+}
+
 export interface RunnerLogger {
   debug(obj: object, msg?: string): void;
 }
@@ -37,6 +66,8 @@ export interface Runner {
   /** Network namespace the commands run in (`ip netns exec`), if any. */
   readonly netns: string | undefined;
   run(command: string, args: readonly string[], opts?: RunOptions): Promise<RunResult>;
+  /** Starts a command and hands over its output line by line; no time limit (the caller kills it). */
+  stream(command: string, args: readonly string[], handlers: StreamHandlers): StreamedProcess;
 }
 
 export class CommandError extends Error {
@@ -73,12 +104,17 @@ export interface RunnerOptions {
   timeoutMs?: number;
 }
 
+/** Kept of a streamed command's standard error, for its exit report. */
+const STREAM_STDERR_MAX = 64 * 1024;
+
 export function createRunner(options: RunnerOptions = {}): Runner {
   const { netns, logger, timeoutMs = 60_000 } = options;
+  const commandLine = (command: string, args: readonly string[]): [string, string[]] =>
+    netns ? ['ip', ['netns', 'exec', netns, command, ...args]] : [command, [...args]];
   return {
     netns,
     async run(command, args, opts = {}) {
-      const [file, argv] = netns ? ['ip', ['netns', 'exec', netns, command, ...args]] : [command, [...args]];
+      const [file, argv] = commandLine(command, args);
       const started = performance.now();
       const subprocess = execa(file, argv, {
         input: opts.input ?? '',
@@ -104,6 +140,59 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       );
       if (result.exitCode !== 0 && opts.reject !== false) throw new CommandError(result);
       return result;
+    },
+
+    stream(command, args, handlers) {
+      const [file, argv] = commandLine(command, args);
+      const started = performance.now();
+      // No buffering (the output of `conntrack -E` never ends): lines are read
+      // off the pipes with readline, which joins lines split across chunks.
+      const subprocess = execa(file, argv, {
+        stdin: 'ignore',
+        buffer: false,
+        reject: false,
+        stripFinalNewline: false,
+        env: { LC_ALL: 'C' },
+      });
+      let stderr = '';
+      const lines = (input: NodeJS.ReadableStream) => createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+      const out = lines(subprocess.stdout);
+      const err = lines(subprocess.stderr);
+      out.on('line', (line) => handlers.onLine(line));
+      err.on('line', (line) => {
+        if (stderr.length < STREAM_STDERR_MAX) stderr += `${line}\n`;
+        handlers.onStderrLine?.(line);
+      });
+      const closed = (rl: Interface) => new Promise<void>((resolve) => rl.once('close', resolve));
+      const done = Promise.all([subprocess, closed(out), closed(err)]).then(([proc]) => {
+        // A command that could not be started (ENOENT) has no exit code: report it as a shell would.
+        const notStarted = proc.exitCode === undefined && proc.signal === undefined;
+        if (notStarted) stderr += `${proc.originalMessage ?? proc.message}\n`;
+        const exit: StreamExit = {
+          exitCode: notStarted ? 127 : (proc.exitCode ?? null),
+          signal: (proc.signal as NodeJS.Signals | undefined) ?? null,
+          stderr,
+          durationMs: performance.now() - started,
+        };
+        logger?.debug(
+          {
+            cmd: [command, ...args].join(' '),
+            netns,
+            exitCode: exit.exitCode,
+            signal: exit.signal,
+            ms: Math.round(exit.durationMs),
+          },
+          'command',
+        );
+        return exit;
+      });
+      return {
+        pid: subprocess.pid,
+        done,
+        kill(signal: NodeJS.Signals = 'SIGTERM') {
+          if (subprocess.exitCode === null && subprocess.signalCode === null) subprocess.kill(signal);
+        },
+      };
     },
   };
 }

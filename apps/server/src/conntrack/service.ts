@@ -7,8 +7,7 @@
  * buffer overflowed and events were dropped): subscribers are told, and the
  * index is rebuilt from a dump.
  */
-import { CommandError, type Runner, type RunnerLogger } from '@gatehouse/rules';
-import { type StreamedProcess, streamLines } from '../lib/stream-process.js';
+import { CommandError, type Runner, type RunnerLogger, type StreamedProcess } from '@gatehouse/rules';
 import type { ExpectationRow, FlowRow } from '../schemas/conntrack.js';
 import type { EventHub } from '../services/events.js';
 import {
@@ -105,22 +104,16 @@ export class ConntrackService {
     if (this.stopped) return;
     const args = kind === 'flows' ? ['-E', '-o', 'id', '-b', String(this.eventBufferBytes)] : ['-E', 'expect'];
     const startedAt = Date.now();
-    const proc = streamLines(
-      this.runner,
-      'conntrack',
-      args,
-      {
-        onLine: (line) => this.onEventLine(kind, line),
-        onStderrLine: (line) => {
-          if (isEnobufsWarning(line)) {
-            this.log.warn({ kind }, 'conntrack events lost (ENOBUFS); resynchronising from a dump');
-            this.hub.publish('resync', { reason: 'enobufs', kind, at: new Date().toISOString() });
-            this.resyncAfterLoss();
-          }
-        },
+    const proc = this.runner.stream('conntrack', args, {
+      onLine: (line) => this.onEventLine(kind, line),
+      onStderrLine: (line) => {
+        if (isEnobufsWarning(line)) {
+          this.log.warn({ kind }, 'conntrack events lost (ENOBUFS); resynchronising from a dump');
+          this.hub.publish('resync', { reason: 'enobufs', kind, at: new Date().toISOString() });
+          this.resyncAfterLoss();
+        }
       },
-      this.log,
-    );
+    });
     this.streams.set(kind, proc);
     void proc.done.then((r) => {
       if (this.streams.get(kind) !== proc) return;
@@ -274,18 +267,12 @@ export class ConntrackService {
 
   private async dump<T>(args: string[], parse: (line: string) => T | null): Promise<T[]> {
     const out: T[] = [];
-    const proc = streamLines(
-      this.runner,
-      'conntrack',
-      args,
-      {
-        onLine: (line) => {
-          const v = parse(line);
-          if (v !== null) out.push(v);
-        },
+    const proc = this.runner.stream('conntrack', args, {
+      onLine: (line) => {
+        const v = parse(line);
+        if (v !== null) out.push(v);
       },
-      this.log,
-    );
+    });
     const r = await proc.done;
     if (r.exitCode !== 0) {
       throw new CommandError({
