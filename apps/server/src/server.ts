@@ -6,6 +6,7 @@
  */
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { loggerOptions } from './lib/log.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = await buildApp({ config });
+  // Bounded serializers: no multi-megabyte URL or error field becomes a log line.
+  const app = await buildApp({ config, logger: loggerOptions(config.logLevel) });
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

@@ -77,7 +77,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['import'],
         summary:
           'Make a (reviewed) proposal the desired model; needs If-Match with the ETag of the proposal. Nothing is applied.',
-        headers: z.object({ 'if-match': z.string().optional() }),
+        headers: z.object({ 'if-match': z.string().max(64).optional() }),
         body: ImportAdoptBody,
         response: { 200: ImportAdoptResult, ...errors, 412: ErrorBody, 428: ErrorBody },
       },

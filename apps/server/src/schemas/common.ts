@@ -15,7 +15,8 @@ export const ErrorBody = z
   .object({
     error: z.string().describe('machine-readable code, e.g. validation, conflict, nft_rejected'),
     message: z.string(),
-    problems: z.array(FieldProblem).optional(),
+    problems: z.array(FieldProblem).optional().describe('the first 20 problems (see problemCount)'),
+    problemCount: z.number().int().optional().describe('how many problems there were in all'),
     object: NftObject.optional().describe('the model object nft rejected'),
     diagnostics: z
       .array(
@@ -40,7 +41,21 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 
 export const Ok = z.object({ ok: z.literal(true) });
 
-export const IdParam = z.object({ id: z.coerce.number().int().positive() });
+/** Longest text accepted where a number is expected in a path or query string (2^53 has 16 digits). */
+export const MAX_NUMBER_TEXT = 20;
+
+/**
+ * A whole number sent as text (path parameter or query string), between min
+ * and max. The text is length-checked before it is converted.
+ */
+export const IntText = (min: number, max: number) =>
+  z
+    .string()
+    .max(MAX_NUMBER_TEXT, { error: `expected a whole number between ${min} and ${max}` })
+    .regex(/^\s*-?\d+\s*$/, { error: 'expected a whole number' })
+    .pipe(z.coerce.number<string>().int().min(min).max(max));
+
+export const IdParam = z.object({ id: IntText(1, Number.MAX_SAFE_INTEGER) });
 
 export const Role = z.enum(['admin', 'viewer']);
 export type Role = z.infer<typeof Role>;

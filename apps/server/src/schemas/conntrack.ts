@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IntText } from './common.js';
 
 export const TupleRow = z.object({
   src: z.string(),
@@ -47,14 +48,19 @@ export type ExpectationRow = z.infer<typeof ExpectationRow>;
 
 export const FlowQuery = z.object({
   protocol: z.string().max(16).optional().describe('tcp, udp, icmp or a protocol number'),
-  address: z.ipv4().or(z.ipv6()).optional().describe('any address of either tuple'),
-  port: z.coerce.number().int().min(0).max(65535).optional().describe('any port of either tuple'),
+  address: z
+    .string()
+    .max(45, { error: 'expected an IPv4 or IPv6 address' })
+    .pipe(z.ipv4().or(z.ipv6()))
+    .optional()
+    .describe('any address of either tuple'),
+  port: IntText(0, 65535).optional().describe('any port of either tuple'),
   state: z.string().max(16).optional().describe('e.g. ESTABLISHED'),
   helper: z.string().max(32).optional().describe('helper name, or none'),
-  mark: z.coerce.number().int().min(0).max(4294967295).optional(),
+  mark: IntText(0, 4294967295).optional(),
   sort: z.enum(['id', 'protocol', 'src', 'dst', 'sport', 'dport', 'state', 'timeout', 'mark', 'helper']).default('id'),
   order: z.enum(['asc', 'desc']).default('asc'),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: IntText(1, 1000).default(100),
   cursor: z.string().max(512).optional(),
 });
 
