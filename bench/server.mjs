@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const PASSWORD = 'bench-admin-password-0123';
+const PASSWORD = 'Bench-gatehouse-Puffin-0123'; // passes the password policy (not containing "admin")
 
 export async function startServer({ port, model, env = {}, nodeArgs = [], stdoutFile }) {
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-'));

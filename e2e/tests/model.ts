@@ -1,5 +1,5 @@
 /** The gateway the e2e story starts from: the brief's lab, no FTP forward yet, helper off. */
-export const E2E_ADMIN_PASSWORD = 'e2e-admin-password-1';
+export const E2E_ADMIN_PASSWORD = 'e2e-Gatehouse-Walrus-81'; // passes the password policy (not containing "admin")
 export const E2E_VIEWER_PASSWORD = 'e2e-viewer-password-1';
 
 export const E2E_INITIAL_MODEL = {

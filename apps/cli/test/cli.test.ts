@@ -15,7 +15,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEvent, main } from '../src/commands.js';
 
-const PASSWORD = 'admin-password-for-cli-tests';
+/** Passes the server's password policy (12+ characters, zxcvbn 3+, not containing "admin"). */
+const PASSWORD = 'Gatehouse-cli-tests-Quokka-62';
 let ns: string;
 let stateDir: string;
 let configHome: string;
