@@ -15,8 +15,12 @@ import { useUpdateUser } from '../api/update-user';
 
 const FIELDS = ['username', 'password', 'role'] as const;
 type FieldName = (typeof FIELDS)[number];
-/** Same rule as the server's NewPassword schema. */
-const MIN_PASSWORD = 10;
+/**
+ * The server's minimum (services/password-policy.ts). The rest of its policy
+ * (strength, not the username) needs its dictionaries: the server's field
+ * error is shown under the password field.
+ */
+const MIN_PASSWORD = 12;
 const USERNAME_RE = /^[a-z][a-z0-9_.-]{0,31}$/;
 
 export function UsersSection() {
