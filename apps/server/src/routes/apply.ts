@@ -1,16 +1,17 @@
 /**
  * preview -> apply -> (confirm), and the revisions an apply leaves behind.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../lib/errors.js';
+import { HttpError, notFound } from '../lib/errors.js';
 import { actorOf } from '../plugins/auth.js';
 import { PageQuery } from '../schemas/auth.js';
 import { ErrorBody, IdParam } from '../schemas/common.js';
 import {
   ApplyBody,
   ApplyResult,
+  ConfirmBody,
   PendingConfirmation,
   Preview,
   Revision,
@@ -19,6 +20,7 @@ import {
   RollbackBody,
 } from '../schemas/gateway.js';
 import type { ApplyOutcome } from '../services/gateway.js';
+import { ConnectionAges } from '../services/lockout/fresh-connections.js';
 import { type OperatorConnection, operatorOf as operatorOfSocket } from '../services/lockout.js';
 import type { PendingConfirmation as PendingRecord, RevisionRecord } from '../store/store.js';
 
@@ -57,12 +59,24 @@ const applyErrors = { ...errors, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody,
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const g = app.gateway;
-  const result = (o: ApplyOutcome) => ({
-    revision: revisionSummary(o.revision, app.store.activeRevisionId()),
-    pending: pendingView(o.pending),
-    durationMs: Math.round(o.durationMs),
-    natFtp: o.natFtp?.state ?? null,
-  });
+  const ages = new ConnectionAges();
+  ages.watch(app.server);
+  const result = (o: ApplyOutcome, reply: FastifyReply) => {
+    if (o.pending) {
+      // A provisional apply is confirmed over a new connection (see
+      // fresh-connections.ts): this one closes after the reply, and so does
+      // every idle kept-alive one, whose NAT mapping conntrack would keep.
+      ages.markApplied(o.pending.revisionId);
+      reply.header('connection', 'close');
+      reply.raw.once('finish', () => setImmediate(() => app.server.closeIdleConnections?.()));
+    }
+    return {
+      revision: revisionSummary(o.revision, app.store.activeRevisionId()),
+      pending: pendingView(o.pending),
+      durationMs: Math.round(o.durationMs),
+      natFtp: o.natFtp?.state ?? null,
+    };
+  };
 
   app.get(
     '/preview',
@@ -88,7 +102,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ApplyResult, ...applyErrors },
       },
     },
-    async (req) =>
+    async (req, reply) =>
       result(
         await g.apply({
           actor: actorOf(req),
@@ -97,6 +111,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           comment: req.body.comment,
           operator: operatorOf(app, req),
         }),
+        reply,
       ),
   );
 
@@ -118,11 +133,24 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { auth: 'admin' },
       schema: {
         tags: ['apply'],
-        summary: 'Keep the provisional apply (stops the automatic rollback)',
+        summary:
+          'Keep the provisional apply (stops the automatic rollback); with reconnect: true only over a connection opened after it',
+        body: ConfirmBody,
         response: { 200: z.object({ revision: RevisionSummary }), ...errors, 409: ErrorBody },
       },
     },
-    async (req) => ({ revision: revisionSummary(g.confirm(actorOf(req)), app.store.activeRevisionId()) }),
+    async (req) => {
+      const pending = app.store.getPending();
+      if (req.body?.reconnect && pending && !ages.acceptedAfterApply(req.raw.socket, pending.revisionId)) {
+        throw new HttpError(
+          409,
+          'confirm_needs_new_connection',
+          'this confirmation came over a connection opened before the provisional apply, which proves nothing about new connections; confirm over a new connection',
+          { extra: { revisionId: pending.revisionId } },
+        );
+      }
+      return { revision: revisionSummary(g.confirm(actorOf(req)), app.store.activeRevisionId()) };
+    },
   );
 
   app.get(
@@ -181,7 +209,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ApplyResult, ...applyErrors },
       },
     },
-    async (req) =>
+    async (req, reply) =>
       result(
         await g.rollbackTo(req.params.id, {
           actor: actorOf(req),
@@ -190,6 +218,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           comment: req.body.comment,
           operator: operatorOf(app, req),
         }),
+        reply,
       ),
   );
 };

@@ -29,6 +29,18 @@ export const ApplyBody = z.object({
 
 export const RollbackBody = ApplyBody;
 
+export const ConfirmBody = z
+  .object({
+    reconnect: z
+      .boolean()
+      .default(false)
+      .describe(
+        'confirm only if this request came over a connection opened after the provisional apply (proof that a new connection still reaches the panel); 409 confirm_needs_new_connection otherwise',
+      ),
+  })
+  .nullish()
+  .describe('optional: a confirm with no body is a plain confirm');
+
 export const RevisionStatus = z.enum(['applying', 'provisional', 'confirmed', 'superseded', 'rolled-back', 'failed']);
 export const RevisionKind = z.enum(['apply', 'rollback', 'auto-rollback']);
 
