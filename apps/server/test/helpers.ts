@@ -162,6 +162,7 @@ export function controllableRunner(netns: string) {
       }
       return real.run(command, args, opts);
     },
+    stream: (command, args, handlers) => real.stream(command, args, handlers),
   };
   return { runner, control };
 }
