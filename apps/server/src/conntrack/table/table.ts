@@ -1,0 +1,338 @@
+/**
+ * In-memory index of the flow and expectation tables, fed by a dump and kept
+ * current by the event streams, so that a filtered, sorted page of 100 out of
+ * 100,000 flows costs one pass over the index (a bounded top-k selection),
+ * not a `conntrack -L` per request.
+ *
+ * Flows are held column-wise in typed arrays (columns.ts), one slot per
+ * flow: about 80 bytes a flow instead of ~1.2 KB as objects (a flow, two tuples,
+ * address strings sliced out of the line they were read from), so the server
+ * holds a 100,000-flow table in less memory than the text of its dump. Flow
+ * objects are built only for what leaves the index: a page, an event.
+ *
+ * The parts: columns.ts (storage), id-index.ts (flow id -> slot),
+ * links.ts (expectations and master links), query.ts (filters, pages).
+ * This file writes flows into the slots: dumps and events.
+ */
+import { type EventType, type Expectation, type Flow, protocolName } from '../parse.js';
+import {
+  ASSURED,
+  columnAddresses,
+  copyTuple,
+  EVENT_SEEN,
+  FlowColumns,
+  HAS_EXPIRES,
+  HAS_MASTER,
+  Interned,
+  LINK_EXPECTATION,
+  LINK_HEURISTIC,
+  LIVE,
+  NO_VALUE,
+  ODD,
+  SEEN,
+  tuplesAt,
+  UNREPLIED,
+} from './columns.js';
+import type { ExpectationEntry, FlowEntry, FlowsView } from './entries.js';
+import { FlowIds } from './id-index.js';
+import { MasterLinks } from './links.js';
+import { countFlows, type FlowFilter, type FlowPage, type FlowQuery, type IndexedFlows, queryFlows } from './query.js';
+
+export class ConntrackTable {
+  private readonly c = new FlowColumns();
+  private readonly states = new Interned();
+  private readonly helpers = new Interned();
+  private readonly ids = new FlowIds();
+  private readonly links: MasterLinks;
+  /** What queries read (query.ts). */
+  private readonly indexed: IndexedFlows;
+  /** Bumped on every change to the flows (and their master links): what a cached page is valid for. */
+  version = 0;
+  readonly expectations: ReadonlyMap<string, ExpectationEntry>;
+  private now: () => number;
+  private replacing = false;
+  private readonly addrScratch = new Uint32Array(4);
+  /** Ids of flows destroyed by an event while a dump was being read. */
+  private readonly destroyedDuringReplace = new Set<number>();
+  /**
+   * Dump lines of the last replace left out because an event had destroyed a
+   * flow of that id meanwhile. The kernel reuses an id for a new flow with the
+   * same tuple in the same memory, so such a line may be a live flow: the
+   * caller dumps once more (ConntrackService.resyncOnce).
+   */
+  replaceUncertain = 0;
+
+  readonly flows: FlowsView;
+
+  constructor(now: () => number = Date.now) {
+    this.now = now;
+    this.links = new MasterLinks(this.c, this.ids, (s) => this.entryAt(s), now);
+    this.expectations = this.links.expectations;
+    this.indexed = {
+      c: this.c,
+      ids: this.ids,
+      states: this.states,
+      helpers: this.helpers,
+      entryAt: (s) => this.entryAt(s),
+    };
+    const table = this;
+    this.flows = {
+      get size() {
+        return table.c.live;
+      },
+      get: (id: string) => {
+        const s = this.ids.slotOf(id);
+        return s === undefined ? undefined : this.entryAt(s);
+      },
+      *values() {
+        for (let s = 0; s < table.c.high; s++) if ((table.c.flags[s] as number) & LIVE) yield table.entryAt(s);
+      },
+    };
+  }
+
+  // --- slots <-> entries --------------------------------------------------------------
+
+  private masterOf(s: number): Pick<FlowEntry, 'masterId' | 'masterLinkedBy'> {
+    const f = this.c.flags[s] as number;
+    if (!(f & HAS_MASTER)) return { masterId: null, masterLinkedBy: null };
+    return {
+      masterId: this.ids.string(this.c.master[s] as number),
+      masterLinkedBy: f & LINK_EXPECTATION ? 'expectation' : f & LINK_HEURISTIC ? 'heuristic' : null,
+    };
+  }
+
+  /** The entry a slot holds, as a new object. */
+  private entryAt(s: number): FlowEntry {
+    const c = this.c;
+    const f = c.flags[s] as number;
+    const { original, reply } = tuplesAt(this.c, s);
+    const expiresAt = f & HAS_EXPIRES ? (c.expires[s] as number) : null;
+    const zone = c.zone[s] as number;
+    return {
+      id: this.ids.string(c.id[s] as number),
+      protocol: protocolName(c.proto[s] as number),
+      protonum: c.proto[s] as number,
+      state: this.states.name(c.state[s] as number),
+      timeout: this.remaining(expiresAt),
+      original,
+      reply,
+      mark: c.mark[s] as number,
+      helper: this.helpers.name(c.helper[s] as number),
+      assured: (f & ASSURED) !== 0,
+      unreplied: (f & UNREPLIED) !== 0,
+      zone: zone === NO_VALUE ? null : zone,
+      // The reference count is not kept (the API does not show it).
+      use: null,
+      expiresAt,
+      ...this.masterOf(s),
+    };
+  }
+
+  /**
+   * Writes a flow into its slot (a new one when it is not there yet); keeps the
+   * mark, timeout and master link it had when the line leaves them out.
+   * Returns the slot and whether it is new.
+   */
+  private put(flow: Flow, extraFlags = 0): { slot: number; added: boolean } {
+    const c = this.c;
+    const n = this.ids.number(flow.id, true) as number;
+    let s = this.ids.slotById.get(n);
+    const added = s === undefined;
+    let keep = 0;
+    if (s === undefined) {
+      s = c.alloc();
+      this.ids.slotById.set(n, s);
+      c.mark[s] = 0;
+    } else {
+      keep = (c.flags[s] as number) & (HAS_MASTER | LINK_EXPECTATION | LINK_HEURISTIC | HAS_EXPIRES);
+      c.odd.delete(s);
+    }
+    let f = LIVE | keep | extraFlags;
+    if (flow.assured) f |= ASSURED;
+    if (flow.unreplied) f |= UNREPLIED;
+    if (flow.timeout !== null) {
+      f |= HAS_EXPIRES;
+      c.expires[s] = this.now() + flow.timeout * 1000;
+    }
+    c.id[s] = n;
+    c.proto[s] = flow.protonum;
+    c.state[s] = this.states.code(flow.state);
+    const oldHelper = added ? 0 : (c.helper[s] as number);
+    c.helper[s] = this.helpers.code(flow.helper);
+    // DESTROY and some UPDATE lines omit the mark and use; keep what we knew.
+    if (flow.mark) c.mark[s] = flow.mark;
+    c.zone[s] = flow.zone ?? NO_VALUE;
+    const o = flow.original;
+    const r = flow.reply;
+    if (columnAddresses(o, r, this.addrScratch)) {
+      const a = s * 4;
+      c.addr.set(this.addrScratch, a);
+      c.port[a] = o.sport as number;
+      c.port[a + 1] = o.dport as number;
+      c.port[a + 2] = r.sport as number;
+      c.port[a + 3] = r.dport as number;
+    } else {
+      f |= ODD;
+      c.odd.set(s, { original: copyTuple(o), reply: copyTuple(r) });
+    }
+    c.flags[s] = f;
+    if (flow.helper || oldHelper) this.links.indexHelperFlow(flow, n);
+    return { slot: s, added };
+  }
+
+  private remove(s: number): void {
+    const c = this.c;
+    const n = c.id[s] as number;
+    if (c.helper[s]) this.links.forgetHelperFlow(c.proto[s] as number, tuplesAt(c, s).original, n);
+    this.ids.slotById.delete(n);
+    c.release(s);
+  }
+
+  // --- loading ---------------------------------------------------------------------------
+
+  /**
+   * Starts replacing the flow table with a dump, in place: flows put with
+   * `putDumped` are kept (with their master links), and `endReplace` drops
+   * every flow the dump did not name. No second copy of the table is built.
+   */
+  beginReplace(): void {
+    const c = this.c;
+    for (let s = 0; s < c.high; s++) c.flags[s] = (c.flags[s] as number) & ~(SEEN | EVENT_SEEN);
+    this.destroyedDuringReplace.clear();
+    this.replaceUncertain = 0;
+    this.replacing = true;
+  }
+
+  /**
+   * One flow of the dump. Events keep being applied while a dump is read (they
+   * are not held back), so a flow an event destroyed meanwhile is not brought
+   * back by an older dump line, and one an event wrote keeps the event's state.
+   */
+  putDumped(flow: Flow): void {
+    if (!this.replacing) {
+      this.put(flow);
+      return;
+    }
+    const n = this.ids.number(flow.id, false);
+    if (n !== undefined) {
+      if (this.destroyedDuringReplace.has(n)) {
+        // Either the flow the event destroyed, or a new one the kernel gave
+        // the same id (same tuple, reused memory) after it: cannot tell.
+        this.replaceUncertain++;
+        return;
+      }
+      const s = this.ids.slotById.get(n);
+      if (s !== undefined && (this.c.flags[s] as number) & EVENT_SEEN) return;
+    }
+    this.put(flow, SEEN);
+  }
+
+  /** Ends a replace; with `complete` false (a dump that failed), nothing is dropped. */
+  endReplace(complete = true): void {
+    const c = this.c;
+    this.replacing = false;
+    this.version++;
+    if (complete) {
+      for (let s = 0; s < c.high; s++) {
+        const f = c.flags[s] as number;
+        if (f & LIVE && !(f & SEEN)) this.remove(s);
+      }
+    }
+    for (let s = 0; s < c.high; s++) c.flags[s] = (c.flags[s] as number) & ~(SEEN | EVENT_SEEN);
+    this.destroyedDuringReplace.clear();
+    if (!complete) return;
+    this.links.linkHeuristically();
+    this.links.relinkExpectations();
+  }
+
+  /** Replaces the flow table with a dump; master links of flows that are still there are kept. */
+  replaceFlows(flows: Iterable<Flow>): void {
+    this.beginReplace();
+    for (const f of flows) this.putDumped(f);
+    this.endReplace();
+  }
+
+  replaceExpectations(list: Iterable<Expectation>): void {
+    this.version++;
+    this.links.replaceExpectations(list);
+  }
+
+  // --- events ------------------------------------------------------------------------------
+
+  /**
+   * Applies one flow event; returns the entry as it now stands (for destroy:
+   * as it was). The entry is built from the event's own flow object and what
+   * the index knew (mark, master link), so no tuple is rebuilt from the columns.
+   */
+  applyFlowEvent(type: EventType, flow: Flow): FlowEntry {
+    this.version++;
+    if (type === 'destroy') {
+      const s = this.ids.slotOf(flow.id);
+      const e = this.eventEntry(flow, s);
+      if (s !== undefined) this.remove(s);
+      if (this.replacing) this.destroyedDuringReplace.add(this.ids.number(flow.id, true) as number);
+      return e;
+    }
+    if (this.replacing) this.destroyedDuringReplace.delete(this.ids.number(flow.id, true) as number);
+    const { slot, added } = this.put(flow, this.replacing ? SEEN | EVENT_SEEN : 0);
+    if (added) this.links.linkNewFlow(flow, slot);
+    return this.eventEntry(flow, slot);
+  }
+
+  private eventEntry(flow: Flow, s: number | undefined): FlowEntry {
+    const c = this.c;
+    const known = s !== undefined;
+    return {
+      id: flow.id,
+      protocol: flow.protocol,
+      protonum: flow.protonum,
+      state: flow.state,
+      timeout: flow.timeout,
+      original: flow.original,
+      reply: flow.reply,
+      mark: flow.mark || (known ? (c.mark[s] as number) : 0),
+      helper: flow.helper,
+      assured: flow.assured,
+      unreplied: flow.unreplied,
+      zone: flow.zone,
+      use: flow.use,
+      expiresAt:
+        flow.timeout !== null
+          ? this.now() + flow.timeout * 1000
+          : known && (c.flags[s] as number) & HAS_EXPIRES
+            ? (c.expires[s] as number)
+            : null,
+      ...(known ? this.masterOf(s) : { masterId: null, masterLinkedBy: null }),
+    };
+  }
+
+  /**
+   * Flows linked to their master after they arrived: `conntrack -E` and
+   * `conntrack -E expect` are two streams, so a quick data connection's NEW
+   * can be read before the expectation it consumed. Returned once.
+   */
+  takeLateLinks(): FlowEntry[] {
+    return this.links.takeLateLinks();
+  }
+
+  applyExpectationEvent(type: EventType, x: Expectation): ExpectationEntry {
+    this.version++;
+    return this.links.applyExpectationEvent(type, x);
+  }
+
+  /** Seconds left, computed now from the kernel's last report. */
+  remaining(expiresAt: number | null): number | null {
+    return expiresAt === null ? null : Math.max(0, Math.round((expiresAt - this.now()) / 1000));
+  }
+
+  // --- queries ---------------------------------------------------------------------------
+
+  count(filter: FlowFilter = {}): number {
+    return countFlows(this.indexed, filter);
+  }
+
+  /** One page after the cursor, sorted; ties broken by the flow id (query.ts). */
+  query(q: FlowQuery): FlowPage {
+    return queryFlows(this.indexed, q);
+  }
+}
