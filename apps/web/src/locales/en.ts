@@ -221,6 +221,17 @@ export const en = {
     adminOnly: 'Only an admin can apply.',
     lockout: 'This apply would cut off the connection you are using:',
     force: 'Apply anyway',
+    noConfirm: 'Apply without confirmation (no automatic rollback)',
+    noConfirmWarning:
+      'The change stays even if it cuts you off from the panel: nothing checks that the panel is still reachable.',
+    applyNoConfirm: 'Apply without confirmation',
+    phaseApplying: 'Applying…',
+    phaseChecking: 'Revision {{id}} is live. Checking that the panel is still reachable over a new connection…',
+    phaseRetrying: '(attempt {{count}})',
+    phaseConfirmed: 'Revision {{id}} is confirmed: the panel answered over a new connection.',
+    phaseApplied: 'Revision {{id}} is applied (without confirmation).',
+    phaseRolledBack:
+      'Revision {{id}} was rolled back: the panel could not be reached over a new connection before the deadline, so the previous ruleset was restored.',
   },
   history: {
     title: 'History',

@@ -220,6 +220,16 @@ export const ja: Catalogue = {
     adminOnly: '適用できるのは管理者だけです。',
     lockout: 'この適用を行うと、現在使用中の接続が切断されます:',
     force: 'それでも適用する',
+    noConfirm: '確認なしで適用する（自動ロールバックなし）',
+    noConfirmWarning: 'パネルに接続できなくなっても変更は残ります。パネルへの到達性は確認されません。',
+    applyNoConfirm: '確認なしで適用',
+    phaseApplying: '適用中…',
+    phaseChecking: 'リビジョン {{id}} が有効になりました。新しい接続でパネルに到達できるか確認しています…',
+    phaseRetrying: '（{{count}} 回目）',
+    phaseConfirmed: 'リビジョン {{id}} を確定しました。新しい接続でパネルが応答しました。',
+    phaseApplied: 'リビジョン {{id}} を適用しました（確認なし）。',
+    phaseRolledBack:
+      'リビジョン {{id}} はロールバックされました。期限までに新しい接続でパネルに到達できなかったため、以前のルールセットを復元しました。',
   },
   history: {
     title: '履歴',

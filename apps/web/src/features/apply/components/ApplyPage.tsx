@@ -8,7 +8,7 @@ import { errorText } from '../../../lib/errors';
 import { useCanEdit } from '../../../lib/session';
 import { useStatus } from '../../../lib/status';
 import type { ErrorBody, LockoutProblem } from '../../../lib/types';
-import { useApply } from '../api/apply';
+import { useApplyAndVerify, type VerifyPhase } from '../api/apply-and-verify';
 import { usePreview } from '../api/get-preview';
 
 const WINDOWS = [30, 60, 120, 300, 600] as const;
@@ -18,18 +18,24 @@ export function ApplyPage() {
   const canEdit = useCanEdit();
   const preview = usePreview();
   const status = useStatus();
-  const apply = useApply();
+  const verify = useApplyAndVerify();
+  const failure = verify.state.phase === 'failed' ? verify.state.error : null;
   const [seconds, setSeconds] = useState<number>(60);
+  const [noConfirm, setNoConfirm] = useState(false);
   const [comment, setComment] = useState('');
   const ids = useId();
   const waiting = !!status.data?.pending;
 
   const errorBody =
-    apply.error instanceof ApiError ? (apply.error.body as (ErrorBody & { lockout?: LockoutProblem[] }) | null) : null;
+    failure instanceof ApiError ? (failure.body as (ErrorBody & { lockout?: LockoutProblem[] }) | null) : null;
   const diagnostics = errorBody?.diagnostics ?? [];
-  const lockout = apply.error instanceof ApiError && apply.error.code === 'lockout' ? (errorBody?.lockout ?? []) : null;
+  const lockout = failure instanceof ApiError && failure.code === 'lockout' ? (errorBody?.lockout ?? []) : null;
   const submit = (force: boolean) =>
-    apply.mutate({ confirmWithinSeconds: seconds, force, ...(comment.trim() ? { comment: comment.trim() } : {}) });
+    void verify.run({
+      ...(noConfirm ? {} : { confirmWithinSeconds: seconds }),
+      force,
+      ...(comment.trim() ? { comment: comment.trim() } : {}),
+    });
 
   return (
     <section aria-labelledby="page-title">
@@ -70,13 +76,25 @@ export function ApplyPage() {
             >
               <div className="field">
                 <label htmlFor={`${ids}-window`}>{t('apply.confirmWithin')}</label>
-                <select id={`${ids}-window`} value={seconds} onChange={(e) => setSeconds(Number(e.target.value))}>
+                <select
+                  id={`${ids}-window`}
+                  value={seconds}
+                  disabled={noConfirm}
+                  onChange={(e) => setSeconds(Number(e.target.value))}
+                >
                   {WINDOWS.map((w) => (
                     <option key={w} value={w}>
                       {t('common.seconds', { count: w })}
                     </option>
                   ))}
                 </select>
+              </div>
+              <div className="field">
+                <label>
+                  <input type="checkbox" checked={noConfirm} onChange={(e) => setNoConfirm(e.target.checked)} />{' '}
+                  {t('apply.noConfirm')}
+                </label>
+                {noConfirm ? <p className="callout callout-warn">{t('apply.noConfirmWarning')}</p> : null}
               </div>
               <div className="field">
                 <label htmlFor={`${ids}-comment`}>{t('history.comment')}</label>
@@ -91,15 +109,16 @@ export function ApplyPage() {
                 <button
                   type="submit"
                   className="btn btn-primary"
-                  disabled={apply.isPending || waiting || !preview.data.changed}
+                  disabled={verify.busy || waiting || !preview.data.changed}
                 >
-                  {apply.isPending ? t('apply.applying') : t('apply.applyButton')}
+                  {verify.busy ? t('apply.applying') : noConfirm ? t('apply.applyNoConfirm') : t('apply.applyButton')}
                 </button>
               </div>
             </form>
           ) : (
             <p className="callout callout-info">{t('apply.adminOnly')}</p>
           )}
+          <VerifyStatus state={verify.state} />
           {lockout ? (
             <div className="callout callout-error" role="alert">
               <p>{t('apply.lockout')}</p>
@@ -108,13 +127,13 @@ export function ApplyPage() {
                   <li key={`${l.reason}-${l.object?.id ?? ''}`}>{l.reason}</li>
                 ))}
               </ul>
-              <button type="button" className="btn btn-danger" disabled={apply.isPending} onClick={() => submit(true)}>
+              <button type="button" className="btn btn-danger" disabled={verify.busy} onClick={() => submit(true)}>
                 {t('apply.force')}
               </button>
             </div>
-          ) : apply.isError ? (
+          ) : failure ? (
             <div className="callout callout-error" role="alert">
-              <p>{t('apply.failed', { message: errorText(t, apply.error) })}</p>
+              <p>{t('apply.failed', { message: errorText(t, failure) })}</p>
               {diagnostics.length > 0 ? (
                 <ul className="mono small">
                   {diagnostics.map((d, i) => (
@@ -134,4 +153,44 @@ export function ApplyPage() {
       )}
     </section>
   );
+}
+
+/** What the apply is doing: applying, checking the panel over a new connection, confirmed or rolled back. */
+function VerifyStatus({ state }: { state: VerifyPhase }) {
+  const { t } = useTranslation();
+  switch (state.phase) {
+    case 'applying':
+      return (
+        <p className="callout callout-info" role="status" data-phase="applying">
+          {t('apply.phaseApplying')}
+        </p>
+      );
+    case 'checking':
+      return (
+        <p className="callout callout-info" role="status" data-phase="checking">
+          {t('apply.phaseChecking', { id: state.revisionId })}
+          {state.attempts > 1 ? ` ${t('apply.phaseRetrying', { count: state.attempts })}` : ''}
+        </p>
+      );
+    case 'confirmed':
+      return (
+        <p className="callout callout-ok" role="status" data-phase="confirmed">
+          {t('apply.phaseConfirmed', { id: state.revisionId })}
+        </p>
+      );
+    case 'applied':
+      return (
+        <p className="callout callout-ok" role="status" data-phase="applied">
+          {t('apply.phaseApplied', { id: state.revisionId })}
+        </p>
+      );
+    case 'rolled-back':
+      return (
+        <p className="callout callout-warn" role="status" data-phase="rolled-back">
+          {t('apply.phaseRolledBack', { id: state.revisionId })}
+        </p>
+      );
+    default:
+      return null;
+  }
 }
