@@ -1,4 +1,6 @@
 /** The HTTP API, and nothing else: every command is one or two requests with the bearer token. */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 export interface ErrorBody {
   error: string;
   message: string;
@@ -63,6 +65,64 @@ export class Client {
       throw new ApiError(res.status, err, `${method} ${path}: HTTP ${res.status}`);
     }
     return { status: res.status, body: body as T, etag: res.headers.get('etag'), headers: res.headers };
+  }
+
+  /**
+   * One request over a connection opened for it and closed after it (no
+   * pool, `Connection: close`): what a confirm by reconnection needs, since a
+   * kept-alive connection keeps its NAT mapping whatever the new rules say.
+   */
+  requestOnNewConnection<T>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; timeoutMs?: number } = {},
+  ): Promise<Response<T>> {
+    const url = new URL(`${this.base}${path}`);
+    const text = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = send(
+        url,
+        {
+          method,
+          agent: false,
+          timeout: opts.timeoutMs ?? 5000,
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            connection: 'close',
+            ...(text !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
+        },
+        (res) => {
+          let data = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => {
+            data += c;
+          });
+          res.on('end', () => {
+            let body: unknown = data;
+            try {
+              if (String(res.headers['content-type'] ?? '').includes('json') && data) body = JSON.parse(data);
+            } catch {
+              // not JSON: kept as text
+            }
+            const status = res.statusCode ?? 0;
+            const headers = new Headers();
+            for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+            if (status < 200 || status >= 300) {
+              const err = body && typeof body === 'object' && 'error' in body ? (body as ErrorBody) : null;
+              reject(new ApiError(status, err, `${method} ${path}: HTTP ${status}`));
+              return;
+            }
+            resolve({ status, body: body as T, etag: headers.get('etag'), headers });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${opts.timeoutMs ?? 5000} ms`)));
+      req.on('error', reject);
+      req.end(text);
+    });
   }
 
   get<T>(path: string): Promise<Response<T>> {

@@ -7,6 +7,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ApiError, Client } from './client.js';
 import { configPath, readConfig, writeConfig } from './config.js';
+import { confirmByReconnect } from './confirm.js';
 import { table, tuple } from './output.js';
 
 export interface Io {
@@ -253,33 +254,67 @@ function buildProgram(io: Io): Command {
 
   program
     .command('apply')
-    .description('apply the desired model (with --confirm-within: rolled back unless confirmed in time)')
-    .option(
-      '--confirm-within <seconds>',
-      'provisional apply; run `gatehouse confirm` in time',
-      intArg('--confirm-within', 10, 3600),
+    .description(
+      'apply the desired model provisionally, then confirm it over a new connection to the panel; if none gets through, the server rolls it back at the deadline',
     )
+    .option('--confirm-within <seconds>', 'the confirmation window (default 30)', intArg('--confirm-within', 10, 3600))
+    .option('--manual-confirm', 'apply provisionally and leave the confirmation to `gatehouse confirm`')
+    .option('--no-confirm', 'apply without confirmation: no window, no automatic rollback')
     .option('--force', 'apply even if it would cut off the connection the panel is reached through')
     .option('--comment <text>', 'recorded with the revision')
-    .action(async (o: { confirmWithin?: number; force?: boolean; comment?: string }, cmd: Command) => {
-      const r = await (await client(cmd)).request<{
-        revision: RevisionSummary;
-        pending: Pending | null;
-        durationMs: number;
-      }>('POST', '/apply', {
-        body: {
-          ...(o.confirmWithin !== undefined ? { confirmWithinSeconds: o.confirmWithin } : {}),
-          ...(o.force ? { force: true } : {}),
-          ...(o.comment ? { comment: o.comment } : {}),
-        },
-      });
-      const a = r.body;
-      print(cmd, a, () =>
-        a.pending
-          ? `applied revision ${a.revision.id} provisionally (${a.durationMs} ms); run \`gatehouse confirm\` within ${a.pending.secondsLeft} s or it is rolled back\n`
-          : `applied revision ${a.revision.id} (${a.durationMs} ms)\n`,
-      );
-    });
+    .action(
+      async (
+        o: { confirmWithin?: number; manualConfirm?: boolean; confirm: boolean; force?: boolean; comment?: string },
+        cmd: Command,
+      ) => {
+        if (!o.confirm && (o.confirmWithin !== undefined || o.manualConfirm)) {
+          throw new CommanderError(
+            2,
+            'gatehouse.usage',
+            '--no-confirm cannot be combined with --confirm-within or --manual-confirm',
+          );
+        }
+        const c = await client(cmd);
+        const r = await c.request<{ revision: RevisionSummary; pending: Pending | null; durationMs: number }>(
+          'POST',
+          '/apply',
+          {
+            body: {
+              ...(o.confirm ? { confirmWithinSeconds: o.confirmWithin ?? 30 } : {}),
+              ...(o.force ? { force: true } : {}),
+              ...(o.comment ? { comment: o.comment } : {}),
+            },
+          },
+        );
+        const a = r.body;
+        if (!a.pending || o.manualConfirm) {
+          print(cmd, a, () =>
+            a.pending
+              ? `applied revision ${a.revision.id} provisionally (${a.durationMs} ms); run \`gatehouse confirm\` within ${a.pending.secondsLeft} s or it is rolled back\n`
+              : `applied revision ${a.revision.id} (${a.durationMs} ms), without confirmation\n`,
+          );
+          return;
+        }
+        io.err(
+          `applied revision ${a.revision.id} provisionally (${a.durationMs} ms); checking the panel answers over a new connection...\n`,
+        );
+        const outcome = await confirmByReconnect(c, a.revision.id, {
+          secondsLeft: a.pending.secondsLeft,
+          onRetry: (n, why) => io.err(`  attempt ${n}: ${why.split('\n')[0]}\n`),
+        });
+        if (outcome.kind === 'confirmed') {
+          print(cmd, { ...a, confirmed: true }, () => `confirmed revision ${a.revision.id} over a new connection\n`);
+          return;
+        }
+        throw new CommanderError(
+          1,
+          'gatehouse.unconfirmed',
+          outcome.kind === 'rolled-back'
+            ? `revision ${a.revision.id} was rolled back: the panel was not reachable over a new connection before the deadline`
+            : `the panel could not be reached over a new connection (${outcome.lastError.split('\n')[0]}); revision ${a.revision.id} is rolled back when the confirmation window ends`,
+        );
+      },
+    );
 
   program
     .command('confirm')

@@ -167,7 +167,7 @@ describe('gatehouse CLI', () => {
     expect(preview.out).toMatch(/^\+table ip gatehouse \{/m);
     expect(preview.out).toContain('ct helper ftp-incoming');
 
-    const apply = await gatehouse(['apply', '--confirm-within', '60']);
+    const apply = await gatehouse(['apply', '--confirm-within', '60', '--manual-confirm']);
     expect(apply.code).toBe(0);
     expect(apply.out).toMatch(/applied revision \d+ provisionally .*gatehouse confirm/);
     expect(nsExec('nft', ['list', 'table', 'ip', 'gatehouse'])).toContain('ct helper ftp-incoming');
@@ -179,6 +179,54 @@ describe('gatehouse CLI', () => {
 
     const unchanged = await gatehouse(['preview']);
     expect(unchanged.out).toMatch(/^no changes/);
+  });
+
+  it('applies provisionally and confirms over a new connection by default; --no-confirm asks for no window', async () => {
+    const add = await gatehouse([
+      'forwards',
+      'add',
+      '--id',
+      'cli-confirm',
+      '--ports',
+      '8088',
+      '--target',
+      '192.168.1.20',
+    ]);
+    expect(add.code, add.err).toBe(0);
+    const apply = await gatehouse(['apply']);
+    expect(apply.code, apply.err).toBe(0);
+    expect(apply.err).toMatch(/applied revision \d+ provisionally .*checking the panel answers over a new connection/);
+    expect(apply.out).toMatch(/^confirmed revision \d+ over a new connection$/m);
+    const id = Number(/confirmed revision (\d+)/.exec(apply.out)?.[1]);
+    const revision = await app.inject({
+      method: 'GET',
+      url: `/api/v1/revisions/${id}`,
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(revision.json()).toMatchObject({ status: 'confirmed', active: true });
+    const pending = await app.inject({
+      method: 'GET',
+      url: '/api/v1/apply/pending',
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(pending.json()).toEqual({ pending: null });
+
+    expect((await gatehouse(['forwards', 'remove', 'cli-confirm'])).code).toBe(0);
+    const plain = await gatehouse(['--json', 'apply', '--no-confirm']);
+    expect(plain.code, plain.err).toBe(0);
+    expect(JSON.parse(plain.out)).toMatchObject({ pending: null, revision: { status: 'confirmed' } });
+    expect((await gatehouse(['apply', '--no-confirm', '--confirm-within', '30'])).code).toBe(2);
+  });
+
+  it('confirmByReconnect gives up at the deadline when nothing answers (the server then rolls back)', async () => {
+    const { Client } = await import('../src/client.js');
+    const { confirmByReconnect } = await import('../src/confirm.js');
+    // A port nothing listens on: every attempt is refused, as when the apply cut the panel off.
+    const dead = new Client('http://127.0.0.1:9', adminToken);
+    const tries: number[] = [];
+    const outcome = await confirmByReconnect(dead, 1, { secondsLeft: 1, retryMs: 200, onRetry: (n) => tries.push(n) });
+    expect(outcome.kind).toBe('unreachable');
+    expect(tries.length).toBeGreaterThanOrEqual(2);
   });
 
   it('lists conntrack flows and expectations, as tables and JSON', async () => {
@@ -195,7 +243,7 @@ describe('gatehouse CLI', () => {
     const env = { GATEHOUSE_URL: url, GATEHOUSE_TOKEN: viewerToken, XDG_CONFIG_HOME: '/nonexistent' };
     const following = gatehouse(['events'], env, controller.signal);
     await new Promise((r) => setTimeout(r, 300));
-    await gatehouse(['apply']); // as admin, from the login file
+    await gatehouse(['apply', '--no-confirm']); // as admin, from the login file
     await new Promise((r) => setTimeout(r, 300));
     controller.abort();
     const r = await following;
