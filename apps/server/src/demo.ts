@@ -6,10 +6,13 @@
  * client traffic, and the panel reachable from the host browser.
  *
  * Reaching the panel: the server listens on 127.0.0.1:8080 inside the gateway
- * namespace. A relay inside that namespace exposes it on a Unix socket (Unix
- * socket paths are not per-namespace), and this process listens on the host's
- * 127.0.0.1:<port> and pipes each connection to that socket. No interface,
+ * namespace and relays a Unix socket to it (Unix socket paths are not
+ * per-namespace); this process listens on the host's 127.0.0.1:<port> and
+ * pipes each connection to that socket (see lab-panel.ts). No interface,
  * route or firewall rule is added on the host.
+ *
+ * Every startup step prints a line and has a deadline: the demo is up within
+ * a minute or says which step did not come up.
  *
  * Run as root after the build: `node apps/server/dist/demo.js` (or
  * `bash apps/server/scripts/demo.sh`, which also installs and builds).
@@ -40,7 +43,7 @@ function log(msg: string): void {
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('the demo creates network namespaces: run it as root');
   const hostPort = Number(process.env.GATEHOUSE_DEMO_PORT ?? '8080');
-  const password = process.env.GATEHOUSE_ADMIN_PASSWORD ?? randomBytes(9).toString('base64url');
+  const password = process.env.GATEHOUSE_ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
 
   let panel: LabPanel | undefined;
   let held: HeldPassive | undefined;
@@ -58,19 +61,22 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void cleanup());
   process.on('SIGTERM', () => void cleanup());
 
-  log('creating the lab (client 192.0.2.101, gateway 192.0.2.2/192.168.1.1, FTP server 192.168.1.2)');
+  const t0 = Date.now();
+  const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+  log('lab: client 192.0.2.101, gateway 192.0.2.2/192.168.1.1, FTP server 192.168.1.2');
   panel = await startLabPanel({
     hostPort,
     adminPassword: password,
     initialModel: DEMO_MODEL,
     env: { GATEHOUSE_STRICT_TCP_PICKUP: 'true' },
+    onProgress: (step) => log(`${step} (${elapsed()})`),
     onServerExit: (code) => {
+      if (stopping) return; // Ctrl-C: the lab's own signal handler has already ended it
       log(`the server exited (${code}); stopping`);
       void cleanup();
     },
   });
   const { base, lab } = panel;
-  log(`lab ${lab.id} is up`);
 
   // First apply, as the admin, so the panel starts with revision 1.
   const { headers } = await loginOverHttp(base, 'admin', password);
@@ -78,8 +84,13 @@ async function main(): Promise<void> {
     method: 'POST',
     headers,
     body: JSON.stringify({ comment: 'demo: FTP helper, passive only' }),
+    signal: AbortSignal.timeout(30_000),
   });
-  log(applied.ok ? 'applied the demo model (revision 1)' : `the first apply failed: ${await applied.text()}`);
+  log(
+    applied.ok
+      ? `applied the demo model (revision 1) (${elapsed()})`
+      : `the first apply failed: ${await applied.text()}`,
+  );
 
   // Light client traffic so the live tables have something to show.
   const l = lab;

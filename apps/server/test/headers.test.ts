@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetns, makeApp, type Netns, type TestApp } from './helpers.js';
 
-type Headers = Record<string, string | string[] | undefined>;
+type Headers = Record<string, string | string[] | number | undefined>;
 
 function csp(h: Headers): string {
   return String(h['content-security-policy'] ?? '');

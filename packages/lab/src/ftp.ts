@@ -227,7 +227,19 @@ export async function holdPassive(lab: Lab, opts: HoldPassiveOptions = {}): Prom
     waiting.clear();
   });
 
-  const ev = await firstEvent;
+  // The helper has a deadline for each step; this one is for the helper itself (a stuck process).
+  const deadlineMs = 5 * timeoutMs + 5000;
+  let deadline: NodeJS.Timeout | undefined;
+  const ev = await Promise.race([
+    firstEvent,
+    new Promise<{ event: 'error'; message: string }>((resolve) => {
+      deadline = setTimeout(
+        () => resolve({ event: 'error', message: `no PASV reply within ${deadlineMs} ms` }),
+        deadlineMs,
+      );
+    }),
+  ]);
+  clearTimeout(deadline);
   if (ev.event === 'error') {
     child.kill('SIGKILL');
     await child;

@@ -19,3 +19,4 @@ export type {
 export { ftpFetch, holdPassive, parseHostPort, tcpBanner } from './ftp.js';
 export type { CreateLabOptions, ExecOptions, ExecResult, Lab, LabInfo, Where } from './lab.js';
 export { attachLab, cleanupStale, createLab, labInfo, listLabNamespaces } from './lab.js';
+export { waitForHttp } from './wait-http.js';

@@ -89,12 +89,38 @@ function nsWhere(lab: LabImpl, where: Where): string {
   return name;
 }
 
+/**
+ * Deadline for one setup command (`ip netns add`, `ip -batch`, sysctl): each
+ * takes milliseconds; one that hangs must fail the lab with its name, not
+ * stall whoever is waiting for the lab.
+ */
+const SETUP_STEP_TIMEOUT_MS = 15_000;
+
+/** One setup command, with a deadline; the error names the command and what it printed. */
+async function setupStep(cmd: string, args: string[], input?: string): Promise<void> {
+  const r = await execa(cmd, args, {
+    ...(input !== undefined ? { input } : { stdin: 'ignore' as const }),
+    timeout: SETUP_STEP_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+    reject: false,
+  });
+  if (r.timedOut)
+    throw new Error(`lab setup: \`${cmd} ${args.join(' ')}\` did not finish within ${SETUP_STEP_TIMEOUT_MS} ms`);
+  if (r.exitCode !== 0)
+    throw new Error(
+      `lab setup: \`${cmd} ${args.join(' ')}\` failed (exit ${r.exitCode ?? r.signal}): ${r.stderr.trim()}`,
+    );
+}
+
+/** Options for quick bookkeeping commands (`ip netns pids|del|list`, getent): a deadline, no stdin. */
+const QUICK = { reject: false, stdin: 'ignore', timeout: SETUP_STEP_TIMEOUT_MS, killSignal: 'SIGKILL' } as const;
+
 async function ip(args: string[]): Promise<void> {
-  await execa('ip', args, { stdin: 'ignore' });
+  await setupStep('ip', args);
 }
 
 async function nsPids(ns: string): Promise<number[]> {
-  const r = await execa('ip', ['netns', 'pids', ns], { reject: false, stdin: 'ignore' });
+  const r = await execa('ip', ['netns', 'pids', ns], QUICK);
   if (r.exitCode !== 0) return [];
   return parsePids(r.stdout);
 }
@@ -213,7 +239,7 @@ class LabImpl implements Lab {
     for (const child of this.children) child.kill('SIGTERM');
     await killAllIn(this.created);
     for (const child of this.children) child.kill('SIGKILL');
-    await Promise.all(this.created.map((ns) => execa('ip', ['netns', 'del', ns], { reject: false, stdin: 'ignore' })));
+    await Promise.all(this.created.map((ns) => execa('ip', ['netns', 'del', ns], QUICK)));
     await Promise.race([Promise.allSettled([...this.children]), sleep(2000)]);
     if (this.dirCreated) await rm(this.dir, { recursive: true, force: true });
   }
@@ -295,30 +321,25 @@ async function buildNetwork(lab: LabImpl): Promise<void> {
   }
   // IPv6 off (less noise in conntrack and captures); forwarding on in the gateway only.
   const sysctl = (ns: string, extra: string[]) =>
-    execa(
-      'ip',
-      [
-        'netns',
-        'exec',
-        ns,
-        'sysctl',
-        '-q',
-        '-e',
-        '-w',
-        'net.ipv6.conf.all.disable_ipv6=1',
-        'net.ipv6.conf.default.disable_ipv6=1',
-        ...extra,
-      ],
-      { stdin: 'ignore' },
-    );
+    ip([
+      'netns',
+      'exec',
+      ns,
+      'sysctl',
+      '-q',
+      '-e',
+      '-w',
+      'net.ipv6.conf.all.disable_ipv6=1',
+      'net.ipv6.conf.default.disable_ipv6=1',
+      ...extra,
+    ]);
   await Promise.all([sysctl(client, []), sysctl(gateway, ['net.ipv4.ip_forward=1']), sysctl(server, [])]);
 
   // veth pairs are created inside the namespaces: nothing ever appears in the host namespace.
   await ip(['-n', gateway, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', client]);
   await ip(['-n', gateway, 'link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', server]);
 
-  const batch = (ns: string, lines: string[]) =>
-    execa('ip', ['-n', ns, '-batch', '-'], { input: `${lines.join('\n')}\n` });
+  const batch = (ns: string, lines: string[]) => setupStep('ip', ['-n', ns, '-batch', '-'], `${lines.join('\n')}\n`);
   await Promise.all([
     batch(client, [
       'link set lo up',
@@ -342,7 +363,7 @@ async function buildNetwork(lab: LabImpl): Promise<void> {
 }
 
 async function ftpUser(): Promise<string> {
-  const r = await execa('getent', ['passwd', 'ftp'], { reject: false, stdin: 'ignore' });
+  const r = await execa('getent', ['passwd', 'ftp'], QUICK);
   return r.exitCode === 0 ? 'ftp' : 'nobody';
 }
 
@@ -445,18 +466,28 @@ async function startServers(
       }
     }),
   );
-  const wait = (where: Where, targets: string[]) =>
-    lab.exec(where, process.execPath, ['-e', WAIT_PORTS, '--', String(readyTimeoutMs), ...targets], {
-      timeoutMs: readyTimeoutMs + 5000,
-    });
+  // Each wait has its deadline inside (WAIT_PORTS) and outside (the exec timeout); a
+  // failure names the services that did not come up, not the script that waited.
+  const wait = async (where: Where, targets: { name: string; at: string }[]) => {
+    const r = await lab.exec(
+      where,
+      process.execPath,
+      ['-e', WAIT_PORTS, '--', String(readyTimeoutMs), ...targets.map((t) => t.at)],
+      { timeoutMs: readyTimeoutMs + 5000, reject: false },
+    );
+    if (r.exitCode === 0) return;
+    const late = targets.filter((t) => r.stderr.includes(t.at));
+    const named = (late.length > 0 ? late : targets).map((t) => `${t.name} (${t.at})`).join(', ');
+    throw new Error(`lab ${lab.id}: ${named} did not accept connections within ${readyTimeoutMs} ms`);
+  };
   try {
     await Promise.race([
       Promise.all([
-        wait(
-          'server',
-          [...ftpPorts, BANNER_PORT].map((p) => `${LAB_ADDR.server}:${p}`),
-        ),
-        wait('gateway', [`127.0.0.1:${BANNER_PORT}`]),
+        wait('server', [
+          ...ftpPorts.map((p) => ({ name: `vsftpd on port ${p}`, at: `${LAB_ADDR.server}:${p}` })),
+          { name: 'server banner service', at: `${LAB_ADDR.server}:${BANNER_PORT}` },
+        ]),
+        wait('gateway', [{ name: 'gateway banner service', at: `127.0.0.1:${BANNER_PORT}` }]),
       ]),
       ...earlyExit,
     ]);
@@ -506,7 +537,7 @@ function pidAlive(pid: number): boolean {
  * is dead: kills their processes and deletes them. Returns the deleted namespace names.
  */
 export async function cleanupStale(): Promise<string[]> {
-  const r = await execa('ip', ['netns', 'list'], { stdin: 'ignore' });
+  const r = await execa('ip', ['netns', 'list'], { ...QUICK, reject: true });
   const stale: string[] = [];
   for (const line of r.stdout.split('\n')) {
     const name = line.trim().split(/\s+/)[0] ?? '';
@@ -515,7 +546,7 @@ export async function cleanupStale(): Promise<string[]> {
   }
   if (stale.length > 0) {
     await killAllIn(stale);
-    for (const ns of stale) await execa('ip', ['netns', 'del', ns], { reject: false, stdin: 'ignore' });
+    for (const ns of stale) await execa('ip', ['netns', 'del', ns], QUICK);
   }
   const tmp = tmpdir();
   for (const entry of readdirSync(tmp)) {
@@ -527,7 +558,7 @@ export async function cleanupStale(): Promise<string[]> {
 
 /** Names of all lab namespaces currently present (any owner). */
 export async function listLabNamespaces(): Promise<string[]> {
-  const r = await execa('ip', ['netns', 'list'], { reject: false, stdin: 'ignore' });
+  const r = await execa('ip', ['netns', 'list'], QUICK);
   if (r.exitCode !== 0) return [];
   return r.stdout
     .split('\n')

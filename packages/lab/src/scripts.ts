@@ -186,7 +186,10 @@ async function connectData() {
 }
 
 async function main() {
-  await new Promise((resolve) => ctl.once('connect', resolve));
+  await new Promise((resolve) => {
+    const t = setTimeout(() => fatal('no TCP connection to ' + host + ':' + port + ' within ' + TIMEOUT + ' ms'), TIMEOUT);
+    ctl.once('connect', () => { clearTimeout(t); resolve(); });
+  });
   const greeting = await next();
   if (greeting.code !== 220) return fatal('greeting: ' + greeting.text);
   let r = await cmd('USER anonymous');
@@ -222,4 +225,34 @@ async function main() {
   }
 }
 main().catch((e) => fatal(e.message));
+`;
+
+/**
+ * Wait until a URL answers 2xx. Args: timeoutMs, url. https is accepted with
+ * any certificate (the panel's self-signed one). Each attempt has its own 2 s
+ * deadline. Exit 0 when answered; 1 with the last problem on stderr.
+ */
+export const WAIT_HTTP = String.raw`
+'use strict';
+const [timeoutMs, url] = process.argv.slice(1);
+const deadline = Date.now() + Number(timeoutMs);
+const lib = url.startsWith('https:') ? require('node:https') : require('node:http');
+function tryOnce() {
+  return new Promise((resolve) => {
+    const req = lib.get(url, { rejectUnauthorized: false, timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode >= 200 && res.statusCode < 300 ? '' : 'status ' + res.statusCode);
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 2 s')));
+    req.on('error', (e) => resolve(e.code || e.message));
+  });
+}
+(async () => {
+  for (;;) {
+    const problem = await tryOnce();
+    if (!problem) process.exit(0);
+    if (Date.now() > deadline) { process.stderr.write(problem + '\n'); process.exit(1); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+})();
 `;
