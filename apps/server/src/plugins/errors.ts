@@ -11,7 +11,7 @@
  * and `problemCount`, every message and path truncated (lib/bounded.ts).
  */
 import { CommandError, NftError } from '@gatehouse/rules';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { InvalidCursorError } from '../conntrack/table.js';
@@ -27,6 +27,8 @@ const BY_FASTIFY_CODE: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_BAD_URL: 'bad_url',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
 };
 const BY_STATUS: Record<number, string> = {
   400: 'bad_request',
@@ -130,6 +132,19 @@ function respond(err: FastifyError): { status: number; body: ErrorBody } {
     return { status, body: { error: clientErrorCode(err, status), message: truncate(String(err.message)) } };
   }
   return { status: 500, body: { error: 'internal', message: 'internal error; the server log has the details' } };
+}
+
+/**
+ * Fastify's router refuses some URLs (bad percent-encoding, a path parameter
+ * over maxParamLength) before any hook or error handler runs, and by default
+ * echoes the whole URL. Passed as the `frameworkErrors` server option, this
+ * answers them like the error handler does (bounded, our codes).
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = respond(err);
+  if (status >= 500) req.log.error({ err: errForLog(err) }, 'request failed');
+  else req.log.info({ status, error: body.error }, 'request refused');
+  reply.code(status).send(body);
 }
 
 export default fp(

@@ -1,0 +1,463 @@
+/**
+ * Fuzzing support: every mutating route (and the query strings of the list
+ * routes) as a fast-check arbitrary of requests. A generated case is a
+ * function of the live state (current ETag, forward/user/token/revision/flow
+ * ids), so that most cases are valid or nearly valid against what the server
+ * holds now, and the rest are hostile.
+ */
+import fc from 'fast-check';
+import { hostile, mostlyValid, toJson } from './fuzz-values.js';
+
+export interface World {
+  adminToken: string;
+  viewerToken: string;
+  etag: string;
+  forwardIds: string[];
+  /** Users the fuzzer made (never the admin it acts as). */
+  userIds: number[];
+  /** Tokens the fuzzer made (never its own). */
+  tokenIds: number[];
+  lastRevision: number;
+  flowIds: string[];
+  /** The session and password of the user whose password the fuzzer changes. */
+  pw: { headers: Record<string, string>; password: string };
+}
+
+export interface FuzzRequest {
+  route: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** A 2xx changes the desired model: re-read it and nft-check it. */
+  changesModel?: boolean;
+}
+
+export type Case = (w: World) => FuzzRequest;
+
+// ---- valid (or nearly valid) bodies -------------------------------------------------
+
+const printable = fc.string({ maxLength: 24 }).map((s) => s.replace(/["\\\p{Cc}]/gu, ''));
+const name = fc.oneof(fc.constantFrom('web', 'FTP server', 'mail', 'ssh', 'game ü 🎮'), printable).map((s) => s || 'n');
+const lanIp = fc.integer({ min: 2, max: 254 }).map((n) => `192.168.1.${n}`);
+/** Disjoint prefixes (overlapping sources are refused). */
+const source = fc.constantFrom('203.0.113.0/24', '198.51.100.7', '10.0.0.0/8', '192.0.2.128/25', '100.64.0.0/10');
+
+/** Forward number i uses ports 10000+200i .. +199, so different forwards do not overlap. */
+function forward(i: number) {
+  const base = 10_000 + i * 200;
+  const port = fc.integer({ min: base, max: base + 99 });
+  return fc
+    .record(
+      {
+        id: fc.constantFrom('web', 'f', 'game-1', 'x').map((p) => `${p}-${i}`),
+        name,
+        enabled: fc.boolean(),
+        protocol: fc.constantFrom('tcp', 'udp', 'both'),
+        publicPorts: fc.oneof(
+          port.map(String),
+          fc.tuple(port, fc.integer({ min: 0, max: 99 })).map(([a, w]) => `${a}-${a + w}`),
+          fc.uniqueArray(port, { minLength: 1, maxLength: 4 }).map((ps) => ps.join(',')),
+        ),
+        target: lanIp,
+        targetPort: fc.integer({ min: 1, max: 60_000 }),
+        allowedSources: fc.oneof(fc.uniqueArray(source, { maxLength: 3 }), fc.constant(['0.0.0.0/0'])),
+        comment: printable,
+      },
+      { requiredKeys: ['id', 'name', 'publicPorts', 'target'] },
+    )
+    .map((f) => {
+      // A target port goes with one port or one range; keep the odd list-with-target-port only sometimes.
+      if (f.targetPort === undefined || !f.publicPorts.includes(',') || f.targetPort % 10 === 0) return f;
+      const { targetPort: _drop, ...rest } = f;
+      return rest;
+    });
+}
+
+const ifname = fc.oneof(
+  fc.constantFrom('eth0', 'eth1', 'eth2', 'wan0', 'ppp0', 'br-lan', 'eth0.5', 'veth@x', 'a+b', 'lan_1'),
+  fc.stringMatching(/^[A-Za-z0-9_.@+-]{1,15}$/),
+);
+
+const table = fc.oneof(
+  { arbitrary: fc.constantFrom('gatehouse', 'gh', 'nat_fuzz', 'fw'), weight: 4 },
+  { arbitrary: fc.stringMatching(/^[a-z][a-z0-9_]{0,9}$/), weight: 1 },
+);
+
+const ftpForward = { id: 'ftp', name: 'FTP', protocol: 'tcp', publicPorts: '21', target: '192.168.1.21' };
+
+export const model = fc
+  .record({
+    table,
+    wan: ifname,
+    lan: fc.uniqueArray(ifname, { minLength: 1, maxLength: 3 }),
+    forwards: fc
+      .uniqueArray(fc.integer({ min: 0, max: 40 }), { maxLength: 6 })
+      .chain((ids) => fc.tuple(...ids.map(forward))),
+    gatewayForwards: fc.uniqueArray(fc.integer({ min: 2000, max: 2999 }), { maxLength: 2 }),
+    ftp: fc.option(fc.record({ servers: fc.boolean(), passiveOnly: fc.boolean() })),
+    masquerade: fc.record({ forwardedServers: fc.boolean(), lanToWan: fc.boolean() }),
+    filter: fc.record({ policy: fc.constantFrom('accept', 'drop'), allowLanToWan: fc.boolean() }),
+  })
+  .map((m) => ({
+    table: m.table,
+    interfaces: { wan: m.wan, lan: m.lan },
+    forwards: m.ftp ? [...m.forwards, ftpForward] : m.forwards,
+    gatewayForwards: m.gatewayForwards.map((p, i) => ({
+      id: `gw-${i}`,
+      name: `gateway ${i}`,
+      publicPort: p,
+      localPort: 22,
+    })),
+    masquerade: m.masquerade,
+    filter: m.filter,
+    ftp: m.ftp
+      ? {
+          enabled: true,
+          controlPorts: [21],
+          servers: m.ftp.servers ? [ftpForward.target] : [],
+          passiveOnly: m.ftp.passiveOnly,
+        }
+      : { enabled: false },
+  }));
+
+const ftpPolicy = fc.record(
+  {
+    enabled: fc.boolean(),
+    controlPorts: fc.uniqueArray(fc.constantFrom(21, 2121, 10_021), { minLength: 1, maxLength: 2 }),
+    servers: fc.uniqueArray(lanIp, { maxLength: 2 }),
+    passiveOnly: fc.boolean(),
+  },
+  { requiredKeys: [] },
+);
+
+const applyBody = fc.record(
+  { confirmWithinSeconds: fc.integer({ min: 5, max: 3600 }), force: fc.boolean(), comment: printable },
+  { requiredKeys: [] },
+);
+
+/** Replaced (as a JSON string) by the current password of the fuzzed user when the request is made. */
+/** Replaced by the id in the URL (PUT /forwards/:id: the body's id must match it). */
+const ID_PLACEHOLDER = '$ID$';
+
+export const CURRENT_PASSWORD = '$CURRENT_PASSWORD$';
+
+const STRONG = ['velvet-harbor-quince-73', 'orbit lantern saffron 9', 'Kx7#mQ2$vL9@pR4!'];
+const userBody = fc.record({
+  username: fc.stringMatching(/^[a-z][a-z0-9_.-]{0,10}$/),
+  password: fc.oneof(fc.constantFrom(...STRONG), fc.string({ maxLength: 30 })),
+  role: fc.constantFrom('admin', 'viewer'),
+});
+
+// ---- request-level variation ----------------------------------------------------------
+
+/** Header values printable ASCII (Node refuses others before any server code runs). */
+const headerText = (v: unknown) => String(typeof v === 'string' ? v : toJson(v)).replace(/[^\x20-\x7e]/g, '?');
+
+type Auth = 'admin' | 'viewer' | 'none' | { garbage: unknown };
+const auth: fc.Arbitrary<Auth> = fc.oneof(
+  { arbitrary: fc.constant('admin' as const), weight: 90 },
+  { arbitrary: fc.constant('viewer' as const), weight: 4 },
+  { arbitrary: fc.constant('none' as const), weight: 3 },
+  { arbitrary: hostile.map((garbage) => ({ garbage })), weight: 3 },
+);
+function authHeaders(a: Auth, w: World): Record<string, string> {
+  if (a === 'admin') return { authorization: `Bearer ${w.adminToken}` };
+  if (a === 'viewer') return { authorization: `Bearer ${w.viewerToken}` };
+  if (a === 'none') return {};
+  return { authorization: `Bearer ${headerText(a.garbage)}`.slice(0, 8192) };
+}
+
+type IfMatch = 'current' | 'stale' | 'absent' | { garbage: unknown };
+const ifMatch: fc.Arbitrary<IfMatch> = fc.oneof(
+  { arbitrary: fc.constant('current' as const), weight: 80 },
+  { arbitrary: fc.constant('stale' as const), weight: 5 },
+  { arbitrary: fc.constant('absent' as const), weight: 5 },
+  { arbitrary: hostile.map((garbage) => ({ garbage })), weight: 10 },
+);
+function ifMatchHeader(m: IfMatch, w: World): Record<string, string> {
+  if (m === 'current') return { 'if-match': w.etag };
+  if (m === 'stale') return { 'if-match': '"v0"' };
+  if (m === 'absent') return {};
+  return { 'if-match': headerText(m.garbage).slice(0, 8192) };
+}
+
+/** How the body is sent: mostly JSON of the value, sometimes malformed or mislabelled. */
+type Encoding = 'json' | 'truncated' | 'empty' | { type: string };
+const encoding: fc.Arbitrary<Encoding> = fc.oneof(
+  { arbitrary: fc.constant('json' as const), weight: 90 },
+  { arbitrary: fc.constant('truncated' as const), weight: 3 },
+  { arbitrary: fc.constant('empty' as const), weight: 2 },
+  {
+    arbitrary: fc
+      .constantFrom(
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/json; charset=utf-16',
+        'multipart/form-data',
+        '',
+      )
+      .map((type) => ({ type })),
+    weight: 5,
+  },
+);
+function encode(value: unknown, e: Encoding): { body?: string; headers: Record<string, string> } {
+  if (value === undefined && e === 'json') return { headers: {} }; // a route without a body
+  const json = toJson(value);
+  if (e === 'json') return { body: json, headers: { 'content-type': 'application/json' } };
+  if (e === 'truncated') {
+    return { body: json.slice(0, Math.floor(json.length / 2)), headers: { 'content-type': 'application/json' } };
+  }
+  if (e === 'empty') return { body: '', headers: { 'content-type': 'application/json' } };
+  return { body: json, headers: e.type ? { 'content-type': e.type } : {} };
+}
+
+/** Lone surrogates replaced (encodeURIComponent throws on them; RAW_PATHS has bad encodings). */
+const wellFormed = (s: string) =>
+  s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+const pathPart = (v: unknown) => encodeURIComponent(wellFormed(typeof v === 'string' ? v : toJson(v))) || '%20';
+
+/** Path text sent as it is: bad percent-encoding, encoded slashes and dots, NUL. */
+const RAW_PATHS = ['%FF', '%', '%E0%A4%A', '%ED%A0%80', '%00', '..%2F..', '%2F', '%2e%2e', '1%0A2', '%20'];
+
+/** An id: mostly one the server has (picked by index), sometimes hostile text. */
+type IdPick = number | { hostile: unknown } | { raw: string };
+function idOf<T>(pick: IdPick, ids: readonly T[], fallback: T): string {
+  if (typeof pick !== 'number') return 'raw' in pick ? pick.raw : pathPart(pick.hostile);
+  return encodeURIComponent(String(ids.length ? (ids[pick % ids.length] as T) : fallback));
+}
+const idPick: fc.Arbitrary<IdPick> = fc.oneof(
+  { arbitrary: fc.nat(), weight: 16 },
+  { arbitrary: hostile.map((h) => ({ hostile: h })), weight: 3 },
+  { arbitrary: fc.constantFrom(...RAW_PATHS).map((raw) => ({ raw })), weight: 1 },
+);
+
+const applyQuery = fc.oneof(
+  { arbitrary: fc.constant(''), weight: 12 },
+  { arbitrary: fc.constant('?apply=false'), weight: 3 },
+  { arbitrary: fc.constant('?apply=true'), weight: 2 },
+  { arbitrary: hostile.map((h) => `?apply=${pathPart(h)}`), weight: 1 },
+  { arbitrary: fc.constant('?apply=true&apply=false'), weight: 1 },
+);
+
+const API = '/api/v1';
+
+interface RouteSpec {
+  name: string;
+  weight: number;
+  arb: fc.Arbitrary<Case>;
+}
+
+/** A route with a JSON body: auth, encoding and the body vary. */
+function withBody(
+  name: string,
+  weight: number,
+  body: fc.Arbitrary<unknown>,
+  build: (
+    w: World,
+    extra: { pick: IdPick; query: string; ifm: IfMatch },
+  ) => Omit<FuzzRequest, 'headers' | 'body' | 'route'> & { headers?: Record<string, string>; bodyId?: string },
+  opts: { changesModel?: boolean } = {},
+): RouteSpec {
+  return {
+    name,
+    weight,
+    arb: fc
+      .record({ a: auth, e: encoding, body, pick: idPick, query: applyQuery, ifm: ifMatch })
+      .map(({ a, e, body, pick, query, ifm }) => (w: World): FuzzRequest => {
+        const r = build(w, { pick, query, ifm });
+        const { bodyId, ...rest } = r;
+        const enc = encode(body, e);
+        const text =
+          bodyId !== undefined
+            ? enc.body?.replaceAll(JSON.stringify(ID_PLACEHOLDER), JSON.stringify(bodyId))
+            : enc.body;
+        return {
+          ...rest,
+          route: name,
+          headers: { ...authHeaders(a, w), ...enc.headers, ...(r.headers ?? {}) },
+          ...(text !== undefined ? { body: text } : {}),
+          ...(opts.changesModel ? { changesModel: true } : {}),
+        };
+      }),
+  };
+}
+
+export const ROUTES: RouteSpec[] = [
+  withBody(
+    'PUT /config',
+    14,
+    mostlyValid(model),
+    (w, x) => ({ method: 'PUT', url: `${API}/config${x.query}`, headers: ifMatchHeader(x.ifm, w) }),
+    { changesModel: true },
+  ),
+  withBody(
+    'POST /import/adopt',
+    5,
+    mostlyValid(model.map((m) => ({ model: m }))),
+    (w, x) => ({ method: 'POST', url: `${API}/import/adopt`, headers: ifMatchHeader(x.ifm, w) }),
+    { changesModel: true },
+  ),
+  withBody(
+    'POST /forwards',
+    12,
+    mostlyValid(fc.integer({ min: 0, max: 40 }).chain(forward)),
+    (w, x) => ({
+      method: 'POST',
+      url: `${API}/forwards${x.query}`,
+      headers: ifMatchHeader(x.ifm === 'absent' ? 'absent' : x.ifm, w),
+    }),
+    { changesModel: true },
+  ),
+  withBody(
+    'PUT /forwards/:id',
+    10,
+    mostlyValid(
+      fc
+        .integer({ min: 0, max: 40 })
+        .chain(forward)
+        .map((f) => ({ ...f, id: ID_PLACEHOLDER })),
+    ),
+    (w, x) => {
+      const id = idOf(x.pick, w.forwardIds, 'web-1');
+      return {
+        method: 'PUT',
+        url: `${API}/forwards/${id}${x.query}`,
+        headers: ifMatchHeader(x.ifm, w),
+        bodyId: typeof x.pick === 'number' ? decodeURIComponent(id) : 'web-1',
+      };
+    },
+    { changesModel: true },
+  ),
+  withBody(
+    'DELETE /forwards/:id',
+    5,
+    fc.constant(undefined),
+    (w, x) => ({
+      method: 'DELETE',
+      url: `${API}/forwards/${idOf(x.pick, w.forwardIds, 'web-1')}${x.query}`,
+      headers: ifMatchHeader(x.ifm, w),
+    }),
+    { changesModel: true },
+  ),
+  withBody(
+    'PUT /ftp',
+    6,
+    mostlyValid(ftpPolicy),
+    (w, x) => ({ method: 'PUT', url: `${API}/ftp${x.query}`, headers: ifMatchHeader(x.ifm, w) }),
+    { changesModel: true },
+  ),
+  withBody('POST /apply', 2, mostlyValid(applyBody), () => ({ method: 'POST', url: `${API}/apply` })),
+  withBody('POST /apply/confirm', 2, mostlyValid(fc.record({ reconnect: fc.boolean() }, { requiredKeys: [] })), () => ({
+    method: 'POST',
+    url: `${API}/apply/confirm`,
+  })),
+  withBody('POST /revisions/:id/rollback', 2, mostlyValid(applyBody), (w, x) => ({
+    method: 'POST',
+    url: `${API}/revisions/${idOf(
+      x.pick,
+      Array.from({ length: w.lastRevision + 1 }, (_, i) => i + 1),
+      1,
+    )}/rollback`,
+  })),
+  withBody('DELETE /conntrack/:id', 3, fc.constant(undefined), (w, x) => ({
+    method: 'DELETE',
+    url: `${API}/conntrack/${idOf(x.pick, w.flowIds, '1')}`,
+  })),
+  withBody('POST /users', 2, mostlyValid(userBody), () => ({ method: 'POST', url: `${API}/users` })),
+  withBody(
+    'PATCH /users/:id',
+    2,
+    mostlyValid(
+      fc.oneof(
+        fc.record({ role: fc.constantFrom('admin', 'viewer') }),
+        fc.record({ password: fc.constantFrom(...STRONG) }),
+      ),
+    ),
+    (w, x) => ({ method: 'PATCH', url: `${API}/users/${idOf(x.pick, w.userIds, 999_999)}` }),
+  ),
+  withBody('DELETE /users/:id', 2, fc.constant(undefined), (w, x) => ({
+    method: 'DELETE',
+    url: `${API}/users/${idOf(x.pick, w.userIds, 999_999)}`,
+  })),
+  withBody(
+    'POST /tokens',
+    4,
+    mostlyValid(fc.record({ name: printable.map((s) => s || 't'), role: fc.constantFrom('admin', 'viewer') })),
+    () => ({ method: 'POST', url: `${API}/tokens` }),
+  ),
+  withBody('DELETE /tokens/:id', 3, fc.constant(undefined), (w, x) => ({
+    method: 'DELETE',
+    url: `${API}/tokens/${idOf(x.pick, w.tokenIds, 999_999)}`,
+  })),
+  withBody(
+    'POST /auth/login',
+    3,
+    mostlyValid(
+      fc.record({
+        username: fc.constantFrom('admin', 'fuzzpw', 'nobody'),
+        password: fc.oneof(fc.constantFrom(...STRONG), fc.string({ maxLength: 20 })),
+      }),
+    ),
+    () => ({ method: 'POST', url: `${API}/auth/login`, headers: { authorization: '' } }),
+  ),
+  withBody(
+    'POST /auth/password',
+    2,
+    mostlyValid(
+      fc.record({
+        currentPassword: fc.constantFrom(CURRENT_PASSWORD, 'wrong-password'),
+        newPassword: fc.oneof(fc.constantFrom(...STRONG), fc.string({ maxLength: 20 })),
+      }),
+    ),
+    (w) => ({ method: 'POST', url: `${API}/auth/password`, headers: { ...w.pw.headers, authorization: '' } }),
+  ),
+  withBody('POST /auth/logout', 2, fc.constant(undefined), () => ({ method: 'POST', url: `${API}/auth/logout` })),
+];
+
+/** Query strings of the list routes: known keys with hostile values, unknown keys, repeats. */
+const queryValue = fc.oneof(
+  fc.constantFrom('1', '0', '-1', '1000', '1001', 'tcp', 'asc', 'id', '10.0.0.1', '::1'),
+  hostile.map(pathPart),
+);
+const query = fc
+  .array(
+    fc.tuple(
+      fc.constantFrom(
+        'limit',
+        'offset',
+        'before',
+        'cursor',
+        'protocol',
+        'address',
+        'port',
+        'state',
+        'helper',
+        'mark',
+        'sort',
+        'order',
+        'x',
+        '__proto__',
+      ),
+      queryValue,
+    ),
+    { maxLength: 4 },
+  )
+  .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}` : ''));
+for (const path of ['/conntrack', '/conntrack/count', '/forwards', '/audit', '/revisions']) {
+  ROUTES.push({
+    name: `GET ${path}`,
+    weight: 1,
+    arb: fc.tuple(auth, query).map(
+      ([a, q]) =>
+        (w: World): FuzzRequest => ({
+          route: `GET ${path}`,
+          method: 'GET',
+          url: `${API}${path}${q}`,
+          headers: authHeaders(a, w),
+        }),
+    ),
+  });
+}
+
+export const anyCase: fc.Arbitrary<Case> = fc.oneof(...ROUTES.map((r) => ({ arbitrary: r.arb, weight: r.weight })));
