@@ -7,11 +7,12 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { ServerConfig } from '../src/config.js';
 import { loggerOptions } from '../src/lib/log.js';
+import { frameworkErrors } from '../src/plugins/errors.js';
 import { settledMemory } from './fuzz-memory.js';
 import { bearer, createNetns, createToken, LAB_MODEL, login, type Netns, type Session, tempDir } from './helpers.js';
 
@@ -198,5 +199,23 @@ describe('fastify refusals get their status and a code', () => {
     );
     expect(streamed.status).toBe(413);
     expect(JSON.parse(streamed.body).error).toBe('body_too_large');
+  });
+});
+
+describe('router refusals (frameworkErrors, for the Fastify options in app.ts)', () => {
+  it('answers a path parameter over maxParamLength and a bad percent-encoding bounded, with our codes', async () => {
+    const f = Fastify({ frameworkErrors, maxParamLength: 100 });
+    f.get('/x/:id', async () => 'ok');
+    try {
+      const long = await f.inject({ method: 'GET', url: `/x/${'a'.repeat(BIG)}` });
+      expect(long.statusCode).toBe(414);
+      expect(long.json().error).toBe('uri_too_long');
+      expect(long.body.length).toBeLessThan(2048);
+      const bad = await f.inject({ method: 'GET', url: '/x/%FF' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error).toBe('bad_url');
+    } finally {
+      await f.close();
+    }
   });
 });
