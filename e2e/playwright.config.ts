@@ -2,12 +2,15 @@
  * End-to-end: the real server inside a real lab gateway (network namespaces,
  * vsftpd, nftables), the real production UI it serves, driven in Debian's
  * Chromium. Playwright's own browser download cannot work here, so the
- * executable is /usr/bin/chromium.
+ * executable is /usr/bin/chromium, started inside the lab's server namespace
+ * (192.168.1.2) by browser-in-netns.sh: the specs reach the panel at
+ * http://192.168.1.1:8080, the gateway's LAN address, as an admin does.
  *
  * One lab for the run (global setup); the specs run in order in one worker
  * because they share that gateway and tell one operator's story.
  */
 import { defineConfig } from '@playwright/test';
+import { BROWSER_ARGS, BROWSER_EXECUTABLE } from './browser.js';
 
 export default defineConfig({
   testDir: './tests',
@@ -24,19 +27,6 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     viewport: { width: 1400, height: 900 },
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      // Without the background-networking flags Chromium tries to reach Google
-      // hosts at every start; this machine's network refuses them.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: { executablePath: BROWSER_EXECUTABLE, args: BROWSER_ARGS },
   },
 });

@@ -6,7 +6,7 @@
 import { ftpFetch, holdPassive, LAB_ADDR, LAB_FILES, tcpBanner } from '@gatehouse/lab';
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD, E2E_VIEWER_PASSWORD } from './model.js';
-import { applyFromUi, goTo, lab, openLongConnection, signIn, snap } from './support.js';
+import { applyFromUi, fetchInPage, goTo, lab, openLongConnection, signIn, snap } from './support.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -219,20 +219,23 @@ test('7. a viewer sees the dashboard update live, is offered no control, and the
       await snap(viewer, `viewer-${name.toLowerCase().replace(/ /g, '-')}`);
     }
 
-    // The server refuses the viewer's session anyway.
-    const me = await viewer.request.get('/api/v1/auth/me');
-    const { csrfToken } = (await me.json()) as { csrfToken: string };
+    // The server refuses the viewer's session anyway (asked from the viewer's browser, with its session).
+    const me = await fetchInPage(viewer, '/api/v1/auth/me');
+    const { csrfToken } = me.json as { csrfToken: string };
     const headers = { 'x-gatehouse-csrf': csrfToken };
-    expect((await viewer.request.post('/api/v1/apply', { headers, data: {} })).status()).toBe(403);
+    expect((await fetchInPage(viewer, '/api/v1/apply', { method: 'POST', headers, body: {} })).status).toBe(403);
     expect(
       (
-        await viewer.request.post('/api/v1/forwards', {
+        await fetchInPage(viewer, '/api/v1/forwards', {
+          method: 'POST',
           headers,
-          data: { id: 'x', name: 'x', publicPorts: '8080', target: LAB_ADDR.server },
+          body: { id: 'x', name: 'x', publicPorts: '8080', target: LAB_ADDR.server },
         })
-      ).status(),
+      ).status,
     ).toBe(403);
-    expect((await viewer.request.put('/api/v1/ftp', { headers, data: { enabled: false } })).status()).toBe(403);
+    expect(
+      (await fetchInPage(viewer, '/api/v1/ftp', { method: 'PUT', headers, body: { enabled: false } })).status,
+    ).toBe(403);
   } finally {
     await context.close();
   }

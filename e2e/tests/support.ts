@@ -1,12 +1,15 @@
 /**
  * What the specs share: the lab set up by global-setup (attached by name, so
- * real FTP clients run in its client namespace), sign-in through the real
- * login page, and screenshots a person can look at afterwards.
+ * real FTP clients run in its client namespace), browsers on either side of
+ * the lab gateway, sign-in through the real login page, and screenshots a
+ * person can look at afterwards.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { attachLab, type Lab, type LabInfo } from '@gatehouse/lab';
-import { expect, type Page } from '@playwright/test';
+import type { PanelReach } from '@gatehouse/server/lab-panel';
+import { type Browser, type BrowserContext, chromium, expect, type Page } from '@playwright/test';
+import { BROWSER_ARGS, BROWSER_EXECUTABLE } from '../browser.js';
 
 export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'e2e', 'screenshots');
 mkdirSync(SCREENSHOTS, { recursive: true });
@@ -17,6 +20,98 @@ export function lab(): Lab {
   if (!info) throw new Error('GATEHOUSE_E2E_LAB is not set: run through playwright.config.ts (global setup)');
   attached ??= attachLab(JSON.parse(info) as LabInfo);
   return attached;
+}
+
+/**
+ * Where the panel of the global-setup lab is, seen from each side of the
+ * gateway: `lan` = a browser in the server namespace (192.168.1.2) opening
+ * http://192.168.1.1:8080 (the default `page` of every spec sits there);
+ * `wan` = a browser in the client namespace (192.0.2.101) opening
+ * http://192.0.2.2:8080, whose connection crosses the gateway's WAN interface,
+ * so the gateway's nft rules (prerouting DNAT, forwards) act on it.
+ */
+export function panelReach(): { lan: PanelReach; wan: PanelReach } {
+  const reach = process.env.GATEHOUSE_E2E_REACH;
+  if (!reach) throw new Error('GATEHOUSE_E2E_REACH is not set: run through playwright.config.ts (global setup)');
+  return JSON.parse(reach) as { lan: PanelReach; wan: PanelReach };
+}
+
+/**
+ * A Chromium of its own inside the lab namespace `ns` (any lab's, e.g. one a
+ * spec starts itself). Close it when done (`await browser.close()`); the
+ * lab's destroy() would also end it.
+ */
+export function launchBrowserIn(ns: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath: BROWSER_EXECUTABLE,
+    args: BROWSER_ARGS,
+    env: { ...process.env, GATEHOUSE_E2E_BROWSER_NS: ns },
+  });
+}
+
+/**
+ * A page in a browser on one side of the lab gateway, with `base` as its
+ * baseURL (so `page.goto('/')` and signIn() work). For example, a lockout
+ * spec whose browser must come from the WAN:
+ *
+ *   const wan = await pageOn(panelReach().wan);
+ *   try {
+ *     await signIn(wan.page, 'admin', E2E_ADMIN_PASSWORD);
+ *     // ... apply a rule that would cut 192.0.2.101 -> 192.0.2.2:8080 ...
+ *   } finally {
+ *     await wan.close();
+ *   }
+ *
+ * `ignoreHTTPSErrors` is for a panel serving the generated self-signed certificate.
+ */
+export async function pageOn(
+  reach: PanelReach,
+  opts: { ignoreHTTPSErrors?: boolean } = {},
+): Promise<{ browser: Browser; context: BrowserContext; page: Page; close(): Promise<void> }> {
+  const browser = await launchBrowserIn(reach.ns);
+  try {
+    const context = await browser.newContext({
+      baseURL: reach.base,
+      viewport: { width: 1400, height: 900 },
+      ignoreHTTPSErrors: opts.ignoreHTTPSErrors ?? false,
+    });
+    const page = await context.newPage();
+    return { browser, context, page, close: () => browser.close() };
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+}
+
+/**
+ * An API call made by the page itself (its cookies, its network position),
+ * not by the test process: the test process is on the host, which has no
+ * route into the lab.
+ */
+export async function fetchInPage(
+  page: Page,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<{ status: number; json: unknown }> {
+  return page.evaluate(
+    async ({ path, method, headers, body }) => {
+      const r = await fetch(path, {
+        method,
+        headers: { 'content-type': 'application/json', ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      const text = await r.text();
+      let json: unknown = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = text;
+      }
+      return { status: r.status, json };
+    },
+    { path, method: init.method ?? 'GET', headers: init.headers ?? {}, body: init.body },
+  );
 }
 
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
