@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { FakeRunner } from '../src/fake-runner.js';
 import { ensureModule, type KernelProbe, probeModule } from '../src/kernel.js';
 import { GatewayModel } from '../src/model.js';
 import { renderPersistence } from '../src/persistence.js';
@@ -51,16 +52,9 @@ describe('nf_nat_ftp detection', () => {
   });
   it('modprobes a module that is neither loaded nor built in, and reports it', async () => {
     const k = fakeKernel({ '/proc/modules': '' });
-    const calls: string[][] = [];
-    const runner = {
-      netns: undefined,
-      async run(command: string, args: readonly string[]) {
-        calls.push([command, ...args]);
-        return { command, args, exitCode: 0, stdout: '', stderr: '', durationMs: 1 };
-      },
-    };
+    const runner = new FakeRunner().onRun('modprobe', undefined, {});
     expect(await ensureModule('nf_nat_ftp', { probe: k, runner })).toMatchObject({ state: 'modprobed' });
-    expect(calls).toEqual([['modprobe', 'nf_nat_ftp']]);
+    expect(runner.calls.map((c) => [c.command, ...c.args])).toEqual([['modprobe', 'nf_nat_ftp']]);
   });
   it('reports a failed modprobe as missing with its message', async () => {
     const k = fakeKernel({ '/proc/modules': '' });
