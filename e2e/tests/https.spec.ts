@@ -75,7 +75,7 @@ test('over HTTPS (self-signed) the admin signs in, adds and applies a forward, a
     await expect(
       page.getByRole('table', { name: 'Port forwards' }).getByRole('row').filter({ hasText: 'ssh to the server' }),
     ).toBeVisible();
-    await applyFromUi(page, { confirm: true, comment: 'ssh forward over HTTPS' });
+    await applyFromUi(page, { comment: 'ssh forward over HTTPS' });
 
     // After: the public client reaches the server through the forward.
     const after = await tcpBanner(p.lab, { port: 2022 });

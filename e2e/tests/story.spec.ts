@@ -6,7 +6,7 @@
 import { ftpFetch, holdPassive, LAB_ADDR, LAB_FILES, tcpBanner } from '@gatehouse/lab';
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD, E2E_VIEWER_PASSWORD } from './model.js';
-import { applyFromUi, fetchInPage, goTo, lab, openLongConnection, signIn, snap } from './support.js';
+import { applyFromUi, applyUnconfirmed, fetchInPage, goTo, lab, openLongConnection, signIn, snap } from './support.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -35,7 +35,7 @@ test('1. the admin signs in and adds the FTP forward; passive FTP still fails', 
   await expect(table.getByRole('row').filter({ hasText: 'FTP server' })).toBeVisible();
   await snap(page, 'forwards');
 
-  await applyFromUi(page, { confirm: true, comment: 'FTP forward, no helper' });
+  await applyFromUi(page, { comment: 'FTP forward, no helper' });
   await snap(page, 'apply');
   const passive = await ftpFetch(lab(), { mode: 'passive', path: '', timeoutSec: 4 });
   expect(passive.transcript).toMatch(/230 /); // the control connection works through the forward
@@ -52,7 +52,7 @@ test('2. the helper on, applied with confirmation: passive works and Connections
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved to the desired state. Apply to make it live.')).toBeVisible();
   await snap(page, 'ftp');
-  await applyFromUi(page, { confirm: true, comment: 'FTP helper on' });
+  await applyFromUi(page, { comment: 'FTP helper on' });
 
   await goTo(page, 'Connections');
   await page.getByLabel('Address').fill(CLIENT);
@@ -104,7 +104,7 @@ test('4. passive-only on and applied: an active client fails, a passive one succ
   await page.getByRole('switch', { name: 'Passive only' }).check();
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved to the desired state. Apply to make it live.')).toBeVisible();
-  await applyFromUi(page, { confirm: true, comment: 'passive only' });
+  await applyFromUi(page, { comment: 'passive only' });
 
   const active = await ftpFetch(lab(), { mode: 'active', path: 'hello.txt', timeoutSec: 5 });
   expect(active.ok).toBe(false);
@@ -122,7 +122,7 @@ test('5. an apply that is not confirmed rolls back by itself, the UI says so, an
   await page.getByRole('switch', { name: 'FTP helper' }).uncheck();
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved to the desired state. Apply to make it live.')).toBeVisible();
-  await applyFromUi(page, { confirm: false, comment: 'helper off, not confirmed' });
+  await applyUnconfirmed(page, { comment: 'helper off, not confirmed', seconds: 30 });
   await snap(page, 'apply-countdown');
 
   const during = await ftpFetch(lab(), { mode: 'passive', path: 'hello.txt', timeoutSec: 4 });

@@ -132,20 +132,34 @@ export async function snap(page: Page, name: string): Promise<void> {
 }
 
 /**
- * Applies the desired state from the Apply page. With `confirm`, clicks "Keep
- * this change" in the countdown banner; without, leaves it to roll back.
+ * Applies the desired state from the Apply page. The UI applies provisionally
+ * and confirms by itself once the panel answers over a new connection (so a
+ * change that cuts the admin off rolls back); this waits for that.
  */
-export async function applyFromUi(page: Page, opts: { confirm: boolean; comment: string }): Promise<void> {
+export async function applyFromUi(page: Page, opts: { comment: string }): Promise<void> {
   await goTo(page, 'Apply');
   await page.getByLabel('Roll back automatically unless confirmed within').selectOption('30');
   await page.getByLabel('Comment').fill(opts.comment);
   await page.getByRole('button', { name: 'Apply with rollback timer' }).click();
-  const banner = page.getByRole('region', { name: 'Waiting for confirmation' });
-  await expect(banner).toBeVisible();
-  if (opts.confirm) {
-    await banner.getByRole('button', { name: 'Keep this change' }).click();
-    await expect(page.getByText(/Revision \d+ is confirmed\./)).toBeVisible();
-  }
+  await expect(page.getByText(/Revision \d+ is confirmed/).first()).toBeVisible({ timeout: 30_000 });
+}
+
+/**
+ * An apply that nobody confirms, so the server rolls it back after
+ * `seconds`. The UI no longer leaves an apply unconfirmed while the panel is
+ * reachable, so this is the API call a script would make, sent from the
+ * page (its session); the page then shows the countdown banner.
+ */
+export async function applyUnconfirmed(page: Page, opts: { comment: string; seconds: number }): Promise<void> {
+  const me = await fetchInPage(page, '/api/v1/auth/me');
+  const { csrfToken } = me.json as { csrfToken: string };
+  const r = await fetchInPage(page, '/api/v1/apply', {
+    method: 'POST',
+    headers: { 'x-gatehouse-csrf': csrfToken },
+    body: { comment: opts.comment, confirmWithinSeconds: opts.seconds },
+  });
+  expect(r.status, JSON.stringify(r.json)).toBe(200);
+  await expect(page.getByRole('region', { name: 'Waiting for confirmation' })).toBeVisible();
 }
 
 /** A TCP connection from the public client that stays open and reports when it ends. */
