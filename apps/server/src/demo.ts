@@ -40,6 +40,9 @@ function log(msg: string): void {
   process.stdout.write(`[demo] ${msg}\n`);
 }
 
+/** The running panel, for the error path: a failed first step still removes the lab and its temp dir. */
+let started: LabPanel | undefined;
+
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('the demo creates network namespaces: run it as root');
   const hostPort = Number(process.env.GATEHOUSE_DEMO_PORT ?? '8080');
@@ -76,6 +79,7 @@ async function main(): Promise<void> {
       void cleanup();
     },
   });
+  started = panel;
   const { base, lab } = panel;
 
   // First apply, as the admin, so the panel starts with revision 1.
@@ -131,7 +135,8 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   process.stderr.write(`demo: ${err instanceof Error ? err.message : String(err)}\n`);
+  await started?.stop();
   process.exit(1);
 });
