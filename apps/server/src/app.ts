@@ -1,6 +1,6 @@
 /**
  * The application as a Fastify plugin, in layers: external plugins (helmet,
- * cookies, rate limit, OpenAPI, static UI), then the application services
+ * cookies, OpenAPI, static UI), then the application services
  * (store, gateway, conntrack) and authentication, then the routes under
  * /api/v1, each a thin handler over a service. `buildApp` wraps it in an
  * instance for server.ts and for tests (`app.inject`, no port needed).
@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -24,9 +23,10 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { ServerConfig } from './config.js';
+import { loggerOptions } from './lib/log.js';
 import { loadTls } from './lib/tls.js';
 import authPlugin, { CSRF_HEADER, SESSION_COOKIE } from './plugins/auth.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { frameworkErrors } from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
 import securityHeaders from './plugins/security-headers.js';
 import servicesPlugin from './plugins/services.js';
@@ -66,7 +66,6 @@ export const gatehouseApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
   await app.register(errorsPlugin);
   await app.register(securityHeaders);
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -132,9 +131,12 @@ export async function buildApp(
   const tls = await loadTls(opts.config);
   const app = Fastify({
     ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
-    logger: opts.logger ?? { level: opts.config.logLevel },
+    logger: opts.logger ?? loggerOptions(opts.config.logLevel),
     trustProxy: opts.config.trustProxy,
     bodyLimit: 64 * 1024 * 1024,
+    // The router's own refusals (a path parameter over maxParamLength, bad
+    // percent-encoding) would otherwise echo the whole URL in their body.
+    frameworkErrors,
     // Open SSE streams would otherwise hold a graceful close until its deadline.
     forceCloseConnections: true,
   }).withTypeProvider<ZodTypeProvider>();

@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionAges } from '../src/services/lockout/fresh-connections.js';
 import { bearer, createNetns, createToken, LAB_MODEL, login, makeApp, type Netns, type TestApp } from './helpers.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API under test, checked by the assertions
+type Json = any;
+
 let ns: Netns;
 let t: TestApp;
 let token: string;
@@ -18,7 +21,7 @@ let port: number;
 
 /** One request on a new connection that is closed afterwards. */
 function fresh(method: string, path: string, body?: unknown, keepAlive = false) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: any }>((resolve, reject) => {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: Json }>((resolve, reject) => {
     const text = body === undefined ? undefined : JSON.stringify(body);
     const req = httpRequest(
       {

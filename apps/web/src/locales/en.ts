@@ -347,7 +347,7 @@ export const en = {
     action: 'Action',
     target: 'Object',
     detail: 'Detail',
-    passwordHelp: 'At least 8 characters.',
+    passwordHelp: 'At least 12 characters, hard to guess, and not containing the username.',
   },
   notFound: {
     title: 'Page not found',

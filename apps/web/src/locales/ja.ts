@@ -345,7 +345,7 @@ export const ja: Catalogue = {
     action: '操作',
     target: '対象',
     detail: '詳細',
-    passwordHelp: '8 文字以上。',
+    passwordHelp: '12 文字以上で推測されにくく、ユーザー名を含まないもの。',
   },
   notFound: {
     title: 'ページが見つかりません',
