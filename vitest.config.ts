@@ -2,6 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/server', 'apps/cli', 'apps/web', 'deploy'],
+    projects: ['packages/*', 'apps/server', 'apps/demo', 'apps/cli', 'apps/web', 'deploy'],
   },
 });

@@ -6,8 +6,9 @@
  * http://192.168.1.1:8080. Everything is removed when the run ends, also on
  * failure.
  */
+
+import { startLabPanel } from '@gatehouse/demo';
 import { labInfo } from '@gatehouse/lab';
-import { startLabPanel } from '@gatehouse/server/lab-panel';
 import { E2E_ADMIN_PASSWORD, E2E_INITIAL_MODEL } from './tests/model.js';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {

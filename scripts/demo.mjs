@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run demo`: sets up what is missing, then starts the panel on a
- * self-contained lab gateway (apps/server/src/demo.ts): three network
+ * self-contained lab gateway (apps/demo/src/demo.ts, the one launcher): three network
  * namespaces with a real FTP server, the server inside the gateway
  * namespace, and the panel relayed to the host's 127.0.0.1 without any host
  * interface, route or firewall change. Ctrl-C removes the lab.
@@ -12,7 +12,7 @@ import { requireRoot, root, setup } from './setup.mjs';
 
 requireRoot('npm run demo');
 setup();
-const child = spawn(process.execPath, [join(root, 'apps/server/dist/demo.js'), ...process.argv.slice(2)], {
+const child = spawn(process.execPath, [join(root, 'apps/demo/dist/demo.js'), ...process.argv.slice(2)], {
   stdio: 'inherit',
   cwd: root,
 });

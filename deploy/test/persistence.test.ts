@@ -7,8 +7,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type LabPanel, loginOverHttp, startLabPanel } from '@gatehouse/demo';
 import { createLab, ftpFetch, LAB_ADDR, LAB_FILES, type Lab } from '@gatehouse/lab';
-import { type LabPanel, loginOverHttp, startLabPanel } from '@gatehouse/server/lab-panel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const MODEL = {

@@ -7,8 +7,9 @@
  * HTTP). This spec starts a lab of its own, so its applies do not touch the
  * story's gateway; its browser sits on that lab's LAN.
  */
+
+import { type LabPanel, startLabPanel } from '@gatehouse/demo';
 import { LAB_ADDR, LAB_BANNER, tcpBanner } from '@gatehouse/lab';
-import { type LabPanel, startLabPanel } from '@gatehouse/server/lab-panel';
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD, E2E_INITIAL_MODEL } from './model.js';
 import { applyFromUi, goTo, pageOn, signIn, snap } from './support.js';

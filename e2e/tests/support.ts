@@ -6,8 +6,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PanelReach } from '@gatehouse/demo';
 import { attachLab, type Lab, type LabInfo } from '@gatehouse/lab';
-import type { PanelReach } from '@gatehouse/server/lab-panel';
 import { type Browser, type BrowserContext, chromium, expect, type Page } from '@playwright/test';
 import { BROWSER_ARGS, BROWSER_EXECUTABLE } from '../browser.js';
 

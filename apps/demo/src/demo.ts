@@ -14,9 +14,8 @@
  * Every startup step prints a line and has a deadline: the demo is up within
  * a minute or says which step did not come up.
  *
- * Run as root after the build: `node apps/server/dist/demo.js` (or
- * `bash apps/server/scripts/demo.sh`, which also installs and builds).
- * Ctrl-C removes the lab.
+ * Started by `npm run demo` (scripts/demo.mjs: setup and build first), as
+ * root. Ctrl-C removes the lab.
  */
 import { randomBytes } from 'node:crypto';
 import { ftpFetch, type HeldPassive, holdPassive, LAB_ADDR, tcpBanner } from '@gatehouse/lab';

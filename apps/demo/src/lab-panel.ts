@@ -1,6 +1,7 @@
 /**
  * The Gatehouse server running inside a lab gateway: used by the demo, the
- * browser end-to-end suite and the deploy tests.
+ * browser end-to-end suite and the deploy tests. Lives outside the server
+ * package so that production code never carries the lab.
  *
  * Inside the gateway namespace the server listens on port 8080: on 127.0.0.1
  * (the demo), or on 0.0.0.0 (`listenOn: 'all'`), where an admin on the lab's

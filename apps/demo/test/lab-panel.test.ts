@@ -3,8 +3,8 @@
  * the build): ten starts and stops in a row must all come up, each within its
  * deadline, and leave no namespace behind; a server that dies during startup
  * ends the wait at once with its own message instead of hanging.
- * Uses the built launcher (the server test setup builds it): the server
- * process it starts is dist/lab-panel-entry.js.
+ * Uses the built launcher (the demo test setup builds it and the server): the
+ * server process it starts is dist/lab-panel-entry.js.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -14,6 +14,8 @@
  *
  * Environment: LAB_PANEL_SOCKET (path), LAB_PANEL_PORT (the server's port on
  * 127.0.0.1 in the namespace); everything else is the server's own GATEHOUSE_*.
+ * The server is the production entry itself (@gatehouse/server/server), so the
+ * demo and the e2e suite start the server exactly as the systemd unit does.
  */
 import { chmodSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
@@ -38,6 +40,6 @@ relay.on('error', (err) => {
 rmSync(socketPath, { force: true });
 relay.listen(socketPath, () => {
   chmodSync(socketPath, 0o600);
-  // server.ts reads its configuration from the environment and listens; it exits the process on failure.
-  void import('./server.js');
+  // The entry reads its configuration from the environment and listens; it exits the process on failure.
+  void import('@gatehouse/server/server');
 });
