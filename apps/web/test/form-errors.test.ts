@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, problemsOf } from '../src/lib/api';
+import { ApiError } from '../src/lib/api';
 import { fieldOfPath, serverFieldErrors } from '../src/lib/form-errors';
 
 const FIELDS = ['publicPorts', 'target', 'targetPort'] as const;
 
 describe('server field errors', () => {
-  it('strips the request part from problem paths', () => {
-    expect(problemsOf({ problems: [{ path: 'body.publicPorts', message: 'overlap' }] })).toEqual([
-      { path: 'publicPorts', message: 'overlap' },
-    ]);
-  });
-
   it('finds the field at the end of a model path', () => {
     expect(fieldOfPath('forwards.3.publicPorts', FIELDS)).toBe('publicPorts');
     expect(fieldOfPath('model.ftp.controlPorts.0', ['controlPorts'])).toBe('controlPorts');

@@ -27,8 +27,8 @@ export function Field({
       <label htmlFor={id}>{label}</label>
       {children({
         id,
-        ...(describedBy ? { 'aria-describedby': describedBy } : {}),
-        ...(error ? { 'aria-invalid': true as const } : {}),
+        'aria-describedby': describedBy || undefined,
+        'aria-invalid': error ? true : undefined,
       })}
       {error ? (
         <p className="field-error" id={errorId}>

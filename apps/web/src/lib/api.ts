@@ -4,7 +4,7 @@
  * Paths are collected in `paths` so renaming a route on the server is a
  * one-line change.
  */
-import type { FieldProblem } from './types';
+import type { Api } from './types';
 
 export const API_BASE = '/api/v1';
 
@@ -16,7 +16,6 @@ export const paths = {
   logout: '/auth/logout',
   me: '/auth/me',
   status: '/status',
-  counters: '/counters',
   forwards: '/forwards',
   forward: (id: string) => `/forwards/${encodeURIComponent(id)}`,
   ftp: '/ftp',
@@ -38,58 +37,38 @@ export const paths = {
   events: '/events',
 } as const;
 
+/** From the login and /auth/me answers of a cookie session (a token session has none). */
 let csrfToken: string | null = null;
 
 export function setCsrfToken(token: string | null | undefined): void {
   csrfToken = token ?? null;
 }
 
-function csrfFromCookie(): string | null {
-  if (typeof document === 'undefined') return null;
-  const m = /(?:^|;\s*)(?:gatehouse[-_]csrf|csrf[-_]token)=([^;]+)/i.exec(document.cookie);
-  return m?.[1] ? decodeURIComponent(m[1]) : null;
-}
-
 export class ApiError extends Error {
   readonly status: number;
-  readonly problems: FieldProblem[];
+  /** The server's error body; null when something else answered (a proxy's HTML page, an empty 502). */
+  readonly body: Api['ErrorBody'] | null;
+  readonly problems: Api['FieldProblem'][];
   /** Seconds to wait, from Retry-After on 429/503. */
   readonly retryAfter: number | null;
   /** Machine-readable code from the error body, e.g. validation, conflict, nft_rejected, lockout. */
   readonly code: string | null;
-  readonly body: unknown;
 
-  constructor(status: number, message: string, body: unknown, retryAfter: number | null) {
+  constructor(status: number, message: string, body: Api['ErrorBody'] | null, retryAfter: number | null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.body = body;
     this.retryAfter = retryAfter;
-    this.problems = problemsOf(body);
-    const b = body as { error?: unknown; code?: unknown } | null;
-    this.code = typeof b?.error === 'string' ? b.error : typeof b?.code === 'string' ? b.code : null;
+    this.problems = body?.problems ?? [];
+    this.code = body?.error ?? null;
   }
 }
 
-/** Field problems from whichever shape the server used: ours, fastify's, or zod's. */
-export function problemsOf(body: unknown): FieldProblem[] {
-  if (!body || typeof body !== 'object') return [];
-  const b = body as Record<string, unknown>;
-  const list = b.problems ?? b.issues ?? b.errors ?? b.details ?? b.validation;
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((p): FieldProblem[] => {
-    if (!p || typeof p !== 'object') return [];
-    const o = p as Record<string, unknown>;
-    const message = typeof o.message === 'string' ? o.message : '';
-    let path = '';
-    if (typeof o.path === 'string') path = o.path;
-    else if (Array.isArray(o.path)) path = o.path.map(String).join('.');
-    else if (typeof o.instancePath === 'string') path = o.instancePath.replace(/^\//, '').replaceAll('/', '.');
-    else if (typeof o.field === 'string') path = o.field;
-    // The server reports request fields as body.forwards.3.publicPorts; the form only knows the field.
-    path = path.replace(/^(body|querystring|params)\./, '');
-    return message ? [{ path, message }] : [];
-  });
+function errorBodyOf(body: unknown): Api['ErrorBody'] | null {
+  return body !== null && typeof body === 'object' && typeof (body as Api['ErrorBody']).error === 'string'
+    ? (body as Api['ErrorBody'])
+    : null;
 }
 
 function parseRetryAfter(value: string | null): number | null {
@@ -120,10 +99,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   const method = opts.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET') {
-    const token = csrfToken ?? csrfFromCookie();
-    if (token) headers[CSRF_HEADER] = token;
-  }
+  if (method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
   const res = await fetch(apiUrl(path, opts.query), {
     method,
     headers,
@@ -141,21 +117,13 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     }
   }
   if (!res.ok) {
-    const message =
-      (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string'
-        ? (body as { message: string }).message
-        : null) ?? `${res.status} ${res.statusText}`;
-    const err = new ApiError(res.status, message, body, parseRetryAfter(res.headers.get('Retry-After')));
+    const error = errorBodyOf(body);
+    const message = error?.message ?? `${res.status} ${res.statusText}`;
+    const err = new ApiError(res.status, message, error, parseRetryAfter(res.headers.get('Retry-After')));
     if (res.status === 401 && path !== paths.login && typeof window !== 'undefined') {
       window.dispatchEvent(new CustomEvent('gatehouse:unauthorized'));
     }
     throw err;
   }
   return body as T;
-}
-
-/** Lists come back either bare or wrapped in { items }. */
-export function itemsOf<T>(value: T[] | { items: T[] } | null | undefined): T[] {
-  if (!value) return [];
-  return Array.isArray(value) ? value : (value.items ?? []);
 }

@@ -13,7 +13,7 @@ import { API_BASE, paths } from './api';
 
 export type LiveStatus = 'connecting' | 'open' | 'down';
 
-/** Event names the server sends; a plain `message` carrying { type, data } is routed the same way. */
+/** Event names the server sends (apps/server/src/routes/events.ts): each message is one named event. */
 export const LIVE_EVENTS = [
   /** First message of every connection: { following, flows, expectations, drift }. */
   'hello',
@@ -67,16 +67,6 @@ export function LiveEventsProvider({ enabled, children }: { enabled: boolean; ch
       } catch {
         // keep text
       }
-      // A batch of events arrives as an array of { type, data } envelopes.
-      if (name === 'message' || name === 'batch') {
-        const list = Array.isArray(data) ? data : [data];
-        for (const env of list) {
-          const e = env as { type?: unknown; event?: unknown; data?: unknown };
-          const type = typeof e?.type === 'string' ? e.type : typeof e?.event === 'string' ? e.event : null;
-          if (type) for (const h of handlers.current.get(type) ?? []) h(e.data ?? e);
-        }
-        return;
-      }
       for (const h of handlers.current.get(name) ?? []) h(data);
     };
 
@@ -101,7 +91,7 @@ export function LiveEventsProvider({ enabled, children }: { enabled: boolean; ch
           timer = setTimeout(connect, delay);
         }
       };
-      for (const name of [...LIVE_EVENTS, 'message', 'batch']) {
+      for (const name of LIVE_EVENTS) {
         source.addEventListener(name, (ev) => dispatch(name, (ev as MessageEvent<string>).data));
       }
     };

@@ -1,6 +1,6 @@
 /** Display formatting in the current UI language. */
 import i18n from './i18n';
-import type { Tuple } from './types';
+import type { Api } from './types';
 
 const locale = () => (i18n.language === 'ja' ? 'ja-JP' : 'en-GB');
 
@@ -56,6 +56,6 @@ export function formatEndpoint(address: string, port: number | null | undefined)
   return port === null || port === undefined || port === 0 ? address : `${address}:${port}`;
 }
 
-export function formatTuple(e: Tuple): string {
+export function formatTuple(e: Api['TupleRow']): string {
   return `${formatEndpoint(e.src, e.sport)} → ${formatEndpoint(e.dst, e.dport)}`;
 }

@@ -4,13 +4,13 @@
  */
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { ApiError, api, paths, setCsrfToken } from './api';
-import type { Role, SessionUser } from './types';
+import type { Api } from './types';
 
 export const sessionKey = ['session'] as const;
 
-export async function getSession(): Promise<SessionUser | null> {
+export async function getSession(): Promise<Api['Me'] | null> {
   try {
-    const user = await api<SessionUser>(paths.me);
+    const user = await api<Api['Me']>(paths.me);
     // Token-authenticated sessions have no CSRF token; keep one we already have.
     if (user.csrfToken) setCsrfToken(user.csrfToken);
     return user;
@@ -33,6 +33,6 @@ export function useCanEdit(): boolean {
   return data?.role === 'admin';
 }
 
-export function useRole(): Role | null {
+export function useRole(): Api['Role'] | null {
   return useSession().data?.role ?? null;
 }

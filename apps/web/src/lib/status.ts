@@ -6,10 +6,9 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, paths } from './api';
 import { useInvalidateOn } from './events';
 import { keys } from './query-keys';
-import type { GatewayStatus } from './types';
+import type { Api } from './types';
 
-export const getStatus = ({ signal }: { signal?: AbortSignal } = {}) =>
-  api<GatewayStatus>(paths.status, signal ? { signal } : {});
+export const getStatus = ({ signal }: { signal?: AbortSignal } = {}) => api<Api['Status']>(paths.status, { signal });
 
 export const statusQueryOptions = () =>
   queryOptions({ queryKey: keys.status, queryFn: ({ signal }) => getStatus({ signal }), refetchInterval: 10_000 });

@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
 import { keys } from '../../../lib/query-keys';
-import type { CreatedToken, Role } from '../../../lib/types';
+import type { Api, ApiBody } from '../../../lib/types';
 
 /** The response carries the secret once; it is never stored in the query cache. */
-export const createToken = (body: { name: string; role: Role }) =>
-  api<CreatedToken>(paths.tokens, { method: 'POST', body });
+export const createToken = (body: ApiBody['CreateTokenBody']) =>
+  api<Api['CreatedToken']>(paths.tokens, { method: 'POST', body });
 
 export function useCreateToken() {
   const queryClient = useQueryClient();

@@ -1,15 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
 import { keys } from '../../../lib/query-keys';
-import type { Role, UserRow } from '../../../lib/types';
+import type { Api, ApiBody } from '../../../lib/types';
 
-export interface NewUser {
-  username: string;
-  password: string;
-  role: Role;
-}
-
-export const createUser = (body: NewUser) => api<UserRow>(paths.users, { method: 'POST', body });
+export const createUser = (body: ApiBody['CreateUserBody']) => api<Api['User']>(paths.users, { method: 'POST', body });
 
 export function useCreateUser() {
   const queryClient = useQueryClient();

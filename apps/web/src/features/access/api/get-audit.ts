@@ -2,12 +2,12 @@ import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
 import { useInvalidateOn } from '../../../lib/events';
 import { keys } from '../../../lib/query-keys';
-import type { AuditEntry, Page } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 
 const PAGE = 50;
 
 export const getAudit = (before: number | undefined, signal?: AbortSignal) =>
-  api<Page<AuditEntry>>(paths.audit, { query: { limit: PAGE, before }, ...(signal ? { signal } : {}) });
+  api<Api['AuditPage']>(paths.audit, { query: { limit: PAGE, before }, signal });
 
 export const auditQueryOptions = () =>
   infiniteQueryOptions({

@@ -1,10 +1,9 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { api, itemsOf, paths } from '../../../lib/api';
+import { api, paths } from '../../../lib/api';
 import { keys } from '../../../lib/query-keys';
-import type { UserRow } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 
-export const getUsers = (signal?: AbortSignal) =>
-  api<UserRow[] | { items: UserRow[] }>(paths.users, signal ? { signal } : {}).then(itemsOf);
+export const getUsers = (signal?: AbortSignal) => api<Api['UserList']>(paths.users, { signal }).then((r) => r.items);
 
 export const usersQueryOptions = () =>
   queryOptions({ queryKey: keys.users, queryFn: ({ signal }) => getUsers(signal) });

@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
 import { keys } from '../../../lib/query-keys';
-import type { Role, UserRow } from '../../../lib/types';
+import type { Api, ApiBody } from '../../../lib/types';
 
-export const updateUser = ({ id, role }: { id: number; role: Role }) =>
-  api<UserRow>(paths.user(id), { method: 'PATCH', body: { role } });
+export const updateUser = ({ id, ...change }: ApiBody['UpdateUserBody'] & { id: number }) =>
+  api<Api['User']>(paths.user(id), { method: 'PATCH', body: change });
 
 export function useUpdateUser() {
   const queryClient = useQueryClient();

@@ -6,7 +6,7 @@ import { QueryState } from '../../../components/QueryState';
 import { errorText } from '../../../lib/errors';
 import { formatDateTime, formatRelative } from '../../../lib/format';
 import { useCanEdit } from '../../../lib/session';
-import type { CreatedToken, Role } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 import { useCreateToken } from '../api/create-token';
 import { useTokens } from '../api/get-tokens';
 import { useRevokeToken } from '../api/revoke-token';
@@ -18,8 +18,8 @@ export function TokensSection() {
   const create = useCreateToken();
   const revoke = useRevokeToken();
   const [name, setName] = useState('');
-  const [role, setRole] = useState<Role>('viewer');
-  const [created, setCreated] = useState<CreatedToken | null>(null);
+  const [role, setRole] = useState<Api['Role']>('viewer');
+  const [created, setCreated] = useState<Api['CreatedToken'] | null>(null);
   const [copied, setCopied] = useState(false);
   const [nameError, setNameError] = useState<string | undefined>();
 
@@ -130,7 +130,7 @@ export function TokensSection() {
         </Field>
         <Field label={t('access.role')}>
           {(p) => (
-            <select {...p} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            <select {...p} value={role} onChange={(e) => setRole(e.target.value as Api['Role'])}>
               <option value="viewer">{t('roles.viewer')}</option>
               {canEdit ? <option value="admin">{t('roles.admin')}</option> : null}
             </select>

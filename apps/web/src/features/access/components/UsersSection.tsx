@@ -7,7 +7,7 @@ import { errorText } from '../../../lib/errors';
 import { type FieldErrors, serverFieldErrors } from '../../../lib/form-errors';
 import { formatDateTime } from '../../../lib/format';
 import { useSession } from '../../../lib/session';
-import type { Role } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 import { useCreateUser } from '../api/create-user';
 import { useDeleteUser } from '../api/delete-user';
 import { useUsers } from '../api/get-users';
@@ -64,7 +64,7 @@ export function UsersSection() {
                           aria-label={t('access.changeRole', { username: u.username })}
                           value={u.role}
                           disabled={self || update.isPending}
-                          onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role })}
+                          onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Api['Role'] })}
                         >
                           <option value="admin">{t('roles.admin')}</option>
                           <option value="viewer">{t('roles.viewer')}</option>
@@ -100,7 +100,7 @@ function AddUserForm() {
   const create = useCreateUser();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [role, setRole] = useState<Role>('viewer');
+  const [role, setRole] = useState<Api['Role']>('viewer');
   const [errors, setErrors] = useState<FieldErrors<FieldName>>({});
 
   const onSubmit = (e: FormEvent) => {
@@ -155,7 +155,7 @@ function AddUserForm() {
       </Field>
       <Field label={t('access.role')} error={errors.role}>
         {(p) => (
-          <select {...p} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          <select {...p} value={role} onChange={(e) => setRole(e.target.value as Api['Role'])}>
             <option value="viewer">{t('roles.viewer')}</option>
             <option value="admin">{t('roles.admin')}</option>
           </select>

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useRef, useState } from 'react';
 import { ApiError, api, paths } from '../../../lib/api';
 import { appliedStateKeys } from '../../../lib/query-keys';
-import type { ApplyBody, ApplyResult, PendingConfirmation } from '../../../lib/types';
+import type { Api, ApiBody } from '../../../lib/types';
 
 /**
  * Commit-confirm by reconnection, as LuCI does it: apply provisionally, then
@@ -29,8 +29,8 @@ const ATTEMPT_MS = 5000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function pendingNow(): Promise<PendingConfirmation | null> {
-  const r = await api<{ pending: PendingConfirmation | null }>(paths.applyPending, {
+async function pendingNow(): Promise<Api['PendingConfirmation'] | null> {
+  const r = await api<Api['PendingState']>(paths.applyPending, {
     signal: AbortSignal.timeout(ATTEMPT_MS),
   });
   return r.pending;
@@ -46,12 +46,12 @@ export function useApplyAndVerify() {
   }, [queryClient]);
 
   const run = useCallback(
-    async (body: ApplyBody) => {
+    async (body: ApiBody['ApplyBody']) => {
       if (running.current) return;
       running.current = true;
       setState({ phase: 'applying' });
       try {
-        const result = await api<ApplyResult>(paths.apply, { method: 'POST', body });
+        const result = await api<Api['ApplyResult']>(paths.apply, { method: 'POST', body });
         const pending = result.pending;
         if (!pending) {
           setState({ phase: 'applied', revisionId: result.revision.id });
@@ -62,7 +62,7 @@ export function useApplyAndVerify() {
         for (let attempts = 1; Date.now() < giveUpAt; attempts++) {
           setState({ phase: 'checking', revisionId, attempts });
           try {
-            await api(paths.applyConfirm, {
+            await api<Api['ConfirmResult']>(paths.applyConfirm, {
               method: 'POST',
               body: { reconnect: true },
               signal: AbortSignal.timeout(ATTEMPT_MS),

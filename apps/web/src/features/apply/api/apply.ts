@@ -1,10 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
 import { appliedStateKeys } from '../../../lib/query-keys';
-import type { ApplyBody, ApplyResult } from '../../../lib/types';
+import type { Api, ApiBody } from '../../../lib/types';
 
 /** Commit-confirm: with confirmWithinSeconds the apply is provisional until POST apply/confirm. */
-export const applyChanges = (body: ApplyBody) => api<ApplyResult>(paths.apply, { method: 'POST', body });
+export const applyChanges = (body: ApiBody['ApplyBody']) =>
+  api<Api['ApplyResult']>(paths.apply, { method: 'POST', body });
 
 export function useApply() {
   const queryClient = useQueryClient();

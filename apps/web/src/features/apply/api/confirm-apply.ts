@@ -1,8 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
 import { appliedStateKeys } from '../../../lib/query-keys';
+import type { Api } from '../../../lib/types';
 
-export const confirmApply = () => api<unknown>(paths.applyConfirm, { method: 'POST', body: {} });
+export const confirmApply = () => api<Api['ConfirmResult']>(paths.applyConfirm, { method: 'POST', body: {} });
 
 export function useConfirmApply() {
   const queryClient = useQueryClient();

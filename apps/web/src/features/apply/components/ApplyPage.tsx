@@ -7,7 +7,6 @@ import { ApiError } from '../../../lib/api';
 import { errorText } from '../../../lib/errors';
 import { useCanEdit } from '../../../lib/session';
 import { useStatus } from '../../../lib/status';
-import type { ErrorBody, LockoutProblem } from '../../../lib/types';
 import { useApplyAndVerify, type VerifyPhase } from '../api/apply-and-verify';
 import { usePreview } from '../api/get-preview';
 
@@ -26,15 +25,14 @@ export function ApplyPage() {
   const ids = useId();
   const waiting = !!status.data?.pending;
 
-  const errorBody =
-    failure instanceof ApiError ? (failure.body as (ErrorBody & { lockout?: LockoutProblem[] }) | null) : null;
+  const errorBody = failure instanceof ApiError ? failure.body : null;
   const diagnostics = errorBody?.diagnostics ?? [];
   const lockout = failure instanceof ApiError && failure.code === 'lockout' ? (errorBody?.lockout ?? []) : null;
   const submit = (force: boolean) =>
     void verify.run({
-      ...(noConfirm ? {} : { confirmWithinSeconds: seconds }),
+      confirmWithinSeconds: noConfirm ? undefined : seconds,
       force,
-      ...(comment.trim() ? { comment: comment.trim() } : {}),
+      comment: comment.trim() || undefined,
     });
 
   return (

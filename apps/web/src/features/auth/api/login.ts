@@ -1,15 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, paths, setCsrfToken } from '../../../lib/api';
 import { sessionKey } from '../../../lib/session';
-import type { SessionUser } from '../../../lib/types';
+import type { Api, ApiBody } from '../../../lib/types';
 
-export interface LoginInput {
-  username: string;
-  password: string;
-}
-
-export async function login(input: LoginInput): Promise<SessionUser> {
-  const user = await api<SessionUser>(paths.login, { method: 'POST', body: input });
+export async function login(input: ApiBody['LoginBody']): Promise<Api['Me']> {
+  const user = await api<Api['Me']>(paths.login, { method: 'POST', body: input });
   setCsrfToken(user.csrfToken);
   return user;
 }

@@ -1,18 +1,22 @@
 import { type InfiniteData, infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
 import { keys } from '../../../lib/query-keys';
-import type { FlowPage, FlowQuery, FlowRow } from '../../../lib/types';
+import type { Api, FlowQuery } from '../../../lib/types';
 
 /** Rows per request; the server allows up to 1000. */
 export const FLOW_PAGE_SIZE = 500;
 
 /** When each row was read, so its timeout can count down between updates without refetching. */
-export const receivedAt = new WeakMap<FlowRow, number>();
+export const receivedAt = new WeakMap<Api['FlowRow'], number>();
 
-export async function getFlows(query: FlowQuery, cursor: string | undefined, signal?: AbortSignal): Promise<FlowPage> {
-  const page = await api<FlowPage>(paths.flows, {
+export async function getFlows(
+  query: FlowQuery,
+  cursor: string | undefined,
+  signal?: AbortSignal,
+): Promise<Api['FlowPage']> {
+  const page = await api<Api['FlowPage']>(paths.flows, {
     query: { ...query, limit: FLOW_PAGE_SIZE, cursor },
-    ...(signal ? { signal } : {}),
+    ...{ signal },
   });
   const at = Date.now();
   for (const row of page.items) receivedAt.set(row, at);
@@ -32,14 +36,14 @@ export const flowsQueryOptions = (query: FlowQuery) =>
     refetchOnWindowFocus: false,
   });
 
-export type FlowsData = InfiniteData<FlowPage, string | undefined>;
+export type FlowsData = InfiniteData<Api['FlowPage'], string | undefined>;
 
 export function useFlows(query: FlowQuery) {
   return useInfiniteQuery(flowsQueryOptions(query));
 }
 
 /** Client-side version of the server's filter, for rows that arrive by the live stream. */
-export function matchesFlowQuery(row: FlowRow, q: FlowQuery): boolean {
+export function matchesFlowQuery(row: Api['FlowRow'], q: FlowQuery): boolean {
   if (q.protocol && row.protocol !== q.protocol && String(row.protonum) !== q.protocol) return false;
   if (q.state && (row.state ?? '').toUpperCase() !== q.state.toUpperCase()) return false;
   if (q.helper) {

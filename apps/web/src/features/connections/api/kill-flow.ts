@@ -1,15 +1,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
 import { keys } from '../../../lib/query-keys';
-import type { FlowRow, KillResult } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 import type { FlowsData } from './get-flows';
 
-export const killFlow = (id: string) => api<KillResult>(paths.flow(id), { method: 'DELETE' });
+export const killFlow = (id: string) => api<Api['KillResult']>(paths.flow(id), { method: 'DELETE' });
 
 export function useKillFlow() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (row: FlowRow) => killFlow(row.id),
+    mutationFn: (row: Api['FlowRow']) => killFlow(row.id),
     onSuccess: (_result, row) => {
       // The destroy event will follow; remove the row now so the click has a visible effect.
       queryClient.setQueriesData<FlowsData>({ queryKey: keys.flows }, (data) =>

@@ -6,7 +6,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useLiveEvent } from '../../../lib/events';
-import type { ChangeBatch, FlowQuery, FlowRow } from '../../../lib/types';
+import type { Api, FlowQuery } from '../../../lib/types';
 import { type FlowsData, flowsQueryKey, matchesFlowQuery, receivedAt } from './get-flows';
 
 export interface LiveFlowStats {
@@ -31,8 +31,8 @@ export function useLiveFlows(query: FlowQuery): LiveFlowStats {
   });
 
   useLiveEvent('flows', (data) => {
-    const batch = data as ChangeBatch<FlowRow> | null;
-    if (!batch?.events?.length) return;
+    const batch = data as Api['FlowChanges'];
+    if (batch.events.length === 0) return;
     const q = queryRef.current;
     const key = flowsQueryKey(q);
     const current = queryClient.getQueryData<FlowsData>(key);
@@ -40,8 +40,8 @@ export function useLiveFlows(query: FlowQuery): LiveFlowStats {
 
     const now = Date.now();
     const destroyed = new Set<string>();
-    const updated = new Map<string, FlowRow>();
-    const created: FlowRow[] = [];
+    const updated = new Map<string, Api['FlowRow']>();
+    const created: Api['FlowRow'][] = [];
     for (const ev of batch.events) {
       if (!matchesFlowQuery(ev.row, q)) {
         // A row that stopped matching (e.g. state changed) leaves the view.
@@ -57,7 +57,7 @@ export function useLiveFlows(query: FlowQuery): LiveFlowStats {
     let removed = 0;
     const loadedIds = new Set<string>();
     const pages = current.pages.map((p) => {
-      const items: FlowRow[] = [];
+      const items: Api['FlowRow'][] = [];
       for (const r of p.items) {
         if (destroyed.has(r.id)) {
           removed++;

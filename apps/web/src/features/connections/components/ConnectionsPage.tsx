@@ -7,7 +7,7 @@ import { ErrorState, Loading } from '../../../components/QueryState';
 import { errorText } from '../../../lib/errors';
 import { formatDuration, formatNumber, formatTuple } from '../../../lib/format';
 import { useCanEdit } from '../../../lib/session';
-import type { FlowQuery, FlowRow, FlowSortKey } from '../../../lib/types';
+import type { Api, FlowQuery, FlowSortKey } from '../../../lib/types';
 import { useNow } from '../../../lib/use-now';
 import { receivedAt, useFlows } from '../api/get-flows';
 import { useKillFlow } from '../api/kill-flow';
@@ -21,15 +21,15 @@ const TUPLE_MARK = '\u0000';
 const IP_RE = /^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]+:[0-9a-fA-F:]*$/;
 
 interface DisplayRow {
-  row: FlowRow;
+  row: Api['FlowRow'];
   /** An FTP data flow drawn under its control flow. */
   child: boolean;
 }
 
 /** FTP data flows go right under their control flow when both are loaded. */
-function groupByMaster(rows: FlowRow[]): DisplayRow[] {
+function groupByMaster(rows: Api['FlowRow'][]): DisplayRow[] {
   const ids = new Set(rows.map((r) => r.id));
-  const children = new Map<string, FlowRow[]>();
+  const children = new Map<string, Api['FlowRow'][]>();
   for (const r of rows) {
     if (r.masterId && ids.has(r.masterId) && r.masterId !== r.id) {
       const list = children.get(r.masterId) ?? [];
@@ -56,8 +56,8 @@ interface RowLabels {
 }
 
 /** Formatted tuples per row object (rows are immutable; a live update is a new object). */
-const tupleText = new WeakMap<FlowRow, { original: string; reply: string }>();
-function tuplesOf(r: FlowRow): { original: string; reply: string } {
+const tupleText = new WeakMap<Api['FlowRow'], { original: string; reply: string }>();
+function tuplesOf(r: Api['FlowRow']): { original: string; reply: string } {
   let v = tupleText.get(r);
   if (!v) {
     v = { original: formatTuple(r.original), reply: formatTuple(r.reply) };
@@ -143,7 +143,7 @@ const FlowRowView = memo(function FlowRowView({
   armed: boolean;
   labels: RowLabels;
   onArm: (id: string | null) => void;
-  onKill: (r: FlowRow) => void;
+  onKill: (r: Api['FlowRow']) => void;
 }) {
   const r = d.row;
   const { original, reply } = tuplesOf(r);
@@ -240,11 +240,11 @@ export function ConnectionsPage() {
     () => ({
       sort,
       order,
-      ...(protocol ? { protocol } : {}),
-      ...(state ? { state } : {}),
-      ...(helper ? { helper } : {}),
-      ...(addressValid && debAddress ? { address: debAddress } : {}),
-      ...(portNumber !== undefined ? { port: portNumber } : {}),
+      protocol: protocol || undefined,
+      state: state || undefined,
+      helper: helper || undefined,
+      address: (addressValid && debAddress) || undefined,
+      port: portNumber,
     }),
     [sort, order, protocol, state, helper, addressValid, debAddress, portNumber],
   );
@@ -344,7 +344,7 @@ function FlowTable({ query }: { query: FlowQuery }) {
 
   const killRef = useRef(kill.mutate);
   killRef.current = kill.mutate;
-  const onKill = useCallback((r: FlowRow) => killRef.current(r), []);
+  const onKill = useCallback((r: Api['FlowRow']) => killRef.current(r), []);
   // Which flow's kill button is armed: state of the flow, not of the reused row.
   const [armedId, setArmedId] = useState<string | null>(null);
   const canLoadMore = flows.hasNextPage && !flows.isFetchingNextPage;
@@ -459,7 +459,7 @@ function VirtualFlowTable({
   armedId: string | null;
   labels: RowLabels;
   onArm: (id: string | null) => void;
-  onKill: (r: FlowRow) => void;
+  onKill: (r: Api['FlowRow']) => void;
   canLoadMore: boolean;
   onLoadMore: () => void;
 }) {

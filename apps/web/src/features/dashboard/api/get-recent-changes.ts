@@ -2,10 +2,10 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
 import { useInvalidateOn } from '../../../lib/events';
 import { keys } from '../../../lib/query-keys';
-import type { AuditEntry, Page } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 
 export const getRecentChanges = (limit: number, signal?: AbortSignal) =>
-  api<Page<AuditEntry>>(paths.audit, { query: { limit }, ...(signal ? { signal } : {}) });
+  api<Api['AuditPage']>(paths.audit, { query: { limit }, signal });
 
 export const recentChangesQueryOptions = (limit = 8) =>
   queryOptions({

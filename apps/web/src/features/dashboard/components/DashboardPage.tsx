@@ -6,7 +6,7 @@ import { ErrorState, Loading } from '../../../components/QueryState';
 import { Sparkline } from '../../../components/Sparkline';
 import { formatBytes, formatDateTime, formatNumber, formatRelative } from '../../../lib/format';
 import { useStatus } from '../../../lib/status';
-import type { GatewayStatus } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 import { useNow } from '../../../lib/use-now';
 import { SERIES_WINDOW_MS, useConntrackSeries } from '../api/conntrack-series';
 import { useAppliedRevision } from '../api/get-applied-revision';
@@ -29,7 +29,7 @@ export function DashboardPage() {
   );
 }
 
-function DashboardBody({ status }: { status: GatewayStatus }) {
+function DashboardBody({ status }: { status: Api['Status'] }) {
   return (
     <div className="dash-grid">
       <AppliedCard status={status} />
@@ -43,7 +43,7 @@ function DashboardBody({ status }: { status: GatewayStatus }) {
   );
 }
 
-function AppliedCard({ status }: { status: GatewayStatus }) {
+function AppliedCard({ status }: { status: Api['Status'] }) {
   const { t } = useTranslation();
   useNow(30_000);
   const revision = useAppliedRevision(status.appliedRevision);
@@ -76,7 +76,7 @@ function AppliedCard({ status }: { status: GatewayStatus }) {
   );
 }
 
-function DriftCard({ status }: { status: GatewayStatus }) {
+function DriftCard({ status }: { status: Api['Status'] }) {
   const { t } = useTranslation();
   const state = status.drift.state;
   const bad = state === 'drifted' || state === 'missing';
@@ -111,7 +111,7 @@ function DriftCard({ status }: { status: GatewayStatus }) {
   );
 }
 
-function FtpCard({ status }: { status: GatewayStatus }) {
+function FtpCard({ status }: { status: Api['Status'] }) {
   const { t } = useTranslation();
   const ftp = status.ftp;
   const nat = ftp.natFtp?.state;
@@ -142,7 +142,7 @@ function FtpCard({ status }: { status: GatewayStatus }) {
   );
 }
 
-function CountsCard({ status }: { status: GatewayStatus }) {
+function CountsCard({ status }: { status: Api['Status'] }) {
   const { t } = useTranslation();
   const samples = useConntrackSeries(status.conntrack);
   const flows = samples.map((s) => s.flows);
@@ -195,7 +195,7 @@ function CountsCard({ status }: { status: GatewayStatus }) {
   );
 }
 
-function InterfacesCard({ status }: { status: GatewayStatus }) {
+function InterfacesCard({ status }: { status: Api['Status'] }) {
   const { t } = useTranslation();
   return (
     <article className="card" aria-labelledby="dash-ifaces">
@@ -224,7 +224,7 @@ function InterfacesCard({ status }: { status: GatewayStatus }) {
   );
 }
 
-function CountersCard({ status }: { status: GatewayStatus }) {
+function CountersCard({ status }: { status: Api['Status'] }) {
   const { t } = useTranslation();
   return (
     <article className="card card-wide" aria-labelledby="dash-counters">

@@ -2,13 +2,13 @@ import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
 import { useLiveEvent } from '../../../lib/events';
 import { keys } from '../../../lib/query-keys';
-import type { ChangeBatch, ExpectationList, ExpectationRow } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 
 /** When each row was read, for the countdown. */
-export const expectationReceivedAt = new WeakMap<ExpectationRow, number>();
+export const expectationReceivedAt = new WeakMap<Api['ExpectationRow'], number>();
 
-export async function getExpectations(signal?: AbortSignal): Promise<ExpectationList> {
-  const list = await api<ExpectationList>(paths.expectations, signal ? { signal } : {});
+export async function getExpectations(signal?: AbortSignal): Promise<Api['ExpectationList']> {
+  const list = await api<Api['ExpectationList']>(paths.expectations, { signal });
   const at = Date.now();
   for (const row of list.items) expectationReceivedAt.set(row, at);
   return list;
@@ -26,10 +26,10 @@ export function useExpectations() {
   const queryClient = useQueryClient();
   useLiveEvent('resync', () => void queryClient.invalidateQueries({ queryKey: keys.expectations }));
   useLiveEvent('expectations', (data) => {
-    const batch = data as ChangeBatch<ExpectationRow> | null;
-    if (!batch?.events?.length) return;
+    const batch = data as Api['ExpectationChanges'];
+    if (batch.events.length === 0) return;
     const now = Date.now();
-    queryClient.setQueryData<ExpectationList>(keys.expectations, (list) => {
+    queryClient.setQueryData<Api['ExpectationList']>(keys.expectations, (list) => {
       if (!list) return list;
       const byId = new Map(list.items.map((r) => [r.id, r]));
       for (const ev of batch.events) {

@@ -3,11 +3,11 @@ import { Link } from 'react-router';
 import { PageHeader } from '../../../components/PageHeader';
 import { QueryState } from '../../../components/QueryState';
 import { formatDuration, formatTuple } from '../../../lib/format';
-import type { ExpectationRow } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 import { useNow } from '../../../lib/use-now';
 import { expectationReceivedAt, useExpectations } from '../api/get-expectations';
 
-function controlFlowLink(e: ExpectationRow): string {
+function controlFlowLink(e: Api['ExpectationRow']): string {
   const q = new URLSearchParams();
   q.set('address', e.master.src);
   if (e.master.sport) q.set('port', String(e.master.sport));

@@ -1,13 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
 import { desiredStateKeys, keys } from '../../../lib/query-keys';
-import type { PortForward } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 
 /** Creates a forward (POST) or replaces one (PUT); `previousId` is set when editing. */
-export function saveForward({ forward, previousId }: { forward: PortForward; previousId?: string | null }) {
+export function saveForward({ forward, previousId }: { forward: Api['PortForward']; previousId?: string | null }) {
   return previousId
-    ? api<PortForward>(paths.forward(previousId), { method: 'PUT', body: forward })
-    : api<PortForward>(paths.forwards, { method: 'POST', body: forward });
+    ? api<Api['PortForward']>(paths.forward(previousId), { method: 'PUT', body: forward })
+    : api<Api['PortForward']>(paths.forwards, { method: 'POST', body: forward });
 }
 
 export function useSaveForward() {

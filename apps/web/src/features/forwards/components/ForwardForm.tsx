@@ -3,7 +3,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Field } from '../../../components/Field';
 import { type FieldErrors, fieldOfPath, serverFieldErrors, zodFieldErrors } from '../../../lib/form-errors';
-import type { PortForward as PortForwardT } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 import { useSaveForward } from '../api/save-forward';
 
 const FIELDS = [
@@ -31,7 +31,7 @@ interface FormState {
   comment: string;
 }
 
-function toState(f: PortForwardT | null): FormState {
+function toState(f: Api['PortForward'] | null): FormState {
   return {
     id: f?.id ?? '',
     name: f?.name ?? '',
@@ -80,8 +80,8 @@ function slug(name: string): string {
  */
 function validate(
   input: unknown,
-  others: PortForwardT[],
-): { ok: true; value: PortForwardT } | { ok: false; errors: FieldErrors<FieldName> } {
+  others: Api['PortForward'][],
+): { ok: true; value: Api['PortForward'] } | { ok: false; errors: FieldErrors<FieldName> } {
   const single = PortForward.safeParse(input);
   if (!single.success) return { ok: false, errors: zodFieldErrors(single.error, FIELDS) };
   const model = GatewayModel.safeParse({
@@ -107,8 +107,8 @@ export function ForwardForm({
   others,
   onDone,
 }: {
-  initial: PortForwardT | null;
-  others: PortForwardT[];
+  initial: Api['PortForward'] | null;
+  others: Api['PortForward'][];
   onDone: (saved: boolean) => void;
 }) {
   const { t } = useTranslation();

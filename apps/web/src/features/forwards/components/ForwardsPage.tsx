@@ -5,7 +5,7 @@ import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
 import { errorText } from '../../../lib/errors';
 import { useCanEdit } from '../../../lib/session';
-import type { PortForward } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 import { useDeleteForward } from '../api/delete-forward';
 import { useForwards } from '../api/get-forwards';
 import { useToggleForward } from '../api/toggle-forward';
@@ -14,7 +14,7 @@ import { ForwardForm } from './ForwardForm';
 /** Rows drawn at once; with more forwards than this the filter narrows the list. */
 const MAX_ROWS = 500;
 
-type Editing = { mode: 'new' } | { mode: 'edit'; forward: PortForward } | null;
+type Editing = { mode: 'new' } | { mode: 'edit'; forward: Api['PortForward'] } | null;
 
 export function ForwardsPage() {
   const { t } = useTranslation();

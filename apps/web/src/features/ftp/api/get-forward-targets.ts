@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
 import { keys } from '../../../lib/query-keys';
-import type { PortForward } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 
 /**
  * The forwards, read here to check the FTP policy against them before saving
@@ -9,7 +9,7 @@ import type { PortForward } from '../../../lib/types';
  * Same key as the forwards page, so the cache is shared.
  */
 export const getForwardTargets = (signal?: AbortSignal) =>
-  api<{ items: PortForward[] }>(paths.forwards, signal ? { signal } : {}).then((r) => r.items);
+  api<{ items: Api['PortForward'][] }>(paths.forwards, { signal }).then((r) => r.items);
 
 export const forwardTargetsQueryOptions = () =>
   queryOptions({ queryKey: keys.forwards, queryFn: ({ signal }) => getForwardTargets(signal) });

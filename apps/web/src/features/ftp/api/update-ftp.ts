@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
 import { desiredStateKeys, keys } from '../../../lib/query-keys';
-import type { FtpHelperPolicy } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 
-export const updateFtpPolicy = (policy: FtpHelperPolicy) =>
-  api<FtpHelperPolicy>(paths.ftp, { method: 'PUT', body: policy });
+export const updateFtpPolicy = (policy: Api['FtpHelperPolicy']) =>
+  api<Api['FtpHelperPolicy']>(paths.ftp, { method: 'PUT', body: policy });
 
 export function useUpdateFtpPolicy() {
   const queryClient = useQueryClient();

@@ -7,7 +7,7 @@ import { ErrorState, Loading } from '../../../components/QueryState';
 import { type FieldErrors, fieldOfPath, serverFieldErrors, zodFieldErrors } from '../../../lib/form-errors';
 import { useCanEdit } from '../../../lib/session';
 import { useStatus } from '../../../lib/status';
-import type { FtpHelperPolicy as Policy, PortForward } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 import { useForwardTargets } from '../api/get-forward-targets';
 import { useFtpPolicy } from '../api/get-ftp';
 import { useUpdateFtpPolicy } from '../api/update-ftp';
@@ -26,7 +26,7 @@ function specContains(spec: string, port: number): boolean {
   });
 }
 
-function validate(policy: Policy, forwards: PortForward[] | undefined): FieldErrors<FieldName> {
+function validate(policy: Api['FtpHelperPolicy'], forwards: Api['PortForward'][] | undefined): FieldErrors<FieldName> {
   const own = FtpHelperPolicy.safeParse(policy);
   if (!own.success) return zodFieldErrors(own.error, FIELDS);
   if (!forwards) return {};
@@ -68,7 +68,7 @@ function FtpForm({
   saved,
   onSavedChange: setSaved,
 }: {
-  initial: Policy;
+  initial: Api['FtpHelperPolicy'];
   saved: boolean;
   onSavedChange: (saved: boolean) => void;
 }) {
@@ -77,13 +77,13 @@ function FtpForm({
   const status = useStatus();
   const forwards = useForwardTargets();
   const update = useUpdateFtpPolicy();
-  const [policy, setPolicy] = useState<Policy>(initial);
+  const [policy, setPolicy] = useState<Api['FtpHelperPolicy']>(initial);
   const [errors, setErrors] = useState<FieldErrors<FieldName>>({});
   const [newPort, setNewPort] = useState('');
   const [newServer, setNewServer] = useState('');
   const ids = useId();
 
-  const change = (next: Partial<Policy>) => {
+  const change = (next: Partial<Api['FtpHelperPolicy']>) => {
     setPolicy((p) => ({ ...p, ...next }));
     setSaved(false);
     setErrors({});

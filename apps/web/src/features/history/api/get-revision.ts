@@ -1,10 +1,9 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
 import { keys } from '../../../lib/query-keys';
-import type { Revision } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 
-export const getRevision = (id: number, signal?: AbortSignal) =>
-  api<Revision>(paths.revision(id), signal ? { signal } : {});
+export const getRevision = (id: number, signal?: AbortSignal) => api<Api['Revision']>(paths.revision(id), { signal });
 
 /** A revision never changes once written, so its diff is cached for good. */
 export const revisionQueryOptions = (id: number) =>

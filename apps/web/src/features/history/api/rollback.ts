@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
 import { appliedStateKeys, keys } from '../../../lib/query-keys';
-import type { ApplyResult } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 
 /** Restores a revision; it is provisional like any apply, so the banner asks to confirm it. */
 export const rollbackTo = (id: number, confirmWithinSeconds = 120) =>
-  api<ApplyResult>(paths.revisionRollback(id), { method: 'POST', body: { confirmWithinSeconds } });
+  api<Api['ApplyResult']>(paths.revisionRollback(id), { method: 'POST', body: { confirmWithinSeconds } });
 
 export function useRollback() {
   const queryClient = useQueryClient();

@@ -7,7 +7,7 @@ import { ErrorState, Loading } from '../../../components/QueryState';
 import { errorText } from '../../../lib/errors';
 import { formatDateTime, formatRelative } from '../../../lib/format';
 import { useCanEdit } from '../../../lib/session';
-import type { RevisionSummary } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 import { useRevision } from '../api/get-revision';
 import { useRevisions } from '../api/get-revisions';
 import { useRollback } from '../api/rollback';
@@ -129,7 +129,7 @@ export function HistoryPage() {
   );
 }
 
-function RevisionDiff({ revision }: { revision: RevisionSummary }) {
+function RevisionDiff({ revision }: { revision: Api['RevisionSummary'] }) {
   const { t } = useTranslation();
   const detail = useRevision(revision.id, true);
   if (detail.isPending) return <Loading />;
@@ -137,7 +137,7 @@ function RevisionDiff({ revision }: { revision: RevisionSummary }) {
   return <DiffView diff={detail.data.diff} label={t('history.diffOf', { id: revision.id })} />;
 }
 
-function StatusTag({ status }: { status: RevisionSummary['status'] }) {
+function StatusTag({ status }: { status: Api['RevisionSummary']['status'] }) {
   const { t } = useTranslation();
   const tone =
     status === 'confirmed'
