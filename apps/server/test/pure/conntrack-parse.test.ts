@@ -1,7 +1,7 @@
 /** The text parsers, on real captured conntrack output. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { intToIpv4, ipv4ToInt, parseExpectationLine, parseFlowLine } from '../src/conntrack/parse.js';
+import { intToIpv4, ipv4ToInt, parseExpectationLine, parseFlowLine } from '../../src/conntrack/parse.js';
 
 const FIXTURES = '/work/shared/fixtures/conntrack';
 const lines = (name: string) => readFileSync(`${FIXTURES}/${name}`, 'utf8').split('\n');

@@ -6,8 +6,8 @@
  */
 import { CommandError, FakeRunner } from '@gatehouse/rules';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConntrackService } from '../src/conntrack/service.js';
-import { EventHub, type HubMessage } from '../src/services/events.js';
+import { ConntrackService } from '../../src/conntrack/service.js';
+import { EventHub, type HubMessage } from '../../src/services/events.js';
 
 const FLOW_A =
   'tcp      6 431999 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=40000 dport=80 src=10.0.0.2 dst=10.0.0.1 sport=80 dport=40000 [ASSURED] mark=7 use=1 id=1001';

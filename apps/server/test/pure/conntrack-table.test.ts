@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseExpectationLine, parseFlowLine } from '../src/conntrack/parse.js';
-import { ConntrackTable, type FlowQuery } from '../src/conntrack/table.js';
+import { parseExpectationLine, parseFlowLine } from '../../src/conntrack/parse.js';
+import { ConntrackTable, type FlowQuery } from '../../src/conntrack/table.js';
 
 const FIXTURES = '/work/shared/fixtures/conntrack';
 const lines = (name: string) => readFileSync(`${FIXTURES}/${name}`, 'utf8').split('\n');

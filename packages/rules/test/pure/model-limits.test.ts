@@ -5,17 +5,17 @@
  * on the field concerned. Each case starts from a valid model.
  */
 import { describe, expect, it } from 'vitest';
-import { ForwardPortIndex } from '../src/forward-index.js';
+import { ForwardPortIndex } from '../../src/forward-index.js';
 import {
   GatewayModel,
   type GatewayModelInput,
   MAX_SOURCE_MAP_ELEMENTS,
   NFT_RESERVED_NAMES,
   validateModel,
-} from '../src/model.js';
-import { NFT_KEYWORD_TABLE_NAMES } from '../src/nft-keywords.js';
-import { parsePortSpec } from '../src/ports.js';
-import { prefixOverlaps } from '../src/prefixes.js';
+} from '../../src/model.js';
+import { NFT_KEYWORD_TABLE_NAMES } from '../../src/nft-keywords.js';
+import { parsePortSpec } from '../../src/ports.js';
+import { prefixOverlaps } from '../../src/prefixes.js';
 
 const base = (): GatewayModelInput => ({
   interfaces: { wan: 'eth0', lan: ['eth1'] },

@@ -4,8 +4,8 @@
  * valid model and breaks exactly one thing, so removing a rule fails its test.
  */
 import { describe, expect, it } from 'vitest';
-import { GatewayModel, type GatewayModelInput, validateModel } from '../src/model.js';
-import { parsePortSpec } from '../src/ports.js';
+import { GatewayModel, type GatewayModelInput, validateModel } from '../../src/model.js';
+import { parsePortSpec } from '../../src/ports.js';
 
 const base = (): GatewayModelInput => ({
   interfaces: { wan: 'eth0', lan: ['eth1'] },

@@ -4,8 +4,8 @@
  * missing command.
  */
 import { describe, expect, it } from 'vitest';
-import { FakeRunner } from '../src/fake-runner.js';
-import { CommandError, type StreamExit } from '../src/runner.js';
+import { FakeRunner } from '../../src/fake-runner.js';
+import { CommandError, type StreamExit } from '../../src/runner.js';
 
 function follow(fake: FakeRunner, command: string, args: string[]) {
   const lines: string[] = [];
