@@ -6,8 +6,8 @@
  * process run, alternating A and B, so a shared, noisy machine shifts both
  * sides alike; medians of several runs are quoted.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { createNetns as createLabNetns } from '@gatehouse/lab';
 
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,31 +56,8 @@ export async function compare(a, b, runs = 5) {
   return { a: median(as), b: median(bs), ratio: median(ratios), as, bs };
 }
 
-const namespaces = new Set();
-process.once('exit', () => {
-  for (const ns of namespaces) {
-    try {
-      execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
-    } catch {}
-  }
-});
-
-export function createNetns(label) {
-  const name = `gh-bench-${label}-${process.pid}-${randomBytes(2).toString('hex')}`;
-  execFileSync('ip', ['netns', 'add', name]);
-  execFileSync('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
-  namespaces.add(name);
-  return {
-    name,
-    exec: (cmd, args) => ['ip', ['netns', 'exec', name, cmd, ...args]],
-    destroy() {
-      namespaces.delete(name);
-      try {
-        execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
-      } catch {}
-    },
-  };
-}
+/** A namespace `gh-bench-<label>-<pid>-<hex>` with lo up, removed by destroy() or when the process ends. */
+export const createNetns = (label) => createLabNetns(`gh-bench-${label}`);
 
 const results = [];
 

@@ -15,7 +15,7 @@ if (process.getuid?.() !== 0) {
   console.error('bench: needs root (network namespaces, nft, conntrack)');
   process.exit(2);
 }
-for (const f of ['packages/rules/dist/index.js', 'apps/server/dist/server.js']) {
+for (const f of ['packages/rules/dist/index.js', 'packages/lab/dist/index.js', 'apps/server/dist/server.js']) {
   if (!existsSync(root + f)) {
     console.error(`bench: ${f} is missing; run npm run build first`);
     process.exit(2);

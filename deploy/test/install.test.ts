@@ -6,17 +6,15 @@
  * its (throwaway) namespace and writes the boot include where the unit loads it.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createNetns, type Netns } from '@gatehouse/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = join(import.meta.dirname, '..', '..');
 const root = mkdtempSync(join(tmpdir(), 'gatehouse-install-'));
-const ns = `gh-install-${process.pid}-${randomBytes(2).toString('hex')}`;
-const inNs = (cmd: string, args: string[]) =>
-  execFileSync('ip', ['netns', 'exec', ns, cmd, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+let ns: Netns | undefined;
 
 describe('npm run install-gateway -- --root DIR', () => {
   let server: ReturnType<typeof spawn> | undefined;
@@ -30,9 +28,7 @@ describe('npm run install-gateway -- --root DIR', () => {
   });
   afterAll(() => {
     server?.kill('SIGKILL');
-    try {
-      execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
-    } catch {}
+    ns?.destroy();
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -54,8 +50,8 @@ describe('npm run install-gateway -- --root DIR', () => {
   });
 
   it('the installed server runs with the installed configuration, applies, and persists for boot', async () => {
-    execFileSync('ip', ['netns', 'add', ns]);
-    execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    const netns = createNetns('gh-install');
+    ns = netns;
     const env = Object.fromEntries(
       readFileSync(join(root, 'etc/gatehouse/gatehouse.env'), 'utf8')
         .split('\n')
@@ -64,7 +60,7 @@ describe('npm run install-gateway -- --root DIR', () => {
     );
     server = spawn(
       'ip',
-      ['netns', 'exec', ns, process.execPath, join(root, 'opt/gatehouse/apps/server/dist/server.js')],
+      ['netns', 'exec', netns.name, process.execPath, join(root, 'opt/gatehouse/apps/server/dist/server.js')],
       {
         env: {
           PATH: process.env.PATH,
@@ -80,7 +76,7 @@ describe('npm run install-gateway -- --root DIR', () => {
       },
     );
     const base = 'http://127.0.0.1:8080';
-    const curl = (args: string[]) => inNs('curl', ['-sS', '--max-time', '5', ...args]);
+    const curl = (args: string[]) => netns.exec('curl', ['-sS', '--max-time', '5', ...args]);
     await expect
       .poll(
         () => {
@@ -119,7 +115,7 @@ describe('npm run install-gateway -- --root DIR', () => {
         `${base}${path}`,
       ]);
     post('/api/v1/apply', '{}');
-    expect(inNs('nft', ['list', 'tables'])).toContain('table ip gatehouse');
+    expect(netns.exec('nft', ['list', 'tables'])).toContain('table ip gatehouse');
     await expect.poll(() => existsSync(join(root, 'etc/nftables.d/gatehouse.nft')), { timeout: 5000 }).toBe(true);
   });
 });

@@ -4,12 +4,12 @@
  * namespace. Commands run in-process through main() (same code as the bin);
  * one run goes through the built bin as a child process.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createNetns, type Netns } from '@gatehouse/lab';
 import { buildApp, ServerConfig } from '@gatehouse/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,17 +17,13 @@ import { describeEvent, main } from '../src/commands.js';
 
 /** Passes the server's password policy (12+ characters, zxcvbn 3+, not containing "admin"). */
 const PASSWORD = 'Gatehouse-cli-tests-Quokka-62';
-let ns: string;
+let ns: Netns;
 let stateDir: string;
 let configHome: string;
 let app: FastifyInstance;
 let url: string;
 let adminToken: string;
 let viewerToken: string;
-
-function nsExec(cmd: string, args: string[]): string {
-  return execFileSync('ip', ['netns', 'exec', ns, cmd, ...args], { encoding: 'utf8' });
-}
 
 async function gatehouse(
   args: string[],
@@ -50,14 +46,12 @@ async function gatehouse(
 }
 
 beforeAll(async () => {
-  ns = `gh-cli-${process.pid}-${randomBytes(3).toString('hex')}`;
-  execFileSync('ip', ['netns', 'add', ns]);
-  nsExec('ip', ['link', 'set', 'lo', 'up']);
+  ns = createNetns('gh-cli');
   stateDir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-state-'));
   configHome = mkdtempSync(join(tmpdir(), 'gatehouse-cli-config-'));
   const config = ServerConfig.parse({
     stateDir,
-    netns: ns,
+    netns: ns.name,
     adminPassword: PASSWORD,
     conntrack: 'false',
     driftIntervalMs: 60_000,
@@ -87,13 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  if (ns) {
-    try {
-      execFileSync('ip', ['netns', 'del', ns]);
-    } catch {
-      // already gone
-    }
-  }
+  ns?.destroy();
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   if (configHome) rmSync(configHome, { recursive: true, force: true });
 });
@@ -170,7 +158,7 @@ describe('gatehouse CLI', () => {
     const apply = await gatehouse(['apply', '--confirm-within', '60', '--manual-confirm']);
     expect(apply.code).toBe(0);
     expect(apply.out).toMatch(/applied revision \d+ provisionally .*gatehouse confirm/);
-    expect(nsExec('nft', ['list', 'table', 'ip', 'gatehouse'])).toContain('ct helper ftp-incoming');
+    expect(ns.exec('nft', ['list', 'table', 'ip', 'gatehouse'])).toContain('ct helper ftp-incoming');
 
     const confirm = await gatehouse(['--json', 'confirm']);
     expect(confirm.code).toBe(0);

@@ -2,11 +2,10 @@
  * Test support: throwaway network namespaces (so nft and conntrack never
  * touch the host), an app built on one, and login/token helpers.
  */
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createNetns as createLabNetns, type Netns } from '@gatehouse/lab';
 import { createRunner, type Runner } from '@gatehouse/rules';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
@@ -20,47 +19,9 @@ export const ADMIN_PASSWORD = 'Gatehouse-tests-ocelot-Brine-47';
 export const USER_PASSWORD = 'Lantern-quietly-87-orbit';
 export const OTHER_PASSWORD = 'Marble-drift-53-Harbor-kiln';
 
-export interface Netns {
-  name: string;
-  exec(cmd: string, args: string[], input?: string): string;
-  destroy(): void;
-}
-
 /** A fresh namespace `ghs-<pid>-<hex>` with lo up; destroy() kills what runs in it and deletes it. */
-export function createNetns(): Netns {
-  const name = `ghs-${process.pid}-${randomBytes(3).toString('hex')}`;
-  execFileSync('ip', ['netns', 'add', name]);
-  execFileSync('ip', ['netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up']);
-  return {
-    name,
-    exec(cmd, args, input) {
-      return execFileSync('ip', ['netns', 'exec', name, cmd, ...args], {
-        input: input ?? '',
-        encoding: 'utf8',
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-    },
-    destroy() {
-      try {
-        const pids = execFileSync('ip', ['netns', 'pids', name], { encoding: 'utf8' }).split('\n').filter(Boolean);
-        for (const pid of pids) {
-          try {
-            process.kill(Number(pid), 'SIGKILL');
-          } catch {
-            // already gone
-          }
-        }
-      } catch {
-        // namespace already gone
-      }
-      try {
-        execFileSync('ip', ['netns', 'del', name]);
-      } catch {
-        // already gone
-      }
-    },
-  };
-}
+export const createNetns = (): Netns => createLabNetns('ghs');
+export type { Netns };
 
 export function tempDir(prefix = 'gatehouse-test-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));

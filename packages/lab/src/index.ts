@@ -19,4 +19,6 @@ export type {
 export { ftpFetch, holdPassive, parseHostPort, tcpBanner } from './ftp.js';
 export type { CreateLabOptions, ExecOptions, ExecResult, Lab, LabInfo, Where } from './lab.js';
 export { attachLab, cleanupStale, createLab, labInfo, listLabNamespaces } from './lab.js';
+export type { Netns, NetnsOptions } from './netns.js';
+export { atProcessEnd, cleanupStaleNetns, createNetns, listNetns, NETNS_NAME_RE } from './netns.js';
 export { waitForHttp } from './wait-http.js';

@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import {
   PASV_PORT_RANGE,
   TMP_DIR_RE,
 } from './constants.js';
+import { atProcessEnd, cleanupStaleNetns, createNetns, killQuiet, type Netns, parsePids, pidAlive } from './netns.js';
 import { BANNER_SERVER, WAIT_PORTS } from './scripts.js';
 
 export type Where = 'client' | 'gateway' | 'server';
@@ -80,9 +80,6 @@ export interface Lab {
 
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 
-/** Labs of this process that are not destroyed yet; destroyed on exit/SIGINT/SIGTERM. */
-const liveLabs = new Set<LabImpl>();
-
 function nsWhere(lab: LabImpl, where: Where): string {
   const name = lab.ns[where];
   if (!name) throw new Error(`unknown lab namespace ${String(where)}`);
@@ -125,21 +122,6 @@ async function nsPids(ns: string): Promise<number[]> {
   return parsePids(r.stdout);
 }
 
-function parsePids(out: string): number[] {
-  return out
-    .split('\n')
-    .map((l) => Number.parseInt(l.trim(), 10))
-    .filter((n) => Number.isInteger(n) && n > 0 && n !== process.pid);
-}
-
-function killQuiet(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** SIGTERM every process in the namespaces, SIGKILL what is left after ~1 s. */
@@ -158,22 +140,15 @@ async function killAllIn(namespaces: string[]): Promise<void> {
   }
 }
 
-function destroyNamespacesSync(namespaces: string[], dir: string | undefined): void {
-  for (const ns of namespaces) {
-    const r = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' });
-    if (r.status === 0) for (const pid of parsePids(r.stdout)) killQuiet(pid, 'SIGKILL');
-  }
-  for (const ns of namespaces) spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
-  if (dir) rmSync(dir, { recursive: true, force: true });
-}
-
 class LabImpl implements Lab {
   readonly wan = LAB_IFACE.wan;
   readonly lan = LAB_IFACE.lan;
   readonly addr = LAB_ADDR;
   ftpPorts: number[] = [];
   /** Namespaces this lab actually created (only these are ever deleted). */
-  readonly created: string[] = [];
+  readonly created: Netns[] = [];
+  /** Unregisters the exit/signal cleanup (set while the lab is live). */
+  untilEnd: (() => void) | undefined;
   readonly children = new Set<ResultPromise>();
   dirCreated = false;
   private destroying: Promise<void> | undefined;
@@ -235,11 +210,11 @@ class LabImpl implements Lab {
   }
 
   private async doDestroy(): Promise<void> {
-    liveLabs.delete(this);
+    this.untilEnd?.();
     for (const child of this.children) child.kill('SIGTERM');
-    await killAllIn(this.created);
+    await killAllIn(this.created.map((n) => n.name));
     for (const child of this.children) child.kill('SIGKILL');
-    await Promise.all(this.created.map((ns) => execa('ip', ['netns', 'del', ns], QUICK)));
+    for (const n of this.created) n.destroy();
     await Promise.race([Promise.allSettled([...this.children]), sleep(2000)]);
     if (this.dirCreated) await rm(this.dir, { recursive: true, force: true });
   }
@@ -247,7 +222,7 @@ class LabImpl implements Lab {
   /** Used from exit/signal handlers: synchronous, best effort. */
   destroySync(): void {
     if (!this.destroying) this.destroying = Promise.resolve();
-    liveLabs.delete(this);
+    this.untilEnd?.();
     for (const child of this.children) {
       try {
         child.kill('SIGKILL');
@@ -255,46 +230,9 @@ class LabImpl implements Lab {
         // ignore
       }
     }
-    destroyNamespacesSync(this.created, this.dirCreated ? this.dir : undefined);
+    for (const n of this.created) n.destroy();
+    if (this.dirCreated) rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-// ---------------------------------------------------------------------------
-// exit / signal handling
-
-let handlersInstalled = false;
-
-function destroyAllSync(): void {
-  for (const lab of [...liveLabs]) lab.destroySync();
-}
-
-function onSignal(signal: NodeJS.Signals): void {
-  destroyAllSync();
-  uninstallHandlers();
-  // Our listener was prepended, so it ran first. If nobody else listens, restore
-  // the default behaviour (terminate by this signal); otherwise the remaining
-  // listeners (the application, or signal-exit used by execa, which re-raises
-  // when it is alone) decide.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-}
-
-const sigintHandler = () => onSignal('SIGINT');
-const sigtermHandler = () => onSignal('SIGTERM');
-
-function installHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  process.on('exit', destroyAllSync);
-  process.prependListener('SIGINT', sigintHandler);
-  process.prependListener('SIGTERM', sigtermHandler);
-}
-
-function uninstallHandlers(): void {
-  if (!handlersInstalled) return;
-  handlersInstalled = false;
-  process.off('exit', destroyAllSync);
-  process.off('SIGINT', sigintHandler);
-  process.off('SIGTERM', sigtermHandler);
 }
 
 // ---------------------------------------------------------------------------
@@ -315,10 +253,8 @@ function validatePorts(ports: number[]): number[] {
 
 async function buildNetwork(lab: LabImpl): Promise<void> {
   const { client, gateway, server } = lab.ns;
-  for (const ns of [client, gateway, server]) {
-    await ip(['netns', 'add', ns]);
-    lab.created.push(ns);
-  }
+  // `lo` comes up in the batches below, with the addresses.
+  for (const name of [client, gateway, server]) lab.created.push(createNetns('gh', { name, loopback: false }));
   // IPv6 off (less noise in conntrack and captures); forwarding on in the gateway only.
   const sysctl = (ns: string, extra: string[]) =>
     ip([
@@ -507,8 +443,7 @@ export async function createLab(opts: CreateLabOptions = {}): Promise<Lab> {
   const id = `gh-${process.pid}-${randomBytes(2).toString('hex')}`;
   const ns = { client: `${id}-client`, gateway: `${id}-gw`, server: `${id}-srv` } as const;
   const lab = new LabImpl(id, ns, join(tmpdir(), `gatehouse-lab-${id}`));
-  installHandlers();
-  liveLabs.add(lab);
+  lab.untilEnd = atProcessEnd(() => lab.destroySync());
   try {
     await mkdir(lab.dir, { mode: 0o755 });
     lab.dirCreated = true;
@@ -528,26 +463,13 @@ export async function createLab(opts: CreateLabOptions = {}): Promise<Lab> {
   return lab;
 }
 
-function pidAlive(pid: number): boolean {
-  return existsSync(`/proc/${pid}`);
-}
-
 /**
- * Remove lab namespaces (and temp dirs) whose owner process (the pid in the name)
- * is dead: kills their processes and deletes them. Returns the deleted namespace names.
+ * Remove our namespaces (the lab's and every createNetns one) and lab temp dirs whose
+ * owner process (the pid in the name) is dead: kills their processes and deletes them.
+ * Returns the deleted namespace names.
  */
 export async function cleanupStale(): Promise<string[]> {
-  const r = await execa('ip', ['netns', 'list'], { ...QUICK, reject: true });
-  const stale: string[] = [];
-  for (const line of r.stdout.split('\n')) {
-    const name = line.trim().split(/\s+/)[0] ?? '';
-    const m = NS_NAME_RE.exec(name);
-    if (m?.[1] && !pidAlive(Number(m[1]))) stale.push(name);
-  }
-  if (stale.length > 0) {
-    await killAllIn(stale);
-    for (const ns of stale) await execa('ip', ['netns', 'del', ns], QUICK);
-  }
+  const stale = cleanupStaleNetns();
   const tmp = tmpdir();
   for (const entry of readdirSync(tmp)) {
     const m = TMP_DIR_RE.exec(entry);

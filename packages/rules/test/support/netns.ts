@@ -1,22 +1,10 @@
 /**
- * Throwaway network namespaces for kernel tests: unique per run, always
- * removed (afterAll, and on process exit as a last resort).
+ * Throwaway network namespaces for kernel tests (the lab's createNetns): unique
+ * per run, always removed (afterAll, and on process exit or signal as a last
+ * resort), each with a runner into it.
  */
-
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createNetns as createLabNetns, listNetns } from '@gatehouse/lab';
 import { createRunner, type Runner } from '../../src/runner.js';
-
-const live = new Set<string>();
-process.once('exit', () => {
-  for (const ns of live) {
-    try {
-      execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
-    } catch {
-      // already gone
-    }
-  }
-});
 
 export function requireRoot(): void {
   if (process.getuid?.() !== 0) {
@@ -32,22 +20,10 @@ export interface TestNetns {
 
 export function createNetns(label = 'rules'): TestNetns {
   requireRoot();
-  const name = `gh-${label}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  execFileSync('ip', ['netns', 'add', name]);
-  live.add(name);
-  return {
-    name,
-    runner: createRunner({ netns: name }),
-    destroy() {
-      if (!live.has(name)) return;
-      live.delete(name);
-      execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
-    },
-  };
+  const ns = createLabNetns(`gh-${label}`, { loopback: false });
+  return { name: ns.name, runner: createRunner({ netns: ns.name }), destroy: ns.destroy };
 }
 
 export function netnsExists(name: string): boolean {
-  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
-    .split('\n')
-    .some((l) => l.split(' ')[0] === name);
+  return listNetns().includes(name);
 }
