@@ -23,6 +23,7 @@ export default defineConfig({
       'apps/cli',
       'apps/web',
       'deploy',
+      'docs',
     ],
   },
 });
