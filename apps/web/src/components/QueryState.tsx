@@ -3,6 +3,12 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../lib/errors';
 
+/** What QueryState reads of a query; plain and infinite queries both have it. */
+export type QueryStatus<T = unknown> = Pick<
+  UseQueryResult<T>,
+  'isPending' | 'isLoadingError' | 'isRefetchError' | 'error' | 'data' | 'refetch'
+>;
+
 /** Loading, error and empty states, the same on every page. */
 export function QueryState<T>({
   query,
@@ -10,7 +16,7 @@ export function QueryState<T>({
   empty,
   children,
 }: {
-  query: UseQueryResult<T>;
+  query: QueryStatus<T>;
   isEmpty?: (data: T) => boolean;
   empty?: ReactNode;
   children: (data: T) => ReactNode;

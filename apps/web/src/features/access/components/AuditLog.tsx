@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { ErrorState, Loading } from '../../../components/QueryState';
+import { DataTable } from '../../../components/DataTable';
 import { formatDateTime } from '../../../lib/format';
 import { useAudit } from '../api/get-audit';
 
@@ -13,55 +13,34 @@ function detailText(detail: unknown): string {
 export function AuditLog() {
   const { t } = useTranslation();
   const audit = useAudit();
-  const rows = audit.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="audit-title" className="panel">
       <h2 id="audit-title">{t('access.audit')}</h2>
-      {audit.isPending ? (
-        <Loading />
-      ) : audit.isError ? (
-        <ErrorState error={audit.error} onRetry={() => void audit.refetch()} />
-      ) : rows.length === 0 ? (
-        <p className="empty">{t('access.auditEmpty')}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table table-dense">
-            <caption className="visually-hidden">{t('access.audit')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('access.at')}</th>
-                <th scope="col">{t('access.actor')}</th>
-                <th scope="col">{t('access.action')}</th>
-                <th scope="col">{t('access.target')}</th>
-                <th scope="col">{t('access.detail')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((e) => (
-                <tr key={e.id}>
-                  <td className="nowrap">
-                    <time dateTime={e.at}>{formatDateTime(e.at)}</time>
-                  </td>
-                  <td>{e.actor}</td>
-                  <td className="mono">{e.action}</td>
-                  <td className="mono">{e.target}</td>
-                  <td className="mono small detail">{detailText(e.detail)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {audit.hasNextPage ? (
-            <button
-              type="button"
-              className="btn"
-              disabled={audit.isFetchingNextPage}
-              onClick={() => void audit.fetchNextPage()}
-            >
-              {audit.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
-            </button>
-          ) : null}
-        </div>
-      )}
+      <DataTable
+        label={t('access.audit')}
+        query={audit}
+        pages={audit}
+        rows={audit.data?.pages.flatMap((p) => p.items) ?? []}
+        rowKey={(e) => e.id}
+        empty={t('access.auditEmpty')}
+        columns={[
+          {
+            key: 'at',
+            header: t('access.at'),
+            className: 'nowrap',
+            cell: (e) => <time dateTime={e.at}>{formatDateTime(e.at)}</time>,
+          },
+          { key: 'actor', header: t('access.actor'), cell: (e) => e.actor },
+          { key: 'action', header: t('access.action'), className: 'mono', cell: (e) => e.action },
+          { key: 'target', header: t('access.target'), className: 'mono', cell: (e) => e.target },
+          {
+            key: 'detail',
+            header: t('access.detail'),
+            className: 'mono small detail',
+            cell: (e) => detailText(e.detail),
+          },
+        ]}
+      />
     </section>
   );
 }

@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmButton } from '../../../components/ConfirmButton';
+import { DataTable } from '../../../components/DataTable';
 import { Field } from '../../../components/Field';
-import { QueryState } from '../../../components/QueryState';
 import { errorText } from '../../../lib/errors';
 import { formatDateTime, formatRelative } from '../../../lib/format';
 import { useCanEdit } from '../../../lib/session';
@@ -77,52 +77,52 @@ export function TokensSection() {
           {errorText(t, create.error ?? revoke.error)}
         </p>
       ) : null}
-      <QueryState query={tokens} isEmpty={(d) => d.length === 0} empty={t('access.tokensEmpty')}>
-        {(list) => (
-          <div className="table-wrap">
-            <table className="table table-dense">
-              <caption className="visually-hidden">{t('access.tokens')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('access.tokenName')}</th>
-                  <th scope="col">{t('access.prefix')}</th>
-                  <th scope="col">{t('access.role')}</th>
-                  <th scope="col">{t('access.created')}</th>
-                  <th scope="col">{t('access.lastUsed')}</th>
-                  <th scope="col">{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((tk) => (
-                  <tr key={tk.id} className={tk.revokedAt ? 'row-disabled' : undefined}>
-                    <th scope="row">
-                      {tk.name}
-                      <div className="muted small">{tk.owner}</div>
-                    </th>
-                    <td className="mono">{tk.prefix}…</td>
-                    <td>{t(`roles.${tk.role}`)}</td>
-                    <td>{formatDateTime(tk.createdAt)}</td>
-                    <td>{tk.lastUsedAt ? formatRelative(tk.lastUsedAt) : t('access.never')}</td>
-                    <td className="actions">
-                      {tk.revokedAt ? (
-                        <span className="tag tag-bad">{t('access.revoked')}</span>
-                      ) : (
-                        <ConfirmButton
-                          label={t('access.revoke')}
-                          ariaLabel={t('access.revokeLabel', { name: tk.name })}
-                          question={t('access.revokeConfirm', { name: tk.name })}
-                          confirmLabel={t('access.revoke')}
-                          onConfirm={() => revoke.mutate(tk.id)}
-                        />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </QueryState>
+      <DataTable
+        label={t('access.tokens')}
+        query={tokens}
+        rows={tokens.data ?? []}
+        rowKey={(tk) => tk.id}
+        rowClassName={(tk) => (tk.revokedAt ? 'row-disabled' : undefined)}
+        empty={t('access.tokensEmpty')}
+        columns={[
+          {
+            key: 'name',
+            header: t('access.tokenName'),
+            rowHeader: true,
+            cell: (tk) => (
+              <>
+                {tk.name}
+                <div className="muted small">{tk.owner}</div>
+              </>
+            ),
+          },
+          { key: 'prefix', header: t('access.prefix'), className: 'mono', cell: (tk) => `${tk.prefix}…` },
+          { key: 'role', header: t('access.role'), cell: (tk) => t(`roles.${tk.role}`) },
+          { key: 'created', header: t('access.created'), cell: (tk) => formatDateTime(tk.createdAt) },
+          {
+            key: 'lastUsed',
+            header: t('access.lastUsed'),
+            cell: (tk) => (tk.lastUsedAt ? formatRelative(tk.lastUsedAt) : t('access.never')),
+          },
+          {
+            key: 'actions',
+            header: t('common.actions'),
+            className: 'actions',
+            cell: (tk) =>
+              tk.revokedAt ? (
+                <span className="tag tag-bad">{t('access.revoked')}</span>
+              ) : (
+                <ConfirmButton
+                  label={t('access.revoke')}
+                  ariaLabel={t('access.revokeLabel', { name: tk.name })}
+                  question={t('access.revokeConfirm', { name: tk.name })}
+                  confirmLabel={t('access.revoke')}
+                  onConfirm={() => revoke.mutate(tk.id)}
+                />
+              ),
+          },
+        ]}
+      />
       <form className="inline-form" onSubmit={onSubmit} noValidate aria-labelledby="create-token-title">
         <h3 id="create-token-title">{t('access.createToken')}</h3>
         <Field label={t('access.tokenName')} error={nameError}>

@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmButton } from '../../../components/ConfirmButton';
+import { DataTable } from '../../../components/DataTable';
 import { Field } from '../../../components/Field';
-import { QueryState } from '../../../components/QueryState';
 import { errorText } from '../../../lib/errors';
 import { type FieldErrors, serverFieldErrors } from '../../../lib/form-errors';
 import { formatDateTime } from '../../../lib/format';
@@ -38,58 +38,53 @@ export function UsersSection() {
           {errorText(t, error)}
         </p>
       ) : null}
-      <QueryState query={users} isEmpty={(d) => d.length === 0} empty={t('access.usersEmpty')}>
-        {(list) => (
-          <div className="table-wrap">
-            <table className="table table-dense">
-              <caption className="visually-hidden">{t('access.users')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('access.username')}</th>
-                  <th scope="col">{t('access.role')}</th>
-                  <th scope="col">{t('access.created')}</th>
-                  <th scope="col">{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((u) => {
-                  const self = u.username === me?.username;
-                  return (
-                    <tr key={u.id}>
-                      <th scope="row" className="mono">
-                        {u.username}
-                      </th>
-                      <td>
-                        <select
-                          aria-label={t('access.changeRole', { username: u.username })}
-                          value={u.role}
-                          disabled={self || update.isPending}
-                          onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Api['Role'] })}
-                        >
-                          <option value="admin">{t('roles.admin')}</option>
-                          <option value="viewer">{t('roles.viewer')}</option>
-                        </select>
-                      </td>
-                      <td>{formatDateTime(u.createdAt)}</td>
-                      <td className="actions">
-                        {self ? null : (
-                          <ConfirmButton
-                            label={t('common.delete')}
-                            ariaLabel={t('access.deleteUser', { username: u.username })}
-                            question={t('access.deleteUserConfirm', { username: u.username })}
-                            confirmLabel={t('common.delete')}
-                            onConfirm={() => remove.mutate(u.id)}
-                          />
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </QueryState>
+      <DataTable
+        label={t('access.users')}
+        query={users}
+        rows={users.data ?? []}
+        rowKey={(u) => u.id}
+        empty={t('access.usersEmpty')}
+        columns={[
+          {
+            key: 'username',
+            header: t('access.username'),
+            rowHeader: true,
+            className: 'mono',
+            cell: (u) => u.username,
+          },
+          {
+            key: 'role',
+            header: t('access.role'),
+            cell: (u) => (
+              <select
+                aria-label={t('access.changeRole', { username: u.username })}
+                value={u.role}
+                disabled={u.username === me?.username || update.isPending}
+                onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Api['Role'] })}
+              >
+                <option value="admin">{t('roles.admin')}</option>
+                <option value="viewer">{t('roles.viewer')}</option>
+              </select>
+            ),
+          },
+          { key: 'created', header: t('access.created'), cell: (u) => formatDateTime(u.createdAt) },
+          {
+            key: 'actions',
+            header: t('common.actions'),
+            className: 'actions',
+            cell: (u) =>
+              u.username === me?.username ? null : (
+                <ConfirmButton
+                  label={t('common.delete')}
+                  ariaLabel={t('access.deleteUser', { username: u.username })}
+                  question={t('access.deleteUserConfirm', { username: u.username })}
+                  confirmLabel={t('common.delete')}
+                  onConfirm={() => remove.mutate(u.id)}
+                />
+              ),
+          },
+        ]}
+      />
       <AddUserForm />
     </section>
   );

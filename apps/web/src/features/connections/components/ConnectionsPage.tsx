@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { TableHead } from '../../../components/DataTable';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
 import { errorText } from '../../../lib/errors';
@@ -369,7 +370,17 @@ function FlowTable({ query }: { query: FlowQuery }) {
   if (flows.isPending) return <Loading />;
   if (flows.isError) return <ErrorState error={flows.error} onRetry={() => void flows.refetch()} />;
 
-  const cols = canEdit ? 7 : 6;
+  // Header cells only: each row's cells are FlowRowView's, tuned for scrolling.
+  const columns = [
+    { key: 'protocol', header: t('connections.protocol') },
+    { key: 'state', header: t('connections.state') },
+    { key: 'original', header: t('connections.original') },
+    { key: 'reply', header: t('connections.reply') },
+    { key: 'helper', header: t('connections.helper') },
+    { key: 'timeout', header: t('connections.timeout'), headerClassName: 'num' },
+    ...(canEdit ? [{ key: 'actions', header: t('common.actions') }] : []),
+  ];
+  const cols = columns.length;
   return (
     <>
       <p className="table-meta" aria-live="polite">
@@ -393,21 +404,7 @@ function FlowTable({ query }: { query: FlowQuery }) {
         <VirtualFlowTable
           label={t('connections.tableLabel')}
           cols={cols}
-          head={
-            <thead>
-              <tr aria-rowindex={1}>
-                <th scope="col">{t('connections.protocol')}</th>
-                <th scope="col">{t('connections.state')}</th>
-                <th scope="col">{t('connections.original')}</th>
-                <th scope="col">{t('connections.reply')}</th>
-                <th scope="col">{t('connections.helper')}</th>
-                <th scope="col" className="num">
-                  {t('connections.timeout')}
-                </th>
-                {canEdit ? <th scope="col">{t('common.actions')}</th> : null}
-              </tr>
-            </thead>
-          }
+          head={<TableHead columns={columns} rowIndex={1} />}
           rows={rows}
           count={count}
           now={now}

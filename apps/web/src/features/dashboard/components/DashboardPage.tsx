@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { DataTable } from '../../../components/DataTable';
 import { ModuleStateText, moduleTone } from '../../../components/ModuleState';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
@@ -229,36 +230,36 @@ function CountersCard({ status }: { status: Api['Status'] }) {
   return (
     <article className="card card-wide" aria-labelledby="dash-counters">
       <h2 id="dash-counters">{t('dashboard.counters')}</h2>
-      {status.counters.length === 0 ? (
-        <p className="empty">{t('dashboard.countersEmpty')}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('dashboard.forward')}</th>
-                <th scope="col" className="num">
-                  {t('dashboard.packets')}
-                </th>
-                <th scope="col" className="num">
-                  {t('dashboard.bytes')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {status.counters.map((c) => (
-                <tr key={c.forwardId}>
-                  <th scope="row" className="mono">
-                    {c.forwardId}
-                  </th>
-                  <td className="num mono">{formatNumber(c.packets)}</td>
-                  <td className="num mono">{formatBytes(c.bytes)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        label={t('dashboard.counters')}
+        dense={false}
+        rows={status.counters}
+        rowKey={(c) => c.forwardId}
+        empty={t('dashboard.countersEmpty')}
+        columns={[
+          {
+            key: 'forward',
+            header: t('dashboard.forward'),
+            rowHeader: true,
+            className: 'mono',
+            cell: (c) => c.forwardId,
+          },
+          {
+            key: 'packets',
+            header: t('dashboard.packets'),
+            headerClassName: 'num',
+            className: 'num mono',
+            cell: (c) => formatNumber(c.packets),
+          },
+          {
+            key: 'bytes',
+            header: t('dashboard.bytes'),
+            headerClassName: 'num',
+            className: 'num mono',
+            cell: (c) => formatBytes(c.bytes),
+          },
+        ]}
+      />
     </article>
   );
 }

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { DataTable } from '../../../components/DataTable';
 import { PageHeader } from '../../../components/PageHeader';
-import { QueryState } from '../../../components/QueryState';
 import { formatDuration, formatTuple } from '../../../lib/format';
 import type { Api } from '../../../lib/types';
 import { useNow } from '../../../lib/use-now';
@@ -19,50 +19,55 @@ export function ExpectationsPage() {
   const { t } = useTranslation();
   const expectations = useExpectations();
   const now = useNow(1000);
+  const secondsLeft = (e: Api['ExpectationRow']) =>
+    e.timeout === null ? null : e.timeout - (now - (expectationReceivedAt.get(e) ?? now)) / 1000;
+  const expired = (e: Api['ExpectationRow']) => (secondsLeft(e) ?? 1) <= 0;
   return (
     <section aria-labelledby="page-title">
       <PageHeader title={t('expectations.title')} />
-      <QueryState query={expectations} isEmpty={(d) => d.items.length === 0} empty={t('expectations.empty')}>
-        {(data) => (
-          <div className="table-wrap">
-            <table className="table table-dense">
-              <caption className="visually-hidden">{t('expectations.tableLabel')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('expectations.expected')}</th>
-                  <th scope="col">{t('expectations.master')}</th>
-                  <th scope="col">{t('expectations.helper')}</th>
-                  <th scope="col" className="num">
-                    {t('expectations.timeLeft')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((e) => {
-                  const at = expectationReceivedAt.get(e) ?? now;
-                  const left = e.timeout === null ? null : e.timeout - (now - at) / 1000;
-                  return (
-                    <tr key={e.id} className={left !== null && left <= 0 ? 'row-disabled' : undefined}>
-                      <th scope="row" className="mono">
-                        {e.protocol} {formatTuple(e.expected)}
-                      </th>
-                      <td className="mono">
-                        <Link to={controlFlowLink(e)} title={t('expectations.showControl')}>
-                          {formatTuple(e.master)}
-                        </Link>
-                      </td>
-                      <td className="mono">{e.helper ? <span className="tag tag-info">{e.helper}</span> : '—'}</td>
-                      <td className="mono num">
-                        {left === null ? '—' : left <= 0 ? t('expectations.expired') : formatDuration(left)}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </QueryState>
+      <DataTable
+        label={t('expectations.tableLabel')}
+        query={expectations}
+        rows={expectations.data?.items ?? []}
+        rowKey={(e) => e.id}
+        rowClassName={(e) => (expired(e) ? 'row-disabled' : undefined)}
+        empty={t('expectations.empty')}
+        columns={[
+          {
+            key: 'expected',
+            header: t('expectations.expected'),
+            rowHeader: true,
+            className: 'mono',
+            cell: (e) => `${e.protocol} ${formatTuple(e.expected)}`,
+          },
+          {
+            key: 'master',
+            header: t('expectations.master'),
+            className: 'mono',
+            cell: (e) => (
+              <Link to={controlFlowLink(e)} title={t('expectations.showControl')}>
+                {formatTuple(e.master)}
+              </Link>
+            ),
+          },
+          {
+            key: 'helper',
+            header: t('expectations.helper'),
+            className: 'mono',
+            cell: (e) => (e.helper ? <span className="tag tag-info">{e.helper}</span> : '—'),
+          },
+          {
+            key: 'left',
+            header: t('expectations.timeLeft'),
+            headerClassName: 'num',
+            className: 'mono num',
+            cell: (e) => {
+              const left = secondsLeft(e);
+              return left === null ? '—' : left <= 0 ? t('expectations.expired') : formatDuration(left);
+            },
+          },
+        ]}
+      />
     </section>
   );
 }

@@ -1,8 +1,9 @@
 import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmButton } from '../../../components/ConfirmButton';
+import { DataTable } from '../../../components/DataTable';
 import { PageHeader } from '../../../components/PageHeader';
-import { ErrorState, Loading } from '../../../components/QueryState';
+import { QueryState } from '../../../components/QueryState';
 import { errorText } from '../../../lib/errors';
 import { useCanEdit } from '../../../lib/session';
 import type { Api } from '../../../lib/types';
@@ -71,106 +72,114 @@ export function ForwardsPage() {
           }}
         />
       ) : null}
-      {forwards.isPending ? (
-        <Loading />
-      ) : forwards.isError ? (
-        <ErrorState error={forwards.error} onRetry={() => void forwards.refetch()} />
-      ) : list.length === 0 ? (
-        <p className="empty">{t('forwards.empty')}</p>
-      ) : (
-        <>
-          <div className="toolbar">
-            <label htmlFor="forward-filter">{t('forwards.filter')}</label>
-            <input
-              id="forward-filter"
-              type="search"
-              value={filter}
-              placeholder={t('forwards.filterPlaceholder')}
-              onChange={(e) => setFilter(e.target.value)}
-            />
-            <span className="muted">{t('forwards.count', { count: filtered.length })}</span>
-          </div>
-          {filtered.length === 0 ? (
-            <p className="empty">{t('forwards.noMatch')}</p>
-          ) : (
-            <div className="table-wrap">
-              <table className="table table-dense">
-                <caption className="visually-hidden">{t('forwards.tableLabel')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('forwards.field.enabled')}</th>
-                    <th scope="col">{t('forwards.field.name')}</th>
-                    <th scope="col">{t('forwards.field.protocol')}</th>
-                    <th scope="col">{t('forwards.field.publicPorts')}</th>
-                    <th scope="col">{t('forwards.field.target')}</th>
-                    <th scope="col">{t('forwards.field.targetPort')}</th>
-                    <th scope="col">{t('forwards.field.allowedSources')}</th>
-                    <th scope="col">{t('forwards.field.comment')}</th>
-                    {canEdit ? <th scope="col">{t('common.actions')}</th> : null}
-                  </tr>
-                </thead>
-                <tbody>
-                  {filtered.slice(0, MAX_ROWS).map((f) => (
-                    <tr key={f.id} className={f.enabled ? undefined : 'row-disabled'}>
-                      <td>
-                        <input
-                          type="checkbox"
-                          role="switch"
-                          aria-checked={f.enabled}
-                          aria-label={t('forwards.toggle', { name: f.name })}
-                          checked={f.enabled}
-                          disabled={!canEdit}
-                          onChange={(e) => toggle.mutate({ forward: f, enabled: e.target.checked })}
-                        />
-                      </td>
-                      <th scope="row">
-                        {f.name}
-                        <div className="mono muted small">{f.id}</div>
-                      </th>
-                      <td className="mono">{t(`forwards.protocol.${f.protocol}`)}</td>
-                      <td className="mono">{f.publicPorts}</td>
-                      <td className="mono">{f.target}</td>
-                      <td className="mono">
-                        {f.targetPort ?? <span className="muted">{t('forwards.samePort')}</span>}
-                      </td>
-                      <td className="mono">
-                        {f.allowedSources.length ? (
-                          f.allowedSources.join(', ')
-                        ) : (
-                          <span className="muted">{t('forwards.anySource')}</span>
-                        )}
-                      </td>
-                      <td>{f.comment}</td>
-                      {canEdit ? (
-                        <td className="actions">
-                          <button
-                            type="button"
-                            className="btn btn-small"
-                            aria-label={t('forwards.editLabel', { name: f.name })}
-                            onClick={() => setEditing({ mode: 'edit', forward: f })}
-                          >
-                            {t('common.edit')}
-                          </button>
-                          <ConfirmButton
-                            label={t('common.delete')}
-                            ariaLabel={t('forwards.deleteLabel', { name: f.name })}
-                            question={t('forwards.deleteConfirm', { name: f.name })}
-                            confirmLabel={t('common.delete')}
-                            busy={remove.isPending && remove.variables === f.id}
-                            onConfirm={() =>
-                              remove.mutate(f.id, { onSuccess: () => setNotice(t('forwards.savedHint')) })
-                            }
-                          />
-                        </td>
-                      ) : null}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+      <QueryState query={forwards} isEmpty={(d) => d.length === 0} empty={t('forwards.empty')}>
+        {() => (
+          <>
+            <div className="toolbar">
+              <label htmlFor="forward-filter">{t('forwards.filter')}</label>
+              <input
+                id="forward-filter"
+                type="search"
+                value={filter}
+                placeholder={t('forwards.filterPlaceholder')}
+                onChange={(e) => setFilter(e.target.value)}
+              />
+              <span className="muted">{t('forwards.count', { count: filtered.length })}</span>
             </div>
-          )}
-        </>
-      )}
+            <DataTable
+              label={t('forwards.tableLabel')}
+              rows={filtered.slice(0, MAX_ROWS)}
+              rowKey={(f) => f.id}
+              rowClassName={(f) => (f.enabled ? undefined : 'row-disabled')}
+              empty={t('forwards.noMatch')}
+              columns={[
+                {
+                  key: 'enabled',
+                  header: t('forwards.field.enabled'),
+                  cell: (f) => (
+                    <input
+                      type="checkbox"
+                      role="switch"
+                      aria-checked={f.enabled}
+                      aria-label={t('forwards.toggle', { name: f.name })}
+                      checked={f.enabled}
+                      disabled={!canEdit}
+                      onChange={(e) => toggle.mutate({ forward: f, enabled: e.target.checked })}
+                    />
+                  ),
+                },
+                {
+                  key: 'name',
+                  header: t('forwards.field.name'),
+                  rowHeader: true,
+                  cell: (f) => (
+                    <>
+                      {f.name}
+                      <div className="mono muted small">{f.id}</div>
+                    </>
+                  ),
+                },
+                {
+                  key: 'protocol',
+                  header: t('forwards.field.protocol'),
+                  className: 'mono',
+                  cell: (f) => t(`forwards.protocol.${f.protocol}`),
+                },
+                {
+                  key: 'publicPorts',
+                  header: t('forwards.field.publicPorts'),
+                  className: 'mono',
+                  cell: (f) => f.publicPorts,
+                },
+                { key: 'target', header: t('forwards.field.target'), className: 'mono', cell: (f) => f.target },
+                {
+                  key: 'targetPort',
+                  header: t('forwards.field.targetPort'),
+                  className: 'mono',
+                  cell: (f) => f.targetPort ?? <span className="muted">{t('forwards.samePort')}</span>,
+                },
+                {
+                  key: 'allowedSources',
+                  header: t('forwards.field.allowedSources'),
+                  className: 'mono',
+                  cell: (f) =>
+                    f.allowedSources.length ? (
+                      f.allowedSources.join(', ')
+                    ) : (
+                      <span className="muted">{t('forwards.anySource')}</span>
+                    ),
+                },
+                { key: 'comment', header: t('forwards.field.comment'), cell: (f) => f.comment },
+                canEdit && {
+                  key: 'actions',
+                  header: t('common.actions'),
+                  className: 'actions',
+                  cell: (f) => (
+                    <>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        aria-label={t('forwards.editLabel', { name: f.name })}
+                        onClick={() => setEditing({ mode: 'edit', forward: f })}
+                      >
+                        {t('common.edit')}
+                      </button>
+                      <ConfirmButton
+                        label={t('common.delete')}
+                        ariaLabel={t('forwards.deleteLabel', { name: f.name })}
+                        question={t('forwards.deleteConfirm', { name: f.name })}
+                        confirmLabel={t('common.delete')}
+                        busy={remove.isPending && remove.variables === f.id}
+                        onConfirm={() => remove.mutate(f.id, { onSuccess: () => setNotice(t('forwards.savedHint')) })}
+                      />
+                    </>
+                  ),
+                },
+              ]}
+            />
+          </>
+        )}
+      </QueryState>
     </section>
   );
 }

@@ -1,6 +1,7 @@
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmButton } from '../../../components/ConfirmButton';
+import { DataTable } from '../../../components/DataTable';
 import { DiffView } from '../../../components/DiffView';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
@@ -19,8 +20,6 @@ export function HistoryPage() {
   const rollback = useRollback();
   const [open, setOpen] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const rows = revisions.data?.pages.flatMap((p) => p.items) ?? [];
-  const cols = 7;
 
   return (
     <section aria-labelledby="page-title">
@@ -33,98 +32,86 @@ export function HistoryPage() {
           {errorText(t, rollback.error)}
         </p>
       ) : null}
-      {revisions.isPending ? (
-        <Loading />
-      ) : revisions.isError ? (
-        <ErrorState error={revisions.error} onRetry={() => void revisions.refetch()} />
-      ) : rows.length === 0 ? (
-        <p className="empty">{t('history.empty')}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table table-dense">
-            <caption className="visually-hidden">{t('history.tableLabel')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('history.revision')}</th>
-                <th scope="col">{t('history.time')}</th>
-                <th scope="col">{t('history.author')}</th>
-                <th scope="col">{t('history.kind')}</th>
-                <th scope="col">{t('history.status')}</th>
-                <th scope="col">{t('history.comment')}</th>
-                <th scope="col">{t('common.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <Fragment key={r.id}>
-                  <tr className={r.active ? 'row-current' : undefined}>
-                    <th scope="row" className="mono">
-                      #{r.id} {r.active ? <span className="tag tag-good">{t('history.current')}</span> : null}
-                    </th>
-                    <td>
-                      <time dateTime={r.createdAt} title={formatDateTime(r.createdAt)}>
-                        {formatDateTime(r.createdAt)}
-                      </time>
-                      <div className="muted small">{formatRelative(r.createdAt)}</div>
-                    </td>
-                    <td>{r.author}</td>
-                    <td>
-                      {t(`history.kinds.${r.kind}`)}
-                      {r.restoredFrom !== null ? <span className="mono muted"> ← #{r.restoredFrom}</span> : null}
-                    </td>
-                    <td>
-                      <StatusTag status={r.status} />
-                    </td>
-                    <td>{r.comment}</td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        aria-expanded={open === r.id}
-                        aria-controls={`diff-${r.id}`}
-                        onClick={() => setOpen(open === r.id ? null : r.id)}
-                      >
-                        {open === r.id ? t('history.hideDiff') : t('history.showDiff')}
-                      </button>
-                      {canEdit && !r.active && r.status !== 'failed' ? (
-                        <ConfirmButton
-                          label={t('history.rollback')}
-                          ariaLabel={t('history.rollbackTo', { id: r.id })}
-                          confirmLabel={t('history.rollbackConfirm', { id: r.id })}
-                          variant="primary"
-                          busy={rollback.isPending}
-                          onConfirm={() =>
-                            rollback.mutate(r.id, {
-                              onSuccess: () => setNotice(t('history.rollbackDone', { id: r.id })),
-                            })
-                          }
-                        />
-                      ) : null}
-                    </td>
-                  </tr>
-                  {open === r.id ? (
-                    <tr id={`diff-${r.id}`}>
-                      <td colSpan={cols}>
-                        <RevisionDiff revision={r} />
-                      </td>
-                    </tr>
-                  ) : null}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
-          {revisions.hasNextPage ? (
-            <button
-              type="button"
-              className="btn"
-              disabled={revisions.isFetchingNextPage}
-              onClick={() => void revisions.fetchNextPage()}
-            >
-              {revisions.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
-            </button>
-          ) : null}
-        </div>
-      )}
+      <DataTable
+        label={t('history.tableLabel')}
+        query={revisions}
+        pages={revisions}
+        rows={revisions.data?.pages.flatMap((p) => p.items) ?? []}
+        rowKey={(r) => r.id}
+        rowClassName={(r) => (r.active ? 'row-current' : undefined)}
+        detail={(r) => (open === r.id ? { id: `diff-${r.id}`, content: <RevisionDiff revision={r} /> } : null)}
+        empty={t('history.empty')}
+        columns={[
+          {
+            key: 'id',
+            header: t('history.revision'),
+            rowHeader: true,
+            className: 'mono',
+            cell: (r) => (
+              <>
+                #{r.id} {r.active ? <span className="tag tag-good">{t('history.current')}</span> : null}
+              </>
+            ),
+          },
+          {
+            key: 'time',
+            header: t('history.time'),
+            cell: (r) => (
+              <>
+                <time dateTime={r.createdAt} title={formatDateTime(r.createdAt)}>
+                  {formatDateTime(r.createdAt)}
+                </time>
+                <div className="muted small">{formatRelative(r.createdAt)}</div>
+              </>
+            ),
+          },
+          { key: 'author', header: t('history.author'), cell: (r) => r.author },
+          {
+            key: 'kind',
+            header: t('history.kind'),
+            cell: (r) => (
+              <>
+                {t(`history.kinds.${r.kind}`)}
+                {r.restoredFrom !== null ? <span className="mono muted"> ← #{r.restoredFrom}</span> : null}
+              </>
+            ),
+          },
+          { key: 'status', header: t('history.status'), cell: (r) => <StatusTag status={r.status} /> },
+          { key: 'comment', header: t('history.comment'), cell: (r) => r.comment },
+          {
+            key: 'actions',
+            header: t('common.actions'),
+            className: 'actions',
+            cell: (r) => (
+              <>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  aria-expanded={open === r.id}
+                  aria-controls={`diff-${r.id}`}
+                  onClick={() => setOpen(open === r.id ? null : r.id)}
+                >
+                  {open === r.id ? t('history.hideDiff') : t('history.showDiff')}
+                </button>
+                {canEdit && !r.active && r.status !== 'failed' ? (
+                  <ConfirmButton
+                    label={t('history.rollback')}
+                    ariaLabel={t('history.rollbackTo', { id: r.id })}
+                    confirmLabel={t('history.rollbackConfirm', { id: r.id })}
+                    variant="primary"
+                    busy={rollback.isPending}
+                    onConfirm={() =>
+                      rollback.mutate(r.id, {
+                        onSuccess: () => setNotice(t('history.rollbackDone', { id: r.id })),
+                      })
+                    }
+                  />
+                ) : null}
+              </>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }
