@@ -65,6 +65,10 @@ const NOT_RUN: { command: RegExp; reason: string }[] = [
     command: /^npm run keywords:update -w @gatehouse\/rules$/,
     reason: 'rewrites packages/rules/src/nft-keywords.ts after probing nft for minutes',
   },
+  {
+    command: /^nft add (ct helper|chain|rule) ip my_nat /,
+    reason: "the brief's hand-written steps on a gateway's own firewall, into its existing my_nat table",
+  },
   { command: /^gatehouse events$/, reason: 'follows the event stream until Ctrl-C' },
   { command: /^npx gatehouse-lab up /, reason: 'holds a lab until Ctrl-C' },
   {
