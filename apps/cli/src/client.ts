@@ -1,13 +1,9 @@
 /** The HTTP API, and nothing else: every command is one or two requests with the bearer token. */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-export interface ErrorBody {
-  error: string;
-  message: string;
-  problems?: Array<{ path: string; message: string }>;
-  lockout?: Array<{ reason: string }>;
-  diagnostics?: Array<{ line?: number; message: string }>;
-}
+import type { Api } from '@gatehouse/server/schemas';
+
+type ErrorBody = Api['ErrorBody'];
 
 export class ApiError extends Error {
   readonly status: number;
@@ -55,7 +51,7 @@ export class Client {
     const res = await fetch(`${this.base}${path}`, {
       method,
       headers,
-      ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     });
     const text = await res.text();
     let body: unknown = text;
@@ -133,7 +129,7 @@ export class Client {
   async follow(path: string, onMessage: (event: string, data: unknown) => void, signal?: AbortSignal): Promise<void> {
     const res = await fetch(`${this.base}${path}`, {
       headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' },
-      ...(signal ? { signal } : {}),
+      signal,
     });
     if (!res.ok || !res.body) {
       const text = await res.text();

@@ -4,6 +4,7 @@
  * problems are printed as they come. `main()` takes its input and output as
  * arguments, so tests run it in-process against a real server.
  */
+import type { Api, ApiBody } from '@gatehouse/server/schemas';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ApiError, Client } from './client.js';
 import { configPath, readConfig, writeConfig } from './config.js';
@@ -16,38 +17,6 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** Ends `gatehouse events` (Ctrl-C, or a test). */
   signal?: AbortSignal;
-}
-
-interface PortForward {
-  id: string;
-  name: string;
-  enabled: boolean;
-  protocol: string;
-  publicPorts: string;
-  target: string;
-  targetPort?: number | null;
-  allowedSources: string[];
-  comment?: string;
-}
-
-interface FtpPolicy {
-  enabled: boolean;
-  controlPorts: number[];
-  servers: string[];
-  passiveOnly: boolean;
-}
-
-interface RevisionSummary {
-  id: number;
-  status: string;
-  kind: string;
-  author: string;
-}
-
-interface Pending {
-  revisionId: number;
-  deadline: string;
-  secondsLeft: number;
 }
 
 const intArg = (name: string, min: number, max: number) => (v: string) => {
@@ -100,7 +69,7 @@ function buildProgram(io: Io): Command {
       // --url and --token are the program's own options (they work on every command); login stores them.
       const { url, token } = cmd.optsWithGlobals() as { url?: string; token?: string };
       if (!url || !token) throw new CommanderError(2, 'gatehouse.usage', 'login needs --url URL --token TOKEN');
-      const me = await new Client(url, token).get<{ username: string; role: string }>('/auth/me');
+      const me = await new Client(url, token).get<Api['Me']>('/auth/me');
       const path = await writeConfig({ url, token }, io.env);
       print(cmd, { ...me.body, url, configPath: path }, () => {
         return `logged in to ${url} as ${me.body.username} (${me.body.role}); saved in ${path}\n`;
@@ -112,7 +81,7 @@ function buildProgram(io: Io): Command {
     .command('list')
     .description('list the port forwards')
     .action(async (_o, cmd: Command) => {
-      const r = await (await client(cmd)).get<{ items: PortForward[]; total: number }>('/forwards');
+      const r = await (await client(cmd)).get<Api['ForwardList']>('/forwards');
       print(cmd, r.body, () =>
         table(
           ['ID', 'NAME', 'PROTO', 'PUBLIC', 'TARGET', 'SOURCES', 'ENABLED'],
@@ -146,20 +115,24 @@ function buildProgram(io: Io): Command {
     .option('--disabled', 'add it switched off')
     .option('--apply', 'apply the change at once')
     .action(async (o, cmd: Command) => {
-      const body = {
+      const body: ApiBody['PortForward'] = {
         id: o.id,
         name: o.name ?? o.id,
         enabled: !o.disabled,
         protocol: o.protocol,
         publicPorts: o.ports,
         target: o.target,
-        ...(o.targetPort ? { targetPort: o.targetPort } : {}),
+        targetPort: o.targetPort,
         allowedSources: o.source ?? [],
-        ...(o.comment ? { comment: o.comment } : {}),
+        comment: o.comment,
       };
-      const r = await (await client(cmd)).request<PortForward>('POST', `/forwards${o.apply ? '?apply=true' : ''}`, {
-        body,
-      });
+      const r = await (await client(cmd)).request<Api['PortForward']>(
+        'POST',
+        `/forwards${o.apply ? '?apply=true' : ''}`,
+        {
+          body,
+        },
+      );
       const rev = r.headers.get('x-gatehouse-revision');
       print(cmd, r.body, () => `added forward ${r.body.id}${rev ? ` (applied: revision ${rev})` : ''}\n`);
     });
@@ -170,7 +143,7 @@ function buildProgram(io: Io): Command {
     .argument('<id>', 'the forward id')
     .option('--apply', 'apply the change at once')
     .action(async (id: string, o: { apply?: boolean }, cmd: Command) => {
-      const r = await (await client(cmd)).request<{ ok: true }>(
+      const r = await (await client(cmd)).request<Api['Ok']>(
         'DELETE',
         `/forwards/${encodeURIComponent(id)}${o.apply ? '?apply=true' : ''}`,
       );
@@ -179,7 +152,7 @@ function buildProgram(io: Io): Command {
     });
 
   const ftp = program.command('ftp').description('the FTP conntrack helper policy');
-  const ftpLines = (p: FtpPolicy) =>
+  const ftpLines = (p: Api['FtpHelperPolicy']) =>
     `${table(
       ['ENABLED', 'CONTROL PORTS', 'SERVERS', 'PASSIVE ONLY'],
       [
@@ -195,7 +168,7 @@ function buildProgram(io: Io): Command {
     .command('show')
     .description('show the FTP helper policy')
     .action(async (_o, cmd: Command) => {
-      const r = await (await client(cmd)).get<FtpPolicy>('/ftp');
+      const r = await (await client(cmd)).get<Api['FtpHelperPolicy']>('/ftp');
       print(cmd, r.body, () => ftpLines(r.body));
     });
   ftp
@@ -211,15 +184,15 @@ function buildProgram(io: Io): Command {
     .option('--servers <addresses>', 'helper servers, comma-separated ("" = every forwarded server)')
     .action(async (o, cmd: Command) => {
       const c = await client(cmd);
-      const current = await c.get<FtpPolicy>('/ftp');
-      const next: FtpPolicy = {
+      const current = await c.get<Api['FtpHelperPolicy']>('/ftp');
+      const next: ApiBody['FtpHelperPolicy'] = {
         ...current.body,
-        ...(o.enabled !== undefined ? { enabled: o.enabled } : {}),
-        ...(o.passiveOnly !== undefined ? { passiveOnly: o.passiveOnly } : {}),
-        ...(o.ports ? { controlPorts: o.ports } : {}),
-        ...(o.servers !== undefined ? { servers: listArg(o.servers) } : {}),
+        enabled: o.enabled ?? current.body.enabled,
+        passiveOnly: o.passiveOnly ?? current.body.passiveOnly,
+        controlPorts: o.ports ?? current.body.controlPorts,
+        servers: o.servers === undefined ? current.body.servers : listArg(o.servers),
       };
-      const r = await c.request<FtpPolicy>('PUT', '/ftp', {
+      const r = await c.request<Api['FtpHelperPolicy']>('PUT', '/ftp', {
         body: next,
         headers: current.etag ? { 'if-match': current.etag } : {},
       });
@@ -231,14 +204,7 @@ function buildProgram(io: Io): Command {
     .description('the script an apply would load, and its diff against the applied revision')
     .option('--script', 'print the whole script instead of the diff')
     .action(async (o: { script?: boolean }, cmd: Command) => {
-      const r = await (await client(cmd)).get<{
-        script: string;
-        diff: string;
-        changed: boolean;
-        appliedRevision: number | null;
-        drift: { drifted: boolean; missing: boolean } | null;
-        lockout: Array<{ reason: string }>;
-      }>('/preview');
+      const r = await (await client(cmd)).get<Api['Preview']>('/preview');
       const p = r.body;
       print(cmd, p, () => {
         const lines: string[] = [];
@@ -275,17 +241,12 @@ function buildProgram(io: Io): Command {
           );
         }
         const c = await client(cmd);
-        const r = await c.request<{ revision: RevisionSummary; pending: Pending | null; durationMs: number }>(
-          'POST',
-          '/apply',
-          {
-            body: {
-              ...(o.confirm ? { confirmWithinSeconds: o.confirmWithin ?? 30 } : {}),
-              ...(o.force ? { force: true } : {}),
-              ...(o.comment ? { comment: o.comment } : {}),
-            },
-          },
-        );
+        const body: ApiBody['ApplyBody'] = {
+          confirmWithinSeconds: o.confirm ? (o.confirmWithin ?? 30) : undefined,
+          force: o.force,
+          comment: o.comment,
+        };
+        const r = await c.request<Api['ApplyResult']>('POST', '/apply', { body });
         const a = r.body;
         if (!a.pending || o.manualConfirm) {
           print(cmd, a, () =>
@@ -320,7 +281,7 @@ function buildProgram(io: Io): Command {
     .command('confirm')
     .description('keep the provisional apply (stops the automatic rollback)')
     .action(async (_o, cmd: Command) => {
-      const r = await (await client(cmd)).request<{ revision: RevisionSummary }>('POST', '/apply/confirm');
+      const r = await (await client(cmd)).request<Api['ConfirmResult']>('POST', '/apply/confirm');
       print(cmd, r.body, () => `confirmed revision ${r.body.revision.id}\n`);
     });
 
@@ -338,19 +299,7 @@ function buildProgram(io: Io): Command {
       for (const k of ['protocol', 'address', 'port', 'state', 'helper', 'limit']) {
         if (o[k] !== undefined) q.set(k, String(o[k]));
       }
-      const r = await (await client(cmd)).get<{
-        items: Array<{
-          id: string;
-          protocol: string;
-          state: string | null;
-          timeout: number | null;
-          original: { src: string; dst: string; sport: number | null; dport: number | null };
-          reply: { src: string; dst: string; sport: number | null; dport: number | null };
-          helper: string | null;
-          masterId: string | null;
-        }>;
-        total: number;
-      }>(`/conntrack${q.size ? `?${q}` : ''}`);
+      const r = await (await client(cmd)).get<Api['FlowPage']>(`/conntrack${q.size ? `?${q}` : ''}`);
       print(
         cmd,
         r.body,
@@ -374,17 +323,7 @@ function buildProgram(io: Io): Command {
     .command('expectations')
     .description('the expectation table (data connections announced by helpers)')
     .action(async (_o, cmd: Command) => {
-      const r = await (await client(cmd)).get<{
-        items: Array<{
-          id: string;
-          protocol: string;
-          timeout: number | null;
-          expected: { src: string; dst: string; sport: number | null; dport: number | null };
-          helper: string | null;
-          masterId: string | null;
-        }>;
-        total: number;
-      }>('/expectations');
+      const r = await (await client(cmd)).get<Api['ExpectationList']>('/expectations');
       print(cmd, r.body, () =>
         table(
           ['ID', 'PROTO', 'EXPECTED', 'HELPER', 'CONTROL FLOW', 'TIMEOUT'],

@@ -5,6 +5,7 @@
  * panel cannot be reached that way before the deadline, nothing is
  * confirmed and the server restores the previous revision by itself.
  */
+import type { Api } from '@gatehouse/server/schemas';
 import { ApiError, type Client } from './client.js';
 
 export type ConfirmOutcome =
@@ -41,9 +42,7 @@ export async function confirmByReconnect(
       return { kind: 'confirmed', attempts };
     } catch (err) {
       if (err instanceof ApiError && err.body?.error === 'nothing_to_confirm') {
-        const p = await client
-          .requestOnNewConnection<{ pending: { revisionId: number } | null }>('GET', '/apply/pending')
-          .catch(() => null);
+        const p = await client.requestOnNewConnection<Api['PendingState']>('GET', '/apply/pending').catch(() => null);
         if (p && p.body.pending?.revisionId !== revisionId) return { kind: 'rolled-back', attempts };
       } else if (err instanceof ApiError && err.status !== 409 && err.status < 500) {
         throw err;

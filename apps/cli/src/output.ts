@@ -1,4 +1,6 @@
 /** Plain-text tables for people; `--json` prints the API's own JSON instead. */
+import type { Api } from '@gatehouse/server/schemas';
+
 export type Cell = string | number | boolean | null | undefined;
 
 export function table(headers: string[], rows: Cell[][]): string {
@@ -12,12 +14,8 @@ export function table(headers: string[], rows: Cell[][]): string {
   return `${[line(headers), ...text.map(line)].join('\n')}\n`;
 }
 
-export interface Tuple {
-  src: string;
-  dst: string;
-  sport: number | null;
-  dport: number | null;
-}
+/** A conntrack tuple as the API sends it (TupleRow); only the four fields printed are needed. */
+export type Tuple = Pick<Api['TupleRow'], 'src' | 'dst' | 'sport' | 'dport'>;
 
 export function endpoint(addr: string, port: number | null): string {
   if (port === null) return addr;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ApiToken, User } from './auth.js';
 import { ExpectationRow, FlowRow } from './conntrack.js';
 import { PendingConfirmation, RevisionSummary } from './gateway.js';
+import type * as schemas from './index.js';
 
 export * from './auth.js';
 export * from './common.js';
@@ -32,3 +33,14 @@ const changeBatch = <Row extends z.ZodType>(row: Row) =>
   z.object({ events: z.array(z.object({ type: z.enum(['new', 'update', 'destroy']), row })) });
 export const FlowChanges = changeBatch(FlowRow);
 export const ExpectationChanges = changeBatch(ExpectationRow);
+
+type Schemas = typeof schemas;
+type SchemaName = { [Name in keyof Schemas]: Schemas[Name] extends z.ZodType ? Name : never }[keyof Schemas];
+/**
+ * The contract for clients (web, CLI), by schema name: `Api['FlowRow']` is
+ * what a response carrying a FlowRow holds (z.output: defaults filled in,
+ * text parsed to numbers), `ApiBody['ApplyBody']` what a request may send
+ * (z.input). Imported for types only, nothing of the server reaches a client.
+ */
+export type Api = { [Name in SchemaName]: z.output<Schemas[Name]> };
+export type ApiBody = { [Name in SchemaName]: z.input<Schemas[Name]> };
