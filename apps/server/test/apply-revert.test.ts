@@ -1,6 +1,7 @@
 /**
  * Issue #10 (6b): a change sent with ?apply=true whose apply fails leaves no
- * trace in the desired state: GET /config answers as before (body and ETag),
+ * trace in the desired state: GET /config answers with the body as before, under
+ * a new ETag (neither the one before nor the failed change's),
  * and a later, unrelated change applies. nft's rejection is provoked through
  * the test runner (the next `nft -f` fails), in a namespace of our own.
  */
@@ -44,6 +45,17 @@ async function desired() {
   return { body: r.body, etag: r.etag };
 }
 
+/** The desired state after a failed ?apply=true: content as before, ETag new (not the failed change's). */
+async function expectReverted(before: { body: Json; etag: string }) {
+  const now = await desired();
+  expect(now.body).toEqual(before.body);
+  expect(now.etag).not.toBe(before.etag);
+  const v = (e: string) => Number(/\d+/.exec(e)?.[0]);
+  // before -> the failed change (before + 1) -> the revert (before + 2).
+  expect(v(now.etag)).toBe(v(before.etag) + 2);
+  return now;
+}
+
 async function tableListing(): Promise<string> {
   return ns.exec('nft', ['list', 'table', 'ip', 'gatehouse']);
 }
@@ -75,7 +87,7 @@ describe('a failed ?apply=true undoes its change', () => {
     const r = await api('POST', '/forwards?apply=true', mail, { 'if-match': before.etag });
     expect(r.status, JSON.stringify(r.body)).toBe(422);
     expect(r.body.error).toBe('nft_rejected');
-    expect(await desired()).toEqual(before);
+    await expectReverted(before);
     expect(await tableListing()).toBe(kernel);
     expect((await api('GET', '/forwards/mail')).status).toBe(404);
   });
@@ -103,11 +115,11 @@ describe('a failed ?apply=true undoes its change', () => {
     control.failCheckWith = NFT_SAYS;
     const put = await api('PUT', '/forwards/web?apply=true', { ...web, publicPorts: '8081' });
     expect(put.status, JSON.stringify(put.body)).toBe(422);
-    expect(await desired()).toEqual(before);
+    const reverted = await expectReverted(before);
     control.failCheckWith = NFT_SAYS;
     const del = await api('DELETE', '/forwards/web?apply=true');
     expect(del.status, JSON.stringify(del.body)).toBe(422);
-    expect(await desired()).toEqual(before);
+    await expectReverted(reverted);
   });
 
   it('PUT /config?apply=true rejected by nft: the whole model and its ETag come back', async () => {
@@ -120,13 +132,15 @@ describe('a failed ?apply=true undoes its change', () => {
       { 'if-match': before.etag },
     );
     expect(r.status, JSON.stringify(r.body)).toBe(422);
-    expect(await desired()).toEqual(before);
-    // The client that sent it can correct and send again with the ETag it holds.
+    const reverted = await expectReverted(before);
+    // The ETag it holds now names content it did not send: it must read again.
+    const stale = await api('PUT', '/config', before.body, { 'if-match': before.etag });
+    expect(stale.status).toBe(412);
     const again = await api(
       'PUT',
       '/config?apply=true',
       { ...before.body, masquerade: { forwardedServers: true, lanToWan: false } },
-      { 'if-match': before.etag },
+      { 'if-match': reverted.etag },
     );
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(await tableListing()).not.toContain('masquerade: LAN to WAN');
@@ -138,7 +152,7 @@ describe('a failed ?apply=true undoes its change', () => {
     control.failCheckWith = NFT_SAYS;
     const r = await api('PUT', '/ftp?apply=true', { enabled: true, controlPorts: [80] }, { 'if-match': before.etag });
     expect(r.status, JSON.stringify(r.body)).toBe(422);
-    expect(await desired()).toEqual(before);
+    await expectReverted(before);
   });
 
   it('without ?apply the change stays (nothing was applied, nothing failed)', async () => {

@@ -46,49 +46,6 @@ describe('loadConfig', () => {
   });
 });
 
-describe('lockoutProblems', () => {
-  const model = (extra: object) =>
-    GatewayModel.parse({
-      interfaces: { wan: 'eth0', lan: ['eth1'] },
-      gatewayForwards: [{ id: 'ssh', name: 'ssh', publicPort: 2222, localPort: 22 }],
-      ...extra,
-    });
-  const viaWan = { interface: 'eth0', localPort: 8080, remoteAddress: '203.0.113.5' };
-
-  it('refuses a forward that takes the panel port on the interface the operator uses', () => {
-    const next = model({
-      forwards: [{ id: 'all', name: 'all', publicPorts: '1-2221,2223-65535', target: '192.168.1.2' }],
-    });
-    const problems = lockoutProblems(next, null, viaWan);
-    expect(problems).toEqual([expect.objectContaining({ object: { kind: 'forward', id: 'all' } })]);
-    expect(lockoutProblems(next, null, { ...viaWan, interface: 'eth1' })).toEqual([]);
-    expect(lockoutProblems(next, null, null)).toEqual([]);
-  });
-
-  it('ignores forwards limited to other sources', () => {
-    const next = model({
-      forwards: [
-        { id: 'web', name: 'web', publicPorts: '8080', target: '192.168.1.2', allowedSources: ['198.51.100.0/24'] },
-      ],
-    });
-    expect(lockoutProblems(next, null, viaWan)).toEqual([]);
-    expect(lockoutProblems(next, null, { ...viaWan, remoteAddress: '::ffff:198.51.100.7' })).toHaveLength(1);
-  });
-
-  it('refuses removing the management forward, or locking the operator out of it', () => {
-    const applied = model({});
-    const without = GatewayModel.parse({ interfaces: { wan: 'eth0', lan: ['eth1'] } });
-    expect(lockoutProblems(without, applied, viaWan)).toEqual([
-      expect.objectContaining({ object: { kind: 'gateway-forward', id: 'ssh' } }),
-    ]);
-    const narrowed = model({
-      gatewayForwards: [{ id: 'ssh', name: 'ssh', publicPort: 2222, localPort: 22, allowedSources: ['10.0.0.0/8'] }],
-    });
-    expect(lockoutProblems(narrowed, applied, viaWan)[0]?.reason).toMatch(/no longer admit/);
-    expect(lockoutProblems(applied, applied, viaWan)).toEqual([]);
-  });
-});
-
 describe('EventHub', () => {
   it('batches flow events and collapses updates of one flow', async () => {
     const hub = new EventHub({ batchMs: 20 });
@@ -141,12 +98,16 @@ describe('Store revisions', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gh-store-'));
     try {
       const store = new Store(dir);
-      const r = store.insertRevision(base, { flush: false });
-      store.updateRevision(r.id, { model: '{"big":2}' });
-      store.updateRevision(r.id, { status: 'confirmed' });
-      expect(store.getRevision(r.id)).toMatchObject({ status: 'confirmed', model: '{"big":2}', script: base.script });
-      expect(store.getRevisionSummary(r.id)).toMatchObject({ status: 'confirmed', model: '', script: '' });
-      expect(store.revisionsWithStatus('confirmed').map((x) => x.model)).toEqual(['{"big":2}']);
+      const r = store.revisions.insert(base, { flush: false });
+      store.revisions.update(r.id, { model: '{"big":2}' });
+      store.revisions.update(r.id, { status: 'confirmed' });
+      expect(store.revisions.full(r.id)).toMatchObject({
+        status: 'confirmed',
+        model: '{"big":2}',
+        script: base.script,
+      });
+      expect(store.revisions.summary(r.id)).not.toHaveProperty('model');
+      expect(store.revisions.withStatus('confirmed').map((x) => x.id)).toEqual([r.id]);
       // The status update wrote only the small row: the texts are not in it.
       const db = new Database(join(dir, 'gatehouse.db'), { readonly: true });
       const row = db.prepare('SELECT model, script FROM revisions WHERE id = ?').get(r.id);
@@ -161,9 +122,9 @@ describe('Store revisions', () => {
         .run();
       const oldId = Number((raw.prepare('SELECT max(id) AS id FROM revisions').get() as { id: number }).id);
       raw.close();
-      expect(store.getRevision(oldId)).toMatchObject({ model: '{"old":1}', script: 'old script' });
-      store.updateRevision(oldId, { script: 'new script' });
-      expect(store.getRevision(oldId)).toMatchObject({ model: '{"old":1}', script: 'new script' });
+      expect(store.revisions.full(oldId)).toMatchObject({ model: '{"old":1}', script: 'old script' });
+      store.revisions.update(oldId, { script: 'new script' });
+      expect(store.revisions.full(oldId)).toMatchObject({ model: '{"old":1}', script: 'new script' });
       store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,8 @@
 /**
+ * What the kernel says about the gateway, read without changing anything
+ * (modules, interfaces, counters, helper objects), and the one change it
+ * may need outside our table: loading nf_nat_ftp.
+ *
  * nf_nat_ftp: nf_conntrack_ftp is pulled in by the kernel when a ct helper
  * object of type "ftp" is created, but nf_nat_ftp is not, and without it the
  * 227 reply keeps the private address. Where it is built in there is nothing
@@ -7,6 +11,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { readTableJson } from './nft.js';
 import { hostRunner, type Runner } from './runner.js';
 
 export type ModuleState =
@@ -94,4 +99,83 @@ export const NAT_FTP_MODULE = 'nf_nat_ftp';
 
 export function ensureNatFtp(options: { runner?: Runner; probe?: KernelProbe } = {}): Promise<ModuleState> {
   return ensureModule(NAT_FTP_MODULE, options);
+}
+
+export function natFtpState(probe?: KernelProbe): Promise<ModuleState | null> {
+  return probeModule(NAT_FTP_MODULE, probe).catch(() => null);
+}
+
+export interface InterfaceState {
+  name: string;
+  state: string;
+  mac: string | null;
+  addresses: string[];
+}
+
+/** The interfaces and their addresses (`ip -j addr show`); empty when ip fails. */
+export async function listInterfaces(runner: Runner = hostRunner()): Promise<InterfaceState[]> {
+  const r = await runner.run('ip', ['-j', 'addr', 'show'], { reject: false });
+  if (r.exitCode !== 0) return [];
+  const list = JSON.parse(r.stdout || '[]') as Array<{
+    ifname: string;
+    operstate?: string;
+    address?: string;
+    addr_info?: Array<{ local: string; prefixlen: number }>;
+  }>;
+  return list.map((i) => ({
+    name: i.ifname,
+    state: i.operstate ?? 'UNKNOWN',
+    mac: i.address ?? null,
+    addresses: (i.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`),
+  }));
+}
+
+export interface ForwardCounter {
+  forwardId: string;
+  packets: number;
+  bytes: number;
+}
+
+/**
+ * Packet/byte counters of each forward's map elements in `table`, summed per
+ * forward (elements carry `comment "forward <id> ..."`); every id in
+ * `forwardIds` is listed, at 0 when it has none. Empty when the table
+ * cannot be read.
+ */
+export async function forwardCounters(
+  table: string,
+  forwardIds: readonly string[],
+  runner: Runner = hostRunner(),
+): Promise<ForwardCounter[]> {
+  let json: unknown;
+  try {
+    json = await readTableJson(table, { runner });
+  } catch {
+    return [];
+  }
+  const sums = new Map<string, { packets: number; bytes: number }>();
+  for (const id of forwardIds) sums.set(id, { packets: 0, bytes: 0 });
+  const objects = (json as { nftables?: Array<Record<string, unknown>> }).nftables ?? [];
+  for (const o of objects) {
+    const map = o.map as { elem?: unknown[] } | undefined;
+    for (const el of map?.elem ?? []) {
+      const inner = (Array.isArray(el) ? el[0] : el) as {
+        elem?: { comment?: string; counter?: { packets: number; bytes: number } };
+      };
+      const c = inner?.elem;
+      const m = c?.comment ? /^forward (\S+)/.exec(c.comment) : null;
+      if (!m || !c?.counter) continue;
+      const s = sums.get(m[1] as string) ?? { packets: 0, bytes: 0 };
+      s.packets += c.counter.packets;
+      s.bytes += c.counter.bytes;
+      sums.set(m[1] as string, s);
+    }
+  }
+  return [...sums].map(([forwardId, s]) => ({ forwardId, ...s }));
+}
+
+/** Whether `table` holds a ct helper object (the FTP helper is live). */
+export async function ctHelperLive(table: string, runner: Runner = hostRunner()): Promise<boolean> {
+  const r = await runner.run('nft', ['list', 'ct', 'helpers', 'table', 'ip', table], { reject: false });
+  return r.exitCode === 0 && /ct helper/.test(r.stdout);
 }

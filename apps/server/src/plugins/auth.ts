@@ -18,6 +18,7 @@ import fp from 'fastify-plugin';
 import { HttpError } from '../lib/errors.js';
 import { sha256 } from '../lib/secrets.js';
 import type { Role } from '../schemas/common.js';
+import { TokenLookup } from '../services/token-lookup.js';
 
 export type AuthLevel = 'public' | 'viewer' | 'admin';
 
@@ -61,12 +62,13 @@ export function requirePrincipal(req: FastifyRequest): Principal {
 export default fp(
   async (app) => {
     app.decorateRequest('principal', null);
+    const tokens = new TokenLookup(app.store.accounts);
 
     app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
       const level: AuthLevel = req.routeOptions.config?.auth ?? (req.url.startsWith('/api/') ? 'viewer' : 'public');
       const header = req.headers.authorization;
       if (header?.startsWith('Bearer ')) {
-        const token = app.store.accounts.findActiveToken(sha256(header.slice(7).trim()));
+        const token = tokens.find(sha256(header.slice(7).trim()));
         if (token)
           req.principal = {
             userId: token.userId,

@@ -64,10 +64,10 @@ export default fp<ServicesOptions>(
     app.decorate('conntrack', conntrack);
 
     app.addHook('onReady', async () => {
-      if (store.countUsers() === 0) {
+      if (store.accounts.countUsers() === 0) {
         const password = config.adminPassword ?? generatePassword();
-        store.createUser('admin', await hashPassword(password), 'admin');
-        store.audit('system', 'user.create', 'user:admin', { role: 'admin', firstStart: true });
+        store.accounts.createUser('admin', await hashPassword(password), 'admin');
+        store.audit.record('system', 'user.create', 'user:admin', { role: 'admin', firstStart: true });
         if (!config.adminPassword) {
           (opts.announce ?? ((t: string) => process.stderr.write(t)))(
             `\nGatehouse: first start. Log in as "admin" with password: ${password}\n(shown once; change it after logging in)\n\n`,

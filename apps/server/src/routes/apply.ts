@@ -1,13 +1,13 @@
 /**
  * preview -> apply -> (confirm), and the revisions an apply leaves behind.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError, notFound } from '../lib/errors.js';
 import { actorOf } from '../plugins/auth.js';
 import { PageQuery } from '../schemas/auth.js';
-import { ErrorBody, IdParam } from '../schemas/common.js';
+import { applyErrorResponses, ErrorBody, errorResponses as errors, IdParam } from '../schemas/common.js';
 import {
   ApplyBody,
   ApplyResult,
@@ -19,47 +19,16 @@ import {
   RevisionSummary,
   RollbackBody,
 } from '../schemas/gateway.js';
+import { pendingView, revisionSummary } from '../schemas/mappers/gateway.js';
 import type { ApplyOutcome } from '../services/gateway.js';
 import { ConnectionAges } from '../services/lockout/fresh-connections.js';
-import { type OperatorConnection, operatorOf as operatorOfSocket } from '../services/lockout.js';
-import type { PendingConfirmation as PendingRecord, RevisionRecord } from '../store/store.js';
-
-/** The connection this request came through, for the lockout check (see services/lockout/operator.ts). */
-export function operatorOf(app: FastifyInstance, req: FastifyRequest): OperatorConnection | null {
-  return operatorOfSocket(app.config.netns, req.raw.socket);
-}
-
-export function revisionSummary(r: RevisionRecord, activeId: number | null): z.infer<typeof RevisionSummary> {
-  return {
-    id: r.id,
-    parentId: r.parentId,
-    author: r.author,
-    createdAt: r.createdAt,
-    kind: r.kind,
-    status: r.status,
-    comment: r.comment,
-    restoredFrom: r.restoredFrom,
-    active: r.id === activeId,
-  };
-}
-
-export function pendingView(p: PendingRecord | null): z.infer<typeof PendingConfirmation> | null {
-  return p
-    ? {
-        revisionId: p.revisionId,
-        previousRevisionId: p.previousRevisionId,
-        deadline: new Date(p.deadline).toISOString(),
-        secondsLeft: Math.max(0, Math.ceil((p.deadline - Date.now()) / 1000)),
-      }
-    : null;
-}
-
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
-const applyErrors = { ...errors, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody };
+import { operatorOf } from '../services/lockout.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const g = app.gateway;
   const ages = new ConnectionAges();
+  /** The connection this request came through, for the lockout check (see services/lockout/operator.ts). */
+  const operator = (req: FastifyRequest) => operatorOf(app.config.netns, req.raw.socket);
   ages.watch(app.server);
   const result = (o: ApplyOutcome, reply: FastifyReply) => {
     if (o.pending) {
@@ -71,7 +40,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       reply.raw.once('finish', () => setImmediate(() => app.server.closeIdleConnections?.()));
     }
     return {
-      revision: revisionSummary(o.revision, app.store.activeRevisionId()),
+      revision: revisionSummary(o.revision, o.activeRevisionId),
       pending: pendingView(o.pending),
       durationMs: Math.round(o.durationMs),
       natFtp: o.natFtp?.state ?? null,
@@ -88,7 +57,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: Preview, ...errors },
       },
     },
-    async (req) => g.preview(operatorOf(app, req)),
+    async (req) => g.preview(operator(req)),
   );
 
   app.post(
@@ -99,7 +68,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['apply'],
         summary: 'Apply the desired model (provisionally with confirmWithinSeconds); 409 while another apply runs',
         body: ApplyBody,
-        response: { 200: ApplyResult, ...applyErrors },
+        response: { 200: ApplyResult, ...applyErrorResponses },
       },
     },
     async (req, reply) =>
@@ -109,7 +78,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           confirmWithinSeconds: req.body.confirmWithinSeconds,
           force: req.body.force,
           comment: req.body.comment,
-          operator: operatorOf(app, req),
+          operator: operator(req),
         }),
         reply,
       ),
@@ -124,7 +93,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ pending: PendingConfirmation.nullable() }), ...errors },
       },
     },
-    async () => ({ pending: pendingView(app.store.getPending() ?? null) }),
+    async () => ({ pending: pendingView(g.pending()) }),
   );
 
   app.post(
@@ -140,7 +109,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const pending = app.store.getPending();
+      const pending = g.pending();
       if (req.body?.reconnect && pending && !ages.acceptedAfterApply(req.raw.socket, pending.revisionId)) {
         throw new HttpError(
           409,
@@ -149,7 +118,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           { extra: { revisionId: pending.revisionId } },
         );
       }
-      return { revision: revisionSummary(g.confirm(actorOf(req)), app.store.activeRevisionId()) };
+      const revision = g.confirm(actorOf(req));
+      return { revision: revisionSummary(revision, g.activeRevision()?.id ?? null) };
     },
   );
 
@@ -164,10 +134,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const rows = app.store.listRevisions(req.query.limit + 1, req.query.before);
+      const rows = g.listRevisions(req.query.limit + 1, req.query.before);
       const more = rows.length > req.query.limit;
       const page = rows.slice(0, req.query.limit);
-      const active = app.store.activeRevisionId();
+      const active = g.activeRevision()?.id ?? null;
       return {
         items: page.map((r) => revisionSummary(r, active)),
         nextCursor: more ? (page[page.length - 1]?.id ?? null) : null,
@@ -186,10 +156,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const r = app.store.getRevision(req.params.id);
+      const r = g.revision(req.params.id);
       if (!r) throw notFound(`revision ${req.params.id}`);
       return {
-        ...revisionSummary(r, app.store.activeRevisionId()),
+        ...revisionSummary(r, g.activeRevision()?.id ?? null),
         model: g.revisionModel(r),
         script: g.scriptOf(r),
         diff: g.revisionDiff(r),
@@ -206,7 +176,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Apply an old revision again (as a new revision); it also becomes the desired model',
         params: IdParam,
         body: RollbackBody,
-        response: { 200: ApplyResult, ...applyErrors },
+        response: { 200: ApplyResult, ...applyErrorResponses },
       },
     },
     async (req, reply) =>
@@ -216,7 +186,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           confirmWithinSeconds: req.body.confirmWithinSeconds,
           force: req.body.force,
           comment: req.body.comment,
-          operator: operatorOf(app, req),
+          operator: operator(req),
         }),
         reply,
       ),

@@ -18,29 +18,11 @@ import {
   User,
 } from '../schemas/auth.js';
 import { ErrorBody, IdParam, Ok } from '../schemas/common.js';
+import { tokenView, userView } from '../schemas/mappers/accounts.js';
 import { LoginService, TooManyAttempts } from '../services/login.js';
 import { PasswordChangeService } from '../services/password-change.js';
 import { passwordProblems } from '../services/password-policy.js';
 import type { TokenRecord, UserRecord } from '../store/accounts.js';
-
-const userView = (u: UserRecord): User => ({
-  id: u.id,
-  username: u.username,
-  role: u.role,
-  disabled: u.disabled,
-  createdAt: u.createdAt,
-});
-const tokenView = (t: TokenRecord): ApiToken => ({
-  id: t.id,
-  name: t.name,
-  prefix: t.prefix,
-  role: t.role,
-  effectiveRole: t.effectiveRole,
-  owner: t.username,
-  createdAt: t.createdAt,
-  lastUsedAt: t.lastUsedAt,
-  revokedAt: t.revokedAt,
-});
 
 const authErrors = { 401: ErrorBody, 403: ErrorBody };
 
@@ -110,7 +92,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const sid = req.cookies[SESSION_COOKIE];
       if (sid) accounts.deleteSession(sha256(sid));
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      app.store.audit(actorOf(req), 'logout', `user:${req.principal?.username ?? ''}`);
+      app.store.audit.record(actorOf(req), 'logout', `user:${req.principal?.username ?? ''}`);
       return { ok: true as const };
     },
   );
@@ -177,7 +159,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (accounts.findUser(req.body.username))
         throw new HttpError(409, 'exists', `user ${req.body.username} already exists`);
       const u = accounts.createUser(req.body.username, await hashPassword(req.body.password), req.body.role);
-      app.store.audit(actorOf(req), 'user.create', `user:${u.username}`, { role: u.role });
+      app.store.audit.record(actorOf(req), 'user.create', `user:${u.username}`, { role: u.role });
       return reply.code(201).send(userView(u));
     },
   );
@@ -209,7 +191,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         ...(password ? { passwordHash: await hashPassword(password) } : {}),
         ...(disabled !== undefined ? { disabled } : {}),
       });
-      app.store.audit(actorOf(req), 'user.update', `user:${u.username}`, {
+      app.store.audit.record(actorOf(req), 'user.update', `user:${u.username}`, {
         role,
         password: password !== undefined,
         disabled,
@@ -236,7 +218,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (u.role === 'admin' && !u.disabled && accounts.countActiveAdmins() === 1)
         throw new HttpError(409, 'last_admin', 'the last admin cannot be deleted');
       accounts.deleteUser(u.id);
-      app.store.audit(actorOf(req), 'user.delete', `user:${u.username}`);
+      app.store.audit.record(actorOf(req), 'user.delete', `user:${u.username}`);
       return { ok: true as const };
     },
   );
@@ -276,7 +258,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         role: req.body.role,
         userId: p.userId,
       });
-      app.store.audit(actorOf(req), 'token.create', `token:${id}`, { name: req.body.name, role: req.body.role });
+      app.store.audit.record(actorOf(req), 'token.create', `token:${id}`, { name: req.body.name, role: req.body.role });
       return reply.code(201).send({ ...tokenView(accounts.getToken(id) as TokenRecord), token });
     },
   );
@@ -294,7 +276,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       if (!accounts.revokeToken(req.params.id)) throw notFound(`active token ${req.params.id}`);
-      app.store.audit(actorOf(req), 'token.revoke', `token:${req.params.id}`);
+      app.store.audit.record(actorOf(req), 'token.revoke', `token:${req.params.id}`);
       return tokenView(accounts.getToken(req.params.id) as TokenRecord);
     },
   );
@@ -311,7 +293,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const items = app.store.listAudit(req.query.limit + 1, req.query.before);
+      const items = app.store.audit.list(req.query.limit + 1, req.query.before);
       const more = items.length > req.query.limit;
       const page = items.slice(0, req.query.limit);
       return { items: page, nextCursor: more ? (page[page.length - 1]?.id ?? null) : null };

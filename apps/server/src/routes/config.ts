@@ -11,28 +11,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError, notFound } from '../lib/errors.js';
+import { etag, ifMatch } from '../lib/etag.js';
 import { actorOf } from '../plugins/auth.js';
-import { ErrorBody, Ok } from '../schemas/common.js';
+import { ErrorBody, errorResponses, Ok } from '../schemas/common.js';
 import { ForwardList, FtpHelperPolicy, GatewayConfig, PortForward } from '../schemas/gateway.js';
 import type { ApplyOutcome, ForwardChangeResult } from '../services/gateway.js';
 import { operatorOf } from '../services/lockout.js';
-
-export function etag(version: number): string {
-  return `"v${version}"`;
-}
-
-/** The version an If-Match header names; undefined when absent. */
-export function ifMatch(req: FastifyRequest): number | undefined {
-  const h = req.headers['if-match'];
-  if (h === undefined) return undefined;
-  const m = /^\s*(?:W\/)?"?v?(\d+)"?\s*$/.exec(String(h));
-  if (!m) {
-    throw new HttpError(400, 'validation', 'If-Match must be an ETag from this API, e.g. "v3"', {
-      problems: [{ path: 'headers.if-match', message: 'not an ETag from this API' }],
-    });
-  }
-  return Number(m[1]);
-}
 
 const IfMatchHeaders = z.object({ 'if-match': z.string().optional().describe('ETag of the configuration you edited') });
 const ForwardParams = z.object({ id: z.string().min(1).max(40) });
@@ -68,7 +52,7 @@ function onField(err: HttpError, field: { kind: string; id: string; path: string
   });
 }
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 412: ErrorBody };
+const errors = { ...errorResponses, 412: ErrorBody };
 
 function withEtag<T>(reply: FastifyReply, version: number, body: T): T {
   reply.header('etag', etag(version));
@@ -108,7 +92,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const version = ifMatch(req);
+      const version = ifMatch(req.headers);
       if (version === undefined) {
         throw new HttpError(
           428,
@@ -167,23 +151,26 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   /**
    * `?apply=true`: the change and its apply are one: when the apply fails
    * (nft rejects it, the lockout check refuses it, another apply is running),
-   * the desired state goes back to what it was, version included
+   * the desired state goes back to what it was, as a new version
    * (services/desired-revert.ts), and the error names the field when it can.
    */
   async function applyOrUndo(
     req: FastifyRequest,
     reply: FastifyReply,
-    run: () => Promise<ApplyOutcome & { delta?: boolean }>,
-    undo: (reason: string) => boolean,
+    run: () => Promise<ApplyOutcome>,
+    undo: (reason: string) => number | null,
     field?: { kind: string; id: string; path: string },
   ): Promise<void> {
-    let outcome: ApplyOutcome & { delta?: boolean };
+    let outcome: ApplyOutcome;
     try {
       outcome = await run();
     } catch (err) {
       const code = err instanceof HttpError ? err.code : err instanceof NftError ? 'nft_rejected' : 'apply_failed';
       const undone = undo(code);
-      req.log.warn({ code, undone }, 'apply with the change failed; the change was undone');
+      req.log.warn(
+        { code, undone: undone !== null, version: undone },
+        'apply with the change failed; the change was undone',
+      );
       if (err instanceof HttpError && err.code === 'lockout' && field) throw onField(err, field);
       throw err;
     }
@@ -217,7 +204,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       req,
       reply,
       () => g.apply({ actor, operator: operatorOf(app.config.netns, req.raw.socket) }),
-      (reason) => g.revertDesired(before.model, before.version, after.version, actor, reason),
+      (reason) => g.revertDesired(before.model, after.version, actor, reason),
     );
   }
 
@@ -237,8 +224,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const fwd = req.body;
-      const c = g.changeForward({ kind: 'create', id: fwd.id, forward: fwd }, ifMatch(req), actorOf(req), (p, i) =>
-        focusOn(`forwards.${i}`)(p),
+      const c = g.changeForward(
+        { kind: 'create', id: fwd.id, forward: fwd },
+        ifMatch(req.headers),
+        actorOf(req),
+        (p, i) => focusOn(`forwards.${i}`)(p),
       );
       await applyIfAsked(req, reply, req.query.apply === 'true', c);
       reply.code(201);
@@ -268,7 +258,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       }
       const c = g.changeForward(
         { kind: 'update', id: req.params.id, forward: req.body },
-        ifMatch(req),
+        ifMatch(req.headers),
         actorOf(req),
         (p, i) => focusOn(`forwards.${i}`)(p),
       );
@@ -291,7 +281,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const c = g.changeForward({ kind: 'delete', id: req.params.id }, ifMatch(req), actorOf(req), (p) =>
+      const c = g.changeForward({ kind: 'delete', id: req.params.id }, ifMatch(req.headers), actorOf(req), (p) =>
         p ? `model.${p}` : 'model',
       );
       await applyIfAsked(req, reply, req.query.apply === 'true', c);
@@ -330,7 +320,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           m.ftp = req.body;
           return m;
         },
-        ifMatch(req),
+        ifMatch(req.headers),
         actorOf(req),
         'ftp.update',
         'ftp',

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '../lib/errors.js';
 import { actorOf } from '../plugins/auth.js';
-import { ErrorBody } from '../schemas/common.js';
+import { ErrorBody, errorResponses as errors } from '../schemas/common.js';
 import { ExpectationList, FlowIdParam, FlowPage, FlowQuery, FlowRow, KillResult } from '../schemas/conntrack.js';
 
 const FlowCountQuery = FlowQuery.pick({
@@ -17,8 +17,6 @@ const FlowCountQuery = FlowQuery.pick({
 /** How long a page's rows are served as one JSON string (timeouts are to the second anyway). */
 const PAGE_JSON_MS = 250;
 const PageBody = FlowPage.omit({ asOf: true });
-
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const ct = app.conntrack;
@@ -124,7 +122,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const flow = await ct.kill(req.params.id);
       if (!flow) throw notFound(`flow ${req.params.id}`);
-      app.store.audit(actorOf(req), 'conntrack.kill', `flow:${flow.id}`, {
+      app.store.audit.record(actorOf(req), 'conntrack.kill', `flow:${flow.id}`, {
         original: flow.original,
         protocol: flow.protocol,
       });

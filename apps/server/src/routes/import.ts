@@ -12,12 +12,10 @@ import { createTwoFilesPatch } from 'diff';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError } from '../lib/errors.js';
+import { etag, ifMatch } from '../lib/etag.js';
 import { actorOf } from '../plugins/auth.js';
-import { ErrorBody } from '../schemas/common.js';
+import { ErrorBody, errorResponses as errors } from '../schemas/common.js';
 import { ImportAdoptBody, ImportAdoptResult, ImportProposal } from '../schemas/import.js';
-import { etag, ifMatch } from './config.js';
-
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const g = app.gateway;
@@ -34,7 +32,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (_req, reply) => {
-      const listing = await g.runner.run('nft', ['-j', 'list', 'ruleset'], { reject: false });
+      const listing = await app.runner.run('nft', ['-j', 'list', 'ruleset'], { reject: false });
       if (listing.exitCode !== 0) {
         app.log.warn({ stderr: listing.stderr }, 'nft -j list ruleset failed');
         throw new HttpError(502, 'nft_failed', 'could not read the live ruleset (nft -j list ruleset)');
@@ -83,7 +81,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const version = ifMatch(req);
+      const version = ifMatch(req.headers);
       if (version === undefined) {
         throw new HttpError(428, 'precondition_required', 'send If-Match with the ETag of the proposal you reviewed');
       }

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorBody } from '../schemas/common.js';
+import { pendingView } from '../schemas/mappers/gateway.js';
 import { Status } from '../schemas/status.js';
-import { pendingView } from './apply.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -63,8 +63,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         interfaces: ifaces.map((i) => ({ ...i, role: role(i.name) as 'wan' | 'lan' | 'other' })),
         appliedRevision: active?.id ?? null,
         desiredVersion: desired.version,
-        desiredDiffersFromApplied: !applied || JSON.stringify(applied) !== JSON.stringify(desired.model),
-        pending: pendingView(app.store.getPending() ?? null),
+        desiredDiffersFromApplied: g.desiredDiffersFromApplied(),
+        pending: pendingView(g.pending()),
         drift,
         ftp: {
           enabled: model.ftp.enabled,

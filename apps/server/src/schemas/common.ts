@@ -60,8 +60,18 @@ export const IdParam = z.object({ id: IntText(1, Number.MAX_SAFE_INTEGER) });
 export const Role = z.enum(['admin', 'viewer']);
 export type Role = z.infer<typeof Role>;
 
+/** The errors any authenticated route can answer: bad input, not logged in, not allowed. */
 export const errorResponses = {
   400: ErrorBody,
   401: ErrorBody,
   403: ErrorBody,
+} as const;
+
+/** What a route that applies to the kernel adds: unknown revision, conflict/lockout/busy, nft refused, nft failed. */
+export const applyErrorResponses = {
+  ...errorResponses,
+  404: ErrorBody,
+  409: ErrorBody,
+  422: ErrorBody,
+  502: ErrorBody,
 } as const;

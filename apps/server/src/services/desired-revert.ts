@@ -2,8 +2,9 @@
  * Undoing a desired-state change whose `?apply=true` failed (nft rejected it,
  * the lockout check refused it, another apply was running). The change and
  * its apply are one request: when the apply fails, the desired state goes
- * back to what it was, version (ETag) included, so no later apply carries the
- * rejected change and a client holding the old ETag can go on editing.
+ * back to what it was, so no later apply carries the rejected change. It
+ * does so as a new version: a client that read the failed version must not
+ * find its ETag matching other content later.
  */
 import type { PortForward } from '@gatehouse/rules';
 

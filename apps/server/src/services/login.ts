@@ -37,7 +37,7 @@ export class LoginService {
     if ((this.auditedUntil.get(key) ?? 0) <= now) {
       if (this.auditedUntil.size >= 10_000) this.auditedUntil.clear();
       this.auditedUntil.set(key, now + t.retryAfterSeconds * 1000);
-      this.store.audit('anonymous', 'login.throttled', `user:${username}`, {
+      this.store.audit.record('anonymous', 'login.throttled', `user:${username}`, {
         ip: address,
         scope: t.scope,
         retryAfterSeconds: t.retryAfterSeconds,
@@ -60,14 +60,14 @@ export class LoginService {
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
     if (!user || !ok) {
       this.throttle.recordFailure(username, address);
-      this.store.audit(username, 'login.failed', `user:${username}`, { ip: address });
+      this.store.audit.record(username, 'login.failed', `user:${username}`, { ip: address });
       throw new HttpError(401, 'bad_credentials', 'unknown user or wrong password');
     }
     if (user.disabled) {
-      this.store.audit(username, 'login.disabled', `user:${username}`, { ip: address });
+      this.store.audit.record(username, 'login.disabled', `user:${username}`, { ip: address });
       throw new HttpError(403, 'account_disabled', 'this account is disabled; an admin can enable it again');
     }
-    this.store.audit(user.username, 'login', `user:${user.username}`, { ip: address });
+    this.store.audit.record(user.username, 'login', `user:${user.username}`, { ip: address });
     return user;
   }
 }

@@ -39,19 +39,19 @@ export class PasswordChangeService {
     const wait = this.failures.blockedFor(key);
     if (wait > 0) {
       const retryAfterSeconds = Math.max(1, Math.ceil(wait / 1000));
-      this.store.audit(actor, 'user.password.throttled', target, { retryAfterSeconds });
+      this.store.audit.record(actor, 'user.password.throttled', target, { retryAfterSeconds });
       throw new TooManyAttempts('too many wrong current passwords', retryAfterSeconds);
     }
     const problems = passwordProblems(newPassword, user.username);
     if (problems.length > 0) {
-      this.store.audit(actor, 'user.password.failed', target, { reason: 'policy' });
+      this.store.audit.record(actor, 'user.password.failed', target, { reason: 'policy' });
       throw new HttpError(400, 'validation', 'the new password is not acceptable', {
         problems: problems.map((message) => ({ path: 'body.newPassword', message })),
       });
     }
     if (!(await verifyPassword(currentPassword, user.passwordHash))) {
       this.failures.add(key);
-      this.store.audit(actor, 'user.password.failed', target, { reason: 'wrong current password' });
+      this.store.audit.record(actor, 'user.password.failed', target, { reason: 'wrong current password' });
       throw new HttpError(400, 'validation', 'the current password is wrong', {
         problems: [{ path: 'body.currentPassword', message: 'wrong password' }],
       });
@@ -61,6 +61,6 @@ export class PasswordChangeService {
       { passwordHash: await hashPassword(newPassword) },
       who.sessionHash,
     );
-    this.store.audit(actor, 'user.password', target, ended);
+    this.store.audit.record(actor, 'user.password', target, ended);
   }
 }

@@ -49,95 +49,6 @@ export interface TokenRecord {
   revokedAt: string | null;
 }
 
-const USERS_TABLE = `
-CREATE TABLE IF NOT EXISTS users (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  username TEXT NOT NULL UNIQUE,
-  password_hash TEXT NOT NULL,
-  role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
-  disabled INTEGER NOT NULL DEFAULT 0,
-  created_at TEXT NOT NULL
-)`;
-const TOKENS_TABLE = `
-CREATE TABLE IF NOT EXISTS tokens (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  name TEXT NOT NULL,
-  token_hash TEXT NOT NULL UNIQUE,
-  prefix TEXT NOT NULL,
-  role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
-  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-  created_at TEXT NOT NULL,
-  last_used_at TEXT,
-  revoked_at TEXT
-)`;
-const SESSIONS_TABLE = `
-CREATE TABLE IF NOT EXISTS sessions (
-  id_hash TEXT PRIMARY KEY,
-  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-  csrf TEXT NOT NULL,
-  expires_at INTEGER NOT NULL
-)`;
-
-export const ACCOUNTS_SCHEMA = `${USERS_TABLE};\n${SESSIONS_TABLE};\n${TOKENS_TABLE};\n`;
-
-const tableSql = (db: Database.Database, name: string) =>
-  (
-    db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) as
-      | { sql: string }
-      | undefined
-  )?.sql ?? '';
-
-/**
- * Stores written before ids were AUTOINCREMENT (SQLite then reuses the
- * highest id after a delete) and before users could be disabled. SQLite
- * cannot add AUTOINCREMENT to a table, so users and tokens are rebuilt with
- * their rows and ids. Foreign keys are off meanwhile: dropping the old users
- * table would otherwise cascade into sessions and tokens.
- */
-export function migrateAccounts(db: Database.Database): void {
-  const rebuildUsers = !/AUTOINCREMENT/i.test(tableSql(db, 'users'));
-  const rebuildTokens = !/AUTOINCREMENT/i.test(tableSql(db, 'tokens'));
-  if (!rebuildUsers && !rebuildTokens) return;
-  db.pragma('foreign_keys = OFF');
-  try {
-    db.transaction(() => {
-      if (rebuildUsers) {
-        const hasDisabled = (db.prepare('PRAGMA table_info(users)').all() as Array<{ name: string }>).some(
-          (c) => c.name === 'disabled',
-        );
-        db.exec(USERS_TABLE.replace('IF NOT EXISTS users', 'users_next'));
-        db.exec(
-          `INSERT INTO users_next (id, username, password_hash, role, disabled, created_at)
-           SELECT id, username, password_hash, role, ${hasDisabled ? 'disabled' : '0'}, created_at FROM users`,
-        );
-        db.exec('DROP TABLE users; ALTER TABLE users_next RENAME TO users');
-      }
-      if (rebuildTokens) {
-        db.exec(TOKENS_TABLE.replace('IF NOT EXISTS tokens', 'tokens_next'));
-        db.exec(
-          'INSERT INTO tokens_next SELECT id, name, token_hash, prefix, role, user_id, created_at, last_used_at, revoked_at FROM tokens',
-        );
-        db.exec('DROP TABLE tokens; ALTER TABLE tokens_next RENAME TO tokens');
-        // Ids of tokens deleted with their owner before this migration are
-        // only known from the audit log; never hand them out again.
-        const audited = db
-          .prepare("SELECT max(CAST(substr(target, 7) AS INTEGER)) AS id FROM audit WHERE target LIKE 'token:%'")
-          .get() as { id: number | null } | undefined;
-        const floor = Math.max(
-          audited?.id ?? 0,
-          (db.prepare('SELECT max(id) AS id FROM tokens').get() as { id: number | null }).id ?? 0,
-        );
-        db.prepare("DELETE FROM sqlite_sequence WHERE name = 'tokens'").run();
-        db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('tokens', ?)").run(floor);
-      }
-      const broken = db.pragma('foreign_key_check') as unknown[];
-      if (broken.length > 0) throw new Error(`accounts migration left ${broken.length} dangling references`);
-    })();
-  } finally {
-    db.pragma('foreign_keys = ON');
-  }
-}
-
 interface UserRow {
   id: number;
   username: string;
@@ -186,15 +97,12 @@ const toToken = (row: TokenRow): TokenRecord => ({
 
 const TOKEN_SELECT = 'SELECT t.*, u.username, u.role AS owner_role FROM tokens t JOIN users u ON u.id = t.user_id';
 
-/** How precisely an API token's last use is recorded. */
-const TOKEN_USE_RESOLUTION_MS = 60_000;
-/** How long a looked-up API token is trusted without asking the database again (any account change clears it). */
-const TOKEN_CACHE_MS = 5_000;
-
 export class AccountsRepository {
-  /** token hash -> active token, for TOKEN_CACHE_MS; cleared on any change to tokens or users. */
-  private readonly tokenCache = new Map<string, { record: TokenRecord; at: number }>();
-  private readonly tokenUseWritten = new Map<number, number>();
+  /**
+   * Bumped by every change to users or tokens, so that whoever keeps
+   * lookups of them (plugins/auth.ts) knows when to forget them.
+   */
+  generation = 0;
 
   constructor(
     private readonly db: Database.Database,
@@ -248,7 +156,7 @@ export class AccountsRepository {
     changes: { role?: Role; passwordHash?: string; disabled?: boolean },
     keepSession?: string,
   ): { revokedTokens: number; endedSessions: number } {
-    this.tokenCache.clear();
+    this.generation++;
     return this.tx(() => {
       let revokedTokens = 0;
       let endedSessions = 0;
@@ -279,7 +187,7 @@ export class AccountsRepository {
 
   /** Deletes the user with their sessions and tokens. */
   deleteUser(id: number): boolean {
-    this.tokenCache.clear();
+    this.generation++;
     return this.db.prepare('DELETE FROM users WHERE id = ?').run(id).changes > 0;
   }
 
@@ -318,37 +226,14 @@ export class AccountsRepository {
 
   /** An unrevoked token of a user who is not disabled, with its effective role. */
   findActiveToken(tokenHash: string): TokenRecord | undefined {
-    // A token in use is looked up once per TOKEN_CACHE_MS, not on every
-    // request; any change to tokens or users (revoke, delete, role, password,
-    // disable) clears the cache, so the next request sees it.
-    const now = Date.now();
-    const cached = this.tokenCache.get(tokenHash);
-    let record: TokenRecord;
-    if (cached && now - cached.at < TOKEN_CACHE_MS) {
-      record = cached.record;
-    } else {
-      const row = this.db
-        .prepare(`${TOKEN_SELECT} WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0`)
-        .get(tokenHash) as TokenRow | undefined;
-      if (!row) {
-        this.tokenCache.delete(tokenHash);
-        return undefined;
-      }
-      record = toToken(row);
-      if (this.tokenCache.size >= 1024) this.tokenCache.clear();
-      this.tokenCache.set(tokenHash, { record, at: now });
-    }
-    // "Last used" to the minute: writing it on every request would make each
-    // scripted read a fsynced write transaction.
-    const id = record.id;
-    if (now - (this.tokenUseWritten.get(id) ?? 0) >= TOKEN_USE_RESOLUTION_MS) {
-      this.tokenUseWritten.set(id, now);
-      const iso = new Date(now).toISOString();
-      this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(iso, id);
-      record = { ...record, lastUsedAt: iso };
-      this.tokenCache.set(tokenHash, { record, at: this.tokenCache.get(tokenHash)?.at ?? now });
-    }
-    return record;
+    const row = this.db
+      .prepare(`${TOKEN_SELECT} WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0`)
+      .get(tokenHash) as TokenRow | undefined;
+    return row ? toToken(row) : undefined;
+  }
+
+  setTokenLastUsed(id: number, at: string): void {
+    this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(at, id);
   }
 
   listTokens(): TokenRecord[] {
@@ -361,7 +246,7 @@ export class AccountsRepository {
   }
 
   revokeToken(id: number): boolean {
-    this.tokenCache.clear();
+    this.generation++;
     return (
       this.db
         .prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')

@@ -1,0 +1,48 @@
+/**
+ * Boot-time files (an nft include, a modules-load.d entry), written only
+ * where the operator configured a directory, so a reboot loads the last
+ * confirmed state.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { type GatewayModel, type ModuleState, NAT_FTP_MODULE, probeModule, renderPersistence } from '@gatehouse/rules';
+import type { GatewayLogger } from './types.js';
+
+export interface BootFileDirs {
+  nftIncludeDir?: string | undefined;
+  modulesLoadDir?: string | undefined;
+}
+
+export class BootFiles {
+  constructor(
+    private readonly dirs: BootFileDirs | undefined,
+    private readonly log: GatewayLogger,
+  ) {}
+
+  get enabled(): boolean {
+    return Boolean(this.dirs && (this.dirs.nftIncludeDir || this.dirs.modulesLoadDir));
+  }
+
+  /** `model` must be one nothing changes (an apply's copy, a revision model), not the live desired model. */
+  async write(model: GatewayModel | null, natFtp: ModuleState | null): Promise<void> {
+    const dirs = this.dirs;
+    if (!model || !dirs || !this.enabled) return;
+    const files = renderPersistence(model, {
+      ...(dirs.nftIncludeDir ? { nftIncludeDir: dirs.nftIncludeDir } : {}),
+      ...(dirs.modulesLoadDir ? { modulesLoadDir: dirs.modulesLoadDir } : {}),
+      natFtp: natFtp ?? (await probeModule(NAT_FTP_MODULE).catch(() => null)),
+    });
+    for (const f of files) {
+      const isNft = f.path.endsWith('.nft');
+      if ((isNft && !dirs.nftIncludeDir) || (!isNft && !dirs.modulesLoadDir)) continue;
+      try {
+        await mkdir(dirname(f.path), { recursive: true });
+        const tmp = `${f.path}.tmp-${process.pid}`;
+        await writeFile(tmp, f.content, { mode: f.mode });
+        await rename(tmp, f.path);
+      } catch (err) {
+        this.log.error({ err, path: f.path }, 'could not write a persistence file');
+      }
+    }
+  }
+}

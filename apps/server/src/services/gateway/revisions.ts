@@ -1,0 +1,153 @@
+/**
+ * What each revision loaded: its model and script, rebuilt when it was
+ * stored as a delta, and its diff to its parent, computed when first asked.
+ */
+import { type GatewayModel, type PortForward, TABLE_FAMILY, validateModel } from '@gatehouse/rules';
+import { createTwoFilesPatch } from 'diff';
+import type { RevisionSummary, Store } from '../../store/store.js';
+
+/** What a delta revision stores: the forwards it changed, in the order applied (null: deleted). */
+export interface RevisionDelta {
+  changes: Array<{ id: string; after: PortForward | null }>;
+  script: string;
+}
+
+/** A script that removes our table (declaring it first so the delete cannot fail). */
+export function removalScript(table: string): string {
+  return `table ${TABLE_FAMILY} ${table}\ndelete table ${TABLE_FAMILY} ${table}\n`;
+}
+
+export function diffScripts(before: string, after: string, fromLabel: string, toLabel: string): string {
+  if (before === after) return '';
+  return createTwoFilesPatch(fromLabel, toLabel, before, after, '', '', { context: 3 });
+}
+
+/** A model with the changes of delta revisions applied in order: one copy of the forwards, O(forwards + changes). */
+export function applyDeltas(base: GatewayModel, deltas: readonly RevisionDelta[]): GatewayModel {
+  if (deltas.length === 0) return base;
+  const forwards: Array<PortForward | undefined> = base.forwards.slice();
+  const at = new Map<string, number>();
+  for (let i = 0; i < forwards.length; i++) at.set((forwards[i] as PortForward).id, i);
+  let removed = false;
+  for (const d of deltas) {
+    for (const c of d.changes) {
+      const i = at.get(c.id);
+      if (c.after === null) {
+        if (i !== undefined) {
+          forwards[i] = undefined;
+          at.delete(c.id);
+          removed = true;
+        }
+      } else if (i !== undefined) forwards[i] = c.after;
+      else {
+        at.set(c.id, forwards.length);
+        forwards.push(c.after);
+      }
+    }
+  }
+  return { ...base, forwards: removed ? forwards.filter((f) => f !== undefined) : (forwards as PortForward[]) };
+}
+
+export class Revisions {
+  /** Models of recent revisions (the active one above all), parsed once. */
+  private readonly models = new Map<number, GatewayModel | null>();
+
+  constructor(
+    private readonly store: Store,
+    /** Compiles a model (the desired state's cache when it is the desired model). */
+    private readonly compile: (model: GatewayModel) => string,
+  ) {}
+
+  active(): RevisionSummary | null {
+    const id = this.store.meta.activeRevisionId();
+    return id === null ? null : (this.store.revisions.summary(id) ?? null);
+  }
+
+  /**
+   * Keeps the most recent revision models: up to four, and no more than
+   * 250,000 forwards in all (at least the newest). Each saved model is its
+   * own set of forward objects: four of 100,000 forwards were ~200 MB of heap
+   * for the GC to mark, on threads that share the two cores with nft.
+   * `model` must be one nothing changes (an apply's copy).
+   */
+  remember(id: number, model: GatewayModel | null): void {
+    this.models.delete(id);
+    this.models.set(id, model);
+    const total = () => {
+      let n = 0;
+      for (const m of this.models.values()) n += m?.forwards.length ?? 0;
+      return n;
+    };
+    while (this.models.size > 4 || (this.models.size > 1 && total() > 250_000)) {
+      this.models.delete(this.models.keys().next().value as number);
+    }
+  }
+
+  /**
+   * A revision's model: parsed once and kept for the recent ones. A delta
+   * revision is rebuilt from the nearest revision whose model is known or
+   * stored whole, with the deltas in between applied in one pass.
+   */
+  model(r: RevisionSummary | null): GatewayModel | null {
+    if (!r) return null;
+    const known = this.models.get(r.id);
+    if (known !== undefined) return known;
+    const deltas: RevisionDelta[] = [];
+    let base: GatewayModel | null = null;
+    for (let cur: RevisionSummary | null = r; cur; ) {
+      const k = this.models.get(cur.id);
+      if (k !== undefined) {
+        base = k;
+        break;
+      }
+      if (!cur.delta) {
+        const text = this.store.revisions.text(cur.id, 'model');
+        if (text) {
+          const parsed = validateModel(JSON.parse(text));
+          base = parsed.ok ? parsed.model : null;
+        }
+        if (cur.id !== r.id) this.remember(cur.id, base);
+        break;
+      }
+      deltas.push(JSON.parse(cur.delta) as RevisionDelta);
+      cur = cur.parentId === null ? null : (this.store.revisions.summary(cur.parentId) ?? null);
+    }
+    const model = base ? applyDeltas(base, deltas.reverse()) : null;
+    this.remember(r.id, model);
+    return model;
+  }
+
+  /** The script a revision loaded (a delta revision: the script its model compiles to). */
+  script(r: RevisionSummary | null): string {
+    if (!r) return '';
+    if (!r.delta) {
+      const stored = this.store.revisions.text(r.id, 'script');
+      if (stored) return stored;
+    }
+    // Delta revisions, and large ones stored without their script (apply.ts).
+    const m = this.model(r);
+    return m ? this.compile(m) : '';
+  }
+
+  /** The diff of a revision's script against its parent's, computed when first asked for. */
+  diff(r: RevisionSummary): string {
+    const stored = this.store.revisions.text(r.id, 'diff');
+    if (stored) return stored;
+    const parent = r.parentId === null ? null : (this.store.revisions.summary(r.parentId) ?? null);
+    const diff = diffScripts(
+      this.script(parent),
+      this.script(r),
+      parent ? `revision ${parent.id}` : 'nothing applied',
+      'this revision',
+    );
+    if (diff) this.store.revisions.update(r.id, { diff });
+    return diff;
+  }
+
+  /** The script for a model; when the table was renamed since `previous`, the old table goes too. */
+  scriptFor(model: GatewayModel, previous: GatewayModel | null): string {
+    const script = this.compile(model);
+    if (previous && previous.table !== model.table) return removalScript(previous.table) + script;
+    return script;
+  }
+}
