@@ -161,6 +161,12 @@ const rows: Row[] = [
     }),
     refused: { kind: 'interfaces', id: 'wan' },
   },
+  // the management way in that the operator is not using is theirs to remove
+  {
+    what: 'removing the ssh gateway forward while connected to the panel',
+    next: model({ gatewayForwards: [] }),
+    refused: null,
+  },
   // filter policy: forwarded traffic only; the panel is delivered locally
   {
     what: 'forward filter policy drop',

@@ -2,12 +2,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GatewayModel } from '@gatehouse/rules';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { EventHub, type HubMessage } from '../src/services/events.js';
-import { lockoutProblems } from '../src/services/lockout.js';
 import { Store } from '../src/store/store.js';
 
 describe('loadConfig', () => {
