@@ -27,13 +27,7 @@ import type { EventHub } from './events.js';
 import { Applier } from './gateway/apply.js';
 import { type BootFileDirs, BootFiles } from './gateway/boot-files.js';
 import { ConfirmWindow } from './gateway/confirm.js';
-import {
-  type Desired,
-  DesiredState,
-  type ForwardChangeResult,
-  type ForwardOp,
-  type PathMapper,
-} from './gateway/desired-state.js';
+import { type Desired, DesiredState, type ForwardChangeResult } from './gateway/desired-state.js';
 import { Drift } from './gateway/drift.js';
 import { ApplyLock } from './gateway/lock.js';
 import { diffScripts, Revisions } from './gateway/revisions.js';
@@ -112,35 +106,19 @@ export class GatewayService {
     return this.desiredState.current();
   }
 
-  putDesired(
-    input: unknown,
-    ifVersion: number | undefined,
-    actor: string,
-    action: string,
-    target: string,
-    mapPath?: PathMapper,
-  ): Desired {
-    return this.desiredState.put(input, ifVersion, actor, action, target, mapPath);
+  /** Validates and stores a new desired model; `ifVersion` is the ETag the client last saw. */
+  putDesired(...args: Parameters<DesiredState['put']>): Desired {
+    return this.desiredState.put(...args);
   }
 
-  updateDesired(
-    change: (model: GatewayModel) => unknown,
-    ifVersion: number | undefined,
-    actor: string,
-    action: string,
-    target: string,
-    mapPath?: PathMapper,
-  ): Desired {
-    return this.desiredState.update(change, ifVersion, actor, action, target, mapPath);
+  /** Changes the desired model through a function on a copy of it. */
+  updateDesired(...args: Parameters<DesiredState['update']>): Desired {
+    return this.desiredState.update(...args);
   }
 
-  changeForward(
-    op: ForwardOp,
-    ifVersion: number | undefined,
-    actor: string,
-    mapPath: (modelPath: string, position: number) => string,
-  ): ForwardChangeResult {
-    return this.desiredState.changeForward(op, ifVersion, actor, mapPath);
+  /** Creates, replaces or deletes one forward (stored as one row). */
+  changeForward(...args: Parameters<DesiredState['changeForward']>): ForwardChangeResult {
+    return this.desiredState.changeForward(...args);
   }
 
   /** Undoes the change that made `failedVersion` as a new version (see desired-revert.ts); null when someone changed it since. */
