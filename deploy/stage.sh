@@ -17,7 +17,7 @@ copy() { mkdir -p "$dest/$(dirname "$1")"; cp -a "$src/$1" "$dest/$1"; }
 copy package.json
 copy package-lock.json
 copy README.md
-for ws in packages/rules packages/lab apps/server apps/web apps/cli e2e; do
+for ws in packages/rules packages/lab apps/server apps/web apps/cli apps/demo e2e; do
   [ -f "$src/$ws/package.json" ] && copy "$ws/package.json"
 done
 copy packages/rules/dist
