@@ -273,19 +273,13 @@ interface Launcher {
   loginOverHttp(base: string, user: string, password: string): Promise<{ headers: Record<string, string> }>;
 }
 
-/** The lab panel launcher of `npm run demo` (@gatehouse/demo; before that move, apps/server's). */
+/** The lab panel launcher of `npm run demo` (@gatehouse/demo, built). */
 async function loadLauncher(): Promise<Launcher> {
-  const tried: string[] = [];
-  for (const spec of ['@gatehouse/demo', join(ROOT, 'apps/server/dist/lab-panel.js')]) {
-    try {
-      const m = (await import(spec)) as Partial<Launcher>;
-      if (typeof m.startLabPanel === 'function' && typeof m.loginOverHttp === 'function') return m as Launcher;
-      tried.push(`${spec}: no startLabPanel/loginOverHttp`);
-    } catch (err) {
-      tried.push(`${spec}: ${(err as Error).message.split('\n')[0]}`);
-    }
+  const m = (await import('@gatehouse/demo')) as Partial<Launcher>;
+  if (typeof m.startLabPanel !== 'function' || typeof m.loginOverHttp !== 'function') {
+    throw new Error('@gatehouse/demo exports no startLabPanel/loginOverHttp');
   }
-  throw new Error(`no lab panel launcher found (build first):\n${tried.join('\n')}`);
+  return m as Launcher;
 }
 
 describe('the extractor', () => {
