@@ -17,6 +17,8 @@ copy() { mkdir -p "$dest/$(dirname "$1")"; cp -a "$src/$1" "$dest/$1"; }
 copy package.json
 copy package-lock.json
 copy README.md
+# The README's links point into docs/ (the units' Documentation= names the README).
+mkdir -p "$dest/docs" && cp -a "$src"/docs/*.md "$dest/docs/"
 for ws in packages/rules packages/lab apps/server apps/web apps/cli apps/demo e2e; do
   [ -f "$src/$ws/package.json" ] && copy "$ws/package.json"
 done
