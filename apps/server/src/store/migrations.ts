@@ -166,6 +166,23 @@ CREATE TABLE IF NOT EXISTS audit (
       }
     },
   },
+  {
+    // Packet/byte totals per forward id, accumulated across applies (a whole
+    // apply replaces the table and its counters): services/forward-hits.ts.
+    version: 5,
+    name: 'forward hit totals',
+    up(db) {
+      db.exec(`CREATE TABLE IF NOT EXISTS forward_hits (
+  forward_id TEXT PRIMARY KEY,
+  packets INTEGER NOT NULL DEFAULT 0,
+  bytes INTEGER NOT NULL DEFAULT 0,
+  last_packets INTEGER NOT NULL DEFAULT 0,
+  last_bytes INTEGER NOT NULL DEFAULT 0,
+  reset_after INTEGER,
+  since TEXT NOT NULL
+)`);
+    },
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {
