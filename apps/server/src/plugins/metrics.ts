@@ -96,7 +96,7 @@ export default fp(
       help: '1 while a provisional apply waits for confirmation (it is rolled back at the deadline)',
       registers: [register],
       collect() {
-        this.set(store.getPending() ? 1 : 0);
+        this.set(store.meta.pending() ? 1 : 0);
       },
     });
     new Gauge({

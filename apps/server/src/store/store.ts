@@ -7,7 +7,7 @@ import { AccountsRepository } from './accounts.js';
 import { AuditRepository } from './audit.js';
 import { Db } from './db.js';
 import { DesiredRepository } from './desired.js';
-import { MetaRepository, type PendingConfirmation } from './meta.js';
+import { MetaRepository } from './meta.js';
 import { migrate } from './migrations.js';
 import { RevisionsRepository } from './revisions.js';
 
@@ -49,11 +49,6 @@ export class Store {
 
   integrityCheck(): string {
     return this.db.integrityCheck();
-  }
-
-  /** @deprecated for plugins/metrics.ts until it reads `store.meta.pending()`. */
-  getPending(): PendingConfirmation | undefined {
-    return this.meta.pending() ?? undefined;
   }
 
   close(): void {
