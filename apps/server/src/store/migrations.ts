@@ -183,6 +183,15 @@ CREATE TABLE IF NOT EXISTS audit (
 )`);
     },
   },
+  {
+    // A token may end by itself: an ISO moment, compared as text with
+    // toISOString (store/accounts.ts findActiveToken); NULL never expires.
+    version: 6,
+    name: 'token expiry',
+    up(db) {
+      if (!columnsOf(db, 'tokens').includes('expires_at')) db.exec('ALTER TABLE tokens ADD COLUMN expires_at TEXT');
+    },
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {
