@@ -35,8 +35,15 @@ import authRoutes from './routes/auth.js';
 import configRoutes from './routes/config.js';
 import conntrackRoutes from './routes/conntrack.js';
 import eventRoutes from './routes/events.js';
+import forwardHitsRoutes from './routes/forward-hits.js';
+import forwardsBulkRoutes from './routes/forwards-bulk.js';
+import forwardsImportRoutes from './routes/forwards-import.js';
+import gatewayForwardRoutes from './routes/gateway-forwards.js';
+import gatewaySettingsRoutes from './routes/gateway-settings.js';
 import importRoutes from './routes/import.js';
 import metricsRoutes from './routes/metrics.js';
+import pendingRoutes from './routes/pending.js';
+import sessionRoutes from './routes/session.js';
 import statusRoutes from './routes/status.js';
 
 /** For embedding the server (the CLI's tests): the same validated configuration server.ts reads. */
@@ -105,8 +112,15 @@ export const gatehouseApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
       await api.register(conntrackRoutes);
       await api.register(statusRoutes);
       await api.register(eventRoutes);
+      await api.register(forwardsBulkRoutes);
+      await api.register(forwardsImportRoutes);
+      await api.register(forwardHitsRoutes);
       await api.register(importRoutes);
       await api.register(metricsRoutes);
+      await api.register(pendingRoutes);
+      await api.register(gatewayForwardRoutes);
+      await api.register(gatewaySettingsRoutes);
+      await api.register(sessionRoutes);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },

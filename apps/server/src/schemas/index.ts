@@ -8,8 +8,11 @@ import type * as schemas from './index.js';
 export * from './auth.js';
 export * from './common.js';
 export * from './conntrack.js';
+export * from './forwards-bulk.js';
 export * from './gateway.js';
+export * from './gateway-settings.js';
 export * from './import.js';
+export * from './pending.js';
 export * from './status.js';
 
 /*
