@@ -1,6 +1,7 @@
 import { lazy, type ReactNode, Suspense } from 'react';
-import { createBrowserRouter } from 'react-router';
+import { createBrowserRouter, type RouteObject } from 'react-router';
 import { Loading } from '../components/QueryState';
+import { RouteError } from '../components/RouteError';
 import { LoginPage } from '../features/auth/components/LoginPage';
 import { DashboardPage } from '../features/dashboard/components/DashboardPage';
 import { Layout } from './Layout';
@@ -27,16 +28,20 @@ const AccessPage = lazy(() =>
 );
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
+const withErrorPage = (routes: RouteObject[]): RouteObject[] =>
+  routes.map((r) => ({ errorElement: <RouteError />, ...r }) as RouteObject);
 
 export const router = createBrowserRouter([
-  { path: '/login', element: <LoginPage /> },
+  { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
   {
     element: (
       <RequireSession>
         <Layout />
       </RequireSession>
     ),
-    children: [
+    errorElement: <RouteError />,
+    // A page that fails to load or render shows RouteError inside the layout, the menu still there.
+    children: withErrorPage([
       { index: true, element: <DashboardPage /> },
       { path: 'forwards', element: page(<ForwardsPage />) },
       { path: 'ftp', element: page(<FtpPage />) },
@@ -46,6 +51,6 @@ export const router = createBrowserRouter([
       { path: 'expectations', element: page(<ExpectationsPage />) },
       { path: 'access', element: page(<AccessPage />) },
       { path: '*', element: <NotFound /> },
-    ],
+    ]),
   },
 ]);

@@ -66,6 +66,7 @@ export const en = {
     theme: 'Theme',
     themeDark: 'Dark',
     themeLight: 'Light',
+    themeSystem: 'System',
   },
   roles: {
     admin: 'admin',
@@ -196,6 +197,10 @@ export const en = {
       'With FTPS (AUTH TLS, or implicit TLS on 990) the helper cannot read the negotiated ports. Such a server needs a fixed passive port range, a forward for that range, and must announce the public address itself.',
     tls990: 'Port 990 (implicit FTPS) is forwarded: the helper cannot read those control connections.',
     natModule: 'nf_nat_ftp on this gateway: {{state}}',
+    unsaved: 'You have unsaved changes to the FTP settings.',
+    leaveQuestion: 'Leave this page and lose them?',
+    leave: 'Leave',
+    stay: 'Stay',
     savedHint: 'Saved to the desired state. Apply to make it live.',
   },
   apply: {
@@ -348,6 +353,14 @@ export const en = {
     target: 'Object',
     detail: 'Detail',
     passwordHelp: 'At least 12 characters, hard to guess, and not containing the username.',
+  },
+  recovery: {
+    newVersionTitle: 'A new version is available',
+    newVersionBody: 'The panel was upgraded while this page was open. Reload to use the new version.',
+    reload: 'Reload',
+    errorTitle: 'Something went wrong',
+    errorBody: 'This page could not be shown. Reload it, or go back to the dashboard.',
+    toDashboard: 'Go to the dashboard',
   },
   notFound: {
     title: 'Page not found',

@@ -65,6 +65,7 @@ export const ja: Catalogue = {
     theme: 'テーマ',
     themeDark: 'ダーク',
     themeLight: 'ライト',
+    themeSystem: 'システムに合わせる',
   },
   roles: {
     admin: '管理者',
@@ -195,6 +196,10 @@ export const ja: Catalogue = {
       'FTPS (AUTH TLS、または 990 番での暗黙的 TLS) では、ヘルパーはネゴシエートされたポートを読めません。そのサーバーには固定のパッシブポート範囲と、その範囲のフォワードが必要で、公開アドレスをサーバー自身が通知する必要があります。',
     tls990: 'ポート 990 (暗黙的 FTPS) が転送されています。ヘルパーはこの制御接続を読めません。',
     natModule: 'このゲートウェイの nf_nat_ftp: {{state}}',
+    unsaved: 'FTP 設定に保存していない変更があります。',
+    leaveQuestion: 'このページを離れると変更は失われます。離れますか?',
+    leave: '離れる',
+    stay: 'とどまる',
     savedHint: '設定として保存しました。反映するには適用してください。',
   },
   apply: {
@@ -346,6 +351,14 @@ export const ja: Catalogue = {
     target: '対象',
     detail: '詳細',
     passwordHelp: '12 文字以上で推測されにくく、ユーザー名を含まないもの。',
+  },
+  recovery: {
+    newVersionTitle: '新しいバージョンがあります',
+    newVersionBody: 'このページを開いている間にパネルが更新されました。再読み込みすると新しいバージョンになります。',
+    reload: '再読み込み',
+    errorTitle: '問題が発生しました',
+    errorBody: 'このページを表示できませんでした。再読み込みするか、ダッシュボードに戻ってください。',
+    toDashboard: 'ダッシュボードへ',
   },
   notFound: {
     title: 'ページが見つかりません',

@@ -27,6 +27,11 @@ export function LoginPage() {
   const userRef = useRef<HTMLInputElement>(null);
   const next = safeNext(params.get('next'));
 
+  // The page exists to type a username: the caret starts there.
+  useEffect(() => {
+    userRef.current?.focus();
+  }, []);
+
   const lockedFor = lockedUntil === null ? 0 : Math.max(0, Math.ceil((lockedUntil - now) / 1000));
   useEffect(() => {
     if (lockedUntil !== null && lockedFor === 0) {

@@ -1,6 +1,7 @@
 import { FtpHelperPolicy, GatewayModel } from '@gatehouse/rules/model';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useBlocker } from 'react-router';
 import { moduleStateKey, moduleTone } from '../../../components/ModuleState';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
@@ -24,6 +25,60 @@ function specContains(spec: string, port: number): boolean {
     const [a, b] = part.split('-').map((x) => Number(x.trim()));
     return a !== undefined && port >= a && port <= (b ?? a);
   });
+}
+
+/** What is wrong with adding `value` to the list, as typed: the model's own message, or null. */
+function portProblem(value: string, ports: number[]): string | null {
+  const v = value.trim();
+  if (!v) return null;
+  const r = FtpHelperPolicy.shape.controlPorts.safeParse([...ports, Number(v)]);
+  return r.success ? null : (r.error.issues[0]?.message ?? null);
+}
+function serverProblem(value: string, servers: string[]): string | null {
+  const v = value.trim();
+  if (!v) return null;
+  const r = FtpHelperPolicy.shape.servers.safeParse([...servers, v]);
+  return r.success ? null : (r.error.issues[0]?.message ?? null);
+}
+
+/**
+ * Unsaved edits stop the operator from leaving: a link inside the app asks
+ * first (the router's blocker), closing or reloading the tab gets the
+ * browser's own question (beforeunload).
+ */
+function UnsavedGuard({ dirty }: { dirty: boolean }) {
+  const { t } = useTranslation();
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname,
+  );
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      // Older browsers ask only when returnValue is set.
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+  if (blocker.state !== 'blocked') return null;
+  return (
+    <div className="callout callout-warn" role="alertdialog" aria-labelledby="ftp-unsaved" aria-describedby="ftp-leave">
+      <p id="ftp-unsaved">
+        <strong>{t('ftp.unsaved')}</strong>
+      </p>
+      <p id="ftp-leave">{t('ftp.leaveQuestion')}</p>
+      <div className="form-actions">
+        <button type="button" className="btn btn-danger" onClick={() => blocker.proceed()}>
+          {t('ftp.leave')}
+        </button>
+        {/* biome-ignore lint/a11y/noAutofocus: the question is modal in effect: focus goes to the safe answer */}
+        <button type="button" className="btn" autoFocus onClick={() => blocker.reset()}>
+          {t('ftp.stay')}
+        </button>
+      </div>
+    </div>
+  );
 }
 
 function validate(policy: Api['FtpHelperPolicy'], forwards: Api['PortForward'][] | undefined): FieldErrors<FieldName> {
@@ -82,6 +137,13 @@ function FtpForm({
   const [newPort, setNewPort] = useState('');
   const [newServer, setNewServer] = useState('');
   const ids = useId();
+  const portError = portProblem(newPort, policy.controlPorts);
+  const serverError = serverProblem(newServer, policy.servers);
+  // As typed, before any save: what the model would say about the value in the box.
+  const portShown = portError ?? errors.controlPorts;
+  const serverShown = serverError ?? errors.servers;
+  const dirty =
+    !update.isPending && (JSON.stringify(policy) !== JSON.stringify(initial) || !!newPort.trim() || !!newServer.trim());
 
   const change = (next: Partial<Api['FtpHelperPolicy']>) => {
     setPolicy((p) => ({ ...p, ...next }));
@@ -101,13 +163,12 @@ function FtpForm({
   };
 
   const addPort = () => {
-    const n = Number(newPort.trim());
-    if (!newPort.trim()) return;
-    change({ controlPorts: [...policy.controlPorts, Number.isInteger(n) ? n : Number.NaN] });
+    if (!newPort.trim() || portError) return;
+    change({ controlPorts: [...policy.controlPorts, Number(newPort.trim())] });
     setNewPort('');
   };
   const addServer = () => {
-    if (!newServer.trim()) return;
+    if (!newServer.trim() || serverError) return;
     change({ servers: [...policy.servers, newServer.trim()] });
     setNewServer('');
   };
@@ -123,6 +184,7 @@ function FtpForm({
 
   return (
     <form className="ftp-form" onSubmit={onSubmit} noValidate>
+      <UnsavedGuard dirty={dirty} />
       {!canEdit ? <p className="callout callout-info">{t('common.readOnly')}</p> : null}
       {count > 0 ? (
         <div className="callout callout-error" role="alert">
@@ -189,8 +251,8 @@ function FtpForm({
             inputMode="numeric"
             placeholder="2121"
             value={newPort}
-            aria-invalid={errors.controlPorts ? true : undefined}
-            aria-describedby={desc('controlPorts', !!errors.controlPorts)}
+            aria-invalid={portShown ? true : undefined}
+            aria-describedby={desc('controlPorts', !!portShown)}
             onChange={(e) => setNewPort(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Enter') {
@@ -203,9 +265,9 @@ function FtpForm({
             {t('ftp.addPort')}
           </button>
         </div>
-        {errors.controlPorts ? (
+        {portShown ? (
           <p className="field-error" id={`${ids}-controlPorts-error`}>
-            {errors.controlPorts}
+            {portShown}
           </p>
         ) : null}
       </fieldset>
@@ -243,8 +305,8 @@ function FtpForm({
             placeholder="192.168.1.2"
             list={`${ids}-targets`}
             value={newServer}
-            aria-invalid={errors.servers ? true : undefined}
-            aria-describedby={desc('servers', !!errors.servers)}
+            aria-invalid={serverShown ? true : undefined}
+            aria-describedby={desc('servers', !!serverShown)}
             onChange={(e) => setNewServer(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Enter') {
@@ -262,9 +324,9 @@ function FtpForm({
             {t('ftp.addServer')}
           </button>
         </div>
-        {errors.servers ? (
+        {serverShown ? (
           <p className="field-error" id={`${ids}-servers-error`}>
-            {errors.servers}
+            {serverShown}
           </p>
         ) : null}
       </fieldset>
