@@ -14,7 +14,14 @@ export interface Column<Row> extends ColumnHead {
   className?: string;
   /** The cell that names the row, read first by a screen reader: drawn as <th scope="row">. */
   rowHeader?: boolean;
+  /** The value's label in the phone layout's stacked rows; the header's text by default (needed when the header is not plain text). */
+  label?: string;
   cell: (row: Row) => ReactNode;
+}
+
+/** Each cell says which column it is (data-label), so the phone layout can label every value. */
+function labelOf(c: Column<never>): string | undefined {
+  return c.label ?? (typeof c.header === 'string' ? c.header : undefined);
 }
 
 /** The header row; the connections page's virtualized table draws it too. */
@@ -43,6 +50,8 @@ export interface MorePages {
  * The table scaffold of every list page: loading and error states of the
  * query it shows, the empty state, a caption for screen readers, the header,
  * one row per item, an optional detail row under a row, and "load more".
+ * On a phone (styles.css, `.table-stack`) each row becomes a card of labelled
+ * values with its actions at the bottom, still the same table underneath.
  */
 export function DataTable<Row>({
   label,
@@ -77,7 +86,7 @@ export function DataTable<Row>({
     rows.length === 0 ? (
       <p className="empty">{empty}</p>
     ) : (
-      <div className="table-wrap">
+      <div className="table-wrap table-stack">
         <table className={dense ? 'table table-dense' : 'table'}>
           <caption className="visually-hidden">{label}</caption>
           <TableHead columns={shown} />
@@ -89,18 +98,18 @@ export function DataTable<Row>({
                   <tr className={rowClassName?.(row)}>
                     {shown.map((c) =>
                       c.rowHeader ? (
-                        <th key={c.key} scope="row" className={c.className}>
+                        <th key={c.key} scope="row" className={c.className} data-label={labelOf(c)}>
                           {c.cell(row)}
                         </th>
                       ) : (
-                        <td key={c.key} className={c.className}>
+                        <td key={c.key} className={c.className} data-label={labelOf(c)}>
                           {c.cell(row)}
                         </td>
                       ),
                     )}
                   </tr>
                   {more ? (
-                    <tr id={more.id}>
+                    <tr id={more.id} className="row-detail">
                       <td colSpan={shown.length}>{more.content}</td>
                     </tr>
                   ) : null}
