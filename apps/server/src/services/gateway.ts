@@ -28,6 +28,7 @@ import { Applier } from './gateway/apply.js';
 import { type BootFileDirs, BootFiles } from './gateway/boot-files.js';
 import { ConfirmWindow } from './gateway/confirm.js';
 import { type Desired, DesiredState, type ForwardChangeResult } from './gateway/desired-state.js';
+import { ForwardHits } from './forward-hits.js';
 import { Drift } from './gateway/drift.js';
 import { ApplyLock } from './gateway/lock.js';
 import { diffScripts, Revisions } from './gateway/revisions.js';
@@ -57,6 +58,8 @@ export class GatewayService {
   private readonly driftWatch: Drift;
   private readonly applier: Applier;
   private readonly confirmWindow: ConfirmWindow;
+  /** Hit totals per forward across applies (forward-hits.ts). */
+  readonly forwardHits: ForwardHits;
   private readonly observers = new Set<(o: ApplyObservation) => void>();
   /** desiredDiffersFromApplied for one (active revision, desired version) pair. */
   private differs: { key: string; value: boolean } | null = null;
@@ -69,6 +72,15 @@ export class GatewayService {
     this.revisions = new Revisions(o.store, (m) => this.desiredState.scriptOf(m));
     this.driftWatch = new Drift(o.store, o.runner, this.revisions, o.hub, o.log, () => this.lock.held);
     const bootFiles = new BootFiles(o.persistence, o.log);
+    this.forwardHits = new ForwardHits({
+      repo: o.store.forwardHits,
+      runner: o.runner,
+      active: () => {
+        const r = this.revisions.active();
+        const model = this.revisions.model(r);
+        return r && model ? { model, revisionId: r.id } : null;
+      },
+    });
     this.applier = new Applier({
       store: o.store,
       runner: o.runner,
@@ -81,6 +93,7 @@ export class GatewayService {
         for (const fn of this.observers) fn(obs);
       },
       pendingChanged: () => this.confirmWindow.arm(),
+      beforeWholeApply: () => this.forwardHits.beforeWholeApply(),
     });
     this.confirmWindow = new ConfirmWindow({
       store: o.store,

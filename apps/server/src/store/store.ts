@@ -7,6 +7,7 @@ import { AccountsRepository } from './accounts.js';
 import { AuditRepository } from './audit.js';
 import { Db } from './db.js';
 import { DesiredRepository } from './desired.js';
+import { ForwardHitsRepository } from './forward-hits.js';
 import { MetaRepository } from './meta.js';
 import { migrate } from './migrations.js';
 import { RevisionsRepository } from './revisions.js';
@@ -31,6 +32,8 @@ export class Store {
   /** Users, their sessions and API tokens. */
   readonly accounts: AccountsRepository;
   readonly audit: AuditRepository;
+  /** Hit totals per forward, kept across applies. */
+  readonly forwardHits: ForwardHitsRepository;
 
   constructor(stateDir: string) {
     this.db = new Db(stateDir);
@@ -40,6 +43,7 @@ export class Store {
     this.revisions = new RevisionsRepository(this.db);
     this.accounts = new AccountsRepository(this.db.sql, (fn) => this.db.tx(fn));
     this.audit = new AuditRepository(this.db.sql);
+    this.forwardHits = new ForwardHitsRepository(this.db.sql, (fn) => this.db.tx(fn));
   }
 
   /** Runs fn in one transaction across repositories (nested calls join the outer one). */

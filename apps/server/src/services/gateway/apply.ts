@@ -37,6 +37,8 @@ export interface ApplierParts {
   notify: (o: ApplyObservation) => void;
   /** The pending confirmation changed: (re)arm its timer (confirm.ts). */
   pendingChanged: () => void;
+  /** Runs just before a whole apply replaces the table (and zeroes its counters): services/forward-hits.ts. */
+  beforeWholeApply?: () => Promise<void>;
 }
 
 /** A model no later in-place change of the desired model can reach (see DesiredState.changeForward). */
@@ -65,6 +67,7 @@ export class Applier {
     const model = frozenCopy(desired);
     const renamed = parentModel !== null && parentModel.table !== model.table;
     this.refuseLockout(model, parentModel, req, kind, false);
+    await this.p.beforeWholeApply?.();
     // The row first (so a crash mid-apply is undone at start), then nft; once
     // nft is running (another process, another core) the megabytes of model
     // and script go into that row. Written before the spawn, they would delay
