@@ -12,13 +12,17 @@
  * check() answers `full` and the caller validates the whole model, which
  * reports the problem on the path it chooses.
  */
+import type { IssueParams } from './issues.js';
 import {
+  alreadyForwardedIssue,
   alreadyForwardedMessage,
+  describeIssues,
   type FieldProblem,
   type GatewayModel,
   MAX_SOURCE_MAP_ELEMENTS,
   PortForward,
   protocolsOf,
+  shadowsGatewayForwardIssue,
   shadowsGatewayForwardMessage,
   sharesProtocol,
   sourceMapElements,
@@ -100,10 +104,7 @@ export class ForwardPortIndex {
     if (!parsed.success) {
       return {
         kind: 'invalid',
-        problems: parsed.error.issues.map((i) => ({
-          path: ['forwards', position, ...i.path].map(String).join('.'),
-          message: i.message,
-        })),
+        problems: describeIssues(parsed.error, ['forwards', position]),
       };
     }
     const f = parsed.data;
@@ -118,12 +119,15 @@ export class ForwardPortIndex {
       return { kind: 'full', reason: 'the source-limited maps would exceed their element budget' };
     }
     const problems: FieldProblem[] = [];
-    const issue = (i: number, message: string) => problems.push({ path: `forwards.${i}.publicPorts`, message });
+    const issue = (i: number, message: string, params: IssueParams) => {
+      const { code, ...rest } = params;
+      problems.push({ path: `forwards.${i}.publicPorts`, message, code: String(code), params: rest });
+    };
     const ranges = (parsePortSpec(f.publicPorts) as { ok: true; ranges: PortRange[] }).ranges;
     if (f.enabled) {
       for (const g of model.gatewayForwards) {
         if (g.enabled && sharesProtocol(f.protocol, g.protocol) && containsPort(ranges, g.publicPort)) {
-          issue(position, shadowsGatewayForwardMessage(g));
+          issue(position, shadowsGatewayForwardMessage(g), shadowsGatewayForwardIssue(g));
         }
       }
       const reported = new Set<string>();
@@ -145,7 +149,11 @@ export class ForwardPortIndex {
             )
               .map(formatRange)
               .join(',');
-            issue(otherFirst ? position : otherPosition, alreadyForwardedMessage(proto, common, earlier));
+            issue(
+              otherFirst ? position : otherPosition,
+              alreadyForwardedMessage(proto, common, earlier),
+              alreadyForwardedIssue(proto, common, earlier),
+            );
           }
         }
       }

@@ -11,6 +11,7 @@ export * from './drift.js';
 export * from './fake-runner.js';
 export * from './forward-index.js';
 export * from './import.js';
+export * from './issues.js';
 export * from './kernel.js';
 export * from './model.js';
 export * from './nft.js';

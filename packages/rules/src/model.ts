@@ -6,6 +6,7 @@
  * concerns, so an invalid model never reaches nft.
  */
 import { z } from 'zod';
+import { coded, codedPattern, describeIssue, type IssueParams, type ModelIssueCode } from './issues.js';
 import { NFT_KEYWORD_TABLE_NAMES } from './nft-keywords.js';
 import {
   containsPort,
@@ -18,7 +19,7 @@ import {
   portRanges,
   portRangesOrNone,
 } from './ports.js';
-import { prefixOverlapMessage, prefixOverlaps } from './prefixes.js';
+import { prefixOverlapIssue, prefixOverlapMessage, prefixOverlaps } from './prefixes.js';
 
 /**
  * Words nft's parser reads as keywords where a table name goes (`fwd`, `th`,
@@ -45,12 +46,13 @@ const PrintableText = (max: number, what: string) =>
     // nft comments are double-quoted strings with no escape syntax.
     .refine((s) => !/["\\\p{Cc}]/u.test(s), {
       error: `${what} may not contain quotes, backslashes or control characters`,
+      params: coded('text.forbidden_chars'),
     });
 
 export const ObjectId = z
   .string()
   .max(40, tooLong('an id is at most 40 characters'))
-  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, {
+  .regex(codedPattern(/^[a-z0-9][a-z0-9-]{0,39}$/, 'id.format'), {
     error: 'use 1-40 lowercase letters, digits and dashes, starting with a letter or digit',
   });
 
@@ -59,16 +61,24 @@ export const InterfaceName = z
   .string()
   .min(1, { error: 'interface name is required' })
   .max(15, tooLong('Linux interface names are at most 15 characters'))
-  .regex(/^[A-Za-z0-9_.@+-]+$/, { error: 'interface names use letters, digits and . _ - @ + only' })
-  .refine((s) => s !== '.' && s !== '..', { error: '"." and ".." are not interface names' });
+  .regex(codedPattern(/^[A-Za-z0-9_.@+-]+$/, 'interface.format'), {
+    error: 'interface names use letters, digits and . _ - @ + only',
+  })
+  .refine((s) => s !== '.' && s !== '..', {
+    error: '"." and ".." are not interface names',
+    params: coded('interface.dot'),
+  });
 
 export const TableName = z
   .string()
   .max(32, tooLong('a table name is at most 32 characters'))
-  .regex(/^[a-z][a-z0-9_]{0,31}$/, {
+  .regex(codedPattern(/^[a-z][a-z0-9_]{0,31}$/, 'table.format'), {
     error: 'use 1-32 lowercase letters, digits and underscores, starting with a letter',
   })
-  .refine((s) => !NFT_RESERVED_NAMES.has(s), { error: 'this is an nftables keyword; choose another name' });
+  .refine((s) => !NFT_RESERVED_NAMES.has(s), {
+    error: 'this is an nftables keyword; choose another name',
+    params: coded('table.keyword'),
+  });
 
 export const Ipv4Address = z
   .ipv4({ error: 'expected an IPv4 address such as 192.168.1.2' })
@@ -79,9 +89,11 @@ export const Ipv4Prefix = z
   .max(18, tooLong('a prefix is at most 18 characters (255.255.255.255/32)'))
   .refine((s) => z.cidrv4().safeParse(s).success || z.ipv4().safeParse(s).success, {
     error: 'expected an IPv4 address or prefix such as 203.0.113.0/24',
+    params: coded('prefix.format'),
   })
   .refine((s) => hostBitsClear(s), {
     error: 'host bits are set after the prefix length; use the network address (e.g. 203.0.113.0/24)',
+    params: coded('prefix.host_bits'),
   });
 
 export const Port = z
@@ -95,7 +107,7 @@ export const PortSpec = z
   .max(MAX_PORT_SPEC_LENGTH, tooLong(`a port list is at most ${MAX_PORT_SPEC_LENGTH} characters`))
   .superRefine((spec, ctx) => {
     const parsed = parsePortSpec(spec);
-    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, params: parsed.issue });
   });
 
 /** Sources of one forward: at most 64, none overlapping another (see prefixes.ts). */
@@ -105,7 +117,12 @@ const AllowedSources = z
   .default([])
   .superRefine((sources, ctx) => {
     for (const overlap of prefixOverlaps(sources)) {
-      ctx.addIssue({ code: 'custom', path: [overlap.later.index], message: prefixOverlapMessage(overlap) });
+      ctx.addIssue({
+        code: 'custom',
+        path: [overlap.later.index],
+        message: prefixOverlapMessage(overlap),
+        params: prefixOverlapIssue(overlap),
+      });
     }
   });
 
@@ -149,7 +166,12 @@ export const PortForward = z
   .superRefine((fwd, ctx) => {
     const elements = sourceMapElements(fwd);
     if (elements > MAX_SOURCE_MAP_ELEMENTS) {
-      ctx.addIssue({ code: 'custom', path: ['allowedSources'], message: sourceMapBudgetMessage(elements, 'alone') });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['allowedSources'],
+        message: sourceMapBudgetMessage(elements, 'alone'),
+        params: sourceMapBudgetIssue(elements, 'alone'),
+      });
     }
     const parsed = parsePortSpec(fwd.publicPorts);
     if (!parsed.ok || fwd.targetPort === undefined) return;
@@ -160,6 +182,7 @@ export const PortForward = z
         code: 'custom',
         path: ['targetPort'],
         message: 'a different target port needs a single public port or one range, not a list',
+        params: coded('target_port.needs_single_range'),
       });
       return;
     }
@@ -169,6 +192,7 @@ export const PortForward = z
         code: 'custom',
         path: ['targetPort'],
         message: `the shifted range ${fwd.targetPort}-${fwd.targetPort + width} runs past 65535`,
+        params: coded('target_port.past_65535', { from: fwd.targetPort, to: fwd.targetPort + width }),
       });
     }
     if (fwd.targetPort !== only.from && width + 1 > MAX_SHIFTED_RANGE) {
@@ -176,6 +200,7 @@ export const PortForward = z
         code: 'custom',
         path: ['publicPorts'],
         message: `a shifted range may span at most ${MAX_SHIFTED_RANGE} ports; keep the same ports or split it`,
+        params: coded('public_ports.shift_too_wide', { max: MAX_SHIFTED_RANGE }),
       });
     }
   });
@@ -204,11 +229,21 @@ export const Interfaces = z
     const first = new Map<string, number>();
     ifs.lan.forEach((name, i) => {
       if (name === ifs.wan) {
-        ctx.addIssue({ code: 'custom', path: ['lan', i], message: `${name} is already the WAN interface` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lan', i],
+          message: `${name} is already the WAN interface`,
+          params: coded('interfaces.lan_is_wan', { name }),
+        });
       }
       if (!first.has(name)) first.set(name, i);
       if (first.get(name) !== i) {
-        ctx.addIssue({ code: 'custom', path: ['lan', i], message: `${name} is listed twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lan', i],
+          message: `${name} is listed twice`,
+          params: coded('interfaces.lan_twice', { name }),
+        });
       }
     });
   });
@@ -231,7 +266,10 @@ export const FtpHelperPolicy = z.object({
     .min(1, { error: 'at least one control port is required' })
     .max(16, tooLong('at most 16 control ports'))
     .default([21])
-    .refine((ports) => new Set(ports).size === ports.length, { error: 'a control port is listed twice' }),
+    .refine((ports) => new Set(ports).size === ports.length, {
+      error: 'a control port is listed twice',
+      params: coded('ftp.control_port_twice'),
+    }),
   /** Servers whose control connections the helper may inspect; empty means every forwarded server. */
   servers: z.array(Ipv4Address).max(256, tooLong('at most 256 servers')).default([]),
   /** Allow only passive data connections (client -> server); active FTP is dropped. */
@@ -309,22 +347,35 @@ export function sourceMapBudgetMessage(elements: number, scope: 'alone' | 'in al
   );
 }
 
+export function sourceMapBudgetIssue(elements: number, scope: 'alone' | 'in all'): IssueParams {
+  return coded(scope === 'alone' ? 'sources.map_budget' : 'sources.map_budget_total', {
+    elements,
+    max: MAX_SOURCE_MAP_ELEMENTS,
+  });
+}
+
 type Ctx = z.core.$RefinementCtx<z.output<typeof GatewayModelShape>>;
 
 function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx): void {
-  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const issue = (path: (string | number)[], message: string, params: IssueParams) =>
+    ctx.addIssue({ code: 'custom', path, message, params });
 
   // Ids are how the API, comments and drift reports name objects: unique across both lists.
-  const seen = new Map<string, string>();
+  const seen = new Map<string, { code: ModelIssueCode; text: string; name: string }>();
+  const taken = (path: (string | number)[], id: string) => {
+    const prev = seen.get(id);
+    if (prev) issue(path, `id "${id}" is already used by ${prev.text}`, coded(prev.code, { id, name: prev.name }));
+    return prev !== undefined;
+  };
   model.forwards.forEach((f, i) => {
-    const prev = seen.get(f.id);
-    if (prev) issue(['forwards', i, 'id'], `id "${f.id}" is already used by ${prev}`);
-    else seen.set(f.id, `forward "${f.name}"`);
+    if (!taken(['forwards', i, 'id'], f.id)) {
+      seen.set(f.id, { code: 'id.taken_by_forward', text: `forward "${f.name}"`, name: f.name });
+    }
   });
   model.gatewayForwards.forEach((g, i) => {
-    const prev = seen.get(g.id);
-    if (prev) issue(['gatewayForwards', i, 'id'], `id "${g.id}" is already used by ${prev}`);
-    else seen.set(g.id, `gateway forward "${g.name}"`);
+    if (!taken(['gatewayForwards', i, 'id'], g.id)) {
+      seen.set(g.id, { code: 'id.taken_by_gateway_forward', text: `gateway forward "${g.name}"`, name: g.name });
+    }
   });
 
   // Gateway (management) forwards must not collide with each other.
@@ -337,6 +388,7 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
         issue(
           ['gatewayForwards', i, 'publicPort'],
           `port ${g.publicPort} is already used by gateway forward "${other.name}"`,
+          coded('gateway_forward.port_taken', { port: g.publicPort, other: other.name }),
         );
       }
     }
@@ -356,7 +408,7 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
     }
     for (const g of mgmt) {
       if (sharesProtocol(f.protocol, g.protocol) && containsPort(parsed.ranges, g.publicPort)) {
-        issue(['forwards', index, 'publicPorts'], shadowsGatewayForwardMessage(g));
+        issue(['forwards', index, 'publicPorts'], shadowsGatewayForwardMessage(g), shadowsGatewayForwardIssue(g));
       }
     }
   });
@@ -375,7 +427,11 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
           const common = intersect(forwardRanges[first] ?? [], forwardRanges[later] ?? [])
             .map(formatRange)
             .join(',');
-          issue(['forwards', later, 'publicPorts'], alreadyForwardedMessage(proto, common, a));
+          issue(
+            ['forwards', later, 'publicPorts'],
+            alreadyForwardedMessage(proto, common, a),
+            alreadyForwardedIssue(proto, common, a),
+          );
         }
       }
       if (!reach || span.range.to > reach.range.to) reach = span;
@@ -389,7 +445,11 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
     if (elements === 0 || elements > MAX_SOURCE_MAP_ELEMENTS) return; // the forward's own check reports it
     sourceElements += elements;
     if (sourceElements > MAX_SOURCE_MAP_ELEMENTS && sourceElements - elements <= MAX_SOURCE_MAP_ELEMENTS) {
-      issue(['forwards', index, 'allowedSources'], sourceMapBudgetMessage(sourceElements, 'in all'));
+      issue(
+        ['forwards', index, 'allowedSources'],
+        sourceMapBudgetMessage(sourceElements, 'in all'),
+        sourceMapBudgetIssue(sourceElements, 'in all'),
+      );
     }
   });
 
@@ -399,6 +459,7 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
     issue(
       ['ftp', 'passiveOnly'],
       'passive-only needs the FTP helper switched on (it is enforced on helper-related flows)',
+      coded('ftp.passive_only_needs_helper'),
     );
   }
   if (ftp.enabled) {
@@ -414,12 +475,19 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
           servers.size === 0
             ? `no enabled TCP forward exposes port ${port} on any server`
             : `no enabled TCP forward exposes port ${port} on ${[...servers].join(', ')}`,
+          servers.size === 0
+            ? coded('ftp.port_not_exposed', { port })
+            : coded('ftp.port_not_exposed_on', { port, servers: [...servers].join(', ') }),
         );
       }
     });
     ftp.servers.forEach((server, i) => {
       if (!tcpForwards.some((f) => f.target === server)) {
-        issue(['ftp', 'servers', i], `no enabled TCP forward targets ${server}`);
+        issue(
+          ['ftp', 'servers', i],
+          `no enabled TCP forward targets ${server}`,
+          coded('ftp.server_not_forwarded', { server }),
+        );
       }
     });
   }
@@ -428,6 +496,18 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
 /** The messages of the forward rules, shared with the per-forward check in forward-index.ts. */
 export function shadowsGatewayForwardMessage(g: Pick<GatewayForward, 'publicPort' | 'name'>): string {
   return `port ${g.publicPort} is the gateway's own forward "${g.name}"; forwarding it away would shadow it`;
+}
+
+export function shadowsGatewayForwardIssue(g: Pick<GatewayForward, 'publicPort' | 'name'>): IssueParams {
+  return coded('forward.shadows_gateway_forward', { port: g.publicPort, name: g.name });
+}
+
+export function alreadyForwardedIssue(
+  proto: 'tcp' | 'udp',
+  common: string,
+  earlier: Pick<PortForward, 'name'>,
+): IssueParams {
+  return coded('forward.ports_overlap', { proto, ports: common, other: earlier.name });
 }
 
 export function alreadyForwardedMessage(
@@ -458,14 +538,19 @@ export function exposedPortCount(model: GatewayModel): number {
   return model.forwards.filter((f) => f.enabled).reduce((n, f) => n + portCount(portRanges(f.publicPorts)), 0);
 }
 
-/** Validation problems in a flat, API-friendly shape. */
+/**
+ * Validation problems in a flat, API-friendly shape: the English message for
+ * scripts, and a stable code with its parameters for clients that translate.
+ */
 export interface FieldProblem {
   path: string;
   message: string;
+  code?: string;
+  params?: IssueParams;
 }
 
-export function describeIssues(error: z.ZodError): FieldProblem[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+export function describeIssues(error: z.ZodError, prefix: readonly (string | number)[] = []): FieldProblem[] {
+  return error.issues.map((i) => describeIssue(i, prefix));
 }
 
 /** Parses a model, returning field problems instead of throwing. */

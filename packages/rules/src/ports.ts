@@ -3,6 +3,7 @@
  * "80,443,8000-8100") and the few set operations the validator and the
  * compiler need. Kept free of zod and nft so both sides can share it.
  */
+import { coded, type IssueParams } from './issues.js';
 
 export interface PortRange {
   from: number;
@@ -19,27 +20,40 @@ export const MAX_PORT_SPEC_LENGTH = 1024;
 /** One list item: a port or a range, each number at most five digits. */
 const PORT_ITEM_RE = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/;
 
-export type PortSpecProblem = { ok: false; message: string } | { ok: true; ranges: PortRange[] };
+/** A problem carries its English message and the code and params a translating client reads. */
+export type PortSpecProblem = { ok: false; message: string; issue: IssueParams } | { ok: true; ranges: PortRange[] };
 
 const FORMAT_HINT = 'use a port (80), a range (8000-8100) or a comma-separated list of them';
 
 /** Parses a port spec; the message explains the first problem found. Never throws. */
 export function parsePortSpec(spec: string): PortSpecProblem {
-  if (typeof spec !== 'string') return { ok: false, message: FORMAT_HINT };
+  if (typeof spec !== 'string') return { ok: false, message: FORMAT_HINT, issue: coded('ports.format') };
   if (spec.length > MAX_PORT_SPEC_LENGTH) {
-    return { ok: false, message: `a port list is at most ${MAX_PORT_SPEC_LENGTH} characters` };
+    return {
+      ok: false,
+      message: `a port list is at most ${MAX_PORT_SPEC_LENGTH} characters`,
+      issue: { code: 'too_long', maximum: MAX_PORT_SPEC_LENGTH },
+    };
   }
   const ranges: PortRange[] = [];
   // Items are matched one by one with a bounded regex, so the work is linear in the length.
   for (const part of spec.split(',')) {
     const m = PORT_ITEM_RE.exec(part.trim());
-    if (!m) return { ok: false, message: FORMAT_HINT };
+    if (!m) return { ok: false, message: FORMAT_HINT, issue: coded('ports.format') };
     const from = Number.parseInt(m[1] as string, 10);
     const to = m[2] === undefined ? from : Number.parseInt(m[2], 10);
     for (const p of [from, to]) {
-      if (p < 1 || p > 65535) return { ok: false, message: `port ${p} is outside 1-65535` };
+      if (p < 1 || p > 65535) {
+        return { ok: false, message: `port ${p} is outside 1-65535`, issue: coded('ports.out_of_range', { port: p }) };
+      }
     }
-    if (to < from) return { ok: false, message: `range ${from}-${to} runs backwards` };
+    if (to < from) {
+      return {
+        ok: false,
+        message: `range ${from}-${to} runs backwards`,
+        issue: coded('ports.backwards', { from, to }),
+      };
+    }
     ranges.push({ from, to });
   }
   const sorted = [...ranges].sort((x, y) => x.from - y.from);
@@ -47,7 +61,12 @@ export function parsePortSpec(spec: string): PortSpecProblem {
     const prev = sorted[i - 1] as PortRange;
     const cur = sorted[i] as PortRange;
     if (cur.from <= prev.to) {
-      return { ok: false, message: `${formatRange(prev)} and ${formatRange(cur)} overlap within the list` };
+      const [a, b] = [formatRange(prev), formatRange(cur)];
+      return {
+        ok: false,
+        message: `${a} and ${b} overlap within the list`,
+        issue: coded('ports.overlap_in_list', { a, b }),
+      };
     }
   }
   return { ok: true, ranges: sorted };

@@ -6,6 +6,8 @@
  * exists"; with many ports, "No buffer space available", see model.ts).
  */
 
+import { coded, type IssueParams } from './issues.js';
+
 export interface PrefixInterval {
   /** Position in the list. */
   index: number;
@@ -60,6 +62,17 @@ export function prefixOverlaps(prefixes: readonly string[]): PrefixOverlap[] {
     }
   }
   return out;
+}
+
+/** The code and params of prefixOverlapMessage's problem. */
+export function prefixOverlapIssue({ later, earlier }: PrefixOverlap): IssueParams {
+  const code =
+    later.first === earlier.first && later.last === earlier.last
+      ? 'sources.same'
+      : later.last - later.first < earlier.last - earlier.first
+        ? 'sources.within'
+        : 'sources.covers';
+  return coded(code, { prefix: later.text, other: earlier.text });
 }
 
 export function prefixOverlapMessage({ later, earlier }: PrefixOverlap): string {
