@@ -12,6 +12,7 @@ const NAV = [
   { to: '/', key: 'dashboard', end: true },
   { to: '/forwards', key: 'forwards' },
   { to: '/ftp', key: 'ftp' },
+  { to: '/gateway', key: 'gateway' },
   { to: '/apply', key: 'apply' },
   { to: '/history', key: 'history' },
   { to: '/connections', key: 'connections' },

@@ -13,6 +13,9 @@ const ForwardsPage = lazy(() =>
   import('../features/forwards/components/ForwardsPage').then((m) => ({ default: m.ForwardsPage })),
 );
 const FtpPage = lazy(() => import('../features/ftp/components/FtpPage').then((m) => ({ default: m.FtpPage })));
+const GatewayPage = lazy(() =>
+  import('../features/gateway/components/GatewayPage').then((m) => ({ default: m.GatewayPage })),
+);
 const ApplyPage = lazy(() => import('../features/apply/components/ApplyPage').then((m) => ({ default: m.ApplyPage })));
 const HistoryPage = lazy(() =>
   import('../features/history/components/HistoryPage').then((m) => ({ default: m.HistoryPage })),
@@ -45,6 +48,7 @@ export const router = createBrowserRouter([
       { index: true, element: <DashboardPage /> },
       { path: 'forwards', element: page(<ForwardsPage />) },
       { path: 'ftp', element: page(<FtpPage />) },
+      { path: 'gateway', element: page(<GatewayPage />) },
       { path: 'apply', element: page(<ApplyPage />) },
       { path: 'history', element: page(<HistoryPage />) },
       { path: 'connections', element: page(<ConnectionsPage />) },
