@@ -38,9 +38,6 @@ import eventRoutes from './routes/events.js';
 import forwardHitsRoutes from './routes/forward-hits.js';
 import forwardsBulkRoutes from './routes/forwards-bulk.js';
 import forwardsImportRoutes from './routes/forwards-import.js';
-import forwardHitsRoutes from './routes/forward-hits.js';
-import forwardsBulkRoutes from './routes/forwards-bulk.js';
-import forwardsImportRoutes from './routes/forwards-import.js';
 import gatewayForwardRoutes from './routes/gateway-forwards.js';
 import gatewaySettingsRoutes from './routes/gateway-settings.js';
 import importRoutes from './routes/import.js';
@@ -48,6 +45,7 @@ import metricsRoutes from './routes/metrics.js';
 import pendingRoutes from './routes/pending.js';
 import sessionRoutes from './routes/session.js';
 import statusRoutes from './routes/status.js';
+import statusHistoryRoutes from './routes/status-history.js';
 
 /** For embedding the server (the CLI's tests): the same validated configuration server.ts reads. */
 export { ConfigError, loadConfig, ServerConfig } from './config.js';
@@ -114,10 +112,8 @@ export const gatehouseApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
       await api.register(applyRoutes);
       await api.register(conntrackRoutes);
       await api.register(statusRoutes);
+      await api.register(statusHistoryRoutes);
       await api.register(eventRoutes);
-      await api.register(forwardsBulkRoutes);
-      await api.register(forwardsImportRoutes);
-      await api.register(forwardHitsRoutes);
       await api.register(forwardsBulkRoutes);
       await api.register(forwardsImportRoutes);
       await api.register(forwardHitsRoutes);

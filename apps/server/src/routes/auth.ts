@@ -1,24 +1,28 @@
 import type { FastifyError } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { csvLine } from '../lib/csv.js';
 import { HttpError, notFound } from '../lib/errors.js';
 import { hashPassword, newApiToken, randomToken, sha256 } from '../lib/secrets.js';
 import { actorOf, CSRF_HEADER, requirePrincipal, SESSION_COOKIE } from '../plugins/auth.js';
 import {
   ApiToken,
+  AuditCsvQuery,
   AuditPage,
+  AuditQuery,
   ChangePasswordBody,
   CreatedToken,
   CreateTokenBody,
   CreateUserBody,
   LoginBody,
   Me,
-  PageQuery,
+  TokenDeleteQuery,
   UpdateUserBody,
   User,
 } from '../schemas/auth.js';
 import { ErrorBody, IdParam, Ok } from '../schemas/common.js';
-import { tokenView, userView } from '../schemas/mappers/accounts.js';
+import { tokenStatus, tokenView, userView } from '../schemas/mappers/accounts.js';
+import { AUDIT_CSV_HEADER, auditCsvFields, auditView } from '../schemas/mappers/audit.js';
 import { LoginService, TooManyAttempts } from '../services/login.js';
 import { PasswordChangeService } from '../services/password-change.js';
 import { passwordProblems } from '../services/password-policy.js';
@@ -257,8 +261,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         prefix,
         role: req.body.role,
         userId: p.userId,
+        // Stored as toISOString whatever offset it came with, so text order is time order.
+        expiresAt: req.body.expiresAt ? new Date(req.body.expiresAt).toISOString() : undefined,
       });
-      app.store.audit.record(actorOf(req), 'token.create', `token:${id}`, { name: req.body.name, role: req.body.role });
+      app.store.audit.record(actorOf(req), 'token.create', `token:${id}`, {
+        name: req.body.name,
+        role: req.body.role,
+        ...(req.body.expiresAt ? { expiresAt: new Date(req.body.expiresAt).toISOString() } : {}),
+      });
       return reply.code(201).send({ ...tokenView(accounts.getToken(id) as TokenRecord), token });
     },
   );
@@ -269,12 +279,23 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { auth: 'admin' },
       schema: {
         tags: ['tokens'],
-        summary: 'Revoke an API token',
+        summary:
+          'Revoke an API token; with ?purge=true remove a revoked or expired one for good (its id is never reused). Answers the token as it was',
         params: IdParam,
-        response: { 200: ApiToken, 404: ErrorBody, ...authErrors },
+        querystring: TokenDeleteQuery,
+        response: { 200: ApiToken, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, ...authErrors },
       },
     },
     async (req) => {
+      if (req.query.purge === 'true') {
+        const token = accounts.getToken(req.params.id);
+        if (!token) throw notFound(`token ${req.params.id}`);
+        if (tokenStatus(token) === 'active')
+          throw new HttpError(409, 'token_active', 'this token still works: revoke it before removing it');
+        if (!accounts.purgeToken(token.id)) throw notFound(`token ${req.params.id}`);
+        app.store.audit.record(actorOf(req), 'token.remove', `token:${token.id}`, { name: token.name });
+        return tokenView(token);
+      }
       if (!accounts.revokeToken(req.params.id)) throw notFound(`active token ${req.params.id}`);
       app.store.audit.record(actorOf(req), 'token.revoke', `token:${req.params.id}`);
       return tokenView(accounts.getToken(req.params.id) as TokenRecord);
@@ -287,16 +308,44 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['audit'],
-        summary: 'Who changed what and when, newest first',
-        querystring: PageQuery,
+        summary:
+          'Who changed what and when, newest first, filtered by actor, action (or its family), target and time; viewers get login entries without the client address',
+        querystring: AuditQuery,
         response: { 200: AuditPage, 400: ErrorBody, ...authErrors },
       },
     },
     async (req) => {
-      const items = app.store.audit.list(req.query.limit + 1, req.query.before);
-      const more = items.length > req.query.limit;
-      const page = items.slice(0, req.query.limit);
+      const role = requirePrincipal(req).role;
+      const { limit, ...filter } = req.query;
+      const items = app.store.audit.list(limit + 1, filter);
+      const more = items.length > limit;
+      const page = items.slice(0, limit).map((e) => auditView(e, role));
       return { items: page, nextCursor: more ? (page[page.length - 1]?.id ?? null) : null };
+    },
+  );
+
+  app.get(
+    '/audit.csv',
+    {
+      schema: {
+        tags: ['audit'],
+        summary:
+          'The audit log as CSV (the same filters, newest first); cells a spreadsheet would run as a formula start with an apostrophe',
+        querystring: AuditCsvQuery,
+        produces: ['text/csv'],
+        response: { 200: z.string(), 400: ErrorBody, ...authErrors },
+      },
+    },
+    async (req, reply) => {
+      const role = requirePrincipal(req).role;
+      const { limit, ...filter } = req.query;
+      const rows = app.store.audit.list(limit, filter).map((e) => csvLine(auditCsvFields(auditView(e, role))));
+      const day = new Date().toISOString().slice(0, 10);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="gatehouse-audit-${day}.csv"`)
+        .header('cache-control', 'no-store')
+        .send(csvLine(AUDIT_CSV_HEADER) + rows.join(''));
     },
   );
 };

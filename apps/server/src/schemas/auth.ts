@@ -81,14 +81,30 @@ export const ApiToken = z.object({
   createdAt: Short,
   lastUsedAt: Short.nullable(),
   revokedAt: Short.nullable(),
+  expiresAt: Short.nullable().describe('after this time the token is refused like a revoked one; null: never'),
+  status: z
+    .enum(['active', 'revoked', 'expired'])
+    .describe('revoked and expired tokens are refused, and can be removed (DELETE /tokens/:id?purge=true)'),
 });
 export type ApiToken = z.infer<typeof ApiToken>;
+
+/** A moment given by a client, with its offset (2026-12-31T23:59:59Z, 2026-12-31T23:59:59+09:00). */
+export const Instant = z.iso.datetime({ offset: true, error: 'use an ISO date and time, e.g. 2026-12-31T23:59:59Z' });
 
 export const CreateTokenBody = z.object({
   name: z.string().min(1).max(64),
   role: Role.describe(
     "a token never has more rights than its owner: on every request it acts with the lower of this role and its owner's current role",
   ),
+  expiresAt: Instant.refine((at) => Date.parse(at) > Date.now(), { error: 'the expiry must be in the future' })
+    .optional()
+    .describe('after this moment the token is refused (401) like a revoked one; omit for no expiry'),
+});
+export const TokenDeleteQuery = z.object({
+  purge: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true: remove a revoked or expired token for good (409 token_active for a usable one); otherwise revoke'),
 });
 export const CreatedToken = ApiToken.extend({
   token: z.string().max(128).describe('shown once; only its hash is stored'),
@@ -106,4 +122,18 @@ export const AuditPage = z.object({ items: z.array(AuditEntry), nextCursor: z.nu
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   before: z.coerce.number().int().positive().optional().describe('cursor: the id of the last row of the previous page'),
+});
+/** What the audit log can be narrowed to (store/audit.ts); parts combine with AND. */
+const AuditFilterQuery = z.object({
+  actor: z.string().max(64).optional().describe('part of the actor, any case'),
+  action: z.string().max(64).optional().describe('an action or its family: login finds login.failed too'),
+  target: z.string().max(256).optional().describe('part of the target, any case, e.g. user:ana'),
+  since: Instant.optional().describe('entries at or after this moment'),
+  until: Instant.optional().describe('entries at or before this moment'),
+});
+export const AuditQuery = PageQuery.extend(AuditFilterQuery.shape);
+/** The CSV export: the same filters, newest first, up to `limit` rows. */
+export const AUDIT_CSV_MAX_ROWS = 10_000;
+export const AuditCsvQuery = AuditFilterQuery.extend({
+  limit: z.coerce.number().int().min(1).max(AUDIT_CSV_MAX_ROWS).default(AUDIT_CSV_MAX_ROWS),
 });

@@ -6,7 +6,9 @@
  *   to users or tokens (revoke, delete, role, password, disable: the
  *   repository's `generation`) forgets every cached one, so the next request
  *   sees it;
- * - "last used" is written to the minute.
+ * - "last used" is written to the minute;
+ * - a cached token is refused from the moment it expires, not up to
+ *   CACHE_MS later.
  */
 import type { AccountsRepository, TokenRecord } from '../store/accounts.js';
 
@@ -30,11 +32,15 @@ export class TokenLookup {
     const cached = this.cache.get(tokenHash);
     let record: TokenRecord;
     let at = now;
+    if (cached?.record.expiresAt && Date.parse(cached.record.expiresAt) <= now) {
+      this.cache.delete(tokenHash);
+      return undefined;
+    }
     if (cached && now - cached.at < CACHE_MS) {
       record = cached.record;
       at = cached.at;
     } else {
-      const found = this.accounts.findActiveToken(tokenHash);
+      const found = this.accounts.findActiveToken(tokenHash, new Date(now));
       if (!found) {
         this.cache.delete(tokenHash);
         return undefined;

@@ -47,6 +47,8 @@ export interface TokenRecord {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** After this moment (ISO) the token is refused like a revoked one; null: never. */
+  expiresAt: string | null;
 }
 
 interface UserRow {
@@ -80,6 +82,7 @@ interface TokenRow {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  expires_at: string | null;
 }
 
 const toToken = (row: TokenRow): TokenRecord => ({
@@ -93,6 +96,7 @@ const toToken = (row: TokenRow): TokenRecord => ({
   createdAt: row.created_at,
   lastUsedAt: row.last_used_at ?? null,
   revokedAt: row.revoked_at ?? null,
+  expiresAt: row.expires_at ?? null,
 });
 
 const TOKEN_SELECT = 'SELECT t.*, u.username, u.role AS owner_role FROM tokens t JOIN users u ON u.id = t.user_id';
@@ -217,18 +221,33 @@ export class AccountsRepository {
 
   // --- API tokens -----------------------------------------------------------
 
-  createToken(t: { name: string; tokenHash: string; prefix: string; role: Role; userId: number }): number {
+  createToken(t: {
+    name: string;
+    tokenHash: string;
+    prefix: string;
+    role: Role;
+    userId: number;
+    /** ISO moment after which it is refused; omitted: never. */
+    expiresAt?: string | undefined;
+  }): number {
     const r = this.db
-      .prepare('INSERT INTO tokens (name, token_hash, prefix, role, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(t.name, t.tokenHash, t.prefix, t.role, t.userId, new Date().toISOString());
+      .prepare(
+        'INSERT INTO tokens (name, token_hash, prefix, role, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(t.name, t.tokenHash, t.prefix, t.role, t.userId, new Date().toISOString(), t.expiresAt ?? null);
     return Number(r.lastInsertRowid);
   }
 
-  /** An unrevoked token of a user who is not disabled, with its effective role. */
-  findActiveToken(tokenHash: string): TokenRecord | undefined {
+  /**
+   * An unrevoked, unexpired token of a user who is not disabled, with its
+   * effective role. Expiry is stored as toISOString, so text order is time order.
+   */
+  findActiveToken(tokenHash: string, now = new Date()): TokenRecord | undefined {
     const row = this.db
-      .prepare(`${TOKEN_SELECT} WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0`)
-      .get(tokenHash) as TokenRow | undefined;
+      .prepare(
+        `${TOKEN_SELECT} WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0 AND (t.expires_at IS NULL OR t.expires_at > ?)`,
+      )
+      .get(tokenHash, now.toISOString()) as TokenRow | undefined;
     return row ? toToken(row) : undefined;
   }
 
@@ -243,6 +262,22 @@ export class AccountsRepository {
   getToken(id: number): TokenRecord | undefined {
     const row = this.db.prepare(`${TOKEN_SELECT} WHERE t.id = ?`).get(id) as TokenRow | undefined;
     return row ? toToken(row) : undefined;
+  }
+
+  /**
+   * Removes a token that can no longer be used (revoked, or expired by
+   * `now`); a usable one is kept (revoke it first). Its id is never reused,
+   * so the audit log's `token:7` still means this one.
+   */
+  purgeToken(id: number, now = new Date()): boolean {
+    this.generation++;
+    return (
+      this.db
+        .prepare(
+          'DELETE FROM tokens WHERE id = ? AND (revoked_at IS NOT NULL OR (expires_at IS NOT NULL AND expires_at <= ?))',
+        )
+        .run(id, now.toISOString()).changes > 0
+    );
   }
 
   revokeToken(id: number): boolean {

@@ -10,6 +10,24 @@ export interface AuditRecord {
   detail: unknown;
 }
 
+/** What the log can be narrowed to; every part is optional and they combine with AND. */
+export interface AuditFilter {
+  /** Part of the actor's name, any case ("admin" also finds "admin (token ci)"). */
+  actor?: string | undefined;
+  /** An action or a family of them: "login" finds login, login.failed, login.throttled. */
+  action?: string | undefined;
+  /** Part of the target, any case ("user:" finds every user entry). */
+  target?: string | undefined;
+  /** ISO timestamps, inclusive; entries store `at` as toISOString, so text comparison is time order. */
+  since?: string | undefined;
+  until?: string | undefined;
+  /** Cursor: only entries older than this id. */
+  before?: number | undefined;
+}
+
+/** LIKE with the filter's own % and _ taken literally. */
+const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 export class AuditRepository {
   constructor(private readonly db: Database.Database) {}
 
@@ -19,13 +37,43 @@ export class AuditRepository {
       .run(new Date().toISOString(), actor, action, target, JSON.stringify(detail ?? {}));
   }
 
-  /** Newest first; `before` is a cursor (an id). */
-  list(limit: number, before?: number): AuditRecord[] {
-    const rows = (
-      before === undefined
-        ? this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit)
-        : this.db.prepare('SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?').all(before, limit)
-    ) as Array<{ id: number; at: string; actor: string; action: string; target: string; detail: string }>;
+  /** Newest first, at most `limit` entries matching `filter`. */
+  list(limit: number, filter: AuditFilter = {}): AuditRecord[] {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (filter.before !== undefined) {
+      where.push('id < ?');
+      args.push(filter.before);
+    }
+    if (filter.actor) {
+      where.push("actor LIKE ? ESCAPE '\\'");
+      args.push(`%${likeEscape(filter.actor)}%`);
+    }
+    if (filter.action) {
+      where.push("(action = ? OR action LIKE ? ESCAPE '\\')");
+      args.push(filter.action, `${likeEscape(filter.action)}.%`);
+    }
+    if (filter.target) {
+      where.push("target LIKE ? ESCAPE '\\'");
+      args.push(`%${likeEscape(filter.target)}%`);
+    }
+    if (filter.since) {
+      where.push('at >= ?');
+      args.push(filter.since);
+    }
+    if (filter.until) {
+      where.push('at <= ?');
+      args.push(filter.until);
+    }
+    const sql = `SELECT * FROM audit${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...args, limit) as Array<{
+      id: number;
+      at: string;
+      actor: string;
+      action: string;
+      target: string;
+      detail: string;
+    }>;
     return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as unknown }));
   }
 }

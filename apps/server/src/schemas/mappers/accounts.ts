@@ -10,6 +10,10 @@ export const userView = (u: UserRecord): User => ({
   createdAt: u.createdAt,
 });
 
+/** What a token is now: revoked wins over expired (it was ended on purpose). */
+export const tokenStatus = (t: TokenRecord, now = Date.now()): ApiToken['status'] =>
+  t.revokedAt ? 'revoked' : t.expiresAt && Date.parse(t.expiresAt) <= now ? 'expired' : 'active';
+
 export const tokenView = (t: TokenRecord): ApiToken => ({
   id: t.id,
   name: t.name,
@@ -20,4 +24,6 @@ export const tokenView = (t: TokenRecord): ApiToken => ({
   createdAt: t.createdAt,
   lastUsedAt: t.lastUsedAt,
   revokedAt: t.revokedAt,
+  expiresAt: t.expiresAt,
+  status: tokenStatus(t),
 });
