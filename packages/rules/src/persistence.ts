@@ -21,10 +21,24 @@ export interface PersistenceOptions {
   modulesLoadDir?: string;
   /** Where nf_nat_ftp stands on this kernel; a built-in module needs no load entry. */
   natFtp?: ModuleState | null;
+  /**
+   * Also persist per-flow packet/byte counters and start timestamps (the
+   * panel's Connections columns), which the server turns on at start.
+   */
+  conntrackAccounting?: boolean;
+  sysctlDir?: string;
 }
 
+/** The sysctls the panel turns on for its Connections columns (packets, bytes, age). */
+export const CONNTRACK_ACCOUNTING_SYSCTLS = ['net.netfilter.nf_conntrack_acct', 'net.netfilter.nf_conntrack_timestamp'];
+
 export function renderPersistence(model: GatewayModel, options: PersistenceOptions = {}): PersistedFile[] {
-  const { nftIncludeDir = '/etc/nftables.d', modulesLoadDir = '/etc/modules-load.d', natFtp } = options;
+  const {
+    nftIncludeDir = '/etc/nftables.d',
+    modulesLoadDir = '/etc/modules-load.d',
+    sysctlDir = '/etc/sysctl.d',
+    natFtp,
+  } = options;
   const files: PersistedFile[] = [
     {
       path: `${nftIncludeDir}/gatehouse.nft`,
@@ -41,6 +55,24 @@ export function renderPersistence(model: GatewayModel, options: PersistenceOptio
       mode: 0o644,
       why: 'nf_conntrack_ftp loads with the ct helper object; nf_nat_ftp does not',
     });
+  }
+  if (options.conntrackAccounting) {
+    files.push(
+      {
+        path: `${modulesLoadDir}/gatehouse-conntrack.conf`,
+        content:
+          '# Gatehouse: net.netfilter.nf_conntrack_* sysctls exist only once nf_conntrack is loaded,\n' +
+          '# and systemd-sysctl runs after systemd-modules-load.\nnf_conntrack\n',
+        mode: 0o644,
+        why: 'the accounting sysctls below exist only with nf_conntrack loaded',
+      },
+      {
+        path: `${sysctlDir}/90-gatehouse-conntrack.conf`,
+        content: `# Gatehouse: per-flow packet/byte counters and start times (the Connections page's columns).\n${CONNTRACK_ACCOUNTING_SYSCTLS.map((k) => `${k} = 1\n`).join('')}`,
+        mode: 0o644,
+        why: 'the server turns these on at start; at boot they are on before any flow is tracked',
+      },
+    );
   }
   return files;
 }

@@ -39,6 +39,21 @@ export interface Flow {
   unreplied: boolean;
   zone: number | null;
   use: number | null;
+  /**
+   * Packets and bytes each way (`packets=`/`bytes=` after each tuple), printed
+   * only with net.netfilter.nf_conntrack_acct on; null when the line has none
+   * (event lines other than DESTROY never carry them).
+   */
+  counters: FlowCounters | null;
+  /** Seconds since the flow began (`delta-time=`, printed with nf_conntrack_timestamp on), null without. */
+  age: number | null;
+}
+
+export interface FlowCounters {
+  origPackets: number;
+  origBytes: number;
+  replyPackets: number;
+  replyBytes: number;
 }
 
 export interface Expectation {
@@ -123,6 +138,8 @@ export function parseFlowLine(line: string): { type: EventType | null; flow: Flo
     unreplied: false,
     zone: null,
     use: null,
+    counters: null,
+    age: null,
   };
   let kernelId: string | null = null;
   for (; i < tokens.length; i++) {
@@ -159,6 +176,15 @@ export function parseFlowLine(line: string): { type: EventType | null; flow: Flo
       }
       continue;
     }
+    if (key === 'packets' || key === 'bytes') {
+      // Accounting follows each tuple: the first pair is the original direction's.
+      flow.counters ??= { origPackets: 0, origBytes: 0, replyPackets: 0, replyBytes: 0 };
+      const c = flow.counters;
+      const n = Number(value);
+      if (tuples.length <= 1) c[key === 'packets' ? 'origPackets' : 'origBytes'] = n;
+      else c[key === 'packets' ? 'replyPackets' : 'replyBytes'] = n;
+      continue;
+    }
     if (tuples.length >= 2) inTuples = false;
     switch (key) {
       case 'id':
@@ -175,6 +201,9 @@ export function parseFlowLine(line: string): { type: EventType | null; flow: Flo
         break;
       case 'zone':
         flow.zone = Number(value);
+        break;
+      case 'delta-time':
+        flow.age = Number(value);
         break;
       default:
         break;

@@ -7,9 +7,17 @@
  * buffer overflowed and events were dropped): subscribers are told, and the
  * index is rebuilt from a dump.
  */
-import { CommandError, type Runner, type RunnerLogger, type StreamedProcess } from '@gatehouse/rules';
+import {
+  CONNTRACK_ACCOUNTING_SYSCTLS,
+  CommandError,
+  type Runner,
+  type RunnerLogger,
+  type StreamedProcess,
+} from '@gatehouse/rules';
+import { HttpError } from '../lib/errors.js';
 import type { ExpectationRow, FlowRow } from '../schemas/conntrack.js';
 import type { EventHub } from '../services/events.js';
+import type { FlowAttribution } from './attribution.js';
 import {
   type EventType,
   type Expectation,
@@ -31,6 +39,19 @@ type Kind = 'flows' | 'expectations';
 const LOSS_QUIET_MS = 1000;
 const LOSS_MAX_WAIT_MS = 5000;
 
+/**
+ * Flow events carry no packet or byte counts (the kernel adds them to DESTROY
+ * only), so the counters of live flows are read from a dump when a page is
+ * asked for and they are older than this; a larger table is read less often
+ * (half a millisecond a flow: 50 s at 100,000), so a busy dashboard does not
+ * spend its time parsing dumps.
+ */
+const COUNTERS_MIN_AGE_MS = 3000;
+const COUNTERS_MS_PER_FLOW = 0.5;
+
+/** The sysctls that make the kernel count packets and bytes and stamp each flow's start (persisted for boot too). */
+const ACCOUNTING_SYSCTLS = CONNTRACK_ACCOUNTING_SYSCTLS;
+
 export class ConntrackService {
   readonly table = new ConntrackTable();
   private readonly runner: Runner;
@@ -51,6 +72,9 @@ export class ConntrackService {
   private lastDumpAt = 0;
   private lossTimer: NodeJS.Timeout | undefined;
   private lossSince = 0;
+  private countersAt = 0;
+  private countersReading: Promise<void> | null = null;
+  private attribution: FlowAttribution | null = null;
 
   private readonly eventBufferBytes: number;
 
@@ -70,6 +94,10 @@ export class ConntrackService {
   /** Starts following: event streams first (so nothing between dump and stream is missed), then a dump. */
   async start(): Promise<void> {
     this.stopped = false;
+    // Before the first dump, so that flows carry counters and start times from now on.
+    await this.enableAccounting().catch((err: unknown) =>
+      this.log.warn({ err }, 'could not turn on conntrack accounting and timestamps'),
+    );
     this.following = true;
     this.startStream('flows');
     this.startStream('expectations');
@@ -245,6 +273,7 @@ export class ConntrackService {
       for (const apply of held) apply();
       this.lastResync = new Date();
       this.lastDumpAt = Date.now();
+      this.countersAt = this.lastDumpAt;
       this.resyncs++;
       this.log.info(
         { reason, flows: this.table.flows.size, expectations: this.table.expectations.size },
@@ -289,7 +318,13 @@ export class ConntrackService {
 
   // --- API views ----------------------------------------------------------------
 
+  /** Marks flows with the forward they came through and whether they are the panel's own (routes/conntrack.ts). */
+  useAttribution(a: FlowAttribution): void {
+    this.attribution = a;
+  }
+
   flowRow(e: FlowEntry): FlowRow {
+    const a = this.attribution;
     return {
       id: e.id,
       protocol: e.protocol,
@@ -305,6 +340,10 @@ export class ConntrackService {
       zone: e.zone,
       masterId: e.masterId,
       masterLinkedBy: e.masterLinkedBy,
+      counters: e.counters,
+      age: e.age,
+      forward: a ? a.forwardOf(e.protonum, e.original, e.reply) : null,
+      panel: a ? a.isPanel(e.protonum, e.reply) : false,
     };
   }
 
@@ -343,6 +382,7 @@ export class ConntrackService {
    */
   async queryPage(q: FlowQuery): Promise<FlowPage> {
     await this.fresh();
+    this.refreshCountersIfOld();
     if (this.pageCacheVersion !== this.table.version) {
       this.pageCache.clear();
       this.pageCacheVersion = this.table.version;
@@ -379,6 +419,37 @@ export class ConntrackService {
     return e ? this.flowRow(e) : undefined;
   }
 
+  /** Starts reading the live flows' counters in the background when they are older than their table size allows. */
+  private refreshCountersIfOld(): void {
+    if (!this.following || this.countersReading || this.stopped) return;
+    const maxAge = Math.max(COUNTERS_MIN_AGE_MS, this.table.flows.size * COUNTERS_MS_PER_FLOW);
+    if (Date.now() - this.countersAt < maxAge) return;
+    void this.refreshCounters().catch((err: unknown) => this.log.warn({ err }, 'could not read conntrack counters'));
+  }
+
+  /**
+   * Reads packet and byte counters (and start times) of the flows the index
+   * holds from one dump; nothing else of a flow changes, and a line for a
+   * flow the events have removed meanwhile is ignored.
+   */
+  refreshCounters(): Promise<void> {
+    if (this.countersReading) return this.countersReading;
+    this.countersReading = (async () => {
+      try {
+        await this.dump(['-L', '-o', 'id'], (line) => {
+          const flow = parseFlowLine(line)?.flow;
+          if (flow && (flow.counters || flow.age !== null)) this.table.updateCounters(flow);
+          return null;
+        });
+        this.table.countersChanged();
+      } finally {
+        this.countersAt = Date.now();
+        this.countersReading = null;
+      }
+    })();
+    return this.countersReading;
+  }
+
   /** `conntrack -C`: the kernel's own count. */
   async kernelCount(): Promise<number | null> {
     const r = await this.runner.run('conntrack', ['-C'], { reject: false });
@@ -394,6 +465,13 @@ export class ConntrackService {
     await this.fresh(0);
     const e = this.table.flows.get(id);
     if (!e) return undefined;
+    if (this.attribution?.isPanel(e.protonum, e.reply)) {
+      throw new HttpError(
+        409,
+        'panel_connection',
+        `flow ${id} is a connection to the panel itself: killing it would cut off the operator using it`,
+      );
+    }
     const o = e.original;
     const args = ['-D', '-p', e.protocol, '-s', o.src, '-d', o.dst];
     if (o.icmp)
@@ -417,6 +495,19 @@ export class ConntrackService {
   async tcpLoose(): Promise<boolean | null> {
     const r = await this.runner.run('sysctl', ['-n', 'net.netfilter.nf_conntrack_tcp_loose'], { reject: false });
     return r.exitCode === 0 ? r.stdout.trim() !== '0' : null;
+  }
+
+  /** Turns on per-flow packet/byte counters and start timestamps in this namespace (boot: persistence.ts). */
+  async enableAccounting(): Promise<void> {
+    await this.runner.run('sysctl', ['-w', ...ACCOUNTING_SYSCTLS.map((k) => `${k}=1`)]);
+  }
+
+  /** Whether the kernel counts packets and bytes and stamps flow starts (null when unreadable). */
+  async accounting(): Promise<{ counters: boolean | null; timestamps: boolean | null }> {
+    const r = await this.runner.run('sysctl', ['-n', ...ACCOUNTING_SYSCTLS], { reject: false });
+    const [acct, ts] = r.stdout.trim().split('\n');
+    const on = (v: string | undefined) => (r.exitCode === 0 && v !== undefined ? v.trim() === '1' : null);
+    return { counters: on(acct), timestamps: on(ts) };
   }
 
   async setStrictTcpPickup(): Promise<void> {

@@ -1,9 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { FlowAttribution } from '../conntrack/attribution.js';
 import { notFound } from '../lib/errors.js';
 import { actorOf } from '../plugins/auth.js';
 import { ErrorBody, errorResponses as errors } from '../schemas/common.js';
-import { ExpectationList, FlowIdParam, FlowPage, FlowQuery, FlowRow, KillResult } from '../schemas/conntrack.js';
+import {
+  ConntrackAccounting,
+  ExpectationList,
+  FlowIdParam,
+  FlowPage,
+  FlowQuery,
+  FlowRow,
+  KillResult,
+} from '../schemas/conntrack.js';
 
 const FlowCountQuery = FlowQuery.pick({
   protocol: true,
@@ -20,6 +29,16 @@ const PageBody = FlowPage.omit({ asOf: true });
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const ct = app.conntrack;
+  const gateway = app.gateway;
+  ct.useAttribution(
+    new FlowAttribution({
+      applied: () => {
+        const active = gateway.activeRevision();
+        return { key: active?.id ?? null, model: gateway.revisionModel(active) };
+      },
+      panelPort: app.config.listen.port,
+    }),
+  );
   const pageJson = new WeakMap<object, { head: string; at: number }>();
 
   app.get(
@@ -92,6 +111,18 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
+    '/conntrack/accounting',
+    {
+      schema: {
+        tags: ['conntrack'],
+        summary: 'Whether the kernel counts packets and bytes per flow and stamps its start (the server turns both on)',
+        response: { 200: ConntrackAccounting, ...errors },
+      },
+    },
+    async () => ct.accounting(),
+  );
+
+  app.get(
     '/conntrack/:id',
     {
       schema: {
@@ -114,9 +145,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { auth: 'admin' },
       schema: {
         tags: ['conntrack'],
-        summary: 'Kill a connection: delete its flow from the kernel table',
+        summary: "Kill a connection: delete its flow from the kernel table (409 panel_connection for the panel's own)",
         params: FlowIdParam,
-        response: { 200: KillResult, ...errors, 404: ErrorBody, 502: ErrorBody },
+        response: { 200: KillResult, ...errors, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody },
       },
     },
     async (req) => {

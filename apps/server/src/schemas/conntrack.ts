@@ -9,6 +9,19 @@ export const TupleRow = z.object({
   icmp: z.object({ type: z.number(), code: z.number(), id: z.number() }).optional(),
 });
 
+export const FlowCounters = z.object({
+  origPackets: z.number(),
+  origBytes: z.number(),
+  replyPackets: z.number(),
+  replyBytes: z.number(),
+});
+
+export const FlowForward = z.object({
+  kind: z.enum(['forward', 'gateway']).describe('a port forward, or a gateway forward (to the gateway itself)'),
+  id: z.string(),
+  name: z.string(),
+});
+
 export const FlowRow = z
   .object({
     id: z.string(),
@@ -25,6 +38,12 @@ export const FlowRow = z
     zone: z.number().nullable(),
     masterId: z.string().nullable().describe('the control flow this (data) flow is related to'),
     masterLinkedBy: z.enum(['expectation', 'heuristic']).nullable(),
+    counters: FlowCounters.nullable().describe(
+      'null while the kernel has reported none (nf_conntrack_acct off, or not read yet)',
+    ),
+    age: z.number().nullable().describe('seconds since the flow began (nf_conntrack_timestamp, or its NEW event)'),
+    forward: FlowForward.nullable().describe('the forward of the applied model this flow came through'),
+    panel: z.boolean().describe("one of the panel's own connections: it cannot be killed from the panel"),
   })
   .meta({ id: 'Flow' });
 export type FlowRow = z.infer<typeof FlowRow>;
@@ -53,12 +72,30 @@ export const FlowQuery = z.object({
     .max(45, { error: 'expected an IPv4 or IPv6 address' })
     .pipe(z.ipv4().or(z.ipv6()))
     .optional()
-    .describe('any address of either tuple'),
-  port: IntText(0, 65535).optional().describe('any port of either tuple'),
+    .describe('any address of either tuple; data flows of a matching control flow are kept with it'),
+  port: IntText(0, 65535)
+    .optional()
+    .describe('any port of either tuple; data flows of a matching control flow are kept with it'),
   state: z.string().max(16).optional().describe('e.g. ESTABLISHED'),
   helper: z.string().max(32).optional().describe('helper name, or none'),
   mark: IntText(0, 4294967295).optional(),
-  sort: z.enum(['id', 'protocol', 'src', 'dst', 'sport', 'dport', 'state', 'timeout', 'mark', 'helper']).default('id'),
+  sort: z
+    .enum([
+      'id',
+      'protocol',
+      'src',
+      'dst',
+      'sport',
+      'dport',
+      'state',
+      'timeout',
+      'mark',
+      'helper',
+      'packets',
+      'bytes',
+      'age',
+    ])
+    .default('id'),
   order: z.enum(['asc', 'desc']).default('asc'),
   limit: IntText(1, 1000).default(100),
   cursor: z.string().max(512).optional(),
@@ -81,3 +118,10 @@ export const KillResult = z.object({
   /** With loose TCP pickup on, the next mid-stream packet re-creates the flow; see GATEHOUSE_STRICT_TCP_PICKUP. */
   connectionEnds: z.boolean(),
 });
+
+export const ConntrackAccounting = z
+  .object({
+    counters: z.boolean().nullable().describe('net.netfilter.nf_conntrack_acct (null: unreadable)'),
+    timestamps: z.boolean().nullable().describe('net.netfilter.nf_conntrack_timestamp (null: unreadable)'),
+  })
+  .meta({ id: 'ConntrackAccounting' });

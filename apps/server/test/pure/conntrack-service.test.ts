@@ -61,6 +61,8 @@ describe('ConntrackService with a scripted conntrack', () => {
     ]);
     await service.start();
     expect(fake.calls.map((c) => [c.kind, c.command, ...c.args].join(' '))).toEqual([
+      // Counters and start times on before anything is read (refused here: the fake has no sysctl).
+      'run sysctl -w net.netfilter.nf_conntrack_acct=1 net.netfilter.nf_conntrack_timestamp=1',
       'stream conntrack -E -o id -b 1048576',
       'stream conntrack -E expect',
       'stream conntrack -L -o id',

@@ -1,6 +1,6 @@
 /**
  * The flow index's storage: one slot per flow, column-wise in typed arrays on
- * resizable ArrayBuffers (about 63 bytes a flow instead of ~1.2 KB as
+ * resizable ArrayBuffers (about 95 bytes a flow instead of ~1.2 KB as
  * objects), the per-slot flag bits, and the small string tables for states
  * and helpers. IPv4 tuples with both ports live in the columns; any other
  * tuple (IPv6, ICMP, no ports) is kept as objects in the `odd` side table.
@@ -20,6 +20,10 @@ export const LINK_HEURISTIC = 128;
 export const SEEN = 256;
 /** Set on a flow an event wrote while a dump was being read: the dump's line for it may be older. */
 export const EVENT_SEEN = 512;
+/** The counters columns hold what the kernel last reported (nf_conntrack_acct on). */
+export const HAS_COUNTERS = 1024;
+/** The start column holds when the flow began (nf_conntrack_timestamp, or its NEW event). */
+export const HAS_START = 2048;
 
 /** The zone column's value for a flow without a zone. */
 export const NO_VALUE = -1;
@@ -100,6 +104,12 @@ export class FlowColumns {
   readonly zone = this.column(Int32Array);
   readonly expires = this.column(Float64Array);
   readonly master = this.column(Float64Array);
+  /** Packets each way (original, reply): a u32 wraps only after 4 G packets, counted from the last report. */
+  readonly packets = this.column(Uint32Array, 2);
+  /** Bytes each way (original, reply): a double holds any byte count exactly up to 8 PiB. */
+  readonly bytes = this.column(Float64Array, 2);
+  /** Epoch ms the flow began. */
+  readonly start = this.column(Float64Array);
   readonly odd = new Map<number, { original: Tuple; reply: Tuple }>();
 
   /**

@@ -4,7 +4,16 @@
  * (a bounded top-k selection, not a sort of the whole table).
  */
 import { ipv4ToInt, protocolName, type Tuple } from '../parse.js';
-import { type FlowColumns, HAS_EXPIRES, type Interned, LIVE, ODD } from './columns.js';
+import {
+  type FlowColumns,
+  HAS_COUNTERS,
+  HAS_EXPIRES,
+  HAS_MASTER,
+  HAS_START,
+  type Interned,
+  LIVE,
+  ODD,
+} from './columns.js';
 import type { FlowEntry } from './entries.js';
 import type { FlowIds } from './id-index.js';
 
@@ -19,6 +28,9 @@ export const FLOW_SORT_FIELDS = [
   'timeout',
   'mark',
   'helper',
+  'packets',
+  'bytes',
+  'age',
 ] as const;
 export type FlowSortField = (typeof FLOW_SORT_FIELDS)[number];
 
@@ -91,6 +103,8 @@ export interface IndexedFlows {
 function matcher(ix: IndexedFlows, q: FlowFilter): ((s: number) => boolean) | null {
   const c = ix.c;
   const tests: Array<(s: number) => boolean> = [];
+  /** Address and port: what a data flow may match through its control flow. */
+  const conversation: Array<(s: number) => boolean> = [];
   if (q.protocol !== undefined) {
     const p = q.protocol;
     tests.push((s) => {
@@ -114,7 +128,7 @@ function matcher(ix: IndexedFlows, q: FlowFilter): ((s: number) => boolean) | nu
   if (q.address !== undefined) {
     const a = q.address;
     const n = ipv4ToInt(a);
-    tests.push((s) => {
+    conversation.push((s) => {
       if ((c.flags[s] as number) & ODD) {
         const t = c.odd.get(s) as { original: Tuple; reply: Tuple };
         return t.original.src === a || t.original.dst === a || t.reply.src === a || t.reply.dst === a;
@@ -125,7 +139,7 @@ function matcher(ix: IndexedFlows, q: FlowFilter): ((s: number) => boolean) | nu
   }
   if (q.port !== undefined) {
     const p = q.port;
-    tests.push((s) => {
+    conversation.push((s) => {
       if ((c.flags[s] as number) & ODD) {
         const t = c.odd.get(s) as { original: Tuple; reply: Tuple };
         return t.original.sport === p || t.original.dport === p || t.reply.sport === p || t.reply.dport === p;
@@ -134,9 +148,22 @@ function matcher(ix: IndexedFlows, q: FlowFilter): ((s: number) => boolean) | nu
       return c.port[i] === p || c.port[i + 1] === p || c.port[i + 2] === p || c.port[i + 3] === p;
     });
   }
-  if (tests.length === 0) return null;
-  if (tests.length === 1) return tests[0] as (s: number) => boolean;
-  return (s) => tests.every((t) => t(s));
+  const all = (list: Array<(s: number) => boolean>): ((s: number) => boolean) | null =>
+    list.length === 0 ? null : list.length === 1 ? (list[0] as (s: number) => boolean) : (s) => list.every((t) => t(s));
+  const own = all(tests);
+  const conv = all(conversation);
+  if (!conv) return own;
+  // An address or a port names a conversation: an FTP data flow (other ports,
+  // maybe other addresses) is kept with the control flow it belongs to when
+  // the control flow has them; the flow's own protocol, state, helper and
+  // mark must still match.
+  const inConversation = (s: number) => {
+    if (conv(s)) return true;
+    if (!((c.flags[s] as number) & HAS_MASTER)) return false;
+    const m = ix.ids.slotById.get(c.master[s] as number);
+    return m !== undefined && ((c.flags[m] as number) & LIVE) !== 0 && conv(m);
+  };
+  return own ? (s) => own(s) && inConversation(s) : inConversation;
 }
 
 export function countFlows(ix: IndexedFlows, filter: FlowFilter = {}): number {
@@ -207,6 +234,17 @@ function sortKey(
       return simple((s) => c.mark[s] as number);
     case 'helper':
       return named(ix.helpers, c.helper);
+    case 'packets':
+      return simple((s) =>
+        (c.flags[s] as number) & HAS_COUNTERS ? (c.packets[2 * s] as number) + (c.packets[2 * s + 1] as number) : -1,
+      );
+    case 'bytes':
+      return simple((s) =>
+        (c.flags[s] as number) & HAS_COUNTERS ? (c.bytes[2 * s] as number) + (c.bytes[2 * s + 1] as number) : -1,
+      );
+    case 'age':
+      // Youngest first: a later start is a smaller age (the key does not move as time passes).
+      return simple((s) => ((c.flags[s] as number) & HAS_START ? -(c.start[s] as number) : Number.MAX_SAFE_INTEGER));
   }
 }
 

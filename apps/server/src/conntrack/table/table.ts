@@ -14,15 +14,17 @@
  * links.ts (expectations and master links), query.ts (filters, pages).
  * This file writes flows into the slots: dumps and events.
  */
-import { type EventType, type Expectation, type Flow, protocolName } from '../parse.js';
+import { type EventType, type Expectation, type Flow, type FlowCounters, protocolName } from '../parse.js';
 import {
   ASSURED,
   columnAddresses,
   copyTuple,
   EVENT_SEEN,
   FlowColumns,
+  HAS_COUNTERS,
   HAS_EXPIRES,
   HAS_MASTER,
+  HAS_START,
   Interned,
   LINK_EXPECTATION,
   LINK_HEURISTIC,
@@ -101,6 +103,56 @@ export class ConntrackTable {
     };
   }
 
+  private countersAt(s: number): FlowCounters | null {
+    const c = this.c;
+    if (!((c.flags[s] as number) & HAS_COUNTERS)) return null;
+    return {
+      origPackets: c.packets[2 * s] as number,
+      origBytes: c.bytes[2 * s] as number,
+      replyPackets: c.packets[2 * s + 1] as number,
+      replyBytes: c.bytes[2 * s + 1] as number,
+    };
+  }
+
+  private ageOf(start: number): number {
+    return Math.max(0, Math.floor((this.now() - start) / 1000));
+  }
+
+  /** Writes a line's counters and start time into a slot (when the line has them). */
+  private putCounters(s: number, flow: Flow): number {
+    const c = this.c;
+    let f = 0;
+    const k = flow.counters;
+    if (k) {
+      c.packets[2 * s] = Math.min(k.origPackets, 0xffffffff);
+      c.packets[2 * s + 1] = Math.min(k.replyPackets, 0xffffffff);
+      c.bytes[2 * s] = k.origBytes;
+      c.bytes[2 * s + 1] = k.replyBytes;
+      f |= HAS_COUNTERS;
+    }
+    if (flow.age !== null) {
+      c.start[s] = this.now() - flow.age * 1000;
+      f |= HAS_START;
+    }
+    return f;
+  }
+
+  /**
+   * Counters and start time of a flow the index holds, from a dump line
+   * (flow events carry no counters): nothing else of the slot changes, and a
+   * line for a flow the index no longer holds is ignored.
+   */
+  updateCounters(flow: Flow): void {
+    const s = this.ids.slotOf(flow.id);
+    if (s === undefined) return;
+    this.c.flags[s] = (this.c.flags[s] as number) | this.putCounters(s, flow);
+  }
+
+  /** After updateCounters: cached pages are stale. */
+  countersChanged(): void {
+    this.version++;
+  }
+
   /** The entry a slot holds, as a new object. */
   private entryAt(s: number): FlowEntry {
     const c = this.c;
@@ -123,6 +175,8 @@ export class ConntrackTable {
       zone: zone === NO_VALUE ? null : zone,
       // The reference count is not kept (the API does not show it).
       use: null,
+      counters: this.countersAt(s),
+      age: f & HAS_START ? this.ageOf(c.start[s] as number) : null,
       expiresAt,
       ...this.masterOf(s),
     };
@@ -144,10 +198,12 @@ export class ConntrackTable {
       this.ids.slotById.set(n, s);
       c.mark[s] = 0;
     } else {
-      keep = (c.flags[s] as number) & (HAS_MASTER | LINK_EXPECTATION | LINK_HEURISTIC | HAS_EXPIRES);
+      keep =
+        (c.flags[s] as number) &
+        (HAS_MASTER | LINK_EXPECTATION | LINK_HEURISTIC | HAS_EXPIRES | HAS_COUNTERS | HAS_START);
       c.odd.delete(s);
     }
-    let f = LIVE | keep | extraFlags;
+    let f = LIVE | keep | extraFlags | this.putCounters(s, flow);
     if (flow.assured) f |= ASSURED;
     if (flow.unreplied) f |= UNREPLIED;
     if (flow.timeout !== null) {
@@ -275,6 +331,11 @@ export class ConntrackTable {
     }
     if (this.replacing) this.destroyedDuringReplace.delete(this.ids.number(flow.id, true) as number);
     const { slot, added } = this.put(flow, this.replacing ? SEEN | EVENT_SEEN : 0);
+    if (added && type === 'new' && flow.age === null && !((this.c.flags[slot] as number) & HAS_START)) {
+      // A NEW event carries no start time: the flow began as it was read.
+      this.c.start[slot] = this.now();
+      this.c.flags[slot] = (this.c.flags[slot] as number) | HAS_START;
+    }
     if (added) this.links.linkNewFlow(flow, slot);
     return this.eventEntry(flow, slot);
   }
@@ -296,6 +357,8 @@ export class ConntrackTable {
       unreplied: flow.unreplied,
       zone: flow.zone,
       use: flow.use,
+      counters: flow.counters ?? (known ? this.countersAt(s) : null),
+      age: flow.age ?? (known && (c.flags[s] as number) & HAS_START ? this.ageOf(c.start[s] as number) : null),
       expiresAt:
         flow.timeout !== null
           ? this.now() + flow.timeout * 1000

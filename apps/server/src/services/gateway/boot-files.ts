@@ -4,7 +4,7 @@
  * confirmed state.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type GatewayModel, type ModuleState, NAT_FTP_MODULE, probeModule, renderPersistence } from '@gatehouse/rules';
 import type { GatewayLogger } from './types.js';
 
@@ -31,6 +31,10 @@ export class BootFiles {
       ...(dirs.nftIncludeDir ? { nftIncludeDir: dirs.nftIncludeDir } : {}),
       ...(dirs.modulesLoadDir ? { modulesLoadDir: dirs.modulesLoadDir } : {}),
       natFtp: natFtp ?? (await probeModule(NAT_FTP_MODULE).catch(() => null)),
+      // Beside modules-load.d (/etc/modules-load.d -> /etc/sysctl.d).
+      ...(dirs.modulesLoadDir
+        ? { conntrackAccounting: true, sysctlDir: join(dirname(dirs.modulesLoadDir), 'sysctl.d') }
+        : {}),
     });
     for (const f of files) {
       const isNft = f.path.endsWith('.nft');
