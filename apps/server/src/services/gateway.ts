@@ -24,11 +24,11 @@ import { HttpError } from '../lib/errors.js';
 import type { DriftState } from '../schemas/status.js';
 import type { RevisionSummary, Store } from '../store/store.js';
 import type { EventHub } from './events.js';
+import { ForwardHits } from './forward-hits.js';
 import { Applier } from './gateway/apply.js';
 import { type BootFileDirs, BootFiles } from './gateway/boot-files.js';
 import { ConfirmWindow } from './gateway/confirm.js';
 import { type Desired, DesiredState, type ForwardChangeResult } from './gateway/desired-state.js';
-import { ForwardHits } from './forward-hits.js';
 import { Drift } from './gateway/drift.js';
 import { ApplyLock } from './gateway/lock.js';
 import { diffScripts, Revisions } from './gateway/revisions.js';
@@ -252,6 +252,29 @@ export class GatewayService {
 
   confirm(actor: string): RevisionSummary {
     return this.confirmWindow.confirm(actor);
+  }
+
+  /** "Roll back now": the provisional apply is undone at once, as its deadline would (the desired model keeps it). */
+  rollBackNow(actor: string): Promise<RevisionSummary | null> {
+    return this.lock.run(async () => {
+      const p = this.store.meta.pending();
+      if (!p) throw new HttpError(409, 'nothing_to_roll_back', 'no provisional apply is waiting for confirmation');
+      await this.applier.restore(p.previousRevisionId, 'rollback', actor, p.revisionId);
+      return this.revisions.active();
+    });
+  }
+
+  /** Drift repair: loads the active revision's script again (a new confirmed revision restored from it). */
+  restoreActive(actor: string): Promise<RevisionSummary | null> {
+    return this.lock.run(async () => {
+      const active = this.revisions.active();
+      if (!active)
+        throw new HttpError(409, 'nothing_applied', 'nothing has been applied yet: there is nothing to restore');
+      if (this.store.meta.pending())
+        throw new HttpError(409, 'pending_confirmation', 'confirm or roll back the provisional apply first');
+      await this.applier.restore(active.id, 'rollback', actor, null);
+      return this.revisions.active();
+    });
   }
 
   /** The provisional apply waiting for confirmation, if any. */
