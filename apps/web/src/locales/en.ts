@@ -1,6 +1,7 @@
 /**
- * English catalogue: the reference for every other language. Plural forms are
- * avoided on purpose (Japanese has one form), so both catalogues have the same keys.
+ * English catalogue: the reference for every other language. Plural keys
+ * (`_one`/`_other`) are in both catalogues, so both have the same keys
+ * (Japanese has one form: its `_other` is used, `_one` says the same).
  */
 export const en = {
   app: {
@@ -147,8 +148,57 @@ export const en = {
     savedHint: 'Saved to the desired state. Apply to make it live.',
     anySource: 'anyone',
     samePort: 'same',
-    count: '{{count}} forwards',
+    count_one: '{{count}} forward',
+    count_other: '{{count}} forwards',
+    export: 'Export JSON',
+    clone: 'Clone',
+    cloneLabel: 'Clone forward {{name}}',
+    cloneTitle: 'New forward from “{{name}}”',
+    copyOf: 'copy of {{name}}',
+    hits_one: '{{n}} hit since {{since}}',
+    hits_other: '{{n}} hits since {{since}}',
+    noHits: 'not counted yet',
+    sort: {
+      label: 'Sort by',
+      position: 'List order',
+      name: 'Name',
+      ports: 'Public ports',
+      target: 'Target server',
+      enabled: 'Enabled',
+      hits: 'Hits',
+      descending: 'Descending',
+    },
+    bulk: {
+      label: 'Selected forwards',
+      select: 'Select',
+      selectAll: 'Select every forward shown',
+      selectOne: 'Select forward {{name}}',
+      selected_one: '{{count}} forward selected',
+      selected_other: '{{count}} forwards selected',
+      enable: 'Enable',
+      disable: 'Disable',
+      delete: 'Delete',
+      deleteConfirm_one: 'Delete {{count}} forward? This takes effect at the next apply.',
+      deleteConfirm_other: 'Delete {{count}} forwards? This takes effect at the next apply.',
+      clear: 'Clear selection',
+      done_one: '{{count}} forward changed. Apply to make it live.',
+      done_other: '{{count}} forwards changed. Apply to make it live.',
+    },
+    import: {
+      open: 'Import JSON',
+      title: 'Import forwards',
+      file: 'Exported JSON file',
+      mode: 'How to import',
+      merge: 'Merge by id: replace forwards with the same id, add the others',
+      replace: 'Replace: the list becomes exactly the file’s forwards',
+      submit: 'Import',
+      noFile: 'Choose a file first.',
+      tooLarge: 'The file is larger than 8 MB.',
+      notJson: 'The file is not an exported list of forwards (JSON).',
+      done: 'Imported: {{added}} added, {{replaced}} replaced, {{removed}} removed. Apply to make it live.',
+    },
     field: {
+      hits: 'Hits',
       id: 'Identifier',
       idHelp: 'Lowercase letters, digits and dashes; it names the rules on the gateway.',
       name: 'Name',

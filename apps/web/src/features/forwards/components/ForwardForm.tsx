@@ -1,10 +1,11 @@
 import { GatewayModel, PortForward } from '@gatehouse/rules/model';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Field } from '../../../components/Field';
 import { type FieldErrors, fieldOfPath, serverFieldErrors, zodFieldErrors } from '../../../lib/form-errors';
 import type { Api } from '../../../lib/types';
 import { useSaveForward } from '../api/save-forward';
+import { idFromName, uniqueId } from './forward-id';
 
 const FIELDS = [
   'id',
@@ -64,15 +65,6 @@ function toInput(s: FormState) {
   };
 }
 
-function slug(name: string): string {
-  return name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40);
-}
-
 /**
  * Validation before sending: the forward alone with the shared PortForward
  * schema, then with the other forwards through GatewayModel so an overlap is
@@ -104,19 +96,31 @@ function validate(
 
 export function ForwardForm({
   initial,
+  copyOf = null,
   others,
   onDone,
 }: {
   initial: Api['PortForward'] | null;
+  /** A new forward prefilled from this one (clone): a new unique id, "copy of" its name. */
+  copyOf?: Api['PortForward'] | null;
   others: Api['PortForward'][];
   onDone: (saved: boolean) => void;
 }) {
   const { t } = useTranslation();
-  const [state, setState] = useState<FormState>(() => toState(initial));
+  const taken = useMemo(() => new Set(others.map((f) => f.id)), [others]);
+  const [state, setState] = useState<FormState>(() =>
+    copyOf
+      ? {
+          ...toState(copyOf),
+          id: uniqueId(`${copyOf.id.slice(0, 35)}-copy`, taken),
+          name: t('forwards.copyOf', { name: copyOf.name }),
+        }
+      : toState(initial),
+  );
   const [errors, setErrors] = useState<FieldErrors<FieldName>>({});
   /** Whether the errors shown came from the server (the request was sent) or from the schema (it was not). */
   const [fromServer, setFromServer] = useState(false);
-  const [idTouched, setIdTouched] = useState(initial !== null);
+  const [idTouched, setIdTouched] = useState(initial !== null || copyOf !== null);
   const save = useSaveForward();
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -127,7 +131,7 @@ export function ForwardForm({
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
     setState((s) => {
       const next = { ...s, [key]: value };
-      if (key === 'name' && !idTouched) next.id = slug(String(value));
+      if (key === 'name' && !idTouched) next.id = idFromName(String(value), taken);
       return next;
     });
     if (errors[key as FieldName]) setErrors((e) => ({ ...e, [key]: undefined }));
@@ -163,10 +167,27 @@ export function ForwardForm({
   };
 
   const count = Object.values(errors).filter(Boolean).length;
-  const title = initial ? t('forwards.editTitle', { name: initial.name }) : t('forwards.newTitle');
+  const title = initial
+    ? t('forwards.editTitle', { name: initial.name })
+    : copyOf
+      ? t('forwards.cloneTitle', { name: copyOf.name })
+      : t('forwards.newTitle');
+
+  /** Escape closes the form without saving, wherever the focus is in it. */
+  const onKeyDown = (ev: KeyboardEvent<HTMLFormElement>) => {
+    if (ev.key !== 'Escape' || save.isPending) return;
+    ev.preventDefault();
+    onDone(false);
+  };
 
   return (
-    <form className="panel form-grid" onSubmit={onSubmit} noValidate aria-labelledby="forward-form-title">
+    <form
+      className="panel form-grid"
+      onSubmit={onSubmit}
+      onKeyDown={onKeyDown}
+      noValidate
+      aria-labelledby="forward-form-title"
+    >
       <h2 id="forward-form-title" ref={headingRef} tabIndex={-1}>
         {title}
       </h2>
