@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../../components/PageHeader';
 import { useCanEdit } from '../../../lib/session';
 import { AuditLog } from './AuditLog';
+import { PasswordSection } from './PasswordSection';
 import { TokensSection } from './TokensSection';
 import { UsersSection } from './UsersSection';
 
@@ -20,6 +21,7 @@ export function AccessPage() {
       ) : (
         <p className="callout callout-info">{t('common.readOnly')}</p>
       )}
+      <PasswordSection />
       <AuditLog />
     </section>
   );

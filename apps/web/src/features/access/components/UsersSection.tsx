@@ -29,6 +29,7 @@ export function UsersSection() {
   const users = useUsers();
   const update = useUpdateUser();
   const remove = useDeleteUser();
+  const [resetting, setResetting] = useState<Api['User'] | null>(null);
   const error = update.error ?? remove.error;
   return (
     <section aria-labelledby="users-title" className="panel">
@@ -44,6 +45,14 @@ export function UsersSection() {
         rows={users.data ?? []}
         rowKey={(u) => u.id}
         empty={t('access.usersEmpty')}
+        detail={(u) =>
+          resetting?.id === u.id
+            ? {
+                id: `reset-${u.id}`,
+                content: <ResetPasswordForm user={u} onDone={() => setResetting(null)} />,
+              }
+            : null
+        }
         columns={[
           {
             key: 'username',
@@ -74,19 +83,93 @@ export function UsersSection() {
             className: 'actions',
             cell: (u) =>
               u.username === me?.username ? null : (
-                <ConfirmButton
-                  label={t('common.delete')}
-                  ariaLabel={t('access.deleteUser', { username: u.username })}
-                  question={t('access.deleteUserConfirm', { username: u.username })}
-                  confirmLabel={t('common.delete')}
-                  onConfirm={() => remove.mutate(u.id)}
-                />
+                <div className="row-actions">
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    aria-expanded={resetting?.id === u.id}
+                    aria-controls={resetting?.id === u.id ? `reset-${u.id}` : undefined}
+                    aria-label={t('access.resetPasswordFor', { username: u.username })}
+                    onClick={() => setResetting(resetting?.id === u.id ? null : u)}
+                  >
+                    {t('access.resetPassword')}
+                  </button>
+                  <ConfirmButton
+                    label={t('common.delete')}
+                    ariaLabel={t('access.deleteUser', { username: u.username })}
+                    question={t('access.deleteUserConfirm', { username: u.username })}
+                    confirmLabel={t('common.delete')}
+                    onConfirm={() => remove.mutate(u.id)}
+                  />
+                </div>
               ),
           },
         ]}
       />
       <AddUserForm />
     </section>
+  );
+}
+
+/** An admin sets another user's password: their sessions and API tokens end (PATCH /users/:id). */
+function ResetPasswordForm({ user, onDone }: { user: Api['User']; onDone: () => void }) {
+  const { t } = useTranslation();
+  const update = useUpdateUser();
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [done, setDone] = useState(false);
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    if (password.length < MIN_PASSWORD) {
+      setError(t('access.passwordTooShort', { count: MIN_PASSWORD }));
+      return;
+    }
+    setError(undefined);
+    update.mutate(
+      { id: user.id, password },
+      {
+        onSuccess: () => {
+          setPassword('');
+          setDone(true);
+        },
+        onError: (err) => {
+          const errors = serverFieldErrors(err, ['password'] as const);
+          setError(errors.password ?? errors.form);
+        },
+      },
+    );
+  };
+  const title = t('access.resetPasswordFor', { username: user.username });
+  return done ? (
+    <div className="callout callout-ok" role="status">
+      <p>{t('access.resetDone', { username: user.username })}</p>
+      <button type="button" className="btn btn-small" onClick={onDone}>
+        {t('common.dismiss')}
+      </button>
+    </div>
+  ) : (
+    <form className="access-form" onSubmit={onSubmit} noValidate aria-label={title}>
+      <Field label={t('access.newPassword')} help={t('access.resetHelp')} error={error}>
+        {(p) => (
+          <input
+            {...p}
+            type="password"
+            value={password}
+            maxLength={256}
+            autoComplete="new-password"
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        )}
+      </Field>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={update.isPending}>
+          {t('access.setPassword')}
+        </button>
+        <button type="button" className="btn" onClick={onDone}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
   );
 }
 
@@ -101,8 +184,9 @@ function AddUserForm() {
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const next: FieldErrors<FieldName> = {};
-    if (!USERNAME_RE.test(username)) next.username = t('access.username');
-    if (password.length < MIN_PASSWORD) next.password = t('access.passwordHelp');
+    if (!USERNAME_RE.test(username)) next.username = t('access.usernameInvalid');
+    // The hint under the field says the rule; the error says what is wrong with this one.
+    if (password.length < MIN_PASSWORD) next.password = t('access.passwordTooShort', { count: MIN_PASSWORD });
     setErrors(next);
     if (Object.keys(next).length > 0) return;
     create.mutate(
@@ -119,7 +203,7 @@ function AddUserForm() {
   };
 
   return (
-    <form className="inline-form" onSubmit={onSubmit} noValidate aria-labelledby="add-user-title">
+    <form className="access-form" onSubmit={onSubmit} noValidate aria-labelledby="add-user-title">
       <h3 id="add-user-title">{t('access.addUser')}</h3>
       {errors.form ? (
         <p className="callout callout-error" role="alert">
@@ -132,6 +216,7 @@ function AddUserForm() {
             {...p}
             className="mono"
             value={username}
+            maxLength={32}
             autoComplete="off"
             onChange={(e) => setUsername(e.target.value)}
           />
@@ -143,6 +228,7 @@ function AddUserForm() {
             {...p}
             type="password"
             value={password}
+            maxLength={256}
             autoComplete="new-password"
             onChange={(e) => setPassword(e.target.value)}
           />

@@ -4,7 +4,6 @@ import { DataTable } from '../../../components/DataTable';
 import { ModuleStateText, moduleTone } from '../../../components/ModuleState';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
-import { Sparkline } from '../../../components/Sparkline';
 import { formatBytes, formatDateTime, formatNumber, formatRelative } from '../../../lib/format';
 import { useStatus } from '../../../lib/status';
 import type { Api } from '../../../lib/types';
@@ -12,6 +11,8 @@ import { useNow } from '../../../lib/use-now';
 import { SERIES_WINDOW_MS, useConntrackSeries } from '../api/conntrack-series';
 import { useAppliedRevision } from '../api/get-applied-revision';
 import { useRecentChanges } from '../api/get-recent-changes';
+import { ConntrackChart } from './ConntrackChart';
+import { DriftCard } from './DriftCard';
 
 export function DashboardPage() {
   const { t } = useTranslation();
@@ -77,41 +78,6 @@ function AppliedCard({ status }: { status: Api['Status'] }) {
   );
 }
 
-function DriftCard({ status }: { status: Api['Status'] }) {
-  const { t } = useTranslation();
-  const state = status.drift.state;
-  const bad = state === 'drifted' || state === 'missing';
-  const tone = bad ? 'bad' : state === 'in-sync' ? 'good' : 'neutral';
-  return (
-    <article className={`card card-${tone}`} aria-labelledby="dash-drift">
-      <h2 id="dash-drift">{t('dashboard.drift')}</h2>
-      <p className={`status-line status-${tone}`}>
-        <span className="status-dot" aria-hidden="true" />
-        {bad
-          ? t('dashboard.driftDetected')
-          : state === 'in-sync'
-            ? t('dashboard.driftOk')
-            : state === 'never-applied'
-              ? t('dashboard.nothingApplied')
-              : t('dashboard.driftUnknown')}
-      </p>
-      {bad ? <p className="muted">{t('dashboard.driftHelp')}</p> : null}
-      {bad && (status.drift.added.length > 0 || status.drift.removed.length > 0) ? (
-        <pre className="mini-diff mono">
-          {status.drift.removed.map((l) => `- ${l}`).join('\n')}
-          {status.drift.removed.length > 0 && status.drift.added.length > 0 ? '\n' : ''}
-          {status.drift.added.map((l) => `+ ${l}`).join('\n')}
-        </pre>
-      ) : null}
-      {status.drift.checkedAt ? (
-        <p className="muted small">
-          <time dateTime={status.drift.checkedAt}>{formatDateTime(status.drift.checkedAt)}</time>
-        </p>
-      ) : null}
-    </article>
-  );
-}
-
 function FtpCard({ status }: { status: Api['Status'] }) {
   const { t } = useTranslation();
   const ftp = status.ftp;
@@ -145,7 +111,7 @@ function FtpCard({ status }: { status: Api['Status'] }) {
 
 function CountsCard({ status }: { status: Api['Status'] }) {
   const { t } = useTranslation();
-  const samples = useConntrackSeries(status.conntrack);
+  const { samples, ready } = useConntrackSeries(status.conntrack);
   const flows = samples.map((s) => s.flows);
   const exps = samples.map((s) => s.expectations);
   const minutes = Math.round(SERIES_WINDOW_MS / 60_000);
@@ -181,16 +147,10 @@ function CountsCard({ status }: { status: Api['Status'] }) {
           <p className="big-figure mono">{formatNumber(status.conntrack.expectations)}</p>
         </div>
       </div>
-      {samples.length < 2 ? (
+      {!ready || samples.length < 2 ? (
         <p className="muted">{t('dashboard.chartWaiting')}</p>
       ) : (
-        <Sparkline
-          label={label}
-          series={[
-            { name: 'flows', className: 'spark-flows', values: flows },
-            { name: 'expectations', className: 'spark-exps', values: exps },
-          ]}
-        />
+        <ConntrackChart samples={samples} label={label} />
       )}
     </article>
   );

@@ -1,0 +1,77 @@
+import { useTranslation } from 'react-i18next';
+import { ConfirmButton } from '../../../components/ConfirmButton';
+import { errorText } from '../../../lib/errors';
+import { formatDateTime } from '../../../lib/format';
+import { useCanEdit } from '../../../lib/session';
+import type { Api } from '../../../lib/types';
+import { useRestoreDrift } from '../api/restore-drift';
+
+/**
+ * Whether the live table is what the applied revision loaded; when it is not,
+ * what changed by hand and (for admins) the repair: load the applied revision again.
+ */
+export function DriftCard({ status }: { status: Api['Status'] }) {
+  const { t } = useTranslation();
+  const canEdit = useCanEdit();
+  const restore = useRestoreDrift();
+  const state = status.drift.state;
+  const bad = state === 'drifted' || state === 'missing';
+  const tone = bad ? 'bad' : state === 'in-sync' ? 'good' : 'neutral';
+  return (
+    <article className={`card card-${tone}`} aria-labelledby="dash-drift">
+      <h2 id="dash-drift">{t('dashboard.drift')}</h2>
+      <p className={`status-line status-${tone}`}>
+        <span className="status-dot" aria-hidden="true" />
+        {bad
+          ? t('dashboard.driftDetected')
+          : state === 'in-sync'
+            ? t('dashboard.driftOk')
+            : state === 'never-applied'
+              ? t('dashboard.nothingApplied')
+              : t('dashboard.driftUnknown')}
+      </p>
+      {bad ? (
+        <p className="muted">
+          {t(state === 'missing' ? 'dashboard.driftMissingHelp' : 'dashboard.driftRepairHelp', {
+            id: status.appliedRevision ?? '',
+          })}
+        </p>
+      ) : null}
+      {bad && (status.drift.added.length > 0 || status.drift.removed.length > 0) ? (
+        <pre className="mini-diff mono">
+          {status.drift.removed.map((l) => `- ${l}`).join('\n')}
+          {status.drift.removed.length > 0 && status.drift.added.length > 0 ? '\n' : ''}
+          {status.drift.added.map((l) => `+ ${l}`).join('\n')}
+        </pre>
+      ) : null}
+      {bad && canEdit && status.appliedRevision !== null ? (
+        <div className="drift-actions">
+          <ConfirmButton
+            label={t('dashboard.driftRestore', { id: status.appliedRevision })}
+            question={t('dashboard.driftRestoreQuestion')}
+            confirmLabel={t('dashboard.driftRestoreConfirm')}
+            variant="primary"
+            busy={restore.isPending}
+            disabled={status.pending !== null}
+            onConfirm={() => restore.mutate()}
+          />
+          {restore.isError ? (
+            <p className="callout callout-error" role="alert">
+              {errorText(t, restore.error)}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+      {restore.isSuccess && !bad ? (
+        <p className="callout callout-ok" role="status">
+          {t('dashboard.driftRestored', { id: restore.data.revisionId ?? '' })}
+        </p>
+      ) : null}
+      {status.drift.checkedAt ? (
+        <p className="muted small">
+          <time dateTime={status.drift.checkedAt}>{formatDateTime(status.drift.checkedAt)}</time>
+        </p>
+      ) : null}
+    </article>
+  );
+}
