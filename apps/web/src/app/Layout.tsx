@@ -7,6 +7,7 @@ import { useLogout } from '../features/auth/api/logout';
 import { Preferences } from '../features/auth/components/Preferences';
 import { LiveEventsProvider, useLiveStatus } from '../lib/events';
 import { useSession } from '../lib/session';
+import { useStatus } from '../lib/status';
 
 const NAV = [
   { to: '/', key: 'dashboard', end: true },
@@ -37,6 +38,7 @@ function Shell() {
   const [menuOpen, setMenuOpen] = useState(false);
   const mainRef = useRef<HTMLElement>(null);
   const user = session.data;
+  const pendingChanges = useStatus().data?.desiredDiffersFromApplied ?? false;
 
   // On navigation: close the phone menu and move focus to the new page's heading for screen readers.
   const first = useRef(true);
@@ -98,6 +100,11 @@ function Shell() {
             <li key={item.to}>
               <NavLink to={item.to} end={'end' in item ? item.end : false}>
                 {t(`nav.${item.key}`)}
+                {item.key === 'apply' && pendingChanges ? (
+                  <span className="nav-marker" title={t('apply.navPending')}>
+                    <span className="visually-hidden"> ({t('apply.navPending')})</span>
+                  </span>
+                ) : null}
               </NavLink>
             </li>
           ))}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { errorText } from '../../../lib/errors';
 import { useLiveEvent } from '../../../lib/events';
 import { formatDuration } from '../../../lib/format';
@@ -7,8 +8,9 @@ import { useCanEdit } from '../../../lib/session';
 import { useStatus } from '../../../lib/status';
 import { useNow } from '../../../lib/use-now';
 import { useConfirmApply } from '../api/confirm-apply';
+import { useRollBackNow } from '../api/rollback-now';
 
-type Outcome = { kind: 'confirmed' | 'rolled-back'; revisionId: number } | null;
+type Outcome = { kind: 'confirmed' | 'rolled-back' | 'rolled-back-now'; revisionId: number } | null;
 
 /** Event payloads: confirm { revision }, rollback { revision, kind, undone, restoredFrom }. */
 interface RevisionEvent {
@@ -34,6 +36,7 @@ export function ApplyBanner() {
   const canEdit = useCanEdit();
   const status = useStatus();
   const confirm = useConfirmApply();
+  const rollBack = useRollBackNow();
   const now = useNow(1000);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const pending = status.data?.pending ?? null;
@@ -68,7 +71,14 @@ export function ApplyBanner() {
 
   useLiveEvent('rollback', (data) => {
     const d = data as RevisionEvent | null;
-    if (d?.kind !== 'auto-rollback') return;
+    if (d?.kind !== 'auto-rollback') {
+      // "Roll back now" from another tab or by another admin.
+      if (typeof d?.undone === 'number' && d.undone === lastPending.current) {
+        lastPending.current = null;
+        setOutcome({ kind: 'rolled-back-now', revisionId: d.undone });
+      }
+      return;
+    }
     // Name the revision that was not confirmed (undone), not the new one that restored the old state.
     const id = typeof d.undone === 'number' ? d.undone : (lastPending.current ?? revisionIdOf(d, null));
     if (id !== null) setOutcome({ kind: 'rolled-back', revisionId: id });
@@ -91,36 +101,68 @@ export function ApplyBanner() {
             {formatDuration(secondsLeft)}
           </span>
           {confirm.isError ? <p role="alert">{errorText(t, confirm.error)}</p> : null}
+          {rollBack.isError ? <p role="alert">{errorText(t, rollBack.error)}</p> : null}
         </div>
         {canEdit ? (
-          <button
-            type="button"
-            className="btn btn-primary"
-            disabled={confirm.isPending}
-            onClick={() => {
-              confirmedByUs.current = true;
-              confirm.mutate(undefined, {
-                onSuccess: () => setOutcome({ kind: 'confirmed', revisionId: pending.revisionId }),
-                onError: () => {
-                  confirmedByUs.current = false;
-                },
-              });
-            }}
-          >
-            {confirm.isPending ? t('apply.confirming') : t('apply.keep')}
-          </button>
+          <div className="banner-actions">
+            <button
+              type="button"
+              className="btn btn-danger-outline"
+              disabled={rollBack.isPending || confirm.isPending}
+              onClick={() => {
+                confirmedByUs.current = true;
+                rollBack.mutate(undefined, {
+                  onSuccess: () => {
+                    lastPending.current = null;
+                    setOutcome({ kind: 'rolled-back-now', revisionId: pending.revisionId });
+                  },
+                  onError: () => {
+                    confirmedByUs.current = false;
+                  },
+                });
+              }}
+            >
+              {rollBack.isPending ? t('apply.rollingBack') : t('apply.rollBackNow')}
+            </button>
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={confirm.isPending}
+              onClick={() => {
+                confirmedByUs.current = true;
+                confirm.mutate(undefined, {
+                  onSuccess: () => setOutcome({ kind: 'confirmed', revisionId: pending.revisionId }),
+                  onError: () => {
+                    confirmedByUs.current = false;
+                  },
+                });
+              }}
+            >
+              {confirm.isPending ? t('apply.confirming') : t('apply.keep')}
+            </button>
+          </div>
         ) : null}
       </section>
     );
   }
   if (outcome) {
     const rolledBack = outcome.kind === 'rolled-back';
+    const text =
+      outcome.kind === 'rolled-back'
+        ? t('apply.rolledBack', { id: outcome.revisionId })
+        : outcome.kind === 'rolled-back-now'
+          ? t('apply.rolledBackNow', { id: outcome.revisionId })
+          : t('apply.confirmed', { id: outcome.revisionId });
     return (
       <div className={`banner ${rolledBack ? 'banner-error' : 'banner-ok'}`} role={rolledBack ? 'alert' : 'status'}>
         <span>
-          {rolledBack
-            ? t('apply.rolledBack', { id: outcome.revisionId })
-            : t('apply.confirmed', { id: outcome.revisionId })}
+          {text}
+          {outcome.kind !== 'confirmed' && canEdit ? (
+            <>
+              {' '}
+              <Link to="/apply">{t('apply.reviewRejected')}</Link>
+            </>
+          ) : null}
         </span>
         <button type="button" className="btn btn-small" onClick={() => setOutcome(null)}>
           {t('common.dismiss')}

@@ -1,13 +1,18 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ChangeSummary } from '../../../components/ChangeSummary';
+import { ConfirmButton } from '../../../components/ConfirmButton';
 import { DiffView } from '../../../components/DiffView';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
 import { ApiError } from '../../../lib/api';
+import { cleanDiff } from '../../../lib/clean-diff';
 import { errorText } from '../../../lib/errors';
 import { useCanEdit } from '../../../lib/session';
 import { useStatus } from '../../../lib/status';
 import { useApplyAndVerify, type VerifyPhase } from '../api/apply-and-verify';
+import { useDiscardPending } from '../api/discard';
+import { usePendingSummary } from '../api/get-pending';
 import { usePreview } from '../api/get-preview';
 
 const WINDOWS = [30, 60, 120, 300, 600] as const;
@@ -18,6 +23,9 @@ export function ApplyPage() {
   const preview = usePreview();
   const status = useStatus();
   const verify = useApplyAndVerify();
+  const summary = usePendingSummary();
+  const discard = useDiscardPending();
+  const rejected = summary.data?.lastRejected ?? null;
   const failure = verify.state.phase === 'failed' ? verify.state.error : null;
   const [seconds, setSeconds] = useState<number>(60);
   const [noConfirm, setNoConfirm] = useState(false);
@@ -58,12 +66,42 @@ export function ApplyPage() {
             </div>
           ) : null}
           {preview.data.drift?.drifted ? <p className="callout callout-warn">{t('dashboard.driftDetected')}</p> : null}
+          {rejected && canEdit && !waiting && !verify.busy ? (
+            <div className="callout callout-error" role="alert" aria-labelledby={`${ids}-rejected`}>
+              <p id={`${ids}-rejected`}>
+                {t(rejected.kind === 'auto-rollback' ? 'apply.rejectedAuto' : 'apply.rejectedByHand', {
+                  id: rejected.revisionId,
+                })}
+              </p>
+              <div className="form-actions">
+                <button type="button" className="btn" disabled={discard.isPending} onClick={() => discard.mutate()}>
+                  {t('apply.discard')}
+                </button>
+                <button type="button" className="btn btn-primary" onClick={() => submit(false)}>
+                  {t('apply.retry')}
+                </button>
+              </div>
+            </div>
+          ) : null}
           <h2>{t('apply.pending')}</h2>
           {!preview.data.changed ? (
             <p className="empty">{t('apply.noChanges')}</p>
           ) : (
-            <DiffView diff={preview.data.diff} label={t('apply.diffLabel')} />
+            <>
+              {summary.data ? (
+                <ChangeSummary sentences={summary.data.sentences} label={t('apply.summaryLabel')} />
+              ) : null}
+              <details className="raw-diff" open>
+                <summary>{t('apply.rawDiff')}</summary>
+                <DiffView diff={cleanDiff(preview.data.diff)} label={t('apply.diffLabel')} />
+              </details>
+            </>
           )}
+          {discard.isError ? (
+            <p className="callout callout-error" role="alert">
+              {errorText(t, discard.error)}
+            </p>
+          ) : null}
           {canEdit ? (
             <form
               className="apply-form"
@@ -111,6 +149,16 @@ export function ApplyPage() {
                 >
                   {verify.busy ? t('apply.applying') : noConfirm ? t('apply.applyNoConfirm') : t('apply.applyButton')}
                 </button>
+                {preview.data.changed && preview.data.appliedRevision !== null ? (
+                  <ConfirmButton
+                    label={t('apply.discard')}
+                    confirmLabel={t('apply.discardConfirm')}
+                    question={t('apply.discardQuestion', { id: preview.data.appliedRevision })}
+                    busy={discard.isPending}
+                    disabled={verify.busy}
+                    onConfirm={() => discard.mutate()}
+                  />
+                ) : null}
               </div>
             </form>
           ) : (

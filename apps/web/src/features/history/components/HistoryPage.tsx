@@ -1,31 +1,41 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ConfirmButton } from '../../../components/ConfirmButton';
 import { DataTable } from '../../../components/DataTable';
-import { DiffView } from '../../../components/DiffView';
 import { PageHeader } from '../../../components/PageHeader';
-import { ErrorState, Loading } from '../../../components/QueryState';
 import { errorText } from '../../../lib/errors';
 import { formatDateTime, formatRelative } from '../../../lib/format';
 import { useCanEdit } from '../../../lib/session';
+import { useStatus } from '../../../lib/status';
 import type { Api } from '../../../lib/types';
-import { useRevision } from '../api/get-revision';
 import { useRevisions } from '../api/get-revisions';
 import { useRollback } from '../api/rollback';
+import { RevisionCompare, RevisionDiff } from './RevisionPanels';
+import { RollbackForm } from './RollbackForm';
+
+type Panel = { id: number; mode: 'diff' | 'compare' | 'rollback' } | null;
+
+/** A revision the kernel refused or an automatic rollback undid is restored, not "rolled back to". */
+export const isRejected = (r: Api['RevisionSummary']) => r.status === 'rolled-back';
 
 export function HistoryPage() {
   const { t } = useTranslation();
   const canEdit = useCanEdit();
   const revisions = useRevisions();
   const rollback = useRollback();
-  const [open, setOpen] = useState<number | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const status = useStatus();
+  const [panel, setPanel] = useState<Panel>(null);
+  /** The provisional revision our rollback made: the notice lasts while it waits for confirmation. */
+  const [started, setStarted] = useState<{ revisionId: number; target: number } | null>(null);
+  const pendingId = status.data?.pending?.revisionId ?? null;
+  const notice = started && pendingId === started.revisionId ? started : null;
+  const toggle = (id: number, mode: NonNullable<Panel>['mode']) =>
+    setPanel(panel?.id === id && panel.mode === mode ? null : { id, mode });
 
   return (
     <section aria-labelledby="page-title">
       <PageHeader title={t('history.title')} />
       <div aria-live="polite" className="notice-area">
-        {notice ? <p className="callout callout-ok">{notice}</p> : null}
+        {notice ? <p className="callout callout-ok">{t('history.rollbackDone', { id: notice.target })}</p> : null}
       </div>
       {rollback.isError ? (
         <p className="callout callout-error" role="alert">
@@ -39,7 +49,37 @@ export function HistoryPage() {
         rows={revisions.data?.pages.flatMap((p) => p.items) ?? []}
         rowKey={(r) => r.id}
         rowClassName={(r) => (r.active ? 'row-current' : undefined)}
-        detail={(r) => (open === r.id ? { id: `diff-${r.id}`, content: <RevisionDiff revision={r} /> } : null)}
+        detail={(r) =>
+          panel?.id !== r.id
+            ? null
+            : {
+                id: `panel-${r.id}`,
+                content:
+                  panel.mode === 'diff' ? (
+                    <RevisionDiff revision={r} />
+                  ) : panel.mode === 'compare' ? (
+                    <RevisionCompare revision={r} />
+                  ) : (
+                    <RollbackForm
+                      revision={r}
+                      restore={isRejected(r)}
+                      busy={rollback.isPending}
+                      onCancel={() => setPanel(null)}
+                      onSubmit={(body) =>
+                        rollback.mutate(
+                          { id: r.id, body },
+                          {
+                            onSuccess: (res) => {
+                              setPanel(null);
+                              setStarted({ revisionId: res.revision.id, target: r.id });
+                            },
+                          },
+                        )
+                      }
+                    />
+                  ),
+              }
+        }
         empty={t('history.empty')}
         columns={[
           {
@@ -87,25 +127,37 @@ export function HistoryPage() {
                 <button
                   type="button"
                   className="btn btn-small"
-                  aria-expanded={open === r.id}
-                  aria-controls={`diff-${r.id}`}
-                  onClick={() => setOpen(open === r.id ? null : r.id)}
+                  aria-expanded={panel?.id === r.id && panel.mode === 'diff'}
+                  aria-controls={`panel-${r.id}`}
+                  onClick={() => toggle(r.id, 'diff')}
                 >
-                  {open === r.id ? t('history.hideDiff') : t('history.showDiff')}
+                  {panel?.id === r.id && panel.mode === 'diff' ? t('history.hideDiff') : t('history.showDiff')}
                 </button>
-                {canEdit && !r.active && r.status !== 'failed' ? (
-                  <ConfirmButton
-                    label={t('history.rollback')}
-                    ariaLabel={t('history.rollbackTo', { id: r.id })}
-                    confirmLabel={t('history.rollbackConfirm', { id: r.id })}
-                    variant="primary"
-                    busy={rollback.isPending}
-                    onConfirm={() =>
-                      rollback.mutate(r.id, {
-                        onSuccess: () => setNotice(t('history.rollbackDone', { id: r.id })),
-                      })
-                    }
-                  />
+                {!r.active ? (
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    aria-label={t('history.compareWith', { id: r.id })}
+                    aria-expanded={panel?.id === r.id && panel.mode === 'compare'}
+                    aria-controls={`panel-${r.id}`}
+                    onClick={() => toggle(r.id, 'compare')}
+                  >
+                    {t('history.compare')}
+                  </button>
+                ) : null}
+                {canEdit && !r.active && r.status !== 'failed' && r.status !== 'applying' ? (
+                  <button
+                    type="button"
+                    className="btn btn-small btn-primary-outline"
+                    aria-label={t(isRejected(r) ? 'history.restoreTo' : 'history.rollbackTo', { id: r.id })}
+                    aria-expanded={panel?.id === r.id && panel.mode === 'rollback'}
+                    aria-controls={`panel-${r.id}`}
+                    disabled={rollback.isPending || pendingId !== null}
+                    title={pendingId !== null ? t('history.waitForPending') : undefined}
+                    onClick={() => toggle(r.id, 'rollback')}
+                  >
+                    {isRejected(r) ? t('history.restore') : t('history.rollback')}
+                  </button>
                 ) : null}
               </>
             ),
@@ -114,14 +166,6 @@ export function HistoryPage() {
       />
     </section>
   );
-}
-
-function RevisionDiff({ revision }: { revision: Api['RevisionSummary'] }) {
-  const { t } = useTranslation();
-  const detail = useRevision(revision.id, true);
-  if (detail.isPending) return <Loading />;
-  if (detail.isError) return <ErrorState error={detail.error} onRetry={() => void detail.refetch()} />;
-  return <DiffView diff={detail.data.diff} label={t('history.diffOf', { id: revision.id })} />;
 }
 
 function StatusTag({ status }: { status: Api['RevisionSummary']['status'] }) {

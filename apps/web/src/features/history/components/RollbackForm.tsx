@@ -1,0 +1,86 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Api, ApiBody } from '../../../lib/types';
+import { RevisionCompare } from './RevisionPanels';
+
+const WINDOWS = [30, 60, 120, 300, 600] as const;
+
+/**
+ * Going back to a revision: what it will change, a comment (kept in the
+ * history) and the confirm window after which it undoes itself unless kept.
+ */
+export function RollbackForm({
+  revision,
+  restore,
+  busy,
+  onSubmit,
+  onCancel,
+}: {
+  revision: Api['RevisionSummary'];
+  restore: boolean;
+  busy: boolean;
+  onSubmit: (body: ApiBody['RollbackBody']) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const ids = useId();
+  const [comment, setComment] = useState('');
+  const [seconds, setSeconds] = useState<number>(120);
+  const [error, setError] = useState(false);
+  const title = t(restore ? 'history.restoreTitle' : 'history.rollbackTitle', { id: revision.id });
+  return (
+    <form
+      className="rollback-form"
+      aria-label={title}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!comment.trim()) {
+          setError(true);
+          return;
+        }
+        onSubmit({ comment: comment.trim(), confirmWithinSeconds: seconds });
+      }}
+    >
+      <h3 className="panel-title">{title}</h3>
+      <RevisionCompare revision={revision} />
+      <div className="field">
+        <label htmlFor={`${ids}-comment`}>{t('history.comment')}</label>
+        <input
+          id={`${ids}-comment`}
+          value={comment}
+          maxLength={256}
+          required
+          aria-invalid={error}
+          aria-describedby={error ? `${ids}-comment-error` : undefined}
+          onChange={(e) => {
+            setComment(e.target.value);
+            setError(false);
+          }}
+        />
+        {error ? (
+          <p id={`${ids}-comment-error`} className="field-error">
+            {t('history.commentRequired')}
+          </p>
+        ) : null}
+      </div>
+      <div className="field">
+        <label htmlFor={`${ids}-window`}>{t('apply.confirmWithin')}</label>
+        <select id={`${ids}-window`} value={seconds} onChange={(e) => setSeconds(Number(e.target.value))}>
+          {WINDOWS.map((w) => (
+            <option key={w} value={w}>
+              {t('common.seconds', { count: w })}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {t(restore ? 'history.restoreConfirm' : 'history.rollbackConfirm', { id: revision.id })}
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
