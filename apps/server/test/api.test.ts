@@ -277,6 +277,11 @@ describe('users and tokens', () => {
     expect(r.statusCode).toBe(400);
     const paths = (r.json().problems as Array<{ path: string }>).map((p) => p.path);
     expect(paths).toEqual(expect.arrayContaining(['body.username', 'body.password', 'body.role']));
+    // Fastify's schema validation carries codes too: zod's enum check becomes invalid_value with its options.
+    expect(r.json().problems).toContainEqual(
+      expect.objectContaining({ path: 'body.role', code: 'invalid_value', params: { values: 'admin, viewer' } }),
+    );
+    expect(r.json().problems.every((p: { code?: string }) => typeof p.code === 'string')).toBe(true);
   });
 
   it('refuses to demote or delete the last admin', async () => {
@@ -361,8 +366,19 @@ describe('configuration', () => {
     });
     expect(r.statusCode).toBe(400);
     const problems = r.json().problems as Array<{ path: string; message: string }>;
-    expect(problems).toContainEqual({ path: 'body.table', message: expect.stringMatching(/keyword/) });
-    expect(problems).toContainEqual({ path: 'body.interfaces.lan.0', message: expect.stringMatching(/WAN/) });
+    // English for scripts, a code and its params for clients that translate.
+    expect(problems).toContainEqual({
+      path: 'body.table',
+      message: expect.stringMatching(/keyword/),
+      code: 'table.keyword',
+      params: {},
+    });
+    expect(problems).toContainEqual({
+      path: 'body.interfaces.lan.0',
+      message: expect.stringMatching(/WAN/),
+      code: 'interfaces.lan_is_wan',
+      params: { name: 'eth0' },
+    });
   });
 
   it('creates, reads, updates and deletes forwards, validated against the whole model', async () => {
@@ -390,6 +406,8 @@ describe('configuration', () => {
     expect(clash.json().problems).toContainEqual({
       path: 'body.publicPorts',
       message: expect.stringMatching(/already forwarded/),
+      code: 'forward.ports_overlap',
+      params: { proto: 'tcp', ports: '21', other: 'FTP server' },
     });
 
     const shadow = await inject({
@@ -453,6 +471,8 @@ describe('configuration', () => {
     expect(uncovered.json().problems).toContainEqual({
       path: 'body.controlPorts.1',
       message: expect.stringMatching(/2121/),
+      code: 'ftp.port_not_exposed',
+      params: { port: 2121 },
     });
     const passiveAlone = await inject({
       method: 'PUT',
@@ -686,10 +706,13 @@ describe('one-forward changes applied as element deltas', () => {
       payload: { id: 'delta-clash', name: 'clash', publicPorts: '18000-18100', target: '192.168.1.8' },
     });
     expect(clash.statusCode).toBe(400);
-    expect(clash.json().problems).toContainEqual({
-      path: 'body.publicPorts',
-      message: 'tcp port(s) 18080 already forwarded by "delta web"',
-    });
+    expect(clash.json().problems).toContainEqual(
+      expect.objectContaining({
+        path: 'body.publicPorts',
+        message: 'tcp port(s) 18080 already forwarded by "delta web"',
+        code: 'forward.ports_overlap',
+      }),
+    );
 
     const moved = await inject({
       method: 'PUT',

@@ -315,14 +315,18 @@ describe('password policy', () => {
       payload: { username: 'walt', password, role: 'viewer' },
     });
     expect(r.statusCode).toBe(400);
-    expect(r.json().problems).toContainEqual({ path: 'body.password', message: expect.stringMatching(message) });
+    expect(r.json().problems).toContainEqual(
+      expect.objectContaining({ path: 'body.password', message: expect.stringMatching(message) }),
+    );
   });
 
   it('refuses a weak admin reset (body.password) and a weak own change (body.newPassword); accepts strong ones', async () => {
     const id = await createUser('zoe', 'viewer');
     const reset = await patchUser(id, { password: 'zoe-is-great-1' });
     expect(reset.statusCode).toBe(400);
-    expect(reset.json().problems).toContainEqual({ path: 'body.password', message: expect.stringMatching(/username/) });
+    expect(reset.json().problems).toContainEqual(
+      expect.objectContaining({ path: 'body.password', message: expect.stringMatching(/username/) }),
+    );
     const zoe = await login(t.app, 'zoe', USER_PASSWORD);
     const change = (newPassword: string) =>
       inject({

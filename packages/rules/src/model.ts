@@ -7,6 +7,10 @@
  */
 import { z } from 'zod';
 import { coded, codedPattern, describeIssue, type IssueParams, type ModelIssueCode } from './issues.js';
+
+// The UI reaches the rules package through this module only (@gatehouse/rules/model): it translates by these.
+export { GENERIC_ISSUE_CODES, type IssueParams, issueDetail, MODEL_ISSUE_CODES } from './issues.js';
+
 import { NFT_KEYWORD_TABLE_NAMES } from './nft-keywords.js';
 import {
   containsPort,

@@ -3,7 +3,7 @@
  * first problems and count the rest, and no text taken from a request (a value
  * quoted in a message, a path, a URL) is echoed longer than a fixed length.
  */
-import type { FieldProblem } from '@gatehouse/rules';
+import type { FieldProblem, IssueParams } from '@gatehouse/rules';
 
 /** Problems an error body lists; the rest are only counted. */
 export const MAX_PROBLEMS = 20;
@@ -25,12 +25,32 @@ export interface BoundedProblems {
   problemCount: number;
 }
 
-/** The first MAX_PROBLEMS of a list (read lazily: `map` runs only on those), each path and message truncated. */
+/** Most parameters a problem or error carries; each string value is cut to 200 characters. */
+const MAX_PARAMS = 10;
+
+/** An error's or problem's params, bounded like its message: they quote request values too. */
+export function boundParams(params: IssueParams): IssueParams {
+  const out: IssueParams = {};
+  for (const [key, value] of Object.entries(params).slice(0, MAX_PARAMS)) {
+    out[truncate(key, 50)] = typeof value === 'string' ? truncate(value, 200) : value;
+  }
+  return out;
+}
+
+/**
+ * The first MAX_PROBLEMS of a list (read lazily: `map` runs only on those), each path, message and
+ * parameter truncated. Every problem has a code: `invalid` when whoever raised it named none.
+ */
 export function boundProblems<T>(all: readonly T[], map: (item: T) => FieldProblem): BoundedProblems {
   const problems: FieldProblem[] = [];
   for (let i = 0; i < all.length && problems.length < MAX_PROBLEMS; i++) {
     const p = map(all[i] as T);
-    problems.push({ path: truncate(p.path, 200), message: truncate(p.message) });
+    problems.push({
+      path: truncate(p.path, 200),
+      message: truncate(p.message),
+      code: truncate(p.code ?? 'invalid', 100),
+      params: boundParams(p.params ?? {}),
+    });
   }
   return { problems, problemCount: all.length };
 }

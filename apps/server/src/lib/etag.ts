@@ -12,7 +12,7 @@ export function ifMatch(headers: { 'if-match'?: string | string[] | undefined })
   const m = /^\s*(?:W\/)?"?v?(\d+)"?\s*$/.exec(String(h));
   if (!m) {
     throw new HttpError(400, 'validation', 'If-Match must be an ETag from this API, e.g. "v3"', {
-      problems: [{ path: 'headers.if-match', message: 'not an ETag from this API' }],
+      problems: [{ path: 'headers.if-match', message: 'not an ETag from this API', code: 'etag.invalid', params: {} }],
     });
   }
   return Number(m[1]);

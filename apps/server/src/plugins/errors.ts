@@ -10,12 +10,12 @@
  * Whatever the input, the body stays small: the first MAX_PROBLEMS problems
  * and `problemCount`, every message and path truncated (lib/bounded.ts).
  */
-import { CommandError, NftError } from '@gatehouse/rules';
+import { CommandError, issueDetail, NftError } from '@gatehouse/rules';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { InvalidCursorError } from '../conntrack/table.js';
-import { boundProblems, MAX_PROBLEMS, truncate } from '../lib/bounded.js';
+import { boundParams, boundProblems, MAX_PROBLEMS, truncate } from '../lib/bounded.js';
 import { HttpError } from '../lib/errors.js';
 import { errForLog } from '../lib/log.js';
 import type { ErrorBody } from '../schemas/common.js';
@@ -82,6 +82,8 @@ function respond(err: FastifyError): { status: number; body: ErrorBody } {
         ...boundProblems(err.validation, (v) => ({
           path: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
           message: v.message ?? 'invalid',
+          // fastify-type-provider-zod keeps the zod issue's code as `keyword` and the rest in `params`.
+          ...issueDetail({ ...(v.params as Record<string, unknown>), code: v.keyword }),
         })),
       },
     };
@@ -93,6 +95,7 @@ function respond(err: FastifyError): { status: number; body: ErrorBody } {
         ...boundExtra(err.extra),
         error: err.code,
         message: truncate(err.message),
+        ...(err.params ? { params: boundParams(err.params) } : {}),
         ...(err.problems ? boundProblems(err.problems, (p) => p) : {}),
       },
     };
@@ -118,7 +121,12 @@ function respond(err: FastifyError): { status: number; body: ErrorBody } {
     const message = truncate(err.message);
     return {
       status: 400,
-      body: { error: 'validation', message, problems: [{ path: 'querystring.cursor', message }], problemCount: 1 },
+      body: {
+        error: 'validation',
+        message,
+        problems: [{ path: 'querystring.cursor', message, code: 'invalid_cursor', params: {} }],
+        problemCount: 1,
+      },
     };
   }
   if (err instanceof CommandError) {

@@ -47,7 +47,12 @@ function onField(err: HttpError, field: { kind: string; id: string; path: string
   const mine = lockout.filter((l) => l.object?.kind === field.kind && l.object.id === field.id);
   if (mine.length === 0) return err;
   return new HttpError(err.statusCode, err.code, err.message, {
-    problems: mine.map((l) => ({ path: field.path, message: l.reason })),
+    problems: mine.map((l) => ({
+      path: field.path,
+      message: l.reason,
+      code: 'lockout',
+      params: { kind: field.kind, id: field.id },
+    })),
     extra: err.extra,
   });
 }
@@ -253,7 +258,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       if (req.body.id !== req.params.id) {
         throw new HttpError(400, 'validation', 'the id cannot change', {
-          problems: [{ path: 'body.id', message: `must be ${req.params.id}` }],
+          problems: [
+            { path: 'body.id', message: `must be ${req.params.id}`, code: 'id.fixed', params: { id: req.params.id } },
+          ],
         });
       }
       const c = g.changeForward(

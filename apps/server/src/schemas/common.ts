@@ -1,8 +1,18 @@
 import { z } from 'zod';
 
+/** What a message quotes (a port, a forward's name), for clients that translate by code. */
+export const ErrorParams = z
+  .record(z.string(), z.union([z.string(), z.number()]))
+  .describe('the values the English message quotes, by name, for clients that translate by code');
+
 export const FieldProblem = z.object({
   path: z.string().describe('dotted path of the field, e.g. body.forwards.0.publicPorts'),
-  message: z.string(),
+  message: z.string().describe('English, for scripts and logs'),
+  code: z
+    .string()
+    .optional()
+    .describe('stable code of the problem, e.g. forward.ports_overlap, too_long, invalid_ipv4'),
+  params: ErrorParams.optional(),
 });
 
 export const NftObject = z.object({
@@ -14,7 +24,8 @@ export const NftObject = z.object({
 export const ErrorBody = z
   .object({
     error: z.string().describe('machine-readable code, e.g. validation, conflict, nft_rejected'),
-    message: z.string(),
+    message: z.string().describe('English, for scripts and logs'),
+    params: ErrorParams.optional(),
     problems: z.array(FieldProblem).optional().describe('the first 20 problems (see problemCount)'),
     problemCount: z.number().int().optional().describe('how many problems there were in all'),
     object: NftObject.optional().describe('the model object nft rejected'),

@@ -53,7 +53,7 @@ export class PasswordChangeService {
       this.failures.add(key);
       this.store.audit.record(actor, 'user.password.failed', target, { reason: 'wrong current password' });
       throw new HttpError(400, 'validation', 'the current password is wrong', {
-        problems: [{ path: 'body.currentPassword', message: 'wrong password' }],
+        problems: [{ path: 'body.currentPassword', message: 'wrong password', code: 'password.wrong', params: {} }],
       });
     }
     const ended = this.store.accounts.updateUser(

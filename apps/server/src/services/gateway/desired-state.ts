@@ -158,7 +158,7 @@ export class DesiredState {
     let position: number;
     if (op.kind === 'create') {
       if (index.has(id) || model.gatewayForwards.some((g) => g.id === id)) {
-        throw new HttpError(409, 'exists', `id "${id}" is already used`);
+        throw new HttpError(409, 'exists', `id "${id}" is already used`, { params: { id } });
       }
       position = model.forwards.length;
     } else {
@@ -262,6 +262,6 @@ export class DesiredState {
 
 function invalid(problems: FieldProblem[], mapPath: PathMapper): HttpError {
   return new HttpError(400, 'validation', 'the gateway model would be invalid', {
-    problems: problems.map((p) => ({ path: mapPath(p.path), message: p.message })),
+    problems: problems.map((p) => ({ ...p, path: mapPath(p.path) })),
   });
 }
