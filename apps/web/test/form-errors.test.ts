@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/lib/api';
 import { fieldOfPath, serverFieldErrors } from '../src/lib/form-errors';
+import { en } from '../src/locales/en';
 
 const FIELDS = ['publicPorts', 'target', 'targetPort'] as const;
 
@@ -38,6 +39,7 @@ describe('server field errors', () => {
       { error: 'lockout', message: 'this apply would cut you off' },
       null,
     );
-    expect(serverFieldErrors(err, FIELDS, 'publicPorts')).toEqual({ publicPorts: 'this apply would cut you off' });
+    // Said by its code in the UI's language, not in the API's English.
+    expect(serverFieldErrors(err, FIELDS, 'publicPorts')).toEqual({ publicPorts: en.serverError.lockout });
   });
 });

@@ -2,10 +2,14 @@
  * Field errors from zod (before sending) and from the server (after), mapped
  * to the form's field names. The server reports paths such as
  * `forwards.3.publicPorts` or `body.publicPorts`: the field is the last
- * segment that names one of the form's fields.
+ * segment that names one of the form's fields. Both are said in the
+ * operator's language by their codes (errors.ts), never in the model's
+ * English.
  */
 import type { z } from 'zod';
 import { ApiError } from './api';
+import { errorText, issueText, problemText, serverErrorText } from './errors';
+import i18n from './i18n';
 
 export type FieldErrors<F extends string> = Partial<Record<F | 'form', string>>;
 
@@ -25,7 +29,7 @@ export function zodFieldErrors<F extends string>(error: z.ZodError, fields: read
   const out: FieldErrors<F> = {};
   for (const issue of error.issues) {
     const field = fieldOfPath(issue.path, fields) ?? 'form';
-    out[field] ??= issue.message;
+    out[field] ??= issueText(issue);
   }
   return out;
 }
@@ -43,16 +47,16 @@ export function serverFieldErrors<F extends string>(
 ): FieldErrors<F> {
   const out: FieldErrors<F> = {};
   if (!(error instanceof ApiError)) {
-    out.form = error instanceof Error ? error.message : String(error);
+    out.form = errorText(i18n.t, error);
     return out;
   }
   for (const p of error.problems) {
     const field = fieldOfPath(p.path, fields) ?? 'form';
-    out[field] ??= p.message;
+    out[field] ??= problemText(p);
   }
   if (error.problems.length === 0) {
     const target = error.code === 'lockout' && fallbackField ? fallbackField : 'form';
-    out[target] = error.message;
+    out[target] = serverErrorText(error.code, error.body?.params) ?? errorText(i18n.t, error);
   }
   return out;
 }

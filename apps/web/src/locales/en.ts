@@ -5,7 +5,10 @@
  */
 import { messagesEn } from './messages-en';
 
+import { messagesEn } from './messages-en';
+
 export const en = {
+  ...messagesEn,
   ...messagesEn,
   app: {
     name: 'Gatehouse',

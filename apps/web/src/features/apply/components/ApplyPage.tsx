@@ -7,7 +7,7 @@ import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
 import { ApiError } from '../../../lib/api';
 import { cleanDiff } from '../../../lib/clean-diff';
-import { errorText } from '../../../lib/errors';
+import { errorText, lockoutText } from '../../../lib/errors';
 import { useCanEdit } from '../../../lib/session';
 import { useStatus } from '../../../lib/status';
 import { useApplyAndVerify, type VerifyPhase } from '../api/apply-and-verify';
@@ -58,7 +58,7 @@ export function ApplyPage() {
               <ul>
                 {preview.data.lockout.map((l) => (
                   <li key={`${l.reason}-${l.object?.id ?? ''}`}>
-                    {l.reason}
+                    {lockoutText(l)}
                     {l.object?.id ? <span className="mono"> ({l.object.id})</span> : null}
                   </li>
                 ))}
@@ -170,7 +170,7 @@ export function ApplyPage() {
               <p>{t('apply.lockout')}</p>
               <ul>
                 {lockout.map((l) => (
-                  <li key={`${l.reason}-${l.object?.id ?? ''}`}>{l.reason}</li>
+                  <li key={`${l.reason}-${l.object?.id ?? ''}`}>{lockoutText(l)}</li>
                 ))}
               </ul>
               <button type="button" className="btn btn-danger" disabled={verify.busy} onClick={() => submit(true)}>

@@ -2,6 +2,7 @@ import { GatewayModel, PortForward } from '@gatehouse/rules/model';
 import { type FormEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Field } from '../../../components/Field';
+import { issueText } from '../../../lib/errors';
 import { type FieldErrors, fieldOfPath, serverFieldErrors, zodFieldErrors } from '../../../lib/form-errors';
 import type { Api } from '../../../lib/types';
 import { useSaveForward } from '../api/save-forward';
@@ -87,7 +88,7 @@ function validate(
     for (const issue of model.error.issues) {
       if (issue.path[0] !== 'forwards' || issue.path[1] !== index) continue;
       const field = fieldOfPath(issue.path.slice(2), FIELDS) ?? 'form';
-      errors[field] ??= issue.message;
+      errors[field] ??= issueText(issue);
     }
     if (Object.keys(errors).length > 0) return { ok: false, errors };
   }

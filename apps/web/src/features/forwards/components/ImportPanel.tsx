@@ -1,7 +1,7 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../lib/api';
-import { errorText } from '../../../lib/errors';
+import { errorText, problemText } from '../../../lib/errors';
 import type { Api } from '../../../lib/types';
 import { useImportForwards } from '../api/import-forwards';
 
@@ -83,7 +83,7 @@ export function ImportPanel({ onDone }: { onDone: (result: Api['ForwardImportRes
             <ul>
               {problems.map((p) => (
                 <li key={`${p.path}:${p.message}`}>
-                  <code>{p.path}</code> {p.message}
+                  <code>{p.path}</code> {problemText(p)}
                 </li>
               ))}
             </ul>

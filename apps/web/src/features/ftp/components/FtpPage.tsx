@@ -5,6 +5,7 @@ import { useBlocker } from 'react-router';
 import { moduleStateKey, moduleTone } from '../../../components/ModuleState';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
+import { issueText } from '../../../lib/errors';
 import { type FieldErrors, fieldOfPath, serverFieldErrors, zodFieldErrors } from '../../../lib/form-errors';
 import { useCanEdit } from '../../../lib/session';
 import { useStatus } from '../../../lib/status';
@@ -32,13 +33,13 @@ function portProblem(value: string, ports: number[]): string | null {
   const v = value.trim();
   if (!v) return null;
   const r = FtpHelperPolicy.shape.controlPorts.safeParse([...ports, Number(v)]);
-  return r.success ? null : (r.error.issues[0]?.message ?? null);
+  return r.success ? null : r.error.issues[0] ? issueText(r.error.issues[0]) : null;
 }
 function serverProblem(value: string, servers: string[]): string | null {
   const v = value.trim();
   if (!v) return null;
   const r = FtpHelperPolicy.shape.servers.safeParse([...servers, v]);
-  return r.success ? null : (r.error.issues[0]?.message ?? null);
+  return r.success ? null : r.error.issues[0] ? issueText(r.error.issues[0]) : null;
 }
 
 /**
@@ -91,7 +92,7 @@ function validate(policy: Api['FtpHelperPolicy'], forwards: Api['PortForward'][]
   if (!model.success) {
     for (const issue of model.error.issues) {
       if (issue.path[0] !== 'ftp') continue;
-      errors[fieldOfPath(issue.path.slice(1), FIELDS) ?? 'form'] ??= issue.message;
+      errors[fieldOfPath(issue.path.slice(1), FIELDS) ?? 'form'] ??= issueText(issue);
     }
   }
   return errors;

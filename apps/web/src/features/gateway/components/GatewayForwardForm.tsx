@@ -2,6 +2,7 @@ import { GatewayForward, GatewayModel } from '@gatehouse/rules/model';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Field } from '../../../components/Field';
+import { issueText } from '../../../lib/errors';
 import { type FieldErrors, fieldOfPath, serverFieldErrors, zodFieldErrors } from '../../../lib/form-errors';
 import type { Api } from '../../../lib/types';
 import { useSaveGatewayForward } from '../api/save-gateway-forward';
@@ -80,7 +81,7 @@ function validate(
     const errors: FieldErrors<FieldName> = {};
     for (const issue of model.error.issues) {
       if (issue.path[0] !== 'gatewayForwards' || issue.path[1] !== others.length) continue;
-      errors[fieldOfPath(issue.path.slice(2), FIELDS) ?? 'form'] ??= issue.message;
+      errors[fieldOfPath(issue.path.slice(2), FIELDS) ?? 'form'] ??= issueText(issue);
     }
     if (Object.keys(errors).length > 0) return { ok: false, errors };
   }

@@ -2,6 +2,7 @@ import { InterfaceName, Interfaces } from '@gatehouse/rules/model';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DataTable } from '../../../components/DataTable';
+import { issueText } from '../../../lib/errors';
 import { serverFieldErrors } from '../../../lib/form-errors';
 import { useCanEdit } from '../../../lib/session';
 import { useStatus } from '../../../lib/status';
@@ -67,7 +68,7 @@ export function InterfaceRolesForm({
   const addTyped = () => {
     const parsed = InterfaceName.safeParse(newName.trim());
     if (!parsed.success) {
-      setNewError(parsed.error.issues[0]?.message ?? '');
+      setNewError(parsed.error.issues[0] ? issueText(parsed.error.issues[0]) : '');
       return;
     }
     setNewError(null);
@@ -79,7 +80,7 @@ export function InterfaceRolesForm({
     ev.preventDefault();
     const parsed = Interfaces.safeParse(roles);
     if (!parsed.success) {
-      setErrors([...new Set(parsed.error.issues.map((i) => i.message))]);
+      setErrors([...new Set(parsed.error.issues.map((i) => issueText(i)))]);
       return;
     }
     update.mutate(

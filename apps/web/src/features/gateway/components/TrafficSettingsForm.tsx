@@ -1,6 +1,7 @@
 import { ForwardFilter, Masquerade } from '@gatehouse/rules/model';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { issueText } from '../../../lib/errors';
 import { serverFieldErrors } from '../../../lib/form-errors';
 import { useCanEdit } from '../../../lib/session';
 import type { Api } from '../../../lib/types';
@@ -39,7 +40,7 @@ export function TrafficSettingsForm({
     const f = ForwardFilter.safeParse(state.filter);
     const issue = (!m.success && m.error.issues[0]) || (!f.success && f.error.issues[0]);
     if (issue) {
-      setError(issue.message);
+      setError(issueText(issue));
       return;
     }
     update.mutate(

@@ -1,0 +1,145 @@
+/** サーバーとモデルのメッセージ（コード別）。形は messages-en.ts と同じ。 */
+import type { messagesEn } from './messages-en';
+
+type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+
+export const messagesJa: Widen<typeof messagesEn> = {
+  problem: {
+    invalid: 'この値は正しくありません。',
+    required: '入力してください。',
+    invalid_type: '{{expected}} 型の値を指定してください。',
+    too_long: '{{maximum}} 文字以内で入力してください。',
+    too_short: '{{minimum}} 文字以上で入力してください。',
+    too_many: '{{maximum}} 件までです。',
+    too_few: '少なくとも {{minimum}} 件必要です。',
+    too_big: '{{maximum}} 以下にしてください。',
+    too_small: '{{minimum}} 以上にしてください。',
+    invalid_ipv4: '192.168.1.2 のような IPv4 アドレスを入力してください。',
+    invalid_cidr: '203.0.113.0/24 のような IPv4 プレフィックスを入力してください。',
+    invalid_format: '形式が正しくありません。',
+    invalid_value: '次のいずれかを選んでください: {{values}}',
+    unrecognized_keys: '不明な項目があります: {{keys}}',
+    invalid_cursor: '一覧の位置が無効になりました。一覧を再読み込みしてください。',
+    lockout: 'この変更を行うと、パネルに接続している現在の接続が切断されます。',
+    ports: {
+      format: 'ポート（80）、範囲（8000-8100）、またはそれらのカンマ区切りで指定してください。',
+      out_of_range: 'ポート {{port}} は 1〜65535 の範囲外です。',
+      backwards: '範囲 {{from}}-{{to}} の順序が逆です。',
+      overlap_in_list: '{{a}} と {{b}} がリスト内で重複しています。',
+    },
+    sources: {
+      same: '{{prefix}} は先に指定した {{other}} と同じ送信元です。送信元は一度だけ指定してください。',
+      within: '{{prefix}} は先に指定した {{other}} に含まれます。送信元は一度だけ指定してください。',
+      covers: '{{prefix}} は先に指定した {{other}} を含みます。送信元は一度だけ指定してください。',
+      map_budget:
+        'この転送には送信元制限マップの要素が {{elements, number}} 個必要です（上限 {{max, number}} 個）。送信元やポートを減らすか、複数の送信元をまとめたプレフィックスを使ってください。',
+      map_budget_total:
+        '送信元を制限した転送全体でマップ要素が {{elements, number}} 個必要です（上限 {{max, number}} 個）。送信元やポートを減らしてください。',
+    },
+    target_port: {
+      needs_single_range:
+        '転送先ポートを変えるには、公開ポートを 1 つのポートか 1 つの範囲にしてください（リストは不可）。',
+      past_65535: 'ずらした範囲 {{from}}-{{to}} が 65535 を超えています。',
+    },
+    public_ports: {
+      shift_too_wide: 'ずらせる範囲は最大 {{max}} ポートです。同じポートのままにするか、分割してください。',
+    },
+    interfaces: {
+      lan_is_wan: '{{name}} はすでに WAN インターフェースです。',
+      lan_twice: '{{name}} が 2 回指定されています。',
+    },
+    interface: {
+      dot: '「.」と「..」はインターフェース名に使えません。',
+      format: 'インターフェース名には英数字と . _ - @ + のみ使えます。',
+    },
+    id: {
+      format: '英小文字・数字・ハイフンで 1〜40 文字（先頭は英字か数字）にしてください。',
+      taken_by_forward: 'ID「{{id}}」は転送「{{name}}」が使用しています。',
+      taken_by_gateway_forward: 'ID「{{id}}」はゲートウェイ転送「{{name}}」が使用しています。',
+      fixed: 'ID は変更できません（{{id}} のままです）。',
+    },
+    table: {
+      format: '英小文字・数字・アンダースコアで 1〜32 文字（先頭は英字）にしてください。',
+      keyword: 'nftables のキーワードです。別の名前にしてください。',
+    },
+    prefix: {
+      format: '203.0.113.0/24 のような IPv4 アドレスかプレフィックスを入力してください。',
+      host_bits:
+        'プレフィックス長より後ろのホスト部が 0 ではありません。ネットワークアドレス（例: 203.0.113.0/24）を使ってください。',
+    },
+    text: {
+      forbidden_chars: '引用符、バックスラッシュ、制御文字は使えません。',
+    },
+    ftp: {
+      control_port_twice: '制御ポートが 2 回指定されています。',
+      passive_only_needs_helper: 'パッシブのみにするには FTP ヘルパーを有効にしてください。',
+      port_not_exposed: 'ポート {{port}} を公開している有効な TCP 転送がありません。',
+      port_not_exposed_on: '{{servers}} のポート {{port}} を公開している有効な TCP 転送がありません。',
+      server_not_forwarded: '{{server}} 宛ての有効な TCP 転送がありません。',
+    },
+    gateway_forward: {
+      port_taken: 'ポート {{port}} はゲートウェイ転送「{{other}}」が使用しています。',
+    },
+    forward: {
+      shadows_gateway_forward:
+        'ポート {{port}} はゲートウェイ自身の転送「{{name}}」です。転送するとそれが使えなくなります。',
+      ports_overlap: '{{proto}} ポート {{ports}} はすでに「{{other}}」が転送しています。',
+    },
+    password: {
+      wrong: 'パスワードが違います。',
+    },
+    etag: {
+      invalid: 'このサーバーのバージョン情報ではありません。再読み込みしてやり直してください。',
+    },
+  },
+  lockoutReason: {
+    forward: '転送「{{id}}」により、現在の接続がパネルに届かなくなります。',
+    gateway_forward: 'ゲートウェイ転送「{{id}}」により、現在の接続がパネルに届かなくなります。',
+    interfaces: 'WAN インターフェースを変更すると、現在の接続がパネルに届かなくなります。',
+    other: 'この適用により、現在の接続がパネルに届かなくなります。',
+  },
+  serverError: {
+    validation: '入力内容に誤りがあります。',
+    bad_request: 'リクエストが正しくありません。',
+    invalid_json: 'リクエストが正しい JSON ではありません。',
+    unauthenticated: 'もう一度サインインしてください。',
+    bad_credentials: 'ユーザー名またはパスワードが違います。',
+    account_disabled: 'このアカウントは無効です。管理者が再度有効にできます。',
+    session_required: 'この操作には API トークンではなくサインインセッションが必要です。',
+    csrf: 'ページが古くなっています。再読み込みしてやり直してください。',
+    forbidden: 'このロールでは実行できません。',
+    not_found: '見つかりません。',
+    method_not_allowed: 'この操作はここでは許可されていません。',
+    not_acceptable: 'サーバーがこのページで読める形式で応答できません。',
+    request_timeout: 'リクエストに時間がかかりすぎました。',
+    conflict: 'その間に誰かが変更しました。再読み込みしてやり直してください。',
+    exists: 'すでに存在します。',
+    last_admin: '最後の管理者です。先に別のユーザーを管理者にしてください。',
+    token_active: 'このトークンはまだ有効です。削除する前に失効させてください。',
+    lockout: 'この適用を行うと、使用中の接続が切断されます。',
+    panel_connection: 'パネルはどの接続が使われているか判別できません。',
+    apply_in_progress: '別の適用またはロールバックが実行中です。終わってからやり直してください。',
+    nothing_to_confirm: '確認を待っている仮適用はありません。',
+    confirm_needs_new_connection: '新しい接続で確認してください。この接続は適用前に開かれたものです。',
+    nothing_applied: 'まだ何も適用されていません。',
+    nothing_to_roll_back: 'ロールバックできるものがありません。',
+    not_restorable: 'このリビジョンには復元できるゲートウェイモデルがありません。',
+    pending_confirmation: '仮適用が確認待ちです。先に確認するか、ロールバックされるのを待ってください。',
+    precondition_failed: 'その間に誰かが設定を変更しました。再読み込みしてやり直してください。',
+    precondition_required: 'ページを再読み込みしてやり直してください。',
+    length_required: 'リクエストに長さがありません。',
+    body_too_large: 'リクエストが大きすぎます。',
+    uri_too_long: 'アドレスが長すぎます。',
+    bad_url: 'アドレスが正しくありません。',
+    invalid_content_length: 'リクエストの長さが正しくありません。',
+    unsupported_media_type: 'サーバーが受け付けない形式のリクエストです。',
+    unprocessable: 'サーバーはこれを処理できませんでした。',
+    rate_limited: '試行回数が多すぎます。しばらく待ってからやり直してください。',
+    headers_too_large: 'リクエストヘッダーが大きすぎます。',
+    nft_rejected: 'nft がルールセットを拒否しました。何も変更されていません。',
+    nft_failed: '現在のルールセットを読み取れませんでした。',
+    command_failed: 'システムコマンドが失敗しました。詳細はサーバーのログにあります。',
+    stored_model_invalid: '保存されたゲートウェイモデルが検証に通りません。詳細はサーバーのログにあります。',
+    internal: '内部エラーです。詳細はサーバーのログにあります。',
+  },
+};
