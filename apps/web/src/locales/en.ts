@@ -5,10 +5,7 @@
  */
 import { messagesEn } from './messages-en';
 
-import { messagesEn } from './messages-en';
-
 export const en = {
-  ...messagesEn,
   ...messagesEn,
   app: {
     name: 'Gatehouse',

@@ -1,10 +1,8 @@
 /** Japanese catalogue; typed as the English shape so no key can be missing. */
 import type { Catalogue } from './en';
 import { messagesJa } from './messages-ja';
-import { messagesJa } from './messages-ja';
 
 export const ja: Catalogue = {
-  ...messagesJa,
   ...messagesJa,
   app: {
     name: 'Gatehouse',
