@@ -8,12 +8,13 @@
  */
 import { LAB_ADDR, LAB_BANNER, tcpBanner } from '@gatehouse/lab';
 import { expect, type Page, test } from '@playwright/test';
-import { E2E_ADMIN_PASSWORD } from './model.js';
+import { E2E_ADMIN_PASSWORD, E2E_VIEWER_PASSWORD } from './model.js';
 import { applyFromUi, fetchInPage, goTo, lab, pageOn, panelReach, signIn, snap } from './support.js';
 
 test.describe.configure({ mode: 'serial' });
 
 const GATEWAY_PUBLIC_PORT = 2222;
+const VIEWER = 'nightshift';
 
 async function csrf(page: Page): Promise<string> {
   const me = await fetchInPage(page, '/api/v1/auth/me');
@@ -69,6 +70,8 @@ test('the Gateway page edits gateway forwards, masquerade, the filter and interf
   const lan = await pageOn(panelReach().lan);
   const { page } = lan;
   let original: unknown = null;
+  let restored = false;
+  let viewerId: number | null = null;
   try {
     await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
     const config = await fetchInPage(page, '/api/v1/config');
@@ -164,15 +167,54 @@ test('the Gateway page edits gateway forwards, masquerade, the filter and interf
     await expect(warning).toHaveCount(0);
     await expect(page.getByLabel('Role of eth1')).toHaveValue('lan');
 
+    // Put back as found and applied: the original gateway forward answers again.
+    await restore(page, original);
+    restored = true;
+    const again = await tcpBanner(lab(), { port: GATEWAY_PUBLIC_PORT });
+    expect(again.banner).toBe(LAB_BANNER.gateway);
     await screenshots(page);
+
+    // A viewer sees the same page with no control.
+    const made = await fetchInPage(page, '/api/v1/users', {
+      method: 'POST',
+      headers: { 'x-gatehouse-csrf': await csrf(page) },
+      body: { username: VIEWER, password: E2E_VIEWER_PASSWORD, role: 'viewer' },
+    });
+    expect(made.status, JSON.stringify(made.json)).toBe(201);
+    viewerId = (made.json as { id: number }).id;
+    const ctx = await lan.browser.newContext({ baseURL: panelReach().lan.base });
+    const viewer = await ctx.newPage();
+    try {
+      await signIn(viewer, VIEWER, E2E_VIEWER_PASSWORD);
+      await goTo(viewer, 'Gateway');
+      await expect(viewer.getByText('Read-only: the viewer role can look but not change anything.')).toBeVisible();
+      const rows = viewer.getByRole('table', { name: 'Gateway forwards' });
+      await expect(rows.getByRole('row').filter({ hasText: 'ssh to the gateway' })).toBeVisible();
+      await expect(rows.getByRole('switch', { name: 'Enable gateway forward ssh to the gateway' })).toBeDisabled();
+      await expect(
+        viewer.getByRole('switch', { name: 'LAN traffic leaves with the gateway’s public address' }),
+      ).toBeDisabled();
+      await expect(viewer.getByLabel('Role of eth0')).toBeDisabled();
+      await expect(viewer.getByText(`${LAB_ADDR.gatewayLan}/24`)).toBeVisible();
+      for (const name of ['Add gateway forward', 'Save masquerade and filter', 'Save interface roles']) {
+        await expect(viewer.getByRole('button', { name })).toHaveCount(0);
+      }
+    } finally {
+      await ctx.close();
+    }
   } finally {
     try {
-      if (original !== null) await restore(page, original);
+      if (original !== null && !restored) await restore(page, original);
+      if (viewerId !== null) {
+        const del = await fetchInPage(page, `/api/v1/users/${viewerId}`, {
+          method: 'DELETE',
+          headers: { 'x-gatehouse-csrf': await csrf(page) },
+          body: {}, // fetchInPage always sends a JSON content type, and Fastify refuses an empty JSON body
+        });
+        expect(del.status, JSON.stringify(del.json)).toBe(200);
+      }
     } finally {
       await lan.close();
     }
   }
-  // The restored model is applied: the original gateway forward answers again.
-  const restored = await tcpBanner(lab(), { port: GATEWAY_PUBLIC_PORT });
-  expect(restored.banner).toBe(LAB_BANNER.gateway);
 });
