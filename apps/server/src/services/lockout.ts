@@ -4,6 +4,11 @@
  * the operator's connection (lockout/fate.ts) under the kernel's current
  * model and the candidate (lockout/check.ts).
  */
-export { type LockoutProblem, lockoutProblems, type OperatorConnection } from './lockout/check.js';
+export {
+  forwardChangeLockoutProblems,
+  type LockoutProblem,
+  lockoutProblems,
+  type OperatorConnection,
+} from './lockout/check.js';
 export { type ActingObject, type Fate, fateOf, type NewConnection } from './lockout/fate.js';
 export { interfaceOfAddress, operatorFromSocket, operatorOf } from './lockout/operator.js';

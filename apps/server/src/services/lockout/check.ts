@@ -11,7 +11,7 @@
  * gateway forward redirecting to it; every such way in that works now must
  * still work (conservative: which one this connection used is not known).
  */
-import type { GatewayModel } from '@gatehouse/rules';
+import type { GatewayModel, PortForward } from '@gatehouse/rules';
 import { type ActingObject, type Fate, fateOf, type NewConnection } from './fate.js';
 import { unmap } from './ipv4.js';
 
@@ -107,4 +107,27 @@ export function lockoutProblems(
     problems.push(problemFor(c, now, next, current, candidate));
   }
   return problems;
+}
+
+/**
+ * lockoutProblems() for a one-forward change to the model the kernel holds,
+ * without walking either model's forwards: `settings` are both models' (a
+ * forward change changes nothing else), `change` the forward before and after
+ * (undefined: absent). Same problems as the whole check on valid models, in
+ * time independent of the number of forwards: enabled forwards never share a
+ * protocol and public port (GatewayModel refuses it, whatever their sources),
+ * so at most one forward of a model matches a connection. A connection that
+ * `before` or `after` covers is matched by no other forward of either model;
+ * one neither covers meets the same untouched forward (or none) in both, so
+ * its fate does not change. Each model with just its version of the changed
+ * forward therefore gives every way in the same verdict and the same words.
+ */
+export function forwardChangeLockoutProblems(
+  settings: Omit<GatewayModel, 'forwards'>,
+  change: { before: PortForward | undefined; after: PortForward | undefined },
+  op: OperatorConnection | null,
+): LockoutProblem[] {
+  if (!op?.interface) return [];
+  const only = (f: PortForward | undefined): GatewayModel => ({ ...settings, forwards: f ? [f] : [] });
+  return lockoutProblems(only(change.after), only(change.before), op);
 }
