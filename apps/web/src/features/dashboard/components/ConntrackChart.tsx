@@ -53,6 +53,12 @@ const toData = (samples: readonly CountSample[]): uPlot.AlignedData => [
 /** From zero to a little above the highest value, and never an empty range for a flat series. */
 const fromZero: uPlot.Range.Function = (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.15))];
 
+/** The legend shows the newest figures while the cursor is not over the plot. */
+function showLatest(u: uPlot): void {
+  const last = (u.data[0]?.length ?? 0) - 1;
+  if (last >= 0 && (u.cursor.left ?? -1) < 0) u.setLegend({ idx: last });
+}
+
 export function ConntrackChart({ samples, label }: { samples: readonly CountSample[]; label: string }) {
   const { t, i18n } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
@@ -77,6 +83,11 @@ export function ConntrackChart({ samples, label }: { samples: readonly CountSamp
     if (!el || width <= 0) return;
     const p = readPalette();
     const time = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' });
+    const timeSeconds = new Intl.DateTimeFormat(i18n.language, {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     const count = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 0 });
     const axisFont = '12px system-ui, sans-serif';
     const yAxis = (scale: string, stroke: string, side: 1 | 3): uPlot.Axis => ({
@@ -104,12 +115,13 @@ export function ConntrackChart({ samples, label }: { samples: readonly CountSamp
         expectations: { range: fromZero },
       },
       series: [
-        { label: t('dashboard.chartTime'), value: (_u, v) => (v == null ? '–' : time.format(v * 1000)) },
+        { label: t('dashboard.chartTime'), value: (_u, v) => (v == null ? '–' : timeSeconds.format(v * 1000)) },
         {
           label: t('dashboard.flows'),
           scale: 'flows',
           stroke: p.flows,
           width: 2,
+          points: { show: false },
           value: (_u, v) => (v == null ? '–' : count.format(v)),
         },
         {
@@ -117,6 +129,7 @@ export function ConntrackChart({ samples, label }: { samples: readonly CountSamp
           scale: 'expectations',
           stroke: p.expectations,
           width: 2,
+          points: { show: false },
           value: (_u, v) => (v == null ? '–' : count.format(v)),
         },
       ],
@@ -126,7 +139,9 @@ export function ConntrackChart({ samples, label }: { samples: readonly CountSamp
           font: axisFont,
           grid: { stroke: p.grid, width: 1 },
           ticks: { stroke: p.grid, width: 1 },
-          values: (_u, splits) => splits.map((s) => time.format(s * 1000)),
+          // Ticks less than a minute apart (a young history) need the seconds to tell them apart.
+          values: (_u, splits, _axis, _space, increment) =>
+            splits.map((s) => (increment < 60 ? timeSeconds : time).format(s * 1000)),
         },
         yAxis('flows', p.flows, 3),
         yAxis('expectations', p.expectations, 1),
@@ -134,6 +149,7 @@ export function ConntrackChart({ samples, label }: { samples: readonly CountSamp
     };
     const u = new uPlot(opts, toData(latest.current), el);
     u.root.style.color = p.text;
+    showLatest(u);
     chart.current = u;
     return () => {
       u.destroy();
@@ -142,11 +158,15 @@ export function ConntrackChart({ samples, label }: { samples: readonly CountSamp
   }, [theme, i18n.language, width]);
 
   useEffect(() => {
-    chart.current?.setData(toData(samples));
+    const u = chart.current;
+    if (!u) return;
+    u.setData(toData(samples));
+    showLatest(u);
   }, [samples]);
 
   return (
-    <figure className="ct-chart" aria-label={label}>
+    // data-points: how many samples are drawn (the e2e spec checks that a reload starts with the server's history).
+    <figure className="ct-chart" aria-label={label} data-points={samples.length}>
       <div ref={box} className="ct-chart-canvas" />
     </figure>
   );
