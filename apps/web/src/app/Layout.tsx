@@ -98,17 +98,24 @@ function Shell() {
         <ul>
           {NAV.map((item) => (
             <li key={item.to}>
-              <NavLink to={item.to} end={'end' in item ? item.end : false}>
+              <NavLink
+                to={item.to}
+                end={'end' in item ? item.end : false}
+                aria-describedby={item.key === 'apply' && pendingChanges ? 'nav-pending' : undefined}
+              >
                 {t(`nav.${item.key}`)}
                 {item.key === 'apply' && pendingChanges ? (
-                  <span className="nav-marker" title={t('apply.navPending')}>
-                    <span className="visually-hidden"> ({t('apply.navPending')})</span>
-                  </span>
+                  <span className="nav-marker" title={t('apply.navPending')} aria-hidden="true" />
                 ) : null}
               </NavLink>
             </li>
           ))}
         </ul>
+        {pendingChanges ? (
+          <span id="nav-pending" className="visually-hidden">
+            {t('apply.navPending')}
+          </span>
+        ) : null}
       </nav>
       <main id="main" ref={mainRef} className="content">
         <ApplyBanner />

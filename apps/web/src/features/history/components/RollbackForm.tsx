@@ -49,7 +49,7 @@ export function RollbackForm({
           id={`${ids}-comment`}
           value={comment}
           maxLength={256}
-          required
+          aria-required="true"
           aria-invalid={error}
           aria-describedby={error ? `${ids}-comment-error` : undefined}
           onChange={(e) => {
