@@ -48,6 +48,8 @@ const LOSS_MAX_WAIT_MS = 5000;
  */
 const COUNTERS_MIN_AGE_MS = 3000;
 const COUNTERS_MS_PER_FLOW = 0.5;
+/** Up to this many flows a page waits for the counters it is about to show. */
+const COUNTERS_WAIT_MAX_FLOWS = 5000;
 
 /** The sysctls that make the kernel count packets and bytes and stamp each flow's start (persisted for boot too). */
 const ACCOUNTING_SYSCTLS = CONNTRACK_ACCOUNTING_SYSCTLS;
@@ -382,7 +384,7 @@ export class ConntrackService {
    */
   async queryPage(q: FlowQuery): Promise<FlowPage> {
     await this.fresh();
-    this.refreshCountersIfOld();
+    await this.refreshCountersIfOld();
     if (this.pageCacheVersion !== this.table.version) {
       this.pageCache.clear();
       this.pageCacheVersion = this.table.version;
@@ -419,12 +421,19 @@ export class ConntrackService {
     return e ? this.flowRow(e) : undefined;
   }
 
-  /** Starts reading the live flows' counters in the background when they are older than their table size allows. */
-  private refreshCountersIfOld(): void {
+  /**
+   * Reads the live flows' counters when they are older than the table's size
+   * allows: a small table's (a dump of a few ms) before answering, so a page
+   * shows current counts; a large table's in the background.
+   */
+  private async refreshCountersIfOld(): Promise<void> {
     if (!this.following || this.countersReading || this.stopped) return;
-    const maxAge = Math.max(COUNTERS_MIN_AGE_MS, this.table.flows.size * COUNTERS_MS_PER_FLOW);
-    if (Date.now() - this.countersAt < maxAge) return;
-    void this.refreshCounters().catch((err: unknown) => this.log.warn({ err }, 'could not read conntrack counters'));
+    const size = this.table.flows.size;
+    if (Date.now() - this.countersAt < Math.max(COUNTERS_MIN_AGE_MS, size * COUNTERS_MS_PER_FLOW)) return;
+    const reading = this.refreshCounters().catch((err: unknown) =>
+      this.log.warn({ err }, 'could not read conntrack counters'),
+    );
+    if (size <= COUNTERS_WAIT_MAX_FLOWS) await reading;
   }
 
   /**

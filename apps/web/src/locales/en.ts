@@ -116,6 +116,7 @@ export const en = {
     driftUnknown: 'Not checked yet.',
     interfaces: 'Interfaces',
     interfacesEmpty: 'No interfaces reported.',
+    roleOther: 'OTHER',
     up: 'up',
     down: 'down',
     ftp: 'FTP helper',

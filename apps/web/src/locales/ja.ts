@@ -114,10 +114,11 @@ export const ja: Catalogue = {
     driftUnknown: 'まだ確認していません。',
     interfaces: 'インターフェース',
     interfacesEmpty: 'インターフェースの情報がありません。',
-    up: 'up',
-    down: 'down',
+    roleOther: 'その他',
+    up: '稼働',
+    down: '停止',
     ftp: 'FTP ヘルパー',
-    helper: 'ct helper',
+    helper: 'ct ヘルパー',
     moduleState: {
       loaded: 'ロード済み',
       builtin: '組み込み',
@@ -434,6 +435,7 @@ export const ja: Catalogue = {
     panelKillRefused: 'このパネルへの接続です。切断すると、それを使っているブラウザーが操作できなくなります。',
     forwardTitle: 'このポート転送を経由して入ってきました',
     gatewayForwardTitle: 'このゲートウェイ転送を経由して入ってきました',
+    expectationsLink_one: 'エクスペクテーション {{count}} 件',
     expectationsLink_other: 'エクスペクテーション {{count}} 件',
     units: { s: '{{n}} 秒', min: '{{n}} 分', h: '{{n}} 時間', d: '{{n}} 日' },
     accountingOn:

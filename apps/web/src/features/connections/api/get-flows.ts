@@ -6,6 +6,9 @@ import type { Api, FlowQuery } from '../../../lib/types';
 /** Rows per request; the server allows up to 1000. */
 export const FLOW_PAGE_SIZE = 500;
 
+/** How often a table that fits one page is read again for its counters. */
+const COUNTERS_REFRESH_MS = 5000;
+
 /** When each row was read, so its timeout can count down between updates without refetching. */
 export const receivedAt = new WeakMap<Api['FlowRow'], number>();
 
@@ -34,6 +37,12 @@ export const flowsQueryOptions = (query: FlowQuery) =>
     // The live stream keeps loaded rows current; a refetch would reload every page.
     staleTime: Number.POSITIVE_INFINITY,
     refetchOnWindowFocus: false,
+    // Except the packet and byte counters, which flow events do not carry: a
+    // table that fits one page is read again every few seconds for them.
+    refetchInterval: (q) => {
+      const pages = q.state.data?.pages;
+      return pages?.length === 1 && pages[0]?.nextCursor === null ? COUNTERS_REFRESH_MS : false;
+    },
   });
 
 export type FlowsData = InfiniteData<Api['FlowPage'], string | undefined>;
@@ -42,15 +51,24 @@ export function useFlows(query: FlowQuery) {
   return useInfiniteQuery(flowsQueryOptions(query));
 }
 
-/** Client-side version of the server's filter, for rows that arrive by the live stream. */
-export function matchesFlowQuery(row: Api['FlowRow'], q: FlowQuery): boolean {
+/**
+ * Client-side version of the server's filter, for rows that arrive by the live
+ * stream. As on the server, an address or port filter keeps a data flow with
+ * its control flow: `shownId` says whether a flow (the row's master) is in view.
+ */
+export function matchesFlowQuery(
+  row: Api['FlowRow'],
+  q: FlowQuery,
+  shownId: (id: string) => boolean = () => false,
+): boolean {
   if (q.protocol && row.protocol !== q.protocol && String(row.protonum) !== q.protocol) return false;
   if (q.state && (row.state ?? '').toUpperCase() !== q.state.toUpperCase()) return false;
   if (q.helper) {
     if (q.helper === 'none' ? row.helper !== null : row.helper !== q.helper) return false;
   }
   const tuples = [row.original, row.reply];
-  if (q.address && !tuples.some((t) => t.src === q.address || t.dst === q.address)) return false;
-  if (q.port !== undefined && !tuples.some((t) => t.sport === q.port || t.dport === q.port)) return false;
-  return true;
+  const own =
+    (!q.address || tuples.some((t) => t.src === q.address || t.dst === q.address)) &&
+    (q.port === undefined || tuples.some((t) => t.sport === q.port || t.dport === q.port));
+  return own || (row.masterId !== null && shownId(row.masterId));
 }

@@ -39,11 +39,17 @@ export function useLiveFlows(query: FlowQuery): LiveFlowStats {
     if (!current || current.pages.length === 0) return;
 
     const now = Date.now();
+    let shown: Set<string> | null = null;
+    // Built only when a row with a master needs it (FTP data flows are few).
+    const shownId = (id: string) => {
+      shown ??= new Set(current.pages.flatMap((p) => p.items.map((r) => r.id)));
+      return shown.has(id);
+    };
     const destroyed = new Set<string>();
     const updated = new Map<string, Api['FlowRow']>();
     const created: Api['FlowRow'][] = [];
     for (const ev of batch.events) {
-      if (!matchesFlowQuery(ev.row, q)) {
+      if (!matchesFlowQuery(ev.row, q, shownId)) {
         // A row that stopped matching (e.g. state changed) leaves the view.
         if (ev.type === 'update') destroyed.add(ev.row.id);
         continue;

@@ -1,21 +1,29 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { TableHead } from '../../../components/DataTable';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
+import { ApiError } from '../../../lib/api';
 import { errorText } from '../../../lib/errors';
-import { formatDuration, formatNumber, formatTuple } from '../../../lib/format';
+import { formatNumber, formatTuple } from '../../../lib/format';
+import { PHONE_QUERY, useMediaQuery } from '../../../lib/media';
 import { useCanEdit } from '../../../lib/session';
 import type { Api, FlowQuery, FlowSortKey } from '../../../lib/types';
 import { useNow } from '../../../lib/use-now';
+import { useAccounting } from '../api/get-accounting';
+import { type ExpectationCounts, useExpectationCounts } from '../api/get-expectation-counts';
 import { receivedAt, useFlows } from '../api/get-flows';
 import { useKillFlow } from '../api/kill-flow';
 import { useLiveFlows } from '../api/live-flows';
+import { type FlowFormatter, flowFormatter } from './flow-format';
 
-const ROW_HEIGHT = 34;
-const SORT_KEYS: FlowSortKey[] = ['timeout', 'protocol', 'src', 'dst', 'state'];
+/** Two lines a flow: the original direction above, the reply below (styles.css, `.vtable tbody tr`). */
+const ROW_HEIGHT = 44;
+/** A phone stacks a flow in four lines (styles.css, `.vtable` under the phone width); fixed, like ROW_HEIGHT. */
+const PHONE_ROW_HEIGHT = 112;
+const SORT_KEYS: FlowSortKey[] = ['timeout', 'age', 'bytes', 'packets', 'protocol', 'src', 'dst', 'state'];
 const STATES = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE'];
 /** Stands for the tuple in the translated kill label (see FlowTable). */
 const TUPLE_MARK = '\u0000';
@@ -54,17 +62,54 @@ interface RowLabels {
   killLabel: (tuple: string) => string;
   loadingMore: string;
   cancel: string;
+  panel: string;
+  panelKillRefused: string;
+  forwardTitle: string;
+  gatewayForwardTitle: string;
+  expectationsLink: (n: number) => string;
+  fmt: FlowFormatter;
+  /** Column names, shown next to each value when a phone stacks the row. */
+  col: {
+    flow: string;
+    tuples: string;
+    via: string;
+    packets: string;
+    bytes: string;
+    age: string;
+    timeout: string;
+  };
 }
 
-/** Formatted tuples per row object (rows are immutable; a live update is a new object). */
-const tupleText = new WeakMap<Api['FlowRow'], { original: string; reply: string }>();
-function tuplesOf(r: Api['FlowRow']): { original: string; reply: string } {
-  let v = tupleText.get(r);
-  if (!v) {
-    v = { original: formatTuple(r.original), reply: formatTuple(r.reply) };
-    tupleText.set(r, v);
-  }
-  return v;
+interface RowText {
+  original: string;
+  /** Both directions, one a line (one text node: the cell's `white-space: pre`). */
+  tuples: string;
+  packets: string;
+  bytes: string;
+}
+
+/**
+ * Formatted text per row object (rows are immutable; a live update is a new
+ * object) and formatter (the language).
+ */
+const rowText = new WeakMap<Api['FlowRow'], { fmt: FlowFormatter; text: RowText }>();
+function textOf(r: Api['FlowRow'], fmt: FlowFormatter): RowText {
+  const cached = rowText.get(r);
+  if (cached?.fmt === fmt) return cached.text;
+  const original = formatTuple(r.original);
+  const k = r.counters;
+  const text: RowText = {
+    original,
+    tuples: `${original}\n${formatTuple(r.reply)}`,
+    packets: k ? `${fmt.count(k.origPackets)}\n${fmt.count(k.replyPackets)}` : '—',
+    bytes: k ? `${fmt.bytes(k.origBytes)}\n${fmt.bytes(k.replyBytes)}` : '—',
+  };
+  rowText.set(r, { fmt, text });
+  return text;
+}
+
+function forwardLink(f: NonNullable<Api['FlowRow']['forward']>): string {
+  return f.kind === 'gateway' ? '/gateway' : `/forwards?${new URLSearchParams({ q: f.name })}`;
 }
 
 /**
@@ -129,6 +174,8 @@ const FlowRowView = memo(function FlowRowView({
   index,
   d,
   left,
+  age,
+  expectations,
   fresh,
   canEdit,
   armed,
@@ -139,6 +186,9 @@ const FlowRowView = memo(function FlowRowView({
   index: number;
   d: DisplayRow;
   left: string;
+  age: string;
+  /** Expectations this (control) flow has waiting. */
+  expectations: number;
   fresh: boolean;
   canEdit: boolean;
   armed: boolean;
@@ -147,10 +197,14 @@ const FlowRowView = memo(function FlowRowView({
   onKill: (r: Api['FlowRow']) => void;
 }) {
   const r = d.row;
-  const { original, reply } = tuplesOf(r);
+  const text = textOf(r, labels.fmt);
+  const fwd = r.forward;
   return (
-    <tr aria-rowindex={index + 2} className={`${d.child ? 'vrow-child' : ''}${fresh ? ' vrow-fresh' : ''}`}>
-      <td className="mono">
+    <tr
+      aria-rowindex={index + 2}
+      className={`${d.child ? 'vrow-child' : ''}${fresh ? ' vrow-fresh' : ''}${r.panel ? ' vrow-panel' : ''}`}
+    >
+      <td className="mono vcell-flow" data-label={labels.col.flow}>
         {d.child ? (
           <span className="child-mark" title={labels.dataFlow}>
             <span aria-hidden="true">└ </span>
@@ -158,9 +212,8 @@ const FlowRowView = memo(function FlowRowView({
           </span>
         ) : null}
         {r.protocol}
-      </td>
-      <td className={`mono state state-${(r.state ?? '').toLowerCase()}`}>
-        {r.state ?? '—'}
+        {'\n'}
+        <span className={`state state-${(r.state ?? '').toLowerCase()}`}>{r.state ?? '—'}</span>
         {r.unreplied ? (
           <span className="muted" title={labels.unreplied}>
             {' '}
@@ -169,29 +222,81 @@ const FlowRowView = memo(function FlowRowView({
           </span>
         ) : null}
       </td>
-      <td className="mono ellipsis" title={original}>
-        {original}
+      <td className="mono vcell-tuples" data-label={labels.col.tuples}>
+        {text.tuples}
       </td>
-      <td className="mono ellipsis muted" title={reply}>
-        {reply}
+      <td className="vcell-via" data-label={labels.col.via}>
+        {r.panel ? <span className="tag tag-warn">{labels.panel}</span> : null}
+        {fwd ? (
+          <Link
+            to={forwardLink(fwd)}
+            className="vcell-forward"
+            title={fwd.kind === 'gateway' ? labels.gatewayForwardTitle : labels.forwardTitle}
+          >
+            {fwd.name}
+          </Link>
+        ) : null}
+        {r.helper ? <span className="tag tag-info">{r.helper}</span> : null}
+        {expectations > 0 ? (
+          <Link to={`/expectations?${new URLSearchParams({ master: r.id })}`} className="vcell-expect">
+            {labels.expectationsLink(expectations)}
+          </Link>
+        ) : null}
       </td>
-      <td className="mono">{r.helper ? <span className="tag tag-info">{r.helper}</span> : ''}</td>
-      <td className="mono num">{left}</td>
+      <td className="mono num vcell-packets" data-label={labels.col.packets}>
+        {text.packets}
+      </td>
+      <td className="mono num vcell-bytes" data-label={labels.col.bytes}>
+        {text.bytes}
+      </td>
+      <td className="num vcell-age" data-label={labels.col.age}>
+        {age}
+      </td>
+      <td className="num vcell-timeout" data-label={labels.col.timeout}>
+        {left}
+      </td>
       {canEdit ? (
-        <td>
-          <KillButton
-            armed={armed}
-            label={labels.kill}
-            ariaLabel={labels.killLabel(original)}
-            cancelLabel={labels.cancel}
-            onArm={(on) => onArm(on ? r.id : null)}
-            onConfirm={() => onKill(r)}
-          />
+        <td className="vcell-actions">
+          {r.panel ? (
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled
+              title={labels.panelKillRefused}
+              aria-label={`${labels.killLabel(text.original)}: ${labels.panelKillRefused}`}
+            >
+              {labels.kill}
+            </button>
+          ) : (
+            <KillButton
+              armed={armed}
+              label={labels.kill}
+              ariaLabel={labels.killLabel(text.original)}
+              cancelLabel={labels.cancel}
+              onArm={(on) => onArm(on ? r.id : null)}
+              onConfirm={() => onKill(r)}
+            />
+          )}
         </td>
       ) : null}
     </tr>
   );
 });
+
+const NO_COUNTS: ExpectationCounts = new Map();
+
+/** Says that the kernel counts packets and bytes and stamps flow starts (the server turns both on), or that it does not. */
+function AccountingNote() {
+  const { t } = useTranslation();
+  const acct = useAccounting();
+  if (!acct.data) return null;
+  const on = acct.data.counters === true && acct.data.timestamps === true;
+  return (
+    <p className={on ? 'table-note muted' : 'callout callout-warn'} role="status">
+      {on ? t('connections.accountingOn') : t('connections.accountingOff')}
+    </p>
+  );
+}
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -335,6 +440,7 @@ function FlowTable({ query }: { query: FlowQuery }) {
   const canEdit = useCanEdit();
   const flows = useFlows(query);
   const live = useLiveFlows(query);
+  const expectationCounts = useExpectationCounts();
   const kill = useKillFlow();
   const now = useNow(1000);
 
@@ -352,7 +458,6 @@ function FlowTable({ query }: { query: FlowQuery }) {
   const fetchNextPage = flows.fetchNextPage;
   const onLoadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
   const language = i18n.language;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the labels change with the language only
   const labels = useMemo<RowLabels>(() => {
     // i18next's t() costs ~20 us a call; a scroll step brings ~10 new flows: the
     // kill label is translated once per language, around a marker for the tuple.
@@ -364,6 +469,26 @@ function FlowTable({ query }: { query: FlowQuery }) {
       killLabel: (tuple: string) => before + tuple + after,
       loadingMore: t('connections.loadingMore'),
       cancel: t('common.cancel'),
+      panel: t('connections.panel'),
+      panelKillRefused: t('connections.panelKillRefused'),
+      forwardTitle: t('connections.forwardTitle'),
+      gatewayForwardTitle: t('connections.gatewayForwardTitle'),
+      expectationsLink: (n: number) => t('connections.expectationsLink', { count: n }),
+      fmt: flowFormatter(language === 'ja' ? 'ja-JP' : 'en-GB', {
+        s: t('connections.units.s', { n: '{{n}}', interpolation: { skipOnVariables: true } }),
+        min: t('connections.units.min', { n: '{{n}}', interpolation: { skipOnVariables: true } }),
+        h: t('connections.units.h', { n: '{{n}}', interpolation: { skipOnVariables: true } }),
+        d: t('connections.units.d', { n: '{{n}}', interpolation: { skipOnVariables: true } }),
+      }),
+      col: {
+        flow: t('connections.flow'),
+        tuples: t('connections.tuples'),
+        via: t('connections.via'),
+        packets: t('connections.packets'),
+        bytes: t('connections.bytes'),
+        age: t('connections.age'),
+        timeout: t('connections.timeout'),
+      },
     };
   }, [t, language]);
 
@@ -372,12 +497,13 @@ function FlowTable({ query }: { query: FlowQuery }) {
 
   // Header cells only: each row's cells are FlowRowView's, tuned for scrolling.
   const columns = [
-    { key: 'protocol', header: t('connections.protocol') },
-    { key: 'state', header: t('connections.state') },
-    { key: 'original', header: t('connections.original') },
-    { key: 'reply', header: t('connections.reply') },
-    { key: 'helper', header: t('connections.helper') },
-    { key: 'timeout', header: t('connections.timeout'), headerClassName: 'num' },
+    { key: 'flow', header: labels.col.flow },
+    { key: 'tuples', header: labels.col.tuples },
+    { key: 'via', header: labels.col.via },
+    { key: 'packets', header: labels.col.packets, headerClassName: 'num' },
+    { key: 'bytes', header: labels.col.bytes, headerClassName: 'num' },
+    { key: 'age', header: labels.col.age, headerClassName: 'num' },
+    { key: 'timeout', header: labels.col.timeout, headerClassName: 'num' },
     ...(canEdit ? [{ key: 'actions', header: t('common.actions') }] : []),
   ];
   const cols = columns.length;
@@ -393,9 +519,12 @@ function FlowTable({ query }: { query: FlowQuery }) {
           {t('connections.liveChanges', { added: formatNumber(live.added), removed: formatNumber(live.removed) })}
         </span>
       </p>
+      <AccountingNote />
       {kill.isError ? (
         <p className="callout callout-error" role="alert">
-          {errorText(t, kill.error)}
+          {kill.error instanceof ApiError && kill.error.code === 'panel_connection'
+            ? t('connections.panelKillRefused')
+            : errorText(t, kill.error)}
         </p>
       ) : null}
       {rows.length === 0 ? (
@@ -409,6 +538,7 @@ function FlowTable({ query }: { query: FlowQuery }) {
           count={count}
           now={now}
           fresh={live.fresh}
+          expectationCounts={expectationCounts.data ?? NO_COUNTS}
           canEdit={canEdit}
           armedId={armedId}
           labels={labels}
@@ -436,6 +566,7 @@ function VirtualFlowTable({
   count,
   now,
   fresh,
+  expectationCounts,
   canEdit,
   armedId,
   labels,
@@ -452,6 +583,7 @@ function VirtualFlowTable({
   count: number;
   now: number;
   fresh: ReadonlySet<string>;
+  expectationCounts: ExpectationCounts;
   canEdit: boolean;
   armedId: string | null;
   labels: RowLabels;
@@ -461,12 +593,15 @@ function VirtualFlowTable({
   onLoadMore: () => void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const rowHeight = useMediaQuery(PHONE_QUERY) ? PHONE_ROW_HEIGHT : ROW_HEIGHT;
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     overscan: 6,
   });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-measure when the row height changes (phone <-> desktop)
+  useEffect(() => virtualizer.measure(), [rowHeight, virtualizer]);
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? 0;
   const first = items[0]?.start ?? 0;
@@ -505,14 +640,17 @@ function VirtualFlowTable({
               );
             }
             const r = d.row;
-            const at = receivedAt.get(r) ?? now;
-            const left = r.timeout === null ? '—' : formatDuration(Math.max(0, r.timeout - (now - at) / 1000));
+            const since = (now - (receivedAt.get(r) ?? now)) / 1000;
+            const left = r.timeout === null ? '—' : labels.fmt.duration(r.timeout - since);
+            const age = r.age === null ? '—' : labels.fmt.duration(r.age + since);
             return (
               <FlowRowView
                 key={pos}
                 index={vi.index}
                 d={d}
                 left={left}
+                age={age}
+                expectations={expectationCounts.get(r.id) ?? 0}
                 fresh={fresh.has(r.id)}
                 canEdit={canEdit}
                 armed={armedId === r.id}

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { DataTable } from '../../../components/DataTable';
 import { PageHeader } from '../../../components/PageHeader';
 import { formatDuration, formatTuple } from '../../../lib/format';
@@ -7,11 +7,11 @@ import type { Api } from '../../../lib/types';
 import { useNow } from '../../../lib/use-now';
 import { expectationReceivedAt, useExpectations } from '../api/get-expectations';
 
+/** The control connection on Connections: its address and port, which also keep its data flows in view. */
 function controlFlowLink(e: Api['ExpectationRow']): string {
   const q = new URLSearchParams();
   q.set('address', e.master.src);
   if (e.master.sport) q.set('port', String(e.master.sport));
-  if (e.helper) q.set('helper', e.helper);
   return `/connections?${q}`;
 }
 
@@ -19,16 +19,26 @@ export function ExpectationsPage() {
   const { t } = useTranslation();
   const expectations = useExpectations();
   const now = useNow(1000);
+  const [params] = useSearchParams();
+  // From a control flow's link on Connections: only that flow's expectations.
+  const master = params.get('master');
+  const all = expectations.data?.items ?? [];
+  const rows = master ? all.filter((e) => e.masterId === master) : all;
   const secondsLeft = (e: Api['ExpectationRow']) =>
     e.timeout === null ? null : e.timeout - (now - (expectationReceivedAt.get(e) ?? now)) / 1000;
   const expired = (e: Api['ExpectationRow']) => (secondsLeft(e) ?? 1) <= 0;
   return (
     <section aria-labelledby="page-title">
       <PageHeader title={t('expectations.title')} />
+      {master ? (
+        <p className="table-note" role="status">
+          {t('expectations.ofFlow')} <Link to="/expectations">{t('expectations.showAll')}</Link>
+        </p>
+      ) : null}
       <DataTable
         label={t('expectations.tableLabel')}
         query={expectations}
-        rows={expectations.data?.items ?? []}
+        rows={rows}
         rowKey={(e) => e.id}
         rowClassName={(e) => (expired(e) ? 'row-disabled' : undefined)}
         empty={t('expectations.empty')}
