@@ -33,6 +33,26 @@ async function restore(page: Page, model: unknown): Promise<void> {
   expect(r.status, JSON.stringify(r.json)).toBe(200);
 }
 
+/**
+ * Waits until the applied revision is the desired state and confirmed: the
+ * confirmation notice of an earlier apply can still be on screen when
+ * applyFromUi looks for one.
+ */
+async function settled(page: Page): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const s = (await fetchInPage(page, '/api/v1/status')).json as {
+          desiredDiffersFromApplied: boolean;
+          pending: unknown;
+        };
+        return !s.desiredDiffersFromApplied && s.pending === null;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
+}
+
 async function screenshots(page: Page): Promise<void> {
   for (const lang of ['en', 'ja'] as const) {
     for (const theme of ['light', 'dark'] as const) {
@@ -90,6 +110,7 @@ test('the Gateway page edits gateway forwards, masquerade, the filter and interf
     await table.getByRole('switch', { name: 'Enable gateway forward ssh to the gateway' }).uncheck();
     await expect(page.getByText('Saved to the desired state. Apply to make it live.').first()).toBeVisible();
     await applyFromUi(page, { comment: 'gateway forward ssh-gateway off' });
+    await settled(page);
     const before = await tcpBanner(lab(), { port: GATEWAY_PUBLIC_PORT, timeoutMs: 2000 });
     expect(before.ok, JSON.stringify(before)).toBe(false);
     expect(before.banner).not.toBe(LAB_BANNER.gateway);
@@ -124,6 +145,7 @@ test('the Gateway page edits gateway forwards, masquerade, the filter and interf
 
     // Applied: a real client on the public side reaches the gateway's own ssh stand-in (the "after").
     await applyFromUi(page, { comment: 'gateway forward 2222 -> 22' });
+    await settled(page);
     const after = await tcpBanner(lab(), { host: LAB_ADDR.gatewayWan, port: GATEWAY_PUBLIC_PORT });
     expect(after.ok, JSON.stringify(after)).toBe(true);
     expect(after.banner).toBe(LAB_BANNER.gateway);
@@ -162,10 +184,21 @@ test('the Gateway page edits gateway forwards, masquerade, the filter and interf
     await expect(warning).toBeVisible();
     await expect(warning).toContainText('from LAN (private) to WAN (public)');
     await snap(page, 'gateway-roles-warning');
+    // An interface that is not up yet is typed; its name is checked with the shared schema.
+    await page.getByLabel('Interface not up yet').fill('wg/0');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect(page.getByLabel('Interface not up yet')).toHaveAttribute('aria-invalid', 'true');
+    await page.getByLabel('Interface not up yet').fill('wg0');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const wg0 = roles.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'wg0' }) });
+    await expect(wg0).toContainText('not present');
+    await expect(page.getByLabel('Role of wg0')).toHaveValue('lan');
     // Not saved, not applied: undone in the form.
     await page.getByRole('button', { name: 'Undo changes' }).click();
     await expect(warning).toHaveCount(0);
     await expect(page.getByLabel('Role of eth1')).toHaveValue('lan');
+    await expect(wg0).toHaveCount(0);
+    await expect(wg0).toHaveCount(0);
 
     // Put back as found and applied: the original gateway forward answers again.
     await restore(page, original);
