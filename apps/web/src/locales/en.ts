@@ -166,8 +166,9 @@ export const en = {
     cloneLabel: 'Clone forward {{name}}',
     cloneTitle: 'New forward from “{{name}}”',
     copyOf: 'copy of {{name}}',
-    hits_one: '{{n}} hit since {{since}}',
-    hits_other: '{{n}} hits since {{since}}',
+    hits_one: '{{n}} hit',
+    hits_other: '{{n}} hits',
+    hitsSince: 'since {{since}}',
     noHits: 'not counted yet',
     sort: {
       label: 'Sort by',

@@ -164,8 +164,9 @@ export const ja: Catalogue = {
     cloneLabel: 'フォワード {{name}} を複製',
     cloneTitle: '「{{name}}」から新しいフォワード',
     copyOf: '{{name}} のコピー',
-    hits_one: '{{since}} から {{n}} ヒット',
-    hits_other: '{{since}} から {{n}} ヒット',
+    hits_one: '{{n}} ヒット',
+    hits_other: '{{n}} ヒット',
+    hitsSince: '{{since}} から',
     noHits: '未計測',
     sort: {
       label: '並べ替え',

@@ -98,7 +98,7 @@ export function ForwardsPage() {
     });
 
   return (
-    <section aria-labelledby="page-title">
+    <section aria-labelledby="page-title" className="forwards-page">
       <PageHeader title={t('forwards.title')}>
         <button type="button" className="btn" disabled={list.length === 0} onClick={() => download(list)}>
           {t('forwards.export')}
@@ -144,34 +144,38 @@ export function ForwardsPage() {
         {() => (
           <>
             <div className="toolbar forwards-toolbar">
-              <label htmlFor="forward-filter">{t('forwards.filter')}</label>
-              <input
-                id="forward-filter"
-                type="search"
-                value={view.q}
-                placeholder={t('forwards.filterPlaceholder')}
-                onChange={(e) => setView({ q: e.target.value })}
-              />
-              <label htmlFor="forward-sort">{t('forwards.sort.label')}</label>
-              <select
-                id="forward-sort"
-                value={view.sort}
-                onChange={(e) => setView({ sort: e.target.value as SortKey })}
-              >
-                {SORT_KEYS.map((k) => (
-                  <option key={k} value={k}>
-                    {t(`forwards.sort.${k}`)}
-                  </option>
-                ))}
-              </select>
-              <button
-                type="button"
-                className="btn btn-small"
-                aria-pressed={view.dir === 'desc'}
-                onClick={() => setView({ dir: view.dir === 'desc' ? 'asc' : 'desc' })}
-              >
-                {t('forwards.sort.descending')}
-              </button>
+              <span className="forwards-control">
+                <label htmlFor="forward-filter">{t('forwards.filter')}</label>
+                <input
+                  id="forward-filter"
+                  type="search"
+                  value={view.q}
+                  placeholder={t('forwards.filterPlaceholder')}
+                  onChange={(e) => setView({ q: e.target.value })}
+                />
+              </span>
+              <span className="forwards-control">
+                <label htmlFor="forward-sort">{t('forwards.sort.label')}</label>
+                <select
+                  id="forward-sort"
+                  value={view.sort}
+                  onChange={(e) => setView({ sort: e.target.value as SortKey })}
+                >
+                  {SORT_KEYS.map((k) => (
+                    <option key={k} value={k}>
+                      {t(`forwards.sort.${k}`)}
+                    </option>
+                  ))}
+                </select>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  aria-pressed={view.dir === 'desc'}
+                  onClick={() => setView({ dir: view.dir === 'desc' ? 'asc' : 'desc' })}
+                >
+                  {t('forwards.sort.descending')}
+                </button>
+              </span>
               <span className="muted" aria-live="polite">
                 {t('forwards.count', { count: shown.length })}
               </span>
@@ -264,12 +268,12 @@ export function ForwardsPage() {
                   className: 'mono',
                   cell: (f) => f.publicPorts,
                 },
-                { key: 'target', header: t('forwards.field.target'), className: 'mono', cell: (f) => f.target },
                 {
-                  key: 'targetPort',
-                  header: t('forwards.field.targetPort'),
+                  key: 'target',
+                  header: t('forwards.field.target'),
                   className: 'mono',
-                  cell: (f) => f.targetPort ?? <span className="muted">{t('forwards.samePort')}</span>,
+                  // The target port only when it differs from the public one.
+                  cell: (f) => (f.targetPort === undefined ? f.target : `${f.target}:${f.targetPort}`),
                 },
                 {
                   key: 'allowedSources',
@@ -289,7 +293,10 @@ export function ForwardsPage() {
                     const h = hitMap?.get(f.id);
                     return h ? (
                       <span className="forward-hits" title={formatBytes(h.bytes)}>
-                        {t('forwards.hits', { count: h.packets, n: formatNumber(h.packets), since: since(h.since) })}
+                        {t('forwards.hits', { count: h.packets, n: formatNumber(h.packets) })}{' '}
+                        <span className="forward-hits-since muted small">
+                          {t('forwards.hitsSince', { since: since(h.since) })}
+                        </span>
                       </span>
                     ) : (
                       <span className="muted">{t('forwards.noHits')}</span>
