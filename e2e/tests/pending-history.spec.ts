@@ -63,7 +63,12 @@ async function addForwardInUi(page: Page): Promise<void> {
 const applyLink = (page: Page) =>
   page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Apply', exact: true });
 
-async function screenshots(page: Page, name: string, heading: { en: string; ja: string }): Promise<void> {
+async function screenshots(
+  page: Page,
+  name: string,
+  heading: { en: string; ja: string },
+  prepare: () => Promise<void> = async () => {},
+): Promise<void> {
   for (const lang of ['en', 'ja'] as const) {
     for (const theme of ['light', 'dark'] as const) {
       await page.evaluate(
@@ -80,6 +85,7 @@ async function screenshots(page: Page, name: string, heading: { en: string; ja: 
         await page.setViewportSize({ width: w, height: h });
         await page.reload();
         await expect(page.getByRole('heading', { level: 1, name: heading[lang] })).toBeVisible();
+        await prepare();
         await page.waitForTimeout(300);
         await snap(page, `${name}-${w}x${h}-${lang}-${theme}`);
       }
@@ -175,7 +181,12 @@ test('pending changes, drift repair, roll back now and history compare, from the
       // A comment is asked for: without one nothing is sent.
       await dialog.getByRole('button', { name: /^Restore \d+$/ }).click();
       await expect(dialog.getByText('Say why, for the history.')).toBeVisible();
-      await screenshots(page, 'history-rollback-dialog', { en: 'History', ja: '履歴' });
+      // The dialog in both languages, themes and sizes: opened again after each reload (by its place: the labels change language).
+      await screenshots(page, 'history-rollback-dialog', { en: 'History', ja: '履歴' }, async () => {
+        const row = page.getByRole('row').filter({ hasText: 'e2e web, to be rolled back' });
+        await row.getByRole('button').last().click();
+        await expect(page.locator('.rollback-form .change-summary')).toBeVisible();
+      });
       await expect(page.getByRole('form', { name: /^Restore revision \d+$/ })).toHaveCount(0); // reload closed it
     });
 

@@ -77,6 +77,7 @@ function Shell() {
           onClick={() => setMenuOpen((o) => !o)}
         >
           {t('nav.menu')}
+          {pendingChanges ? <span className="nav-marker" title={t('apply.navPending')} aria-hidden="true" /> : null}
         </button>
         <LiveIndicator />
         <div className="topbar-right">

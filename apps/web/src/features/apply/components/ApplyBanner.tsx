@@ -157,7 +157,7 @@ export function ApplyBanner() {
       <div className={`banner ${rolledBack ? 'banner-error' : 'banner-ok'}`} role={rolledBack ? 'alert' : 'status'}>
         <span>
           {text}
-          {outcome.kind !== 'confirmed' && canEdit ? (
+          {outcome.kind !== 'confirmed' && canEdit && status.data?.desiredDiffersFromApplied ? (
             <>
               {' '}
               <Link to="/apply">{t('apply.reviewRejected')}</Link>

@@ -67,7 +67,7 @@ export function ApplyPage() {
           ) : null}
           {preview.data.drift?.drifted ? <p className="callout callout-warn">{t('dashboard.driftDetected')}</p> : null}
           {rejected && canEdit && !waiting && !verify.busy ? (
-            <div className="callout callout-error" role="alert" aria-labelledby={`${ids}-rejected`}>
+            <div className="callout callout-error apply-rejected" role="alert" aria-labelledby={`${ids}-rejected`}>
               <p id={`${ids}-rejected`}>
                 {t(rejected.kind === 'auto-rollback' ? 'apply.rejectedAuto' : 'apply.rejectedByHand', {
                   id: rejected.revisionId,
