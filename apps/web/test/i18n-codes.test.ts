@@ -122,7 +122,7 @@ describe('the translator', () => {
     const busy = new ApiError(409, 'another apply is running', { error: 'apply_in_progress', message: 'x' }, null);
     expect(errorText(i18n.t, busy)).toBe(ja.serverError.apply_in_progress);
     expect(lockoutText({ reason: 'forward "ssh" ...', object: { kind: 'forward', id: 'ssh' } })).toBe(
-      '転送「ssh」により、現在の接続がパネルに届かなくなります。',
+      'フォワード「ssh」により、現在の接続がパネルに届かなくなります。',
     );
   });
 

@@ -52,6 +52,12 @@ export function formatDuration(totalSeconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
+/** An interface's state (the kernel's UP, DOWN, UNKNOWN, ...) in the UI's language; an unknown one as the kernel says it. */
+export function formatInterfaceState(state: string): string {
+  const key = `interfaceState.${state.toLowerCase()}`;
+  return i18n.exists(key) ? (i18n.t as unknown as (k: string) => string)(key) : state.toLowerCase();
+}
+
 export function formatEndpoint(address: string, port: number | null | undefined): string {
   return port === null || port === undefined || port === 0 ? address : `${address}:${port}`;
 }

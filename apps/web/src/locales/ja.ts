@@ -295,7 +295,7 @@ export const ja: Catalogue = {
     confirming: '確定中…',
     confirmed: 'リビジョン {{id}} を確定しました。',
     rolledBack: '自動ロールバック: リビジョン {{id}} が時間内に確認されなかったため、以前のルールセットに戻しました。',
-    diffLabel: 'ルールセットの unified diff',
+    diffLabel: 'ルールセットの差分',
     diffEmpty: 'テキスト上の差分はありません。',
     legendAdded: '追加',
     legendRemoved: '削除',

@@ -93,6 +93,16 @@ export const messagesEn = {
       invalid: 'Not a version tag from this server; reload and try again.',
     },
   },
+  /** An interface's operational state as the kernel reports it (ip link: UP, DOWN, ...). */
+  interfaceState: {
+    up: 'up',
+    down: 'down',
+    unknown: 'unknown',
+    lowerlayerdown: 'lower layer down',
+    dormant: 'dormant',
+    notpresent: 'not present',
+    testing: 'testing',
+  },
   /** A lockout reason by the object responsible (the server's reason is English prose). */
   lockoutReason: {
     forward: 'The forward "{{id}}" would stop your connection from reaching the panel.',

@@ -32,9 +32,9 @@ export const messagesJa: Widen<typeof messagesEn> = {
       within: '{{prefix}} は先に指定した {{other}} に含まれます。送信元は一度だけ指定してください。',
       covers: '{{prefix}} は先に指定した {{other}} を含みます。送信元は一度だけ指定してください。',
       map_budget:
-        'この転送には送信元制限マップの要素が {{elements, number}} 個必要です（上限 {{max, number}} 個）。送信元やポートを減らすか、複数の送信元をまとめたプレフィックスを使ってください。',
+        'このフォワードには送信元制限マップの要素が {{elements, number}} 個必要です（上限 {{max, number}} 個）。送信元やポートを減らすか、複数の送信元をまとめたプレフィックスを使ってください。',
       map_budget_total:
-        '送信元を制限した転送全体でマップ要素が {{elements, number}} 個必要です（上限 {{max, number}} 個）。送信元やポートを減らしてください。',
+        '送信元を制限したフォワード全体でマップ要素が {{elements, number}} 個必要です（上限 {{max, number}} 個）。送信元やポートを減らしてください。',
     },
     target_port: {
       needs_single_range:
@@ -54,8 +54,8 @@ export const messagesJa: Widen<typeof messagesEn> = {
     },
     id: {
       format: '英小文字・数字・ハイフンで 1〜40 文字（先頭は英字か数字）にしてください。',
-      taken_by_forward: 'ID「{{id}}」は転送「{{name}}」が使用しています。',
-      taken_by_gateway_forward: 'ID「{{id}}」はゲートウェイ転送「{{name}}」が使用しています。',
+      taken_by_forward: 'ID「{{id}}」はフォワード「{{name}}」が使用しています。',
+      taken_by_gateway_forward: 'ID「{{id}}」はゲートウェイフォワード「{{name}}」が使用しています。',
       fixed: 'ID は変更できません（{{id}} のままです）。',
     },
     table: {
@@ -73,16 +73,16 @@ export const messagesJa: Widen<typeof messagesEn> = {
     ftp: {
       control_port_twice: '制御ポートが 2 回指定されています。',
       passive_only_needs_helper: 'パッシブのみにするには FTP ヘルパーを有効にしてください。',
-      port_not_exposed: 'ポート {{port}} を公開している有効な TCP 転送がありません。',
-      port_not_exposed_on: '{{servers}} のポート {{port}} を公開している有効な TCP 転送がありません。',
-      server_not_forwarded: '{{server}} 宛ての有効な TCP 転送がありません。',
+      port_not_exposed: 'ポート {{port}} を公開している有効な TCP フォワードがありません。',
+      port_not_exposed_on: '{{servers}} のポート {{port}} を公開している有効な TCP フォワードがありません。',
+      server_not_forwarded: '{{server}} 宛ての有効な TCP フォワードがありません。',
     },
     gateway_forward: {
-      port_taken: 'ポート {{port}} はゲートウェイ転送「{{other}}」が使用しています。',
+      port_taken: 'ポート {{port}} はゲートウェイフォワード「{{other}}」が使用しています。',
     },
     forward: {
       shadows_gateway_forward:
-        'ポート {{port}} はゲートウェイ自身の転送「{{name}}」です。転送するとそれが使えなくなります。',
+        'ポート {{port}} はゲートウェイ自身のフォワード「{{name}}」です。転送するとそれが使えなくなります。',
       ports_overlap: '{{proto}} ポート {{ports}} はすでに「{{other}}」が転送しています。',
     },
     password: {
@@ -92,9 +92,18 @@ export const messagesJa: Widen<typeof messagesEn> = {
       invalid: 'このサーバーのバージョン情報ではありません。再読み込みしてやり直してください。',
     },
   },
+  interfaceState: {
+    up: '稼働',
+    down: '停止',
+    unknown: '不明',
+    lowerlayerdown: '下位層が停止',
+    dormant: '休止',
+    notpresent: '存在しない',
+    testing: 'テスト中',
+  },
   lockoutReason: {
-    forward: '転送「{{id}}」により、現在の接続がパネルに届かなくなります。',
-    gateway_forward: 'ゲートウェイ転送「{{id}}」により、現在の接続がパネルに届かなくなります。',
+    forward: 'フォワード「{{id}}」により、現在の接続がパネルに届かなくなります。',
+    gateway_forward: 'ゲートウェイフォワード「{{id}}」により、現在の接続がパネルに届かなくなります。',
     interfaces: 'WAN インターフェースを変更すると、現在の接続がパネルに届かなくなります。',
     other: 'この適用により、現在の接続がパネルに届かなくなります。',
   },

@@ -173,7 +173,7 @@ function InterfacesCard({ status }: { status: Api['Status'] }) {
                   <span className="status-dot" aria-hidden="true" />
                   <strong className="mono">{i.name}</strong>
                 </span>
-                <span className="tag">{i.role.toUpperCase()}</span>
+                <span className="tag">{i.role === 'other' ? t('dashboard.roleOther') : i.role.toUpperCase()}</span>
                 <span className="muted">{up ? t('dashboard.up') : t('dashboard.down')}</span>
                 <span className="mono addr-list">{i.addresses.join(' ')}</span>
               </li>

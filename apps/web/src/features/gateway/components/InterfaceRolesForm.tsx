@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { DataTable } from '../../../components/DataTable';
 import { issueText } from '../../../lib/errors';
 import { serverFieldErrors } from '../../../lib/form-errors';
+import { formatInterfaceState } from '../../../lib/format';
 import { useCanEdit } from '../../../lib/session';
 import { useStatus } from '../../../lib/status';
 import type { Api } from '../../../lib/types';
@@ -134,7 +135,11 @@ export function InterfaceRolesForm({
               key: 'state',
               header: t('gateway.roles.state'),
               cell: (r) =>
-                r.state === null ? <span className="tag">{t('gateway.roles.notPresent')}</span> : r.state.toLowerCase(),
+                r.state === null ? (
+                  <span className="tag">{t('gateway.roles.notPresent')}</span>
+                ) : (
+                  formatInterfaceState(r.state)
+                ),
             },
             {
               key: 'addresses',
