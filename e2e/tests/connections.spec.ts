@@ -168,6 +168,16 @@ test('a held PASV: the control flow links to its expectation, and the expectatio
     const flows = page.getByRole('table', { name: 'Connection tracking table' });
     const controlRow = flows.getByRole('row').filter({ hasText: `${CLIENT}:${held.controlSourcePort} → ${PUBLIC}:21` });
     await expect(controlRow).toBeVisible();
+    // The API first: the expectation names the control flow as its master.
+    const controlId = (await flowsOn(page, `port=${held.controlSourcePort}`)).find((f) => f.original.dport === 21)?.id;
+    expect(controlId).toBeDefined();
+    await expect
+      .poll(async () => {
+        const r = await fetchInPage(page, '/api/v1/expectations');
+        const items = (r.json as { items: Array<{ masterId: string | null; expected: { dport: number } }> }).items;
+        return JSON.stringify(items.filter((x) => x.expected.dport === held.dataPort).map((x) => x.masterId));
+      })
+      .toBe(JSON.stringify([controlId]));
     const link = controlRow.getByRole('link', { name: '1 expectation' });
     await expect(link).toBeVisible({ timeout: 20_000 });
     await link.click();
