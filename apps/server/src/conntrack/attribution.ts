@@ -10,7 +10,6 @@
  * reply comes from that port. The panel's own connections are those whose
  * reply comes from the port the server listens on at one of its addresses.
  */
-import { networkInterfaces } from 'node:os';
 import { type GatewayModel, portRangesOrNone } from '@gatehouse/rules';
 import type { Tuple } from './parse.js';
 
@@ -77,23 +76,45 @@ function protos(p: 'tcp' | 'udp' | 'both'): number[] {
   return p === 'tcp' ? [6] : p === 'udp' ? [17] : [6, 17];
 }
 
-/** The addresses of this network namespace, read at most every few seconds. */
+/**
+ * The addresses of the gateway's network namespace (the one conntrack runs
+ * in, which need not be the server's own), read at most every few seconds.
+ * `has` answers from the last reading and starts a new one when it is old;
+ * `fresh` waits for a current one (before refusing or allowing a kill).
+ */
 export class LocalAddresses {
   private set = new Set<string>();
   private at = -Infinity;
-  constructor(private readonly read: () => Iterable<string> = readLocalAddresses) {}
-  has(addr: string, now = Date.now()): boolean {
-    if (now - this.at > 5000) {
-      this.set = new Set(this.read());
-      this.at = now;
-    }
+  private reading: Promise<void> | null = null;
+  constructor(private readonly read: () => Promise<Iterable<string>>) {}
+
+  private refresh(): Promise<void> {
+    this.reading ??= this.read()
+      .then((list) => {
+        this.set = new Set(list);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.at = Date.now();
+        this.reading = null;
+      });
+    return this.reading;
+  }
+
+  has(addr: string): boolean {
+    if (Date.now() - this.at > 5000) void this.refresh();
     return this.set.has(addr);
+  }
+
+  async fresh(): Promise<void> {
+    if (Date.now() - this.at > 5000) await this.refresh();
   }
 }
 
-function readLocalAddresses(): string[] {
+/** The addresses in `ip -o addr show` output ("2: eth0    inet 192.0.2.2/24 brd ..."). */
+export function parseIpAddr(text: string): string[] {
   const out: string[] = [];
-  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.push(a.address);
+  for (const m of text.matchAll(/\binet6? ([0-9a-fA-F.:]+)\//g)) out.push(m[1] as string);
   return out;
 }
 
@@ -102,7 +123,7 @@ export interface AttributionSource {
   applied(): { key: number | null; model: GatewayModel | null };
   /** The TCP port the panel listens on. */
   panelPort: number;
-  localAddresses?: LocalAddresses;
+  localAddresses: LocalAddresses;
 }
 
 /** Forward and panel marks for flows; the applied model is looked up at most once a second. */
@@ -113,7 +134,7 @@ export class FlowAttribution {
   private readonly local: LocalAddresses;
 
   constructor(private readonly source: AttributionSource) {
-    this.local = source.localAddresses ?? new LocalAddresses();
+    this.local = source.localAddresses;
   }
 
   private forwards(): ForwardIndex {
@@ -131,6 +152,11 @@ export class FlowAttribution {
 
   forwardOf(protonum: number, original: Tuple, reply: Tuple): FlowForward | null {
     return this.forwards().forwardOf(protonum, original, reply);
+  }
+
+  /** Reads the namespace's addresses if the last reading is old (before a decision that must be right). */
+  fresh(): Promise<void> {
+    return this.local.fresh();
   }
 
   /** Whether the flow is a connection to the panel itself. */

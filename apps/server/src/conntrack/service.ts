@@ -474,6 +474,7 @@ export class ConntrackService {
     await this.fresh(0);
     const e = this.table.flows.get(id);
     if (!e) return undefined;
+    await this.attribution?.fresh();
     if (this.attribution?.isPanel(e.protonum, e.reply)) {
       throw new HttpError(
         409,

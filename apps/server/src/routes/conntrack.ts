@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { FlowAttribution } from '../conntrack/attribution.js';
+import { FlowAttribution, LocalAddresses, parseIpAddr } from '../conntrack/attribution.js';
 import { notFound } from '../lib/errors.js';
 import { actorOf } from '../plugins/auth.js';
 import { ErrorBody, errorResponses as errors } from '../schemas/common.js';
@@ -37,6 +37,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         return { key: active?.id ?? null, model: gateway.revisionModel(active) };
       },
       panelPort: app.config.listen.port,
+      // Read where conntrack runs (the gateway's namespace), through the one runner.
+      localAddresses: new LocalAddresses(async () =>
+        parseIpAddr((await app.runner.run('ip', ['-o', 'addr', 'show'], { reject: false })).stdout),
+      ),
     }),
   );
   const pageJson = new WeakMap<object, { head: string; at: number }>();

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { GatewayModel } from '@gatehouse/rules';
 import { renderPersistence, validateModel } from '@gatehouse/rules';
 import { describe, expect, it } from 'vitest';
-import { FlowAttribution, ForwardIndex, LocalAddresses } from '../../src/conntrack/attribution.js';
+import { FlowAttribution, ForwardIndex, LocalAddresses, parseIpAddr } from '../../src/conntrack/attribution.js';
 import { type Flow, parseExpectationLine, parseFlowLine } from '../../src/conntrack/parse.js';
 import { ConntrackTable } from '../../src/conntrack/table.js';
 
@@ -186,12 +186,20 @@ describe('the forward a flow came through', () => {
     expect(new ForwardIndex(null).forwardOf(6, t('a', 'b', 1, 21), t('192.168.1.2', 'a', 21, 1))).toBeNull();
   });
 
-  it("marks the panel's own connections: the reply comes from the panel's port at a local address", () => {
+  it("marks the panel's own connections: the reply comes from the panel's port at a local address", async () => {
+    const ipAddr = [
+      '1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever',
+      '2: eth0    inet 192.0.2.2/24 brd 192.0.2.255 scope global eth0\\       valid_lft forever preferred_lft forever',
+      '3: eth1    inet 192.168.1.1/24 brd 192.168.1.255 scope global eth1\\       valid_lft forever preferred_lft forever',
+      '3: eth1    inet6 fe80::1/64 scope link \\       valid_lft forever preferred_lft forever',
+    ].join('\n');
+    expect(parseIpAddr(ipAddr)).toEqual(['127.0.0.1', '192.0.2.2', '192.168.1.1', 'fe80::1']);
     const a = new FlowAttribution({
       applied: () => ({ key: 1, model: MODEL }),
       panelPort: 8080,
-      localAddresses: new LocalAddresses(() => ['192.168.1.1', '192.0.2.2', '127.0.0.1']),
+      localAddresses: new LocalAddresses(async () => parseIpAddr(ipAddr)),
     });
+    await a.fresh();
     expect(a.isPanel(6, t('192.168.1.1', '192.168.1.2', 8080, 50000))).toBe(true);
     expect(a.isPanel(6, t('192.0.2.2', '198.51.100.7', 8080, 5000))).toBe(true);
     // Port 8080 of a server behind the gateway, UDP, another port: not the panel.
