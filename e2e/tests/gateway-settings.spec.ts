@@ -169,6 +169,9 @@ test('the Gateway page edits gateway forwards, masquerade, the filter and interf
     const settings = await fetchInPage(page, '/api/v1/gateway-settings');
     expect(settings.json).toMatchObject({ masquerade: { lanToWan: false }, filter: { policy: 'drop' } });
     await goTo(page, 'Apply');
+    // In plain words (the pending summary) and in the nft diff.
+    await expect(page.getByText(/Masquerade: forwarded servers .*, LAN to WAN/).first()).toBeVisible();
+    await expect(page.getByText(/Forward filter: policy .*drop/).first()).toBeVisible();
     await expect(page.getByText(/-.*masquerade: LAN to WAN/).first()).toBeVisible();
     await expect(page.getByText(/\+.*policy drop/).first()).toBeVisible();
 
