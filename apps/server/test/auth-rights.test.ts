@@ -340,6 +340,8 @@ describe('password policy', () => {
     expect(weakChange.json().problems).toContainEqual({
       path: 'body.newPassword',
       message: expect.stringMatching(/too easy to guess/),
+      code: 'password.weak',
+      params: { score: expect.any(Number), needs: 3 },
     });
     expect((await change(OTHER_PASSWORD)).statusCode).toBe(200);
   });

@@ -25,7 +25,7 @@ import { tokenStatus, tokenView, userView } from '../schemas/mappers/accounts.js
 import { AUDIT_CSV_HEADER, auditCsvFields, auditView } from '../schemas/mappers/audit.js';
 import { LoginService, TooManyAttempts } from '../services/login.js';
 import { PasswordChangeService } from '../services/password-change.js';
-import { passwordProblems } from '../services/password-policy.js';
+import { passwordIssues } from '../services/password-policy.js';
 import type { TokenRecord, UserRecord } from '../store/accounts.js';
 
 const authErrors = { 401: ErrorBody, 403: ErrorBody };
@@ -35,10 +35,10 @@ export const ANONYMOUS_BODY_LIMIT = 16 * 1024;
 
 /** A password the policy refuses, as a field error like zod's. */
 function checkPassword(password: string, username: string, path: string): void {
-  const problems = passwordProblems(password, username);
+  const problems = passwordIssues(password, username);
   if (problems.length > 0) {
     throw new HttpError(400, 'validation', 'the password is not acceptable', {
-      problems: problems.map((message) => ({ path, message })),
+      problems: problems.map((p) => ({ path, ...p })),
     });
   }
 }

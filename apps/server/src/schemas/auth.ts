@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { PASSWORD_MAX_LENGTH, passwordProblems, passwordShapeProblems } from '../services/password-policy.js';
+import {
+  PASSWORD_MAX_LENGTH,
+  passwordIssues,
+  passwordShapeIssues,
+  passwordShapeProblems,
+} from '../services/password-policy.js';
 import { Role } from './common.js';
 
 /** Timestamps, usernames and short labels in responses. */
@@ -46,7 +51,9 @@ export const NewPassword = z
   .max(PASSWORD_MAX_LENGTH, { error: `use at most ${PASSWORD_MAX_LENGTH} characters` })
   .superRefine((password, ctx) => {
     if (password.length > PASSWORD_MAX_LENGTH) return;
-    for (const message of passwordShapeProblems(password)) ctx.addIssue({ code: 'custom', message });
+    for (const { message, code, params } of passwordShapeIssues(password)) {
+      ctx.addIssue({ code: 'custom', message, params: { ...params, code } });
+    }
   })
   .describe('12-256 characters, no control characters, not containing the username, zxcvbn strength 3 of 4 or more');
 
@@ -54,8 +61,8 @@ export const CreateUserBody = z
   .object({ username: Username, password: NewPassword, role: Role })
   .superRefine((b, ctx) => {
     if (passwordShapeProblems(b.password).length > 0) return;
-    for (const message of passwordProblems(b.password, b.username))
-      ctx.addIssue({ code: 'custom', path: ['password'], message });
+    for (const { message, code, params } of passwordIssues(b.password, b.username))
+      ctx.addIssue({ code: 'custom', path: ['password'], message, params: { ...params, code } });
   });
 export const UpdateUserBody = z
   .object({

@@ -11,7 +11,7 @@ import { hashPassword, verifyPassword } from '../lib/secrets.js';
 import type { Store } from '../store/store.js';
 import { FailureLog } from './failure-log.js';
 import { TooManyAttempts } from './login.js';
-import { passwordProblems } from './password-policy.js';
+import { passwordIssues } from './password-policy.js';
 
 export interface PasswordChanger {
   userId: number;
@@ -42,11 +42,11 @@ export class PasswordChangeService {
       this.store.audit.record(actor, 'user.password.throttled', target, { retryAfterSeconds });
       throw new TooManyAttempts('too many wrong current passwords', retryAfterSeconds);
     }
-    const problems = passwordProblems(newPassword, user.username);
+    const problems = passwordIssues(newPassword, user.username);
     if (problems.length > 0) {
       this.store.audit.record(actor, 'user.password.failed', target, { reason: 'policy' });
       throw new HttpError(400, 'validation', 'the new password is not acceptable', {
-        problems: problems.map((message) => ({ path: 'body.newPassword', message })),
+        problems: problems.map((p) => ({ path: 'body.newPassword', ...p })),
       });
     }
     if (!(await verifyPassword(currentPassword, user.passwordHash))) {

@@ -38,13 +38,42 @@ function zxcvbn(): ZxcvbnFactory {
   return estimator;
 }
 
+/** One reason a password is refused: English for scripts, a code and params for clients that translate. */
+export interface PasswordIssue {
+  message: string;
+  code: string;
+  params: Record<string, string | number>;
+}
+
 /** The checks that need no username and no dictionary (cheap; used by the field schemas as well). */
+export function passwordShapeIssues(password: string): PasswordIssue[] {
+  const issues: PasswordIssue[] = [];
+  if (password.length < PASSWORD_MIN_LENGTH) {
+    issues.push({
+      message: `use at least ${PASSWORD_MIN_LENGTH} characters`,
+      code: 'too_short',
+      params: { minimum: PASSWORD_MIN_LENGTH },
+    });
+  }
+  if (password.length > PASSWORD_MAX_LENGTH) {
+    issues.push({
+      message: `use at most ${PASSWORD_MAX_LENGTH} characters`,
+      code: 'too_long',
+      params: { maximum: PASSWORD_MAX_LENGTH },
+    });
+  }
+  if (CONTROL.test(password)) {
+    issues.push({
+      message: 'control characters (NUL, newline, tab, ...) are not allowed',
+      code: 'password.control_chars',
+      params: {},
+    });
+  }
+  return issues;
+}
+
 export function passwordShapeProblems(password: string): string[] {
-  const problems: string[] = [];
-  if (password.length < PASSWORD_MIN_LENGTH) problems.push(`use at least ${PASSWORD_MIN_LENGTH} characters`);
-  if (password.length > PASSWORD_MAX_LENGTH) problems.push(`use at most ${PASSWORD_MAX_LENGTH} characters`);
-  if (CONTROL.test(password)) problems.push('control characters (NUL, newline, tab, ...) are not allowed');
-  return problems;
+  return passwordShapeIssues(password).map((i) => i.message);
 }
 
 /**
@@ -52,17 +81,28 @@ export function passwordShapeProblems(password: string): string[] {
  * messages are meant for the operator, field by field (zxcvbn's own warning
  * and suggestions included).
  */
-export function passwordProblems(password: string, username: string): string[] {
-  const shape = passwordShapeProblems(password);
+export function passwordIssues(password: string, username: string): PasswordIssue[] {
+  const shape = passwordShapeIssues(password);
   if (shape.length > 0) return shape;
   const name = username.toLowerCase();
   if (name !== '' && password.toLowerCase().includes(name)) {
-    return ['the password must not be or contain the username'];
+    return [
+      { message: 'the password must not be or contain the username', code: 'password.contains_username', params: {} },
+    ];
   }
   const result = zxcvbn().check(password, [username]);
   if (result.score >= PASSWORD_MIN_SCORE) return [];
   const hints = [result.feedback.warning, ...result.feedback.suggestions].filter((s): s is string => !!s);
   return [
-    `too easy to guess (strength ${result.score} of 4, needs ${PASSWORD_MIN_SCORE})${hints.length ? `: ${hints.join(' ')}` : ''}`,
+    {
+      message: `too easy to guess (strength ${result.score} of 4, needs ${PASSWORD_MIN_SCORE})${hints.length ? `: ${hints.join(' ')}` : ''}`,
+      // zxcvbn's hints are English only: a translating client says the strength.
+      code: 'password.weak',
+      params: { score: result.score, needs: PASSWORD_MIN_SCORE },
+    },
   ];
+}
+
+export function passwordProblems(password: string, username: string): string[] {
+  return passwordIssues(password, username).map((i) => i.message);
 }

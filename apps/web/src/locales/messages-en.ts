@@ -88,6 +88,9 @@ export const messagesEn = {
     },
     password: {
       wrong: 'Wrong password.',
+      control_chars: 'Control characters (NUL, newline, tab, ...) are not allowed.',
+      contains_username: 'The password must not be or contain the username.',
+      weak: 'Too easy to guess (strength {{score}} of 4, needs {{needs}}).',
     },
     etag: {
       invalid: 'Not a version tag from this server; reload and try again.',

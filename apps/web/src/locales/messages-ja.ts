@@ -87,6 +87,9 @@ export const messagesJa: Widen<typeof messagesEn> = {
     },
     password: {
       wrong: 'パスワードが違います。',
+      control_chars: '制御文字（NUL、改行、タブなど）は使えません。',
+      contains_username: 'パスワードにユーザー名を含めることはできません。',
+      weak: '推測されやすすぎます（強度 {{score}}／4、必要な強度 {{needs}}）。',
     },
     etag: {
       invalid: 'このサーバーのバージョン情報ではありません。再読み込みしてやり直してください。',
