@@ -8,9 +8,10 @@
  * also on failure; the admin's password is never changed.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD } from './model.js';
-import { fetchInPage, goTo, signIn, snap } from './support.js';
+import { fetchInPage, goTo, SCREENSHOTS, signIn, snap } from './support.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -262,33 +263,42 @@ test('screenshots: dashboard and access, wide and phone, English and Japanese, l
     [1280, 800],
     [390, 844],
   ] as const) {
-    for (const lang of ['en', 'ja']) {
-      for (const theme of ['light', 'dark']) {
-        const context = await browser.newContext({ viewport: { width, height } });
-        await context.addInitScript(
-          ([l, th]) => {
-            localStorage.setItem('gatehouse.lang', l as string);
-            localStorage.setItem('gatehouse.theme', th as string);
-          },
-          [lang, theme],
-        );
-        const page = await context.newPage();
-        try {
+    // One sign-in per viewport; the language and theme are the operator's saved choices, read on load.
+    const context = await browser.newContext({ viewport: { width, height } });
+    const page = await context.newPage();
+    try {
+      await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
+      for (const lang of ['en', 'ja']) {
+        for (const theme of ['light', 'dark']) {
+          await page.evaluate(
+            ([l, th]) => {
+              localStorage.setItem('gatehouse.lang', l as string);
+              localStorage.setItem('gatehouse.theme', th as string);
+            },
+            [lang, theme],
+          );
           await page.goto('/');
-          await page.locator('input[autocomplete="username"]').fill('admin');
-          await page.locator('input[type="password"]').fill(E2E_ADMIN_PASSWORD);
-          await page.locator('button[type="submit"]').click();
-          await expect(page.locator('.ct-chart, .dashboard .muted').first()).toBeVisible();
+          await expect(page.locator('html')).toHaveAttribute('lang', lang);
+          await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
           await expect(page.locator('.ct-chart')).toBeVisible({ timeout: 10_000 });
           await snap(page, `dashboard-access-dashboard-${width}-${lang}-${theme}`);
           await page.goto('/access');
           await expect(page.locator('#audit-title')).toBeVisible();
           await expect(page.locator('.access table').first()).toBeVisible();
           await snap(page, `dashboard-access-access-${width}-${lang}-${theme}`);
-        } finally {
-          await context.close();
+          if (width < 800) {
+            // A phone's full page is very long: also what one screen shows of each section.
+            for (const section of ['users', 'tokens', 'password', 'audit']) {
+              await page.locator(`#${section}-title`).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+              await page.screenshot({
+                path: join(SCREENSHOTS, `dashboard-access-phone-${section}-${lang}-${theme}.png`),
+              });
+            }
+          }
         }
       }
+    } finally {
+      await context.close();
     }
   }
 });

@@ -53,11 +53,9 @@ const toData = (samples: readonly CountSample[]): uPlot.AlignedData => [
 /** From zero to a little above the highest value, and never an empty range for a flat series. */
 const fromZero: uPlot.Range.Function = (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.15))];
 
-/** The legend shows the newest figures while the cursor is not over the plot. */
-function showLatest(u: uPlot): void {
-  const last = (u.data[0]?.length ?? 0) - 1;
-  if (last >= 0 && (u.cursor.left ?? -1) < 0) u.setLegend({ idx: last });
-}
+/** The value under the cursor, or the newest one while the cursor is elsewhere: the legend always says something. */
+const orLatest = (u: uPlot, v: number | null, series: number): number | null =>
+  v ?? (u.data[series]?.[(u.data[series]?.length ?? 0) - 1] as number | null | undefined) ?? null;
 
 export function ConntrackChart({ samples, label }: { samples: readonly CountSample[]; label: string }) {
   const { t, i18n } = useTranslation();
@@ -115,14 +113,23 @@ export function ConntrackChart({ samples, label }: { samples: readonly CountSamp
         expectations: { range: fromZero },
       },
       series: [
-        { label: t('dashboard.chartTime'), value: (_u, v) => (v == null ? '–' : timeSeconds.format(v * 1000)) },
+        {
+          label: t('dashboard.chartTime'),
+          value: (u, v) => {
+            const at = orLatest(u, v, 0);
+            return at == null ? '–' : timeSeconds.format(at * 1000);
+          },
+        },
         {
           label: t('dashboard.flows'),
           scale: 'flows',
           stroke: p.flows,
           width: 2,
           points: { show: false },
-          value: (_u, v) => (v == null ? '–' : count.format(v)),
+          value: (u, v, series) => {
+            const n = orLatest(u, v, series);
+            return n == null ? '–' : count.format(n);
+          },
         },
         {
           label: t('dashboard.expectations'),
@@ -130,13 +137,18 @@ export function ConntrackChart({ samples, label }: { samples: readonly CountSamp
           stroke: p.expectations,
           width: 2,
           points: { show: false },
-          value: (_u, v) => (v == null ? '–' : count.format(v)),
+          value: (u, v, series) => {
+            const n = orLatest(u, v, series);
+            return n == null ? '–' : count.format(n);
+          },
         },
       ],
       axes: [
         {
           stroke: p.muted,
           font: axisFont,
+          // Room for "09:42:30" between ticks, also on a phone.
+          space: 90,
           grid: { stroke: p.grid, width: 1 },
           ticks: { stroke: p.grid, width: 1 },
           // Ticks less than a minute apart (a young history) need the seconds to tell them apart.
@@ -149,7 +161,6 @@ export function ConntrackChart({ samples, label }: { samples: readonly CountSamp
     };
     const u = new uPlot(opts, toData(latest.current), el);
     u.root.style.color = p.text;
-    showLatest(u);
     chart.current = u;
     return () => {
       u.destroy();
@@ -158,10 +169,7 @@ export function ConntrackChart({ samples, label }: { samples: readonly CountSamp
   }, [theme, i18n.language, width]);
 
   useEffect(() => {
-    const u = chart.current;
-    if (!u) return;
-    u.setData(toData(samples));
-    showLatest(u);
+    chart.current?.setData(toData(samples));
   }, [samples]);
 
   return (
