@@ -132,7 +132,7 @@ export const messagesEn = {
     last_admin: 'This is the last admin; make someone else admin first.',
     token_active: 'This token still works: revoke it before removing it.',
     lockout: 'This apply would cut off the connection you are using.',
-    panel_connection: 'The panel cannot tell which connection you are using.',
+    panel_connection: 'This is a connection to the panel itself: killing it would cut off the browser using it.',
     apply_in_progress: 'Another apply or rollback is running; try again when it has finished.',
     nothing_to_confirm: 'No provisional apply is waiting for confirmation.',
     confirm_needs_new_connection: 'Confirm over a new connection: this one was opened before the apply.',

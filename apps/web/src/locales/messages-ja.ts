@@ -129,7 +129,7 @@ export const messagesJa: Widen<typeof messagesEn> = {
     last_admin: '最後の管理者です。先に別のユーザーを管理者にしてください。',
     token_active: 'このトークンはまだ有効です。削除する前に失効させてください。',
     lockout: 'この適用を行うと、使用中の接続が切断されます。',
-    panel_connection: 'パネルはどの接続が使われているか判別できません。',
+    panel_connection: 'パネル自体への接続です。切断すると、それを使っているブラウザーが操作できなくなります。',
     apply_in_progress: '別の適用またはロールバックが実行中です。終わってからやり直してください。',
     nothing_to_confirm: '確認を待っている仮適用はありません。',
     confirm_needs_new_connection: '新しい接続で確認してください。この接続は適用前に開かれたものです。',

@@ -5,7 +5,6 @@ import { Link, useSearchParams } from 'react-router';
 import { TableHead } from '../../../components/DataTable';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
-import { ApiError } from '../../../lib/api';
 import { errorText } from '../../../lib/errors';
 import { formatNumber, formatTuple } from '../../../lib/format';
 import { PHONE_QUERY, useMediaQuery } from '../../../lib/media';
@@ -522,9 +521,7 @@ function FlowTable({ query }: { query: FlowQuery }) {
       <AccountingNote />
       {kill.isError ? (
         <p className="callout callout-error" role="alert">
-          {kill.error instanceof ApiError && kill.error.code === 'panel_connection'
-            ? t('connections.panelKillRefused')
-            : errorText(t, kill.error)}
+          {errorText(t, kill.error)}
         </p>
       ) : null}
       {rows.length === 0 ? (
