@@ -58,6 +58,12 @@ const ALLOWED = new Set(
     'TiB',
     'B',
     'conntrack',
+    'icmp',
+    // TCP states as the kernel's conntrack table names them (the Connections filter offers them as such).
+    'ESTABLISHED',
+    'CLOSE',
+    'LISTEN',
+    'NONE',
     'ct',
     'CPU',
     // The conntrack state the FTP helper's explanation names (ct state related).
@@ -108,7 +114,10 @@ interface Finding {
 async function englishOn(page: Page, allowed: Set<string>): Promise<Finding[]> {
   const found = await page.evaluate(() => {
     const out: Array<{ where: string; text: string }> = [];
-    const visible = (el: Element) => {
+    const visible = (el: Element): boolean => {
+      // A closed select's options have no box, but the operator opens it and reads them.
+      const select = el.closest('select');
+      if (select && select !== el) return visible(select);
       const style = getComputedStyle(el);
       if (style.visibility === 'hidden' || style.display === 'none') return false;
       return (el as HTMLElement).getClientRects().length > 0;
