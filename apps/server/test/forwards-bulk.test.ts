@@ -46,7 +46,7 @@ afterAll(async () => {
 
 const inject = (opts: InjectOptions) => t.app.inject(opts);
 
-async function reset(forwards: unknown[] = FORWARDS): Promise<string> {
+async function reset(forwards: Array<Record<string, unknown>> = FORWARDS): Promise<string> {
   const cur = await inject({ method: 'GET', url: '/api/v1/config', headers: admin.headers });
   const r = await inject({
     method: 'PUT',
@@ -58,12 +58,12 @@ async function reset(forwards: unknown[] = FORWARDS): Promise<string> {
   return String(r.headers.etag);
 }
 
-async function forwards(): Promise<Array<{ id: string; enabled: boolean }>> {
+async function forwards(): Promise<Array<{ id: string; name: string; enabled: boolean }>> {
   const r = await inject({ method: 'GET', url: '/api/v1/forwards', headers: admin.headers });
   return r.json().items;
 }
 
-const bulk = (payload: unknown, headers: Record<string, string> = {}, query = '') =>
+const bulk = (payload: Record<string, unknown>, headers: Record<string, string> = {}, query = '') =>
   inject({ method: 'POST', url: `/api/v1/forwards/bulk${query}`, headers: { ...admin.headers, ...headers }, payload });
 
 async function kernelTable(): Promise<string> {
@@ -104,8 +104,8 @@ describe('POST /forwards/bulk', () => {
     const r = await bulk({ action: 'delete', ids: ['web', 'nope', 'web'] });
     expect(r.statusCode).toBe(400);
     expect(r.json().problems).toEqual([
-      { path: 'body.ids.1', message: 'no forward "nope"' },
-      { path: 'body.ids.2', message: '"web" is named twice' },
+      expect.objectContaining({ path: 'body.ids.1', message: 'no forward "nope"' }),
+      expect.objectContaining({ path: 'body.ids.2', message: '"web" is named twice' }),
     ]);
     expect((await forwards()).length).toBe(3);
     const bad = await bulk({ action: 'explode', ids: [] });
@@ -165,7 +165,7 @@ describe('POST /forwards/bulk', () => {
 });
 
 describe('POST /forwards/import', () => {
-  const post = (payload: unknown) =>
+  const post = (payload: Record<string, unknown>) =>
     inject({ method: 'POST', url: '/api/v1/forwards/import', headers: admin.headers, payload });
 
   it('merges by id: replaces the same ids, adds the others', async () => {
@@ -179,7 +179,7 @@ describe('POST /forwards/import', () => {
     });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toEqual({ added: 1, replaced: 1, removed: 0, total: 4 });
-    const list = (await forwards()) as Array<{ id: string; name: string }>;
+    const list = await forwards();
     expect(list.map((f) => f.id)).toEqual(['web', 'mail', 'dns', 'ssh']);
     expect(list[1]?.name).toBe('Mail 2');
   });

@@ -15,6 +15,9 @@ import { accumulate, markReset } from './forward-hits-accumulate.js';
  */
 export const COUNT_BEFORE_APPLY_UP_TO = 5000;
 
+/** Reads closer together than this answer from the store: each open forwards page asks every 15 s. */
+export const READ_AT_MOST_EVERY_MS = 2000;
+
 export interface ForwardHitsParts {
   repo: ForwardHitsRepository;
   runner: Runner;
@@ -26,13 +29,18 @@ export interface ForwardHitsParts {
 export class ForwardHits {
   /** One read at a time: two overlapping reads would add the same growth twice. */
   private running: Promise<unknown> = Promise.resolve();
+  private lastRead = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly p: ForwardHitsParts) {}
 
   /** Adds what the kernel counted since the last read; returns every stored total. */
   read(): Promise<ForwardHitRow[]> {
     return this.serial(async () => {
-      await this.count(false);
+      const now = performance.now();
+      if (now - this.lastRead >= READ_AT_MOST_EVERY_MS) {
+        this.lastRead = now;
+        await this.count(false);
+      }
       return this.p.repo.all();
     });
   }
