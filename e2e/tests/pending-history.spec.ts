@@ -15,6 +15,9 @@ import { expect, type Page, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD } from './model.js';
 import { fetchInPage, goTo, lab, signIn, snap } from './support.js';
 
+/** The page's localStorage, typed here: the e2e project compiles without the DOM library. */
+type PageStorage = { localStorage: { setItem(k: string, v: string): void; removeItem(k: string): void } };
+
 const WEB = { id: 'e2e-pend-web', name: 'E2E pending web', port: '2041' };
 
 async function csrf(page: Page): Promise<string> {
@@ -73,8 +76,8 @@ async function screenshots(
     for (const theme of ['light', 'dark'] as const) {
       await page.evaluate(
         ([l, th]) => {
-          localStorage.setItem('gatehouse.lang', l);
-          localStorage.setItem('gatehouse.theme', th);
+          (globalThis as unknown as PageStorage).localStorage.setItem('gatehouse.lang', l);
+          (globalThis as unknown as PageStorage).localStorage.setItem('gatehouse.theme', th);
         },
         [lang, theme] as const,
       );
@@ -92,8 +95,8 @@ async function screenshots(
     }
   }
   await page.evaluate(() => {
-    localStorage.setItem('gatehouse.lang', 'en');
-    localStorage.removeItem('gatehouse.theme');
+    (globalThis as unknown as PageStorage).localStorage.setItem('gatehouse.lang', 'en');
+    (globalThis as unknown as PageStorage).localStorage.removeItem('gatehouse.theme');
   });
   await page.setViewportSize({ width: 1400, height: 900 });
   await page.reload();
