@@ -10,6 +10,10 @@ import { expect, type Locator, type Page, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD } from './model.js';
 import { fetchInPage, openLongConnection, signIn, snap } from './support.js';
 
+// The page's globals these checks use (the e2e tsconfig has no DOM library).
+declare function getComputedStyle(el: unknown, pseudo?: string): { content: string };
+declare const document: { documentElement: { scrollWidth: number } };
+
 const PHONE = { width: 390, height: 844 };
 test.use({ viewport: PHONE });
 test.describe.configure({ mode: 'serial' });

@@ -11,6 +11,9 @@ import { fetchInPage, goTo, signIn } from './support.js';
 
 test.describe.configure({ mode: 'serial' });
 
+// The page global this spec reads (the e2e tsconfig has no DOM library).
+declare const document: { documentElement: { dataset: Record<string, string | undefined> } };
+/** The theme the page shows. */
 const theme = (page: Page) => page.evaluate(() => document.documentElement.dataset.theme);
 
 test('a page whose chunk fails to load says a new version is available, and Reload brings the page', async ({
