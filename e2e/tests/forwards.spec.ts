@@ -74,13 +74,20 @@ async function freshHitsOf(page: Page, id: string): Promise<number> {
   return hitsOf(page, id);
 }
 
+/** The page's localStorage (the e2e project has no DOM types). */
+interface PageStorage {
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
 async function screenshots(page: Page): Promise<void> {
   for (const lang of ['en', 'ja'] as const) {
     for (const theme of ['light', 'dark'] as const) {
       await page.evaluate(
         ([l, th]) => {
-          localStorage.setItem('gatehouse.lang', l);
-          localStorage.setItem('gatehouse.theme', th);
+          const storage = (globalThis as unknown as { localStorage: PageStorage }).localStorage;
+          storage.setItem('gatehouse.lang', l);
+          storage.setItem('gatehouse.theme', th);
         },
         [lang, theme] as const,
       );
@@ -99,8 +106,9 @@ async function screenshots(page: Page): Promise<void> {
     }
   }
   await page.evaluate(() => {
-    localStorage.setItem('gatehouse.lang', 'en');
-    localStorage.removeItem('gatehouse.theme');
+    const storage = (globalThis as unknown as { localStorage: PageStorage }).localStorage;
+    storage.setItem('gatehouse.lang', 'en');
+    storage.removeItem('gatehouse.theme');
   });
   await page.setViewportSize({ width: 1400, height: 900 });
   await page.reload();
