@@ -149,9 +149,11 @@ test('6. rolling back from History restores an old revision; killing a connectio
   const helperOn = revisions.getByRole('row').filter({ hasText: 'FTP helper on' });
   await expect(helperOn).toBeVisible();
   await snap(page, 'history');
-  // Two clicks: arm, then confirm.
+  // The rollback asks for a comment (and a confirm window) before it runs.
   await helperOn.getByRole('button', { name: /^Roll back to revision \d+$/ }).click();
-  await helperOn.getByRole('button', { name: /^Yes, roll back to \d+$/ }).click();
+  const form = revisions.getByRole('form', { name: /^Roll back to revision \d+$/ });
+  await form.getByLabel('Comment').fill('story: back to the helper without passive-only');
+  await form.getByRole('button', { name: /^Yes, roll back to \d+$/ }).click();
   const banner = page.getByRole('region', { name: 'Waiting for confirmation' });
   await banner.getByRole('button', { name: 'Keep this change' }).click();
   await expect(page.getByText(/Revision \d+ is confirmed\./)).toBeVisible();
