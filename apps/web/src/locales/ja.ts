@@ -68,7 +68,7 @@ export const ja: Catalogue = {
     theme: 'テーマ',
     themeDark: 'ダーク',
     themeLight: 'ライト',
-    themeSystem: 'システムに合わせる',
+    themeSystem: 'システム',
   },
   roles: {
     admin: '管理者',
