@@ -248,7 +248,8 @@ describe('token expiry and removal', () => {
   });
 
   it('refuses a token after its expiry like a revoked one, shows it expired, then removes it', async () => {
-    const expiresAt = new Date(Date.now() + 60 * 60_000).toISOString();
+    // Seconds away, so that the moment after it falls inside the lookup cache's 5 s: the cache must refuse it too.
+    const expiresAt = new Date(Date.now() + 2_000).toISOString();
     const r = await inject({
       method: 'POST',
       url: '/api/v1/tokens',
@@ -271,7 +272,7 @@ describe('token expiry and removal', () => {
     expect(active.json().error).toBe('token_active');
 
     vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(Date.parse(expiresAt) + 1000);
+    vi.setSystemTime(Date.parse(expiresAt) + 500);
     const refused = await inject({ method: 'GET', url: '/api/v1/status/history', headers: bearer(created.token) });
     expect(refused.statusCode).toBe(401);
     expect((await tokens()).find((tk) => tk.id === created.id)?.status).toBe('expired');
