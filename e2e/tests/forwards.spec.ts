@@ -195,6 +195,7 @@ test('the forward list: sort, filter in the URL, bulk actions on the wire, clone
       await page.getByRole('checkbox', { name: `Select forward ${TWO.name}` }).check();
       const bar = page.getByRole('toolbar', { name: 'Selected forwards' });
       await expect(bar).toContainText('2 forwards selected');
+      await snap(page, 'forwards-bulk-bar');
       await bar.getByRole('button', { name: 'Disable' }).click();
       await expect(page.getByText('2 forwards changed. Apply to make it live.')).toBeVisible();
       await expect(page.getByRole('switch', { name: `Enable forward ${ONE.name}` })).not.toBeChecked();
@@ -266,6 +267,7 @@ test('the forward list: sort, filter in the URL, bulk actions on the wire, clone
       await form.getByRole('radio', { name: /^Replace/ }).check();
       await form.getByRole('button', { name: 'Import' }).click();
       await expect(form.getByRole('alert')).toContainText('body.forwards.0.id');
+      await snap(page, 'forwards-import-refused');
       await form.getByLabel('Exported JSON file').press('Escape');
       await expect(form).toHaveCount(0);
       await expect(row(page, TWO.id)).toBeVisible();
