@@ -317,6 +317,16 @@ describe('token expiry and removal', () => {
   });
 });
 
+describe('API description', () => {
+  it('documents the new routes, the CSV one as text/csv', async () => {
+    const r = await inject({ method: 'GET', url: '/api/v1/openapi.json', headers: admin.headers });
+    expect(r.statusCode).toBe(200);
+    const paths = r.json().paths;
+    expect(paths).toHaveProperty(['/api/v1/status/history']);
+    expect(Object.keys(paths['/api/v1/audit.csv'].get.responses['200'].content)).toEqual(['text/csv']);
+  });
+});
+
 describe("an admin resets another user's password", () => {
   it('ends their sessions and tokens; the old password stops working, the new one works; audited', async () => {
     const created = await inject({
