@@ -49,8 +49,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const before = g.desired();
       const known = new Set(before.model.forwards.map((f) => f.id));
       const problems = ids.flatMap((id, i) => {
-        if (!known.has(id)) return [{ path: `body.ids.${i}`, message: `no forward "${id}"` }];
-        return ids.indexOf(id) !== i ? [{ path: `body.ids.${i}`, message: `"${id}" is named twice` }] : [];
+        const path = `body.ids.${i}`;
+        if (!known.has(id)) return [{ path, message: `no forward "${id}"`, code: 'forward.unknown', params: { id } }];
+        return ids.indexOf(id) !== i
+          ? [{ path, message: `"${id}" is named twice`, code: 'ids.twice', params: { id } }]
+          : [];
       });
       if (problems.length > 0) {
         throw new HttpError(400, 'validation', 'some ids do not name a forward', { problems });

@@ -85,6 +85,10 @@ export const messagesEn = {
       shadows_gateway_forward:
         'Port {{port}} is the gateway\'s own forward "{{name}}"; forwarding it away would shadow it.',
       ports_overlap: '{{proto}} port(s) {{ports}} already forwarded by "{{other}}".',
+      unknown: 'There is no forward "{{id}}".',
+    },
+    ids: {
+      twice: '"{{id}}" is named twice.',
     },
     password: {
       wrong: 'Wrong password.',

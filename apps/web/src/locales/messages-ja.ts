@@ -84,6 +84,10 @@ export const messagesJa: Widen<typeof messagesEn> = {
       shadows_gateway_forward:
         'ポート {{port}} はゲートウェイ自身のフォワード「{{name}}」です。転送するとそれが使えなくなります。',
       ports_overlap: '{{proto}} ポート {{ports}} はすでに「{{other}}」が転送しています。',
+      unknown: 'フォワード「{{id}}」はありません。',
+    },
+    ids: {
+      twice: '「{{id}}」が 2 回指定されています。',
     },
     password: {
       wrong: 'パスワードが違います。',
