@@ -101,7 +101,7 @@ describe('systemd units', () => {
       expect(u.get(`Service.${k}`), k).toEqual([v]);
     }
     // Writes only its state and the boot-persistence files.
-    expect(u.get('Service.ReadWritePaths')).toEqual(['/etc/nftables.d /etc/modules-load.d']);
+    expect(u.get('Service.ReadWritePaths')).toEqual(['/etc/nftables.d /etc/modules-load.d /etc/sysctl.d']);
     expect(u.get('Service.StateDirectory')).toEqual(['gatehouse']);
     expect(u.get('Service.EnvironmentFile')).toEqual(['/etc/gatehouse/gatehouse.env']);
   });
