@@ -3,8 +3,9 @@
  * flow belongs to (ct->master) but conntrack-tools never prints it. We
  * recover it two ways: exactly, when a NEW flow matches a live expectation
  * (the expectation names its master tuple), and heuristically for flows
- * found in a dump, when a helper-less flow runs between the same two
- * addresses as exactly one flow with a helper.
+ * found in a dump, when a helper-less flow has the same four addresses
+ * (original and reply, so the same hosts through the same NAT) as exactly
+ * one flow with a helper.
  */
 import { type EventType, type Expectation, type Flow, matchesExpectation, type Tuple, tupleKey } from '../parse.js';
 import { type FlowColumns, HAS_MASTER, LINK_EXPECTATION, LINK_HEURISTIC, LIVE, ODD } from './columns.js';
@@ -179,12 +180,19 @@ export class MasterLinks {
   linkHeuristically(): void {
     const c = this.c;
     const helpersByPair = new Map<string, number[]>();
+    // The four addresses of both tuples, not only the original pair: a data
+    // flow runs between the same hosts through the same translation as its
+    // control flow (a forwarded FTP's data flow is DNATed to the same server),
+    // while the gateway's own services share the original pair with a
+    // forward's control flow (the panel's own connections, from the same
+    // client to the same public address, were taken for its data flows).
     const pair = (s: number) => {
       if ((c.flags[s] as number) & ODD) {
-        const o = (c.odd.get(s) as { original: Tuple }).original;
-        return `${o.src}|${o.dst}`;
+        const t = c.odd.get(s) as { original: Tuple; reply: Tuple };
+        return `${t.original.src}|${t.original.dst}|${t.reply.src}|${t.reply.dst}`;
       }
-      return `${c.addr[s * 4]}|${c.addr[s * 4 + 1]}`;
+      const a = s * 4;
+      return `${c.addr[a]}|${c.addr[a + 1]}|${c.addr[a + 2]}|${c.addr[a + 3]}`;
     };
     for (let s = 0; s < c.high; s++) {
       if (!((c.flags[s] as number) & LIVE) || !c.helper[s]) continue;
