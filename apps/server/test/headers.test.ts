@@ -20,6 +20,7 @@ function expectPlainHttpHeaders(h: Headers): void {
   expect(csp(h)).toContain("script-src 'self'");
   expect(csp(h)).not.toContain('upgrade-insecure-requests');
   expect(h['strict-transport-security']).toBeUndefined();
+  expect(h['cross-origin-opener-policy']).toBeUndefined();
 }
 
 function expectTlsHeaders(h: Headers): void {
@@ -27,6 +28,7 @@ function expectTlsHeaders(h: Headers): void {
   expect(csp(h)).toContain("script-src 'self'");
   expect(csp(h)).toContain('upgrade-insecure-requests');
   expect(String(h['strict-transport-security'])).toMatch(/max-age=\d+/);
+  expect(h['cross-origin-opener-policy']).toBe('same-origin');
 }
 
 /** A GET over real TLS; the self-signed certificate is accepted for this request only. */

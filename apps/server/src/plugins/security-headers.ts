@@ -24,10 +24,15 @@ export const HEADERS_OVER_TLS = {
   contentSecurityPolicy: { directives: DIRECTIVES },
 } satisfies Omit<FastifyHelmetOptions, 'global'>;
 
-/** Over plain HTTP: no upgrade of subresources, no HSTS (browsers ignore it over HTTP anyway). */
+/**
+ * Over plain HTTP: no upgrade of subresources, no HSTS (browsers ignore it over HTTP anyway),
+ * and no Cross-Origin-Opener-Policy: Chromium ignores it on an untrustworthy origin (a LAN
+ * address over HTTP) and logs a console error for it on every page load.
+ */
 export const HEADERS_OVER_HTTP = {
   contentSecurityPolicy: { directives: { ...DIRECTIVES, upgradeInsecureRequests: null } },
   strictTransportSecurity: false,
+  crossOriginOpenerPolicy: false,
 } satisfies Omit<FastifyHelmetOptions, 'global'>;
 
 export default fp(
