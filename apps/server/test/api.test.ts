@@ -5,6 +5,7 @@
  */
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RegisteredRoute, registeredRoutes, routeOf } from './fuzz-routes.js';
 import {
   ADMIN_PASSWORD,
   bearer,
@@ -24,6 +25,7 @@ import {
 } from './helpers.js';
 
 const FTP_FORWARD = { id: 'ftp', name: 'FTP server', publicPorts: '21', target: '192.168.1.2' };
+const GATEWAY_FORWARD = { id: 'ssh-gateway', name: 'ssh to the gateway', publicPort: 2222, localPort: 22 };
 
 /** Every route, the role it needs, and a body that passes validation. */
 const ROUTES: Array<{
@@ -52,12 +54,22 @@ const ROUTES: Array<{
   { method: 'GET', url: '/api/v1/tokens', level: 'admin' },
   { method: 'POST', url: '/api/v1/tokens', level: 'admin', payload: { name: 'x', role: 'viewer' } },
   { method: 'DELETE', url: '/api/v1/tokens/999', level: 'admin' },
+  { method: 'DELETE', url: '/api/v1/tokens/999?purge=true', level: 'admin' },
   { method: 'GET', url: '/api/v1/audit', level: 'viewer' },
+  { method: 'GET', url: '/api/v1/audit.csv', level: 'viewer' },
   { method: 'GET', url: '/api/v1/config', level: 'viewer' },
   { method: 'PUT', url: '/api/v1/config', level: 'admin', payload: LAB_MODEL },
   { method: 'GET', url: '/api/v1/forwards', level: 'viewer' },
   { method: 'POST', url: '/api/v1/forwards', level: 'admin', payload: FTP_FORWARD },
   { method: 'GET', url: '/api/v1/forwards/ftp', level: 'viewer' },
+  { method: 'GET', url: '/api/v1/forwards/hits', level: 'viewer' },
+  { method: 'POST', url: '/api/v1/forwards/bulk', level: 'admin', payload: { action: 'enable', ids: ['ftp'] } },
+  {
+    method: 'POST',
+    url: '/api/v1/forwards/import',
+    level: 'admin',
+    payload: { mode: 'merge', forwards: [FTP_FORWARD] },
+  },
   { method: 'PUT', url: '/api/v1/forwards/ftp', level: 'admin', payload: FTP_FORWARD },
   { method: 'DELETE', url: '/api/v1/forwards/ftp', level: 'admin' },
   { method: 'GET', url: '/api/v1/ftp', level: 'viewer' },
@@ -66,15 +78,39 @@ const ROUTES: Array<{
   { method: 'POST', url: '/api/v1/apply', level: 'admin', payload: {} },
   { method: 'GET', url: '/api/v1/apply/pending', level: 'viewer' },
   { method: 'POST', url: '/api/v1/apply/confirm', level: 'admin' },
+  { method: 'POST', url: '/api/v1/apply/rollback-now', level: 'admin' },
+  { method: 'POST', url: '/api/v1/drift/restore', level: 'admin' },
+  { method: 'GET', url: '/api/v1/pending', level: 'viewer' },
+  { method: 'POST', url: '/api/v1/pending/discard', level: 'admin' },
   { method: 'GET', url: '/api/v1/revisions', level: 'viewer' },
   { method: 'GET', url: '/api/v1/revisions/1', level: 'viewer' },
+  { method: 'GET', url: '/api/v1/revisions/1/compare', level: 'viewer' },
   { method: 'POST', url: '/api/v1/revisions/1/rollback', level: 'admin', payload: {} },
   { method: 'GET', url: '/api/v1/conntrack', level: 'viewer' },
+  { method: 'GET', url: '/api/v1/conntrack/count', level: 'viewer' },
+  { method: 'GET', url: '/api/v1/conntrack/accounting', level: 'viewer' },
   { method: 'GET', url: '/api/v1/conntrack/123', level: 'viewer' },
   { method: 'DELETE', url: '/api/v1/conntrack/123', level: 'admin' },
   { method: 'GET', url: '/api/v1/expectations', level: 'viewer' },
   { method: 'GET', url: '/api/v1/events', level: 'viewer' },
   { method: 'GET', url: '/api/v1/status', level: 'viewer' },
+  { method: 'GET', url: '/api/v1/status/history', level: 'viewer' },
+  { method: 'GET', url: '/api/v1/session/connection', level: 'viewer' },
+  { method: 'GET', url: '/api/v1/gateway-forwards', level: 'viewer' },
+  { method: 'POST', url: '/api/v1/gateway-forwards', level: 'admin', payload: GATEWAY_FORWARD },
+  { method: 'PUT', url: '/api/v1/gateway-forwards/ssh-gateway', level: 'admin', payload: GATEWAY_FORWARD },
+  { method: 'DELETE', url: '/api/v1/gateway-forwards/ssh-gateway', level: 'admin' },
+  { method: 'GET', url: '/api/v1/gateway-settings', level: 'viewer' },
+  {
+    method: 'PUT',
+    url: '/api/v1/gateway-settings',
+    level: 'admin',
+    payload: {
+      interfaces: LAB_MODEL.interfaces,
+      masquerade: { forwardedServers: false, lanToWan: true },
+      filter: { policy: 'accept', allowLanToWan: true },
+    },
+  },
   { method: 'GET', url: '/api/v1/openapi.json', level: 'viewer' },
   { method: 'GET', url: '/api/v1/metrics', level: 'viewer' },
   { method: 'GET', url: '/api/v1/import/proposal', level: 'admin' },
@@ -111,6 +147,22 @@ describe('authentication and roles', () => {
     const r = await inject({ method: 'GET', url: '/api/v1/health' });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toEqual({ ok: true });
+  });
+
+  it('lists every route the app registers, with the role its config.auth asks for', async () => {
+    const registered = await registeredRoutes();
+    const listed = new Set<RegisteredRoute>();
+    for (const route of ROUTES) {
+      const r = routeOf(registered, route.method, route.url);
+      if (!r) continue; // /api/docs/ is swagger-ui's, outside the API prefix
+      listed.add(r);
+      expect({ route: `${route.method} ${route.url}`, level: route.level }).toEqual({
+        route: `${route.method} ${route.url}`,
+        level: r.auth === 'admin' ? 'admin' : 'viewer',
+      });
+    }
+    const missing = registered.filter((r) => r.auth !== 'public' && !listed.has(r)).map((r) => `${r.method} ${r.path}`);
+    expect(missing).toEqual([]);
   });
 
   it.each(ROUTES)('$method $url needs credentials', async (route) => {

@@ -6,13 +6,20 @@
  * holds now, and the rest are hostile.
  */
 import fc from 'fast-check';
+import Fastify from 'fastify';
+import fp from 'fastify-plugin';
+import { gatehouseApp } from '../src/app.js';
+import { ServerConfig } from '../src/config.js';
 import { hostile, mostlyValid, toJson } from './fuzz-values.js';
+import { tempDir } from './helpers.js';
 
 export interface World {
   adminToken: string;
   viewerToken: string;
   etag: string;
   forwardIds: string[];
+  /** Ids of the model's gateway forwards. */
+  gatewayForwardIds: string[];
   /** Users the fuzzer made (never the admin it acts as). */
   userIds: number[];
   /** Tokens the fuzzer made (never its own). */
@@ -121,6 +128,40 @@ export const model = fc
       : { enabled: false },
   }));
 
+/** A gateway forward (public port -> a service on the gateway itself); ports apart from the forwards'. */
+const gatewayForward = fc.record(
+  {
+    id: fc.constantFrom('ssh-gateway', 'gw-0', 'gw-1', 'admin-ui'),
+    name,
+    enabled: fc.boolean(),
+    protocol: fc.constantFrom('tcp', 'udp', 'both'),
+    publicPort: fc.integer({ min: 2000, max: 2999 }),
+    localPort: fc.oneof(fc.constantFrom(22, 443, 8080), fc.integer({ min: 1, max: 65_535 })),
+    allowedSources: fc.oneof(fc.uniqueArray(source, { maxLength: 3 }), fc.constant(['0.0.0.0/0'])),
+    comment: printable,
+  },
+  { requiredKeys: ['id', 'name', 'publicPort', 'localPort'] },
+);
+
+/** PUT /gateway-settings: the model's interfaces, masquerade and filter. */
+const gatewaySettings = model.map((m) => ({ interfaces: m.interfaces, masquerade: m.masquerade, filter: m.filter }));
+
+/** POST /forwards/import: forwards with disjoint ports (as in the model), merged or replacing the list. */
+const forwardImport = fc.record({
+  mode: fc.constantFrom('merge', 'replace'),
+  forwards: fc
+    .uniqueArray(fc.integer({ min: 0, max: 40 }), { maxLength: 8 })
+    .chain((ids) => fc.tuple(...ids.map(forward))),
+});
+
+/** Optional body of /pending/discard, /apply/rollback-now, /drift/restore. */
+const commentBody = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.constant({}),
+  fc.record({ comment: printable }),
+);
+
 const ftpPolicy = fc.record(
   {
     enabled: fc.boolean(),
@@ -135,6 +176,21 @@ const applyBody = fc.record(
   { confirmWithinSeconds: fc.integer({ min: 5, max: 3600 }), force: fc.boolean(), comment: printable },
   { requiredKeys: [] },
 );
+
+/** POST /forwards/bulk: mostly one forward the server has (ID_PLACEHOLDER), sometimes with unknown ids or twice. */
+const bulkBody = fc.record({
+  action: fc.constantFrom('enable', 'disable', 'delete'),
+  ids: fc.oneof(
+    { arbitrary: fc.constant(['$ID$']), weight: 6 },
+    {
+      arbitrary: fc
+        .uniqueArray(fc.constantFrom('ftp', 'web-1', 'nope', 'f-40'), { minLength: 1, maxLength: 3 })
+        .map((more) => ['$ID$', ...more]),
+      weight: 2,
+    },
+    { arbitrary: fc.constant(['$ID$', '$ID$']), weight: 1 },
+  ),
+});
 
 /** Replaced (as a JSON string) by the current password of the fuzzed user when the request is made. */
 /** Replaced by the id in the URL (PUT /forwards/:id: the body's id must match it). */
@@ -347,6 +403,79 @@ export const ROUTES: RouteSpec[] = [
     (w, x) => ({ method: 'PUT', url: `${API}/ftp${x.query}`, headers: ifMatchHeader(x.ifm, w) }),
     { changesModel: true },
   ),
+  withBody(
+    'POST /gateway-forwards',
+    5,
+    mostlyValid(gatewayForward),
+    (w, x) => ({ method: 'POST', url: `${API}/gateway-forwards${x.query}`, headers: ifMatchHeader(x.ifm, w) }),
+    { changesModel: true },
+  ),
+  withBody(
+    'PUT /gateway-forwards/:id',
+    5,
+    mostlyValid(gatewayForward.map((f) => ({ ...f, id: ID_PLACEHOLDER }))),
+    (w, x) => {
+      const id = idOf(x.pick, w.gatewayForwardIds, 'ssh-gateway');
+      return {
+        method: 'PUT',
+        url: `${API}/gateway-forwards/${id}${x.query}`,
+        headers: ifMatchHeader(x.ifm, w),
+        bodyId: typeof x.pick === 'number' ? decodeURIComponent(id) : 'ssh-gateway',
+      };
+    },
+    { changesModel: true },
+  ),
+  withBody(
+    'DELETE /gateway-forwards/:id',
+    3,
+    fc.constant(undefined),
+    (w, x) => ({
+      method: 'DELETE',
+      url: `${API}/gateway-forwards/${idOf(x.pick, w.gatewayForwardIds, 'ssh-gateway')}${x.query}`,
+      headers: ifMatchHeader(x.ifm, w),
+    }),
+    { changesModel: true },
+  ),
+  withBody(
+    'PUT /gateway-settings',
+    6,
+    mostlyValid(gatewaySettings),
+    (w, x) => ({ method: 'PUT', url: `${API}/gateway-settings${x.query}`, headers: ifMatchHeader(x.ifm, w) }),
+    { changesModel: true },
+  ),
+  withBody(
+    'POST /forwards/bulk',
+    6,
+    mostlyValid(bulkBody),
+    (w, x) => ({
+      method: 'POST',
+      url: `${API}/forwards/bulk${x.query}`,
+      headers: ifMatchHeader(x.ifm, w),
+      bodyId: w.forwardIds.length
+        ? (w.forwardIds[(typeof x.pick === 'number' ? x.pick : 0) % w.forwardIds.length] as string)
+        : 'web-1',
+    }),
+    { changesModel: true },
+  ),
+  withBody(
+    'POST /forwards/import',
+    6,
+    mostlyValid(forwardImport),
+    (w, x) => ({ method: 'POST', url: `${API}/forwards/import`, headers: ifMatchHeader(x.ifm, w) }),
+    { changesModel: true },
+  ),
+  withBody(
+    'POST /pending/discard',
+    2,
+    mostlyValid(commentBody),
+    (w, x) => ({ method: 'POST', url: `${API}/pending/discard`, headers: ifMatchHeader(x.ifm, w) }),
+    { changesModel: true },
+  ),
+  withBody('POST /apply/rollback-now', 1, mostlyValid(commentBody), () => ({
+    method: 'POST',
+    url: `${API}/apply/rollback-now`,
+  })),
+  withBody('POST /drift/restore', 1, mostlyValid(commentBody), () => ({ method: 'POST', url: `${API}/drift/restore` })),
   withBody('POST /apply', 2, mostlyValid(applyBody), () => ({ method: 'POST', url: `${API}/apply` })),
   withBody('POST /apply/confirm', 2, mostlyValid(fc.record({ reconnect: fc.boolean() }, { requiredKeys: [] })), () => ({
     method: 'POST',
@@ -415,9 +544,47 @@ export const ROUTES: RouteSpec[] = [
   withBody('POST /auth/logout', 2, fc.constant(undefined), () => ({ method: 'POST', url: `${API}/auth/logout` })),
 ];
 
+/** DELETE /tokens/:id?purge=true removes a revoked or expired token for good (409 for a usable one). */
+const purge = fc.oneof(
+  { arbitrary: fc.constant('?purge=true'), weight: 8 },
+  { arbitrary: fc.constant('?purge=false'), weight: 1 },
+  { arbitrary: fc.constant('?purge=true&purge=true'), weight: 1 },
+  { arbitrary: hostile.map((h) => `?purge=${pathPart(h)}`), weight: 1 },
+);
+ROUTES.push({
+  name: 'DELETE /tokens/:id?purge',
+  weight: 3,
+  arb: fc.record({ a: auth, pick: idPick, q: purge }).map(
+    ({ a, pick, q }) =>
+      (w: World): FuzzRequest => ({
+        route: 'DELETE /tokens/:id?purge',
+        method: 'DELETE',
+        url: `${API}/tokens/${idOf(pick, w.tokenIds, 999_999)}${q}`,
+        headers: authHeaders(a, w),
+      }),
+  ),
+});
+
 /** Query strings of the list routes: known keys with hostile values, unknown keys, repeats. */
 const queryValue = fc.oneof(
-  fc.constantFrom('1', '0', '-1', '1000', '1001', 'tcp', 'asc', 'id', '10.0.0.1', '::1'),
+  fc.constantFrom(
+    '1',
+    '0',
+    '-1',
+    '1000',
+    '1001',
+    'tcp',
+    'asc',
+    'id',
+    '10.0.0.1',
+    '::1',
+    'login',
+    'config',
+    'admin',
+    '2026-01-01T00:00:00Z',
+    '8640000000000001',
+    '1e400',
+  ),
   hostile.map(pathPart),
 );
 const query = fc
@@ -434,6 +601,11 @@ const query = fc
         'state',
         'helper',
         'mark',
+        'since',
+        'until',
+        'actor',
+        'action',
+        'target',
         'sort',
         'order',
         'x',
@@ -444,7 +616,17 @@ const query = fc
     { maxLength: 4 },
   )
   .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}` : ''));
-for (const path of ['/conntrack', '/conntrack/count', '/forwards', '/audit', '/revisions']) {
+/** GET routes with a query string (route-coverage.test.ts checks that none is missing). */
+export const QUERY_ROUTES = [
+  '/conntrack',
+  '/conntrack/count',
+  '/forwards',
+  '/audit',
+  '/audit.csv',
+  '/revisions',
+  '/status/history',
+];
+for (const path of QUERY_ROUTES) {
   ROUTES.push({
     name: `GET ${path}`,
     weight: 1,
@@ -461,3 +643,59 @@ for (const path of ['/conntrack', '/conntrack/count', '/forwards', '/audit', '/r
 }
 
 export const anyCase: fc.Arbitrary<Case> = fc.oneof(...ROUTES.map((r) => ({ arbitrary: r.arb, weight: r.weight })));
+
+export interface RegisteredRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Without the /api/v1 prefix, e.g. /forwards/:id. */
+  path: string;
+  /** config.auth: 'public', 'admin', or undefined (any signed-in user). */
+  auth: string | undefined;
+  hasQuery: boolean;
+}
+
+/**
+ * Every API route the app registers (an onRoute hook while the app's plugins
+ * load; nothing is started, no nft is run): the lists of routes the tests
+ * drive are compared with it, so that a new route cannot be left out of them.
+ */
+export async function registeredRoutes(): Promise<RegisteredRoute[]> {
+  const state = tempDir();
+  const seen: RegisteredRoute[] = [];
+  const app = Fastify({ logger: false });
+  app.addHook('onRoute', (r) => {
+    const methods = Array.isArray(r.method) ? r.method : [r.method];
+    if (!r.url.startsWith(`${API}/`)) return;
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      seen.push({
+        method: method as RegisteredRoute['method'],
+        path: r.url.slice(API.length),
+        auth: (r.config as { auth?: string } | undefined)?.auth,
+        hasQuery: Boolean(r.schema?.querystring),
+      });
+    }
+  });
+  try {
+    await app.register(fp(gatehouseApp, { name: 'gatehouse' }), {
+      config: ServerConfig.parse({
+        stateDir: state.path,
+        adminPassword: 'quartz-lantern-meadow-41-vortex',
+        conntrack: 'false',
+        logLevel: 'silent',
+      }),
+    });
+  } finally {
+    await app.close();
+    state.remove();
+  }
+  return seen;
+}
+
+/** Whether a concrete path (/forwards/ftp?x=1) is one of a route's (/forwards/:id); static routes win. */
+export function routeOf(routes: readonly RegisteredRoute[], method: string, url: string): RegisteredRoute | undefined {
+  const path = (url.startsWith(API) ? url.slice(API.length) : url).split('?')[0] as string;
+  const same = routes.filter((r) => r.method === method);
+  const exact = same.find((r) => r.path === path);
+  if (exact) return exact;
+  return same.find((r) => new RegExp(`^${r.path.replace(/[.]/g, '\\.').replace(/:[^/]+/g, '[^/]+')}$`).test(path));
+}

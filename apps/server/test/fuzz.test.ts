@@ -60,9 +60,10 @@ async function call(opts: {
 async function refreshModel(): Promise<{ model: unknown; version: string }> {
   const r = await call({ method: 'GET', url: '/api/v1/config', headers: bearer(world.adminToken) });
   expect(r.statusCode).toBe(200);
-  const model = r.json() as { forwards: Array<{ id: string }> };
+  const model = r.json() as { forwards: Array<{ id: string }>; gatewayForwards: Array<{ id: string }> };
   world.etag = String(r.headers.etag);
   world.forwardIds = model.forwards.map((f) => f.id);
+  world.gatewayForwardIds = model.gatewayForwards.map((f) => f.id);
   return { model, version: world.etag };
 }
 
@@ -105,6 +106,7 @@ beforeAll(async () => {
     viewerToken,
     etag: '"v0"',
     forwardIds: [],
+    gatewayForwardIds: [],
     userIds: [],
     tokenIds: [],
     lastRevision: 0,
