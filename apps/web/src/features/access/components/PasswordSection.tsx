@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Field } from '../../../components/Field';
+import { ErrorCallout } from '../../../components/ErrorCallout';
+import { PasswordField } from '../../../components/PasswordField';
 import { ApiError } from '../../../lib/api';
 import { errorText } from '../../../lib/errors';
 import { type FieldErrors, serverFieldErrors } from '../../../lib/form-errors';
@@ -70,49 +71,30 @@ export function PasswordSection() {
         </p>
       ) : null}
       <form className="access-form" onSubmit={onSubmit} noValidate aria-labelledby="password-title">
-        {errors.form ? (
-          <p className="callout callout-error" role="alert">
-            {errors.form}
-          </p>
-        ) : null}
+        <ErrorCallout message={errors.form} />
         {/* For password managers: which account this is. */}
         <input type="text" hidden readOnly autoComplete="username" value={me.username} />
-        <Field label={t('access.currentPassword')} error={errors.currentPassword}>
-          {(p) => (
-            <input
-              {...p}
-              type="password"
-              value={form.currentPassword}
-              maxLength={1024}
-              autoComplete="current-password"
-              onChange={set('currentPassword')}
-            />
-          )}
-        </Field>
-        <Field label={t('access.newPassword')} help={t('access.passwordHelp')} error={errors.newPassword}>
-          {(p) => (
-            <input
-              {...p}
-              type="password"
-              value={form.newPassword}
-              maxLength={256}
-              autoComplete="new-password"
-              onChange={set('newPassword')}
-            />
-          )}
-        </Field>
-        <Field label={t('access.confirmPassword')} error={errors.confirm}>
-          {(p) => (
-            <input
-              {...p}
-              type="password"
-              value={form.confirm}
-              maxLength={256}
-              autoComplete="new-password"
-              onChange={set('confirm')}
-            />
-          )}
-        </Field>
+        <PasswordField
+          label={t('access.currentPassword')}
+          error={errors.currentPassword}
+          value={form.currentPassword}
+          onChange={set('currentPassword')}
+          autoComplete="current-password"
+          maxLength={1024}
+        />
+        <PasswordField
+          label={t('access.newPassword')}
+          help={t('access.passwordHelp')}
+          error={errors.newPassword}
+          value={form.newPassword}
+          onChange={set('newPassword')}
+        />
+        <PasswordField
+          label={t('access.confirmPassword')}
+          error={errors.confirm}
+          value={form.confirm}
+          onChange={set('confirm')}
+        />
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={change.isPending}>
             {t('access.changePassword')}

@@ -2,8 +2,9 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmButton } from '../../../components/ConfirmButton';
 import { DataTable } from '../../../components/DataTable';
+import { ErrorCallout } from '../../../components/ErrorCallout';
 import { Field } from '../../../components/Field';
-import { errorText } from '../../../lib/errors';
+import { PasswordField } from '../../../components/PasswordField';
 import { type FieldErrors, serverFieldErrors } from '../../../lib/form-errors';
 import { formatDateTime } from '../../../lib/format';
 import { useSession } from '../../../lib/session';
@@ -34,11 +35,7 @@ export function UsersSection() {
   return (
     <section aria-labelledby="users-title" className="panel">
       <h2 id="users-title">{t('access.users')}</h2>
-      {error ? (
-        <p className="callout callout-error" role="alert">
-          {errorText(t, error)}
-        </p>
-      ) : null}
+      <ErrorCallout error={error} />
       <DataTable
         label={t('access.users')}
         query={users}
@@ -149,18 +146,13 @@ function ResetPasswordForm({ user, onDone }: { user: Api['User']; onDone: () => 
     </div>
   ) : (
     <form className="access-form" onSubmit={onSubmit} noValidate aria-label={title}>
-      <Field label={t('access.newPassword')} help={t('access.resetHelp')} error={error}>
-        {(p) => (
-          <input
-            {...p}
-            type="password"
-            value={password}
-            maxLength={256}
-            autoComplete="new-password"
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        )}
-      </Field>
+      <PasswordField
+        label={t('access.newPassword')}
+        help={t('access.resetHelp')}
+        error={error}
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={update.isPending}>
           {t('access.setPassword')}
@@ -205,11 +197,7 @@ function AddUserForm() {
   return (
     <form className="access-form" onSubmit={onSubmit} noValidate aria-labelledby="add-user-title">
       <h3 id="add-user-title">{t('access.addUser')}</h3>
-      {errors.form ? (
-        <p className="callout callout-error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <ErrorCallout message={errors.form} />
       <Field label={t('access.username')} error={errors.username}>
         {(p) => (
           <input
@@ -222,18 +210,13 @@ function AddUserForm() {
           />
         )}
       </Field>
-      <Field label={t('access.password')} help={t('access.passwordHelp')} error={errors.password}>
-        {(p) => (
-          <input
-            {...p}
-            type="password"
-            value={password}
-            maxLength={256}
-            autoComplete="new-password"
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        )}
-      </Field>
+      <PasswordField
+        label={t('access.password')}
+        help={t('access.passwordHelp')}
+        error={errors.password}
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
       <Field label={t('access.role')} error={errors.role}>
         {(p) => (
           <select {...p} value={role} onChange={(e) => setRole(e.target.value as Api['Role'])}>

@@ -1,8 +1,11 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ChangeSummary } from '../../../components/ChangeSummary';
+import { CommentField } from '../../../components/CommentField';
 import { ConfirmButton } from '../../../components/ConfirmButton';
+import { ConfirmWindowField } from '../../../components/ConfirmWindowField';
 import { DiffView } from '../../../components/DiffView';
+import { ErrorCallout } from '../../../components/ErrorCallout';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
 import { ApiError } from '../../../lib/api';
@@ -14,8 +17,6 @@ import { useApplyAndVerify, type VerifyPhase } from '../api/apply-and-verify';
 import { useDiscardPending } from '../api/discard';
 import { usePendingSummary } from '../api/get-pending';
 import { usePreview } from '../api/get-preview';
-
-const WINDOWS = [30, 60, 120, 300, 600] as const;
 
 export function ApplyPage() {
   const { t } = useTranslation();
@@ -97,11 +98,7 @@ export function ApplyPage() {
               </details>
             </>
           )}
-          {discard.isError ? (
-            <p className="callout callout-error" role="alert">
-              {errorText(t, discard.error)}
-            </p>
-          ) : null}
+          <ErrorCallout error={discard.error} />
           {canEdit ? (
             <form
               className="apply-form"
@@ -110,21 +107,7 @@ export function ApplyPage() {
                 submit(false);
               }}
             >
-              <div className="field">
-                <label htmlFor={`${ids}-window`}>{t('apply.confirmWithin')}</label>
-                <select
-                  id={`${ids}-window`}
-                  value={seconds}
-                  disabled={noConfirm}
-                  onChange={(e) => setSeconds(Number(e.target.value))}
-                >
-                  {WINDOWS.map((w) => (
-                    <option key={w} value={w}>
-                      {t('common.seconds', { count: w })}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <ConfirmWindowField id={`${ids}-window`} value={seconds} disabled={noConfirm} onChange={setSeconds} />
               <div className="field">
                 <label>
                   <input type="checkbox" checked={noConfirm} onChange={(e) => setNoConfirm(e.target.checked)} />{' '}
@@ -132,15 +115,7 @@ export function ApplyPage() {
                 </label>
                 {noConfirm ? <p className="callout callout-warn">{t('apply.noConfirmWarning')}</p> : null}
               </div>
-              <div className="field">
-                <label htmlFor={`${ids}-comment`}>{t('history.comment')}</label>
-                <input
-                  id={`${ids}-comment`}
-                  value={comment}
-                  maxLength={256}
-                  onChange={(e) => setComment(e.target.value)}
-                />
-              </div>
+              <CommentField id={`${ids}-comment`} value={comment} onChange={setComment} />
               <div className="form-actions">
                 <button
                   type="submit"

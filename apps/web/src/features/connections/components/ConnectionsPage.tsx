@@ -3,9 +3,9 @@ import { memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { TableHead } from '../../../components/DataTable';
+import { ErrorCallout } from '../../../components/ErrorCallout';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
-import { errorText } from '../../../lib/errors';
 import { formatNumber, formatTuple } from '../../../lib/format';
 import { PHONE_QUERY, useMediaQuery } from '../../../lib/media';
 import { useCanEdit } from '../../../lib/session';
@@ -519,11 +519,7 @@ function FlowTable({ query }: { query: FlowQuery }) {
         </span>
       </p>
       <AccountingNote />
-      {kill.isError ? (
-        <p className="callout callout-error" role="alert">
-          {errorText(t, kill.error)}
-        </p>
-      ) : null}
+      <ErrorCallout error={kill.error} />
       {rows.length === 0 ? (
         <p className="empty">{t('connections.empty')}</p>
       ) : (

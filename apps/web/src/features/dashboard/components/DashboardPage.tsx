@@ -11,6 +11,7 @@ import { useNow } from '../../../lib/use-now';
 import { SERIES_WINDOW_MS, useConntrackSeries } from '../api/conntrack-series';
 import { useAppliedRevision } from '../api/get-applied-revision';
 import { useRecentChanges } from '../api/get-recent-changes';
+import { Card } from './Card';
 import { ConntrackChart } from './ConntrackChart';
 import { DriftCard } from './DriftCard';
 
@@ -50,8 +51,7 @@ function AppliedCard({ status }: { status: Api['Status'] }) {
   useNow(30_000);
   const revision = useAppliedRevision(status.appliedRevision);
   return (
-    <article className="card" aria-labelledby="dash-applied">
-      <h2 id="dash-applied">{t('dashboard.applied')}</h2>
+    <Card id="dash-applied" title={t('dashboard.applied')}>
       {status.appliedRevision === null ? (
         <p className="big-figure muted">{t('dashboard.nothingApplied')}</p>
       ) : (
@@ -74,7 +74,7 @@ function AppliedCard({ status }: { status: Api['Status'] }) {
           {t('dashboard.pending')} <Link to="/apply">{t('dashboard.review')}</Link>
         </p>
       ) : null}
-    </article>
+    </Card>
   );
 }
 
@@ -83,8 +83,7 @@ function FtpCard({ status }: { status: Api['Status'] }) {
   const ftp = status.ftp;
   const nat = ftp.natFtp?.state;
   return (
-    <article className="card" aria-labelledby="dash-ftp">
-      <h2 id="dash-ftp">{t('dashboard.ftp')}</h2>
+    <Card id="dash-ftp" title={t('dashboard.ftp')}>
       <dl className="kv">
         <dt>{t('ftp.helper')}</dt>
         <dd className={`status-${ftp.enabled ? 'good' : 'neutral'}`}>
@@ -105,7 +104,7 @@ function FtpCard({ status }: { status: Api['Status'] }) {
       {ftp.enabled && moduleTone(nat) === 'bad' ? (
         <p className="callout callout-error">{t('dashboard.natFtpMissing')}</p>
       ) : null}
-    </article>
+    </Card>
   );
 }
 
@@ -129,38 +128,24 @@ function CountsCard({ status }: { status: Api['Status'] }) {
     status.conntrack.expectations,
   )}.`;
   return (
-    <article className="card card-wide" aria-labelledby="dash-counts">
-      <h2 id="dash-counts">{t('dashboard.chartTitle')}</h2>
+    <Card id="dash-counts" title={t('dashboard.chartTitle')} wide>
       <div className="figures">
-        <div>
-          <p className="figure-label">
-            <span className="swatch swatch-flows" aria-hidden="true" />
-            {t('dashboard.flows')}
-          </p>
-          <p className="big-figure mono">{formatNumber(status.conntrack.flows)}</p>
-        </div>
-        <div>
-          <p className="figure-label">
-            <span className="swatch swatch-exps" aria-hidden="true" />
-            {t('dashboard.expectations')}
-          </p>
-          <p className="big-figure mono">{formatNumber(status.conntrack.expectations)}</p>
-        </div>
+        <Figure swatch="flows" label={t('dashboard.flows')} value={status.conntrack.flows} />
+        <Figure swatch="exps" label={t('dashboard.expectations')} value={status.conntrack.expectations} />
       </div>
       {!ready || samples.length < 2 ? (
         <p className="muted">{t('dashboard.chartWaiting')}</p>
       ) : (
         <ConntrackChart samples={samples} label={label} />
       )}
-    </article>
+    </Card>
   );
 }
 
 function InterfacesCard({ status }: { status: Api['Status'] }) {
   const { t } = useTranslation();
   return (
-    <article className="card" aria-labelledby="dash-ifaces">
-      <h2 id="dash-ifaces">{t('dashboard.interfaces')}</h2>
+    <Card id="dash-ifaces" title={t('dashboard.interfaces')}>
       {status.interfaces.length === 0 ? (
         <p className="empty">{t('dashboard.interfacesEmpty')}</p>
       ) : (
@@ -181,15 +166,14 @@ function InterfacesCard({ status }: { status: Api['Status'] }) {
           })}
         </ul>
       )}
-    </article>
+    </Card>
   );
 }
 
 function CountersCard({ status }: { status: Api['Status'] }) {
   const { t } = useTranslation();
   return (
-    <article className="card card-wide" aria-labelledby="dash-counters">
-      <h2 id="dash-counters">{t('dashboard.counters')}</h2>
+    <Card id="dash-counters" title={t('dashboard.counters')} wide>
       <DataTable
         label={t('dashboard.counters')}
         dense={false}
@@ -220,7 +204,7 @@ function CountersCard({ status }: { status: Api['Status'] }) {
           },
         ]}
       />
-    </article>
+    </Card>
   );
 }
 
@@ -228,8 +212,7 @@ function RecentChangesCard() {
   const { t } = useTranslation();
   const recent = useRecentChanges();
   return (
-    <article className="card card-wide" aria-labelledby="dash-recent">
-      <h2 id="dash-recent">{t('dashboard.recent')}</h2>
+    <Card id="dash-recent" title={t('dashboard.recent')} wide>
       {recent.isPending ? (
         <Loading />
       ) : recent.isError ? (
@@ -250,6 +233,18 @@ function RecentChangesCard() {
           ))}
         </ol>
       )}
-    </article>
+    </Card>
+  );
+}
+
+function Figure({ swatch, label, value }: { swatch: 'flows' | 'exps'; label: string; value: number }) {
+  return (
+    <div>
+      <p className="figure-label">
+        <span className={`swatch swatch-${swatch}`} aria-hidden="true" />
+        {label}
+      </p>
+      <p className="big-figure mono">{formatNumber(value)}</p>
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { ConfirmButton } from '../../../components/ConfirmButton';
-import { errorText } from '../../../lib/errors';
+import { ErrorCallout } from '../../../components/ErrorCallout';
 import { formatDateTime } from '../../../lib/format';
 import { useCanEdit } from '../../../lib/session';
 import type { Api } from '../../../lib/types';
@@ -55,11 +55,7 @@ export function DriftCard({ status }: { status: Api['Status'] }) {
             disabled={status.pending !== null}
             onConfirm={() => restore.mutate()}
           />
-          {restore.isError ? (
-            <p className="callout callout-error" role="alert">
-              {errorText(t, restore.error)}
-            </p>
-          ) : null}
+          <ErrorCallout error={restore.error} />
         </div>
       ) : null}
       {restore.isSuccess && !bad ? (

@@ -1,10 +1,14 @@
 import { GatewayModel, PortForward } from '@gatehouse/rules/model';
-import { type FormEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Field } from '../../../components/Field';
+import { FormErrorSummary } from '../../../components/FormErrorSummary';
+import { AllowedSourcesField, EnabledAndActions, ProtocolField } from '../../../components/ForwardFields';
 import { issueText } from '../../../lib/errors';
-import { type FieldErrors, fieldOfPath, serverFieldErrors, zodFieldErrors } from '../../../lib/form-errors';
+import { type FieldErrors, fieldOfPath, zodFieldErrors } from '../../../lib/form-errors';
+import { type CommonForwardState, commonInput, commonState } from '../../../lib/forward-form';
 import type { Api } from '../../../lib/types';
+import { useNamedForm } from '../../../lib/use-form-errors';
 import { useSaveForward } from '../api/save-forward';
 import { idFromName, uniqueId } from './forward-id';
 
@@ -21,29 +25,18 @@ const FIELDS = [
 ] as const;
 type FieldName = (typeof FIELDS)[number];
 
-interface FormState {
-  id: string;
-  name: string;
-  enabled: boolean;
-  protocol: 'tcp' | 'udp' | 'both';
+interface FormState extends CommonForwardState {
   publicPorts: string;
   target: string;
   targetPort: string;
-  allowedSources: string;
-  comment: string;
 }
 
 function toState(f: Api['PortForward'] | null): FormState {
   return {
-    id: f?.id ?? '',
-    name: f?.name ?? '',
-    enabled: f?.enabled ?? true,
-    protocol: f?.protocol ?? 'tcp',
+    ...commonState(f),
     publicPorts: f?.publicPorts ?? '',
     target: f?.target ?? '',
     targetPort: f?.targetPort === undefined ? '' : String(f.targetPort),
-    allowedSources: (f?.allowedSources ?? []).join('\n'),
-    comment: f?.comment ?? '',
   };
 }
 
@@ -51,18 +44,10 @@ function toState(f: Api['PortForward'] | null): FormState {
 function toInput(s: FormState) {
   const port = s.targetPort.trim();
   return {
-    id: s.id.trim(),
-    name: s.name.trim(),
-    enabled: s.enabled,
-    protocol: s.protocol,
+    ...commonInput(s),
     publicPorts: s.publicPorts.trim(),
     target: s.target.trim(),
     ...(port === '' ? {} : { targetPort: /^\d+$/.test(port) ? Number(port) : Number.NaN }),
-    allowedSources: s.allowedSources
-      .split(/[\s,]+/)
-      .map((x) => x.trim())
-      .filter(Boolean),
-    comment: s.comment.trim(),
   };
 }
 
@@ -109,65 +94,31 @@ export function ForwardForm({
 }) {
   const { t } = useTranslation();
   const taken = useMemo(() => new Set(others.map((f) => f.id)), [others]);
-  const [state, setState] = useState<FormState>(() =>
-    copyOf
-      ? {
-          ...toState(copyOf),
-          id: uniqueId(`${copyOf.id.slice(0, 35)}-copy`, taken),
-          name: t('forwards.copyOf', { name: copyOf.name }),
-        }
-      : toState(initial),
-  );
-  const [errors, setErrors] = useState<FieldErrors<FieldName>>({});
-  /** Whether the errors shown came from the server (the request was sent) or from the schema (it was not). */
-  const [fromServer, setFromServer] = useState(false);
-  const [idTouched, setIdTouched] = useState(initial !== null || copyOf !== null);
+  const { state, set, errors, fromServer, touchId, headingRef, submit, serverError } = useNamedForm({
+    init: (): FormState =>
+      copyOf
+        ? {
+            ...toState(copyOf),
+            id: uniqueId(`${copyOf.id.slice(0, 35)}-copy`, taken),
+            name: t('forwards.copyOf', { name: copyOf.name }),
+          }
+        : toState(initial),
+    fields: FIELDS,
+    idTouched: initial !== null || copyOf !== null,
+    idOf: (name) => idFromName(name, taken),
+  });
   const save = useSaveForward();
-  const headingRef = useRef<HTMLHeadingElement>(null);
-
-  useEffect(() => {
-    headingRef.current?.focus();
-  }, []);
-
-  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
-    setState((s) => {
-      const next = { ...s, [key]: value };
-      if (key === 'name' && !idTouched) next.id = idFromName(String(value), taken);
-      return next;
-    });
-    if (errors[key as FieldName]) setErrors((e) => ({ ...e, [key]: undefined }));
-  };
 
   const onSubmit = (ev: FormEvent) => {
     ev.preventDefault();
-    const result = validate(toInput(state), others);
-    if (!result.ok) {
-      setFromServer(false);
-      setErrors(result.errors);
-      focusFirstError(result.errors);
-      return;
-    }
-    setErrors({});
-    save.mutate(
-      { forward: result.value, previousId: initial?.id ?? null },
-      {
-        onSuccess: () => onDone(true),
-        onError: (err) => {
-          const e = serverFieldErrors(err, FIELDS, 'publicPorts');
-          setFromServer(true);
-          setErrors(e);
-          focusFirstError(e);
-        },
-      },
+    submit(validate(toInput(state), others), (forward) =>
+      save.mutate(
+        { forward, previousId: initial?.id ?? null },
+        { onSuccess: () => onDone(true), onError: serverError('publicPorts') },
+      ),
     );
   };
 
-  const focusFirstError = (e: FieldErrors<FieldName>) => {
-    const first = FIELDS.find((f) => e[f]);
-    if (first) requestAnimationFrame(() => document.querySelector<HTMLElement>(`[name="${first}"]`)?.focus());
-  };
-
-  const count = Object.values(errors).filter(Boolean).length;
   const title = initial
     ? t('forwards.editTitle', { name: initial.name })
     : copyOf
@@ -192,11 +143,7 @@ export function ForwardForm({
       <h2 id="forward-form-title" ref={headingRef} tabIndex={-1}>
         {title}
       </h2>
-      {count > 0 ? (
-        <div className="callout callout-error form-wide" role="alert">
-          {errors.form ?? (fromServer ? t('errors.serverFields', { count }) : t('errors.fieldsToFix', { count }))}
-        </div>
-      ) : null}
+      <FormErrorSummary errors={errors} fromServer={fromServer} />
       <Field label={t('forwards.field.name')} error={errors.name}>
         {(p) => (
           <input
@@ -217,7 +164,7 @@ export function ForwardForm({
             value={state.id}
             readOnly={initial !== null}
             onChange={(e) => {
-              setIdTouched(true);
+              touchId();
               set('id', e.target.value);
             }}
             autoComplete="off"
@@ -225,20 +172,12 @@ export function ForwardForm({
           />
         )}
       </Field>
-      <Field label={t('forwards.field.protocol')} error={errors.protocol}>
-        {(p) => (
-          <select
-            {...p}
-            name="protocol"
-            value={state.protocol}
-            onChange={(e) => set('protocol', e.target.value as FormState['protocol'])}
-          >
-            <option value="tcp">{t('forwards.protocol.tcp')}</option>
-            <option value="udp">{t('forwards.protocol.udp')}</option>
-            <option value="both">{t('forwards.protocol.both')}</option>
-          </select>
-        )}
-      </Field>
+      <ProtocolField
+        label={t('forwards.field.protocol')}
+        error={errors.protocol}
+        value={state.protocol}
+        onChange={(v) => set('protocol', v)}
+      />
       <Field
         label={t('forwards.field.publicPorts')}
         help={t('forwards.field.publicPortsHelp')}
@@ -284,47 +223,24 @@ export function ForwardForm({
           />
         )}
       </Field>
-      <Field
+      <AllowedSourcesField
         label={t('forwards.field.allowedSources')}
-        help={t('forwards.field.allowedSourcesHelp')}
         error={errors.allowedSources}
-        className="form-wide"
-      >
-        {(p) => (
-          <textarea
-            {...p}
-            name="allowedSources"
-            className="mono"
-            rows={3}
-            value={state.allowedSources}
-            onChange={(e) => set('allowedSources', e.target.value)}
-            spellCheck={false}
-          />
-        )}
-      </Field>
+        rows={3}
+        value={state.allowedSources}
+        onChange={(v) => set('allowedSources', v)}
+      />
       <Field label={t('forwards.field.comment')} error={errors.comment} className="form-wide">
         {(p) => <input {...p} name="comment" value={state.comment} onChange={(e) => set('comment', e.target.value)} />}
       </Field>
-      <div className="field field-check">
-        <input
-          id="forward-enabled"
-          name="enabled"
-          type="checkbox"
-          role="switch"
-          aria-checked={state.enabled}
-          checked={state.enabled}
-          onChange={(e) => set('enabled', e.target.checked)}
-        />
-        <label htmlFor="forward-enabled">{t('forwards.field.enabled')}</label>
-      </div>
-      <div className="form-actions form-wide">
-        <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-          {save.isPending ? t('common.saving') : t('common.save')}
-        </button>
-        <button type="button" className="btn" onClick={() => onDone(false)}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <EnabledAndActions
+        id="forward-enabled"
+        label={t('forwards.field.enabled')}
+        enabled={state.enabled}
+        onEnabled={(v) => set('enabled', v)}
+        saving={save.isPending}
+        onCancel={() => onDone(false)}
+      />
     </form>
   );
 }

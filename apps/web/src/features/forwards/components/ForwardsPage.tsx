@@ -1,11 +1,12 @@
 import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { ConfirmButton } from '../../../components/ConfirmButton';
 import { DataTable } from '../../../components/DataTable';
+import { ErrorCallout } from '../../../components/ErrorCallout';
+import { forwardColumns } from '../../../components/forward-columns';
 import { PageHeader } from '../../../components/PageHeader';
 import { QueryState } from '../../../components/QueryState';
-import { errorText } from '../../../lib/errors';
+import { EditDeleteActions } from '../../../components/RowActions';
 import { formatBytes, formatNumber, toDate } from '../../../lib/format';
 import { useCanEdit } from '../../../lib/session';
 import type { Api } from '../../../lib/types';
@@ -69,6 +70,12 @@ export function ForwardsPage() {
   const allShownChosen = rows.length > 0 && rows.every((f) => selected.has(f.id));
 
   const mutationError = toggle.error ?? remove.error ?? bulk.error;
+  const cols = forwardColumns<Api['PortForward']>(t, {
+    prefix: 'forwards.field',
+    toggleLabel: (f) => t('forwards.toggle', { name: f.name }),
+    canEdit,
+    onToggle: (forward, enabled) => toggle.mutate({ forward, enabled }),
+  });
   const since = (iso: string) => {
     const d = toDate(iso);
     return d
@@ -118,11 +125,7 @@ export function ForwardsPage() {
       <div aria-live="polite" className="notice-area">
         {notice ? <p className="callout callout-ok">{notice}</p> : null}
       </div>
-      {mutationError ? (
-        <p className="callout callout-error" role="alert">
-          {errorText(t, mutationError)}
-        </p>
-      ) : null}
+      <ErrorCallout error={mutationError} />
       {editing?.mode === 'import' ? (
         <ImportPanel
           onDone={(r) =>
@@ -230,38 +233,9 @@ export function ForwardsPage() {
                     />
                   ),
                 },
-                {
-                  key: 'enabled',
-                  header: t('forwards.field.enabled'),
-                  cell: (f) => (
-                    <input
-                      type="checkbox"
-                      role="switch"
-                      aria-checked={f.enabled}
-                      aria-label={t('forwards.toggle', { name: f.name })}
-                      checked={f.enabled}
-                      disabled={!canEdit}
-                      onChange={(e) => toggle.mutate({ forward: f, enabled: e.target.checked })}
-                    />
-                  ),
-                },
-                {
-                  key: 'name',
-                  header: t('forwards.field.name'),
-                  rowHeader: true,
-                  cell: (f) => (
-                    <>
-                      {f.name}
-                      <div className="mono muted small">{f.id}</div>
-                    </>
-                  ),
-                },
-                {
-                  key: 'protocol',
-                  header: t('forwards.field.protocol'),
-                  className: 'mono',
-                  cell: (f) => t(`forwards.protocol.${f.protocol}`),
-                },
+                cols.enabled,
+                cols.name,
+                cols.protocol,
                 {
                   key: 'publicPorts',
                   header: t('forwards.field.publicPorts'),
@@ -275,17 +249,7 @@ export function ForwardsPage() {
                   // The target port only when it differs from the public one.
                   cell: (f) => (f.targetPort === undefined ? f.target : `${f.target}:${f.targetPort}`),
                 },
-                {
-                  key: 'allowedSources',
-                  header: t('forwards.field.allowedSources'),
-                  className: 'mono',
-                  cell: (f) =>
-                    f.allowedSources.length ? (
-                      f.allowedSources.join(', ')
-                    ) : (
-                      <span className="muted">{t('forwards.anySource')}</span>
-                    ),
-                },
+                cols.allowedSources,
                 {
                   key: 'hits',
                   header: t('forwards.field.hits'),
@@ -303,21 +267,16 @@ export function ForwardsPage() {
                     );
                   },
                 },
-                { key: 'comment', header: t('forwards.field.comment'), cell: (f) => f.comment },
-                canEdit && {
-                  key: 'actions',
-                  header: t('common.actions'),
-                  className: 'actions',
-                  cell: (f) => (
-                    <>
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        aria-label={t('forwards.editLabel', { name: f.name })}
-                        onClick={() => setEditing({ mode: 'edit', forward: f })}
-                      >
-                        {t('common.edit')}
-                      </button>
+                cols.comment,
+                canEdit &&
+                  cols.actions((f) => (
+                    <EditDeleteActions
+                      prefix="forwards"
+                      name={f.name}
+                      onEdit={() => setEditing({ mode: 'edit', forward: f })}
+                      deleting={remove.isPending && remove.variables === f.id}
+                      onDelete={() => remove.mutate(f.id, { onSuccess: () => setNotice(t('forwards.savedHint')) })}
+                    >
                       <button
                         type="button"
                         className="btn btn-small"
@@ -326,17 +285,8 @@ export function ForwardsPage() {
                       >
                         {t('forwards.clone')}
                       </button>
-                      <ConfirmButton
-                        label={t('common.delete')}
-                        ariaLabel={t('forwards.deleteLabel', { name: f.name })}
-                        question={t('forwards.deleteConfirm', { name: f.name })}
-                        confirmLabel={t('common.delete')}
-                        busy={remove.isPending && remove.variables === f.id}
-                        onConfirm={() => remove.mutate(f.id, { onSuccess: () => setNotice(t('forwards.savedHint')) })}
-                      />
-                    </>
-                  ),
-                },
+                    </EditDeleteActions>
+                  )),
               ]}
             />
           </>

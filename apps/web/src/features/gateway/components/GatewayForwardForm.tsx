@@ -1,36 +1,29 @@
 import { GatewayForward, GatewayModel } from '@gatehouse/rules/model';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Field } from '../../../components/Field';
+import { FormErrorSummary } from '../../../components/FormErrorSummary';
+import { AllowedSourcesField, EnabledAndActions, ProtocolField } from '../../../components/ForwardFields';
 import { issueText } from '../../../lib/errors';
-import { type FieldErrors, fieldOfPath, serverFieldErrors, zodFieldErrors } from '../../../lib/form-errors';
+import { type FieldErrors, fieldOfPath, zodFieldErrors } from '../../../lib/form-errors';
+import { type CommonForwardState, commonInput, commonState } from '../../../lib/forward-form';
 import type { Api } from '../../../lib/types';
+import { useNamedForm } from '../../../lib/use-form-errors';
 import { useSaveGatewayForward } from '../api/save-gateway-forward';
 
 const FIELDS = ['id', 'name', 'enabled', 'protocol', 'publicPort', 'localPort', 'allowedSources', 'comment'] as const;
 type FieldName = (typeof FIELDS)[number];
 
-interface FormState {
-  id: string;
-  name: string;
-  enabled: boolean;
-  protocol: 'tcp' | 'udp' | 'both';
+interface FormState extends CommonForwardState {
   publicPort: string;
   localPort: string;
-  allowedSources: string;
-  comment: string;
 }
 
 function toState(f: Api['GatewayForward'] | null): FormState {
   return {
-    id: f?.id ?? '',
-    name: f?.name ?? '',
-    enabled: f?.enabled ?? true,
-    protocol: f?.protocol ?? 'tcp',
+    ...commonState(f),
     publicPort: f ? String(f.publicPort) : '',
     localPort: f ? String(f.localPort) : '',
-    allowedSources: (f?.allowedSources ?? []).join('\n'),
-    comment: f?.comment ?? '',
   };
 }
 
@@ -38,19 +31,7 @@ function toState(f: Api['GatewayForward'] | null): FormState {
 const portOf = (s: string) => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : Number.NaN);
 
 function toInput(s: FormState) {
-  return {
-    id: s.id.trim(),
-    name: s.name.trim(),
-    enabled: s.enabled,
-    protocol: s.protocol,
-    publicPort: portOf(s.publicPort),
-    localPort: portOf(s.localPort),
-    allowedSources: s.allowedSources
-      .split(/[\s,]+/)
-      .map((x) => x.trim())
-      .filter(Boolean),
-    comment: s.comment.trim(),
-  };
+  return { ...commonInput(s), publicPort: portOf(s.publicPort), localPort: portOf(s.localPort) };
 }
 
 function slug(name: string): string {
@@ -98,56 +79,25 @@ export function GatewayForwardForm({
   onDone: (saved: boolean) => void;
 }) {
   const { t } = useTranslation();
-  const [state, setState] = useState<FormState>(() => toState(initial));
-  const [errors, setErrors] = useState<FieldErrors<FieldName>>({});
-  const [fromServer, setFromServer] = useState(false);
-  const [idTouched, setIdTouched] = useState(initial !== null);
+  const { state, set, errors, fromServer, touchId, headingRef, submit, serverError } = useNamedForm({
+    init: () => toState(initial),
+    fields: FIELDS,
+    scope: '#gwf ',
+    idTouched: initial !== null,
+    idOf: slug,
+  });
   const save = useSaveGatewayForward();
-  const headingRef = useRef<HTMLHeadingElement>(null);
-
-  useEffect(() => {
-    headingRef.current?.focus();
-  }, []);
-
-  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
-    setState((s) => {
-      const next = { ...s, [key]: value };
-      if (key === 'name' && !idTouched) next.id = slug(String(value));
-      return next;
-    });
-    if (errors[key as FieldName]) setErrors((e) => ({ ...e, [key]: undefined }));
-  };
-
-  const focusFirstError = (e: FieldErrors<FieldName>) => {
-    const first = FIELDS.find((f) => e[f]);
-    if (first) requestAnimationFrame(() => document.querySelector<HTMLElement>(`#gwf [name="${first}"]`)?.focus());
-  };
 
   const onSubmit = (ev: FormEvent) => {
     ev.preventDefault();
-    const result = validate(toInput(state), others);
-    if (!result.ok) {
-      setFromServer(false);
-      setErrors(result.errors);
-      focusFirstError(result.errors);
-      return;
-    }
-    setErrors({});
-    save.mutate(
-      { forward: result.value, previousId: initial?.id ?? null },
-      {
-        onSuccess: () => onDone(true),
-        onError: (err) => {
-          const e = serverFieldErrors(err, FIELDS, 'publicPort');
-          setFromServer(true);
-          setErrors(e);
-          focusFirstError(e);
-        },
-      },
+    submit(validate(toInput(state), others), (forward) =>
+      save.mutate(
+        { forward, previousId: initial?.id ?? null },
+        { onSuccess: () => onDone(true), onError: serverError('publicPort') },
+      ),
     );
   };
 
-  const count = Object.values(errors).filter(Boolean).length;
   const text = (name: 'id' | 'name' | 'comment', mono = false) => (
     <Field
       label={t(`gateway.field.${name}`)}
@@ -163,7 +113,7 @@ export function GatewayForwardForm({
           value={state[name]}
           readOnly={name === 'id' && initial !== null}
           onChange={(e) => {
-            if (name === 'id') setIdTouched(true);
+            if (name === 'id') touchId();
             set(name, e.target.value);
           }}
           autoComplete="off"
@@ -193,68 +143,33 @@ export function GatewayForwardForm({
       <h3 id="gwf-title" ref={headingRef} tabIndex={-1}>
         {initial ? t('gateway.forwards.editTitle', { name: initial.name }) : t('gateway.forwards.newTitle')}
       </h3>
-      {count > 0 ? (
-        <div className="callout callout-error form-wide" role="alert">
-          {errors.form ?? (fromServer ? t('errors.serverFields', { count }) : t('errors.fieldsToFix', { count }))}
-        </div>
-      ) : null}
+      <FormErrorSummary errors={errors} fromServer={fromServer} />
       {text('name')}
       {text('id', true)}
-      <Field label={t('gateway.field.protocol')} error={errors.protocol}>
-        {(p) => (
-          <select
-            {...p}
-            name="protocol"
-            value={state.protocol}
-            onChange={(e) => set('protocol', e.target.value as FormState['protocol'])}
-          >
-            <option value="tcp">{t('forwards.protocol.tcp')}</option>
-            <option value="udp">{t('forwards.protocol.udp')}</option>
-            <option value="both">{t('forwards.protocol.both')}</option>
-          </select>
-        )}
-      </Field>
+      <ProtocolField
+        label={t('gateway.field.protocol')}
+        error={errors.protocol}
+        value={state.protocol}
+        onChange={(v) => set('protocol', v)}
+      />
       {port('publicPort')}
       {port('localPort')}
-      <Field
+      <AllowedSourcesField
         label={t('gateway.field.allowedSources')}
-        help={t('forwards.field.allowedSourcesHelp')}
         error={errors.allowedSources}
-        className="form-wide"
-      >
-        {(p) => (
-          <textarea
-            {...p}
-            name="allowedSources"
-            className="mono"
-            rows={2}
-            value={state.allowedSources}
-            onChange={(e) => set('allowedSources', e.target.value)}
-            spellCheck={false}
-          />
-        )}
-      </Field>
+        rows={2}
+        value={state.allowedSources}
+        onChange={(v) => set('allowedSources', v)}
+      />
       {text('comment')}
-      <div className="field field-check">
-        <input
-          id="gwf-enabled"
-          name="enabled"
-          type="checkbox"
-          role="switch"
-          aria-checked={state.enabled}
-          checked={state.enabled}
-          onChange={(e) => set('enabled', e.target.checked)}
-        />
-        <label htmlFor="gwf-enabled">{t('gateway.field.enabled')}</label>
-      </div>
-      <div className="form-actions form-wide">
-        <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-          {save.isPending ? t('common.saving') : t('common.save')}
-        </button>
-        <button type="button" className="btn" onClick={() => onDone(false)}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <EnabledAndActions
+        id="gwf-enabled"
+        label={t('gateway.field.enabled')}
+        enabled={state.enabled}
+        onEnabled={(v) => set('enabled', v)}
+        saving={save.isPending}
+        onCancel={() => onDone(false)}
+      />
     </form>
   );
 }

@@ -1,9 +1,10 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ConfirmButton } from '../../../components/ConfirmButton';
 import { DataTable } from '../../../components/DataTable';
+import { ErrorCallout } from '../../../components/ErrorCallout';
+import { forwardColumns } from '../../../components/forward-columns';
 import { QueryState } from '../../../components/QueryState';
-import { errorText } from '../../../lib/errors';
+import { EditDeleteActions } from '../../../components/RowActions';
 import { useCanEdit } from '../../../lib/session';
 import type { Api } from '../../../lib/types';
 import { useDeleteGatewayForward } from '../api/delete-gateway-forward';
@@ -26,6 +27,12 @@ export function GatewayForwardsSection() {
   const addRef = useRef<HTMLButtonElement>(null);
   const items = list.data ?? [];
   const mutationError = toggle.error ?? remove.error;
+  const cols = forwardColumns<Api['GatewayForward']>(t, {
+    prefix: 'gateway.field',
+    toggleLabel: (f) => t('gateway.forwards.toggle', { name: f.name }),
+    canEdit,
+    onToggle: (forward, enabled) => toggle.mutate({ forward, enabled }, { onSuccess: () => setSaved(true) }),
+  });
 
   return (
     <section className="panel gateway-section" aria-labelledby="gateway-forwards-title">
@@ -39,11 +46,7 @@ export function GatewayForwardsSection() {
       </div>
       <p className="field-help">{t('gateway.forwards.intro')}</p>
       <SavedNotice show={saved} />
-      {mutationError ? (
-        <p className="callout callout-error" role="alert">
-          {errorText(t, mutationError)}
-        </p>
-      ) : null}
+      <ErrorCallout error={mutationError} />
       {editing ? (
         <GatewayForwardForm
           key={editing.mode === 'edit' ? editing.forward.id : 'new'}
@@ -65,40 +68,9 @@ export function GatewayForwardsSection() {
             rowClassName={(f) => (f.enabled ? undefined : 'row-disabled')}
             empty={t('gateway.forwards.empty')}
             columns={[
-              {
-                key: 'enabled',
-                header: t('gateway.field.enabled'),
-                cell: (f) => (
-                  <input
-                    type="checkbox"
-                    role="switch"
-                    aria-checked={f.enabled}
-                    aria-label={t('gateway.forwards.toggle', { name: f.name })}
-                    checked={f.enabled}
-                    disabled={!canEdit}
-                    onChange={(e) =>
-                      toggle.mutate({ forward: f, enabled: e.target.checked }, { onSuccess: () => setSaved(true) })
-                    }
-                  />
-                ),
-              },
-              {
-                key: 'name',
-                header: t('gateway.field.name'),
-                rowHeader: true,
-                cell: (f) => (
-                  <>
-                    {f.name}
-                    <div className="mono muted small">{f.id}</div>
-                  </>
-                ),
-              },
-              {
-                key: 'protocol',
-                header: t('gateway.field.protocol'),
-                className: 'mono',
-                cell: (f) => t(`forwards.protocol.${f.protocol}`),
-              },
+              cols.enabled,
+              cols.name,
+              cols.protocol,
               {
                 key: 'publicPort',
                 header: t('gateway.field.publicPort'),
@@ -106,43 +78,18 @@ export function GatewayForwardsSection() {
                 cell: (f) => f.publicPort,
               },
               { key: 'localPort', header: t('gateway.field.localPort'), className: 'mono', cell: (f) => f.localPort },
-              {
-                key: 'allowedSources',
-                header: t('gateway.field.allowedSources'),
-                className: 'mono',
-                cell: (f) =>
-                  f.allowedSources.length ? (
-                    f.allowedSources.join(', ')
-                  ) : (
-                    <span className="muted">{t('forwards.anySource')}</span>
-                  ),
-              },
-              { key: 'comment', header: t('gateway.field.comment'), cell: (f) => f.comment },
-              canEdit && {
-                key: 'actions',
-                header: t('common.actions'),
-                className: 'actions',
-                cell: (f) => (
-                  <>
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      aria-label={t('gateway.forwards.editLabel', { name: f.name })}
-                      onClick={() => setEditing({ mode: 'edit', forward: f })}
-                    >
-                      {t('common.edit')}
-                    </button>
-                    <ConfirmButton
-                      label={t('common.delete')}
-                      ariaLabel={t('gateway.forwards.deleteLabel', { name: f.name })}
-                      question={t('gateway.forwards.deleteConfirm', { name: f.name })}
-                      confirmLabel={t('common.delete')}
-                      busy={remove.isPending && remove.variables === f.id}
-                      onConfirm={() => remove.mutate(f.id, { onSuccess: () => setSaved(true) })}
-                    />
-                  </>
-                ),
-              },
+              cols.allowedSources,
+              cols.comment,
+              canEdit &&
+                cols.actions((f) => (
+                  <EditDeleteActions
+                    prefix="gateway.forwards"
+                    name={f.name}
+                    onEdit={() => setEditing({ mode: 'edit', forward: f })}
+                    deleting={remove.isPending && remove.variables === f.id}
+                    onDelete={() => remove.mutate(f.id, { onSuccess: () => setSaved(true) })}
+                  />
+                )),
             ]}
           />
         )}

@@ -7,11 +7,11 @@ import { serverFieldErrors } from '../../../lib/form-errors';
 import { formatInterfaceState } from '../../../lib/format';
 import { useCanEdit } from '../../../lib/session';
 import { useStatus } from '../../../lib/status';
-import type { Api } from '../../../lib/types';
 import { useSessionConnection } from '../api/get-session-connection';
 import { useUpdateGatewaySettings } from '../api/update-gateway-settings';
 import { connectionRoleChange, type Role, type Roles, roleOf, withRole } from './roles';
 import { SavedNotice } from './SavedNotice';
+import type { SettingsFormProps } from './settings-form-props';
 
 const ROLES: Role[] = ['wan', 'lan', 'none'];
 
@@ -26,16 +26,7 @@ interface Row {
  * typed for one that is not up yet; a warning when the interface this browser
  * is connected through would change role.
  */
-export function InterfaceRolesForm({
-  saved: initial,
-  notice,
-  onNotice: setSaved,
-}: {
-  saved: Api['GatewaySettings'];
-  /** Kept by the page: the form is re-mounted with the saved settings after a save. */
-  notice: boolean;
-  onNotice: (show: boolean) => void;
-}) {
+export function InterfaceRolesForm({ saved: initial, notice, onNotice: setSaved }: SettingsFormProps) {
   const { t } = useTranslation();
   const canEdit = useCanEdit();
   const status = useStatus();

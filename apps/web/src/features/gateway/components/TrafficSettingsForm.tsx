@@ -1,26 +1,19 @@
 import { ForwardFilter, Masquerade } from '@gatehouse/rules/model';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ErrorCallout } from '../../../components/ErrorCallout';
 import { issueText } from '../../../lib/errors';
 import { serverFieldErrors } from '../../../lib/form-errors';
 import { useCanEdit } from '../../../lib/session';
 import type { Api } from '../../../lib/types';
 import { useUpdateGatewaySettings } from '../api/update-gateway-settings';
 import { SavedNotice } from './SavedNotice';
+import type { SettingsFormProps } from './settings-form-props';
 
 type Traffic = Pick<Api['GatewaySettings'], 'masquerade' | 'filter'>;
 
 /** Masquerade and the forward filter: what the gateway does to traffic it forwards, in plain words. */
-export function TrafficSettingsForm({
-  saved: initial,
-  notice,
-  onNotice: setSaved,
-}: {
-  saved: Api['GatewaySettings'];
-  /** Kept by the page: the form is re-mounted with the saved settings after a save. */
-  notice: boolean;
-  onNotice: (show: boolean) => void;
-}) {
+export function TrafficSettingsForm({ saved: initial, notice, onNotice: setSaved }: SettingsFormProps) {
   const { t } = useTranslation();
   const canEdit = useCanEdit();
   const update = useUpdateGatewaySettings();
@@ -86,11 +79,7 @@ export function TrafficSettingsForm({
     <section className="panel gateway-section" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>{t('gateway.traffic.title')}</h2>
       <form onSubmit={onSubmit} noValidate>
-        {error ? (
-          <p className="callout callout-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorCallout message={error} />
         {group(
           t('gateway.traffic.masquerade'),
           <>

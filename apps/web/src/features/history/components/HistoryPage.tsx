@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DataTable } from '../../../components/DataTable';
+import { ErrorCallout } from '../../../components/ErrorCallout';
 import { PageHeader } from '../../../components/PageHeader';
-import { errorText } from '../../../lib/errors';
 import { formatDateTime, formatRelative } from '../../../lib/format';
 import { useCanEdit } from '../../../lib/session';
 import { useStatus } from '../../../lib/status';
@@ -37,11 +37,7 @@ export function HistoryPage() {
       <div aria-live="polite" className="notice-area">
         {notice ? <p className="callout callout-ok">{t('history.rollbackDone', { id: notice.target })}</p> : null}
       </div>
-      {rollback.isError ? (
-        <p className="callout callout-error" role="alert">
-          {errorText(t, rollback.error)}
-        </p>
-      ) : null}
+      <ErrorCallout error={rollback.error} />
       <DataTable
         label={t('history.tableLabel')}
         query={revisions}

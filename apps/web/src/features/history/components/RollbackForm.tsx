@@ -1,9 +1,9 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CommentField } from '../../../components/CommentField';
+import { ConfirmWindowField } from '../../../components/ConfirmWindowField';
 import type { Api, ApiBody } from '../../../lib/types';
 import { RevisionCompare } from './RevisionPanels';
-
-const WINDOWS = [30, 60, 120, 300, 600] as const;
 
 /**
  * Going back to a revision: what it will change, a comment (kept in the
@@ -43,36 +43,17 @@ export function RollbackForm({
     >
       <h3 className="panel-title">{title}</h3>
       <RevisionCompare revision={revision} />
-      <div className="field">
-        <label htmlFor={`${ids}-comment`}>{t('history.comment')}</label>
-        <input
-          id={`${ids}-comment`}
-          value={comment}
-          maxLength={256}
-          aria-required="true"
-          aria-invalid={error}
-          aria-describedby={error ? `${ids}-comment-error` : undefined}
-          onChange={(e) => {
-            setComment(e.target.value);
-            setError(false);
-          }}
-        />
-        {error ? (
-          <p id={`${ids}-comment-error`} className="field-error">
-            {t('history.commentRequired')}
-          </p>
-        ) : null}
-      </div>
-      <div className="field">
-        <label htmlFor={`${ids}-window`}>{t('apply.confirmWithin')}</label>
-        <select id={`${ids}-window`} value={seconds} onChange={(e) => setSeconds(Number(e.target.value))}>
-          {WINDOWS.map((w) => (
-            <option key={w} value={w}>
-              {t('common.seconds', { count: w })}
-            </option>
-          ))}
-        </select>
-      </div>
+      <CommentField
+        id={`${ids}-comment`}
+        value={comment}
+        required
+        invalid={error}
+        onChange={(c) => {
+          setComment(c);
+          setError(false);
+        }}
+      />
+      <ConfirmWindowField id={`${ids}-window`} value={seconds} onChange={setSeconds} />
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy}>
           {t(restore ? 'history.restoreConfirm' : 'history.rollbackConfirm', { id: revision.id })}

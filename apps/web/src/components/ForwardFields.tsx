@@ -1,0 +1,104 @@
+import { useTranslation } from 'react-i18next';
+import { Field } from './Field';
+
+export type Protocol = 'tcp' | 'udp' | 'both';
+
+/** Fields both forward forms (LAN forwards and gateway forwards) share. */
+export function ProtocolField({
+  label,
+  error,
+  value,
+  onChange,
+}: {
+  label: string;
+  error: string | undefined;
+  value: Protocol;
+  onChange: (protocol: Protocol) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Field label={label} error={error}>
+      {(p) => (
+        <select {...p} name="protocol" value={value} onChange={(e) => onChange(e.target.value as Protocol)}>
+          <option value="tcp">{t('forwards.protocol.tcp')}</option>
+          <option value="udp">{t('forwards.protocol.udp')}</option>
+          <option value="both">{t('forwards.protocol.both')}</option>
+        </select>
+      )}
+    </Field>
+  );
+}
+
+export function AllowedSourcesField({
+  label,
+  error,
+  rows,
+  value,
+  onChange,
+}: {
+  label: string;
+  error: string | undefined;
+  rows: number;
+  value: string;
+  onChange: (sources: string) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Field label={label} help={t('forwards.field.allowedSourcesHelp')} error={error} className="form-wide">
+      {(p) => (
+        <textarea
+          {...p}
+          name="allowedSources"
+          className="mono"
+          rows={rows}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          spellCheck={false}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** The "enabled" switch and Save/Cancel that close both forward forms. */
+export function EnabledAndActions({
+  id,
+  label,
+  enabled,
+  onEnabled,
+  saving,
+  onCancel,
+}: {
+  id: string;
+  label: string;
+  enabled: boolean;
+  onEnabled: (enabled: boolean) => void;
+  saving: boolean;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <div className="field field-check">
+        <input
+          id={id}
+          name="enabled"
+          type="checkbox"
+          role="switch"
+          aria-checked={enabled}
+          checked={enabled}
+          onChange={(e) => onEnabled(e.target.checked)}
+        />
+        <label htmlFor={id}>{label}</label>
+      </div>
+      <div className="form-actions form-wide">
+        <button type="submit" className="btn btn-primary" disabled={saving}>
+          {saving ? t('common.saving') : t('common.save')}
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </>
+  );
+}
