@@ -29,6 +29,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   const ages = new ConnectionAges();
   /** The connection this request came through, for the lockout check (see services/lockout/operator.ts). */
   const operator = (req: FastifyRequest) => operatorOf(app.config.netns, req.raw.socket);
+  /** The options of an apply (or a rollback's apply) from its body and the request's actor and connection. */
+  const applyOptions = (req: FastifyRequest, body: z.infer<typeof ApplyBody>) => ({
+    actor: actorOf(req),
+    confirmWithinSeconds: body.confirmWithinSeconds,
+    force: body.force,
+    comment: body.comment,
+    operator: operator(req),
+  });
   ages.watch(app.server);
   const result = (o: ApplyOutcome, reply: FastifyReply) => {
     if (o.pending) {
@@ -73,13 +81,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) =>
       result(
-        await g.apply({
-          actor: actorOf(req),
-          confirmWithinSeconds: req.body.confirmWithinSeconds,
-          force: req.body.force,
-          comment: req.body.comment,
-          operator: operator(req),
-        }),
+        await g.apply(applyOptions(req, req.body)),
         reply,
       ),
   );
@@ -181,13 +183,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) =>
       result(
-        await g.rollbackTo(req.params.id, {
-          actor: actorOf(req),
-          confirmWithinSeconds: req.body.confirmWithinSeconds,
-          force: req.body.force,
-          comment: req.body.comment,
-          operator: operator(req),
-        }),
+        await g.rollbackTo(req.params.id, applyOptions(req, req.body)),
         reply,
       ),
   );

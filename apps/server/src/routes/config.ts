@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { HttpError, notFound } from '../lib/errors.js';
 import { etag, ifMatch } from '../lib/etag.js';
 import { actorOf } from '../plugins/auth.js';
-import { ErrorBody, errorResponses, Ok } from '../schemas/common.js';
+import { ErrorBody, errorResponses, Ok, writeErrorResponses } from '../schemas/common.js';
 import { ForwardList, FtpHelperPolicy, GatewayConfig, PortForward } from '../schemas/gateway.js';
 import type { ApplyOutcome, ForwardChangeResult } from '../services/gateway.js';
 import { operatorOf } from '../services/lockout.js';
@@ -224,7 +224,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         headers: IfMatchHeaders,
         querystring: ApplyQuery,
         body: PortForward,
-        response: { 201: PortForward, ...errors, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody },
+        response: { 201: PortForward, ...writeErrorResponses },
       },
     },
     async (req, reply) => {
@@ -252,7 +252,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         headers: IfMatchHeaders,
         querystring: ApplyQuery,
         body: PortForward,
-        response: { 200: PortForward, ...errors, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody },
+        response: { 200: PortForward, ...writeErrorResponses, 404: ErrorBody },
       },
     },
     async (req, reply) => {
@@ -284,7 +284,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         params: ForwardParams,
         headers: IfMatchHeaders,
         querystring: ApplyQuery,
-        response: { 200: Ok, ...errors, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody },
+        response: { 200: Ok, ...writeErrorResponses, 404: ErrorBody },
       },
     },
     async (req, reply) => {
@@ -317,7 +317,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         headers: IfMatchHeaders,
         querystring: ApplyQuery,
         body: FtpHelperPolicy,
-        response: { 200: FtpHelperPolicy, ...errors, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody },
+        response: { 200: FtpHelperPolicy, ...writeErrorResponses },
       },
     },
     async (req, reply) => {

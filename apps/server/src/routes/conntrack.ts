@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { FlowAttribution, LocalAddresses, parseIpAddr } from '../conntrack/attribution.js';
+import type { FlowFilter } from '../conntrack/table.js';
 import { notFound } from '../lib/errors.js';
 import { actorOf } from '../plugins/auth.js';
 import { ErrorBody, errorResponses as errors } from '../schemas/common.js';
@@ -22,6 +23,18 @@ const FlowCountQuery = FlowQuery.pick({
   helper: true,
   mark: true,
 });
+
+/** The index's filter from a query: only the fields the query has (exact optional properties). */
+function flowFilterOf(q: z.infer<typeof FlowCountQuery>): FlowFilter {
+  return {
+    ...(q.protocol !== undefined ? { protocol: q.protocol } : {}),
+    ...(q.address !== undefined ? { address: q.address } : {}),
+    ...(q.port !== undefined ? { port: q.port } : {}),
+    ...(q.state !== undefined ? { state: q.state } : {}),
+    ...(q.helper !== undefined ? { helper: q.helper } : {}),
+    ...(q.mark !== undefined ? { mark: q.mark } : {}),
+  };
+}
 
 /** How long a page's rows are served as one JSON string (timeouts are to the second anyway). */
 const PAGE_JSON_MS = 250;
@@ -62,12 +75,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         order: q.order,
         limit: q.limit,
         ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
-        ...(q.protocol !== undefined ? { protocol: q.protocol } : {}),
-        ...(q.address !== undefined ? { address: q.address } : {}),
-        ...(q.port !== undefined ? { port: q.port } : {}),
-        ...(q.state !== undefined ? { state: q.state } : {}),
-        ...(q.helper !== undefined ? { helper: q.helper } : {}),
-        ...(q.mark !== undefined ? { mark: q.mark } : {}),
+        ...flowFilterOf(q),
       });
       // The page's JSON (checked against the schema, as the serializer would)
       // is kept with the cached page for PAGE_JSON_MS: rows only change with
@@ -102,14 +110,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       await ct.fresh();
       const q = req.query;
       return {
-        count: ct.table.count({
-          ...(q.protocol !== undefined ? { protocol: q.protocol } : {}),
-          ...(q.address !== undefined ? { address: q.address } : {}),
-          ...(q.port !== undefined ? { port: q.port } : {}),
-          ...(q.state !== undefined ? { state: q.state } : {}),
-          ...(q.helper !== undefined ? { helper: q.helper } : {}),
-          ...(q.mark !== undefined ? { mark: q.mark } : {}),
-        }),
+        count: ct.table.count(flowFilterOf(q)),
       };
     },
   );

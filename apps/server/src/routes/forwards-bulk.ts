@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { HttpError } from '../lib/errors.js';
 import { etag, ifMatch } from '../lib/etag.js';
 import { actorOf } from '../plugins/auth.js';
-import { ErrorBody, errorResponses } from '../schemas/common.js';
+import { writeErrorResponses } from '../schemas/common.js';
 import { ForwardBulkBody, ForwardBulkResult } from '../schemas/forwards-bulk.js';
 import { operatorOf } from '../services/lockout.js';
 
@@ -34,14 +34,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         headers: IfMatchHeaders,
         querystring: ApplyQuery,
         body: ForwardBulkBody,
-        response: {
-          200: ForwardBulkResult,
-          ...errorResponses,
-          409: ErrorBody,
-          412: ErrorBody,
-          422: ErrorBody,
-          502: ErrorBody,
-        },
+        response: { 200: ForwardBulkResult, ...writeErrorResponses },
       },
     },
     async (req, reply) => {

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { HttpError, notFound } from '../lib/errors.js';
 import { etag, ifMatch } from '../lib/etag.js';
 import { actorOf } from '../plugins/auth.js';
-import { ErrorBody, errorResponses, Ok } from '../schemas/common.js';
+import { ErrorBody, Ok, writeErrorResponses } from '../schemas/common.js';
 import { GatewayForward, GatewayForwardList } from '../schemas/gateway-settings.js';
 import { applyDesiredOrUndo } from '../services/desired-apply.js';
 import { operatorOf } from '../services/lockout.js';
@@ -22,7 +22,7 @@ const Params = z.object({ id: z.string().min(1).max(40) });
 const ApplyQuery = z.object({
   apply: z.enum(['true', 'false']).optional().describe('true: apply the change at once (undone if the apply fails)'),
 });
-const errors = { ...errorResponses, 409: ErrorBody, 412: ErrorBody, 422: ErrorBody, 502: ErrorBody };
+const errors = writeErrorResponses;
 
 /** Model paths of gateway forward `index` become body paths; the rest stay model paths. */
 function focusOn(index: number): (p: string) => string {

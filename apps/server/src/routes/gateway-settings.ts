@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { etag, ifMatch } from '../lib/etag.js';
 import { actorOf } from '../plugins/auth.js';
-import { ErrorBody, errorResponses } from '../schemas/common.js';
+import { ErrorBody, writeErrorResponses } from '../schemas/common.js';
 import { GatewaySettings } from '../schemas/gateway-settings.js';
 import { applyDesiredOrUndo } from '../services/desired-apply.js';
 import { operatorOf } from '../services/lockout.js';
@@ -51,14 +51,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         headers: IfMatchHeaders,
         querystring: ApplyQuery,
         body: GatewaySettings,
-        response: {
-          200: GatewaySettings,
-          ...errorResponses,
-          409: ErrorBody,
-          412: ErrorBody,
-          422: ErrorBody,
-          502: ErrorBody,
-        },
+        response: { 200: GatewaySettings, ...writeErrorResponses },
       },
     },
     async (req, reply) => {

@@ -86,3 +86,12 @@ export const applyErrorResponses = {
   422: ErrorBody,
   502: ErrorBody,
 } as const;
+
+/** What a write route with If-Match and ?apply=true adds: conflict/lockout/busy, stale ETag, nft refused, nft failed. */
+export const writeErrorResponses = {
+  ...errorResponses,
+  409: ErrorBody,
+  412: ErrorBody,
+  422: ErrorBody,
+  502: ErrorBody,
+} as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FLOW_SORT_FIELDS } from '../conntrack/table/query.js';
 import { IntText } from './common.js';
 
 export const TupleRow = z.object({
@@ -79,23 +80,7 @@ export const FlowQuery = z.object({
   state: z.string().max(16).optional().describe('e.g. ESTABLISHED'),
   helper: z.string().max(32).optional().describe('helper name, or none'),
   mark: IntText(0, 4294967295).optional(),
-  sort: z
-    .enum([
-      'id',
-      'protocol',
-      'src',
-      'dst',
-      'sport',
-      'dport',
-      'state',
-      'timeout',
-      'mark',
-      'helper',
-      'packets',
-      'bytes',
-      'age',
-    ])
-    .default('id'),
+  sort: z.enum(FLOW_SORT_FIELDS).default('id'),
   order: z.enum(['asc', 'desc']).default('asc'),
   limit: IntText(1, 1000).default(100),
   cursor: z.string().max(512).optional(),
