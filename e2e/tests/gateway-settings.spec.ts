@@ -112,7 +112,10 @@ test('the Gateway page edits gateway forwards, masquerade, the filter and interf
     await expect(existing.getByRole('cell', { name: '22', exact: true })).toBeVisible();
 
     // Switched off and applied: nothing answers on the public 2222 (the "before").
-    await table.getByRole('switch', { name: 'Enable gateway forward ssh to the gateway' }).uncheck();
+    // The switch shows the server's state, so it turns off once the change is saved, not on the click.
+    const sshSwitch = table.getByRole('switch', { name: 'Enable gateway forward ssh to the gateway' });
+    await sshSwitch.click();
+    await expect(sshSwitch).not.toBeChecked();
     await expect(page.getByText('Saved to the desired state. Apply to make it live.').first()).toBeVisible();
     await applyFromUi(page, { comment: 'gateway forward ssh-gateway off' });
     await settled(page);

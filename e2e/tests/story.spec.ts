@@ -28,7 +28,8 @@ test('1. the admin signs in and adds the FTP forward; passive FTP still fails', 
   // A field error from the shared zod schema appears before anything is sent.
   await form.getByLabel('Target port').fill('70000');
   await form.getByRole('button', { name: 'Save' }).click();
-  await expect(form.getByText('ports end at 65535')).toBeVisible();
+  // The model's issue is shown through the UI's translator (code too_big, maximum 65535).
+  await expect(form.getByText('At most 65535.')).toBeVisible();
   await form.getByLabel('Target port').fill('');
   await form.getByRole('button', { name: 'Save' }).click();
   const table = page.getByRole('table', { name: 'Port forwards' });
