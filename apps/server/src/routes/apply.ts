@@ -79,11 +79,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ApplyResult, ...applyErrorResponses },
       },
     },
-    async (req, reply) =>
-      result(
-        await g.apply(applyOptions(req, req.body)),
-        reply,
-      ),
+    async (req, reply) => result(await g.apply(applyOptions(req, req.body)), reply),
   );
 
   app.get(
@@ -181,11 +177,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ApplyResult, ...applyErrorResponses },
       },
     },
-    async (req, reply) =>
-      result(
-        await g.rollbackTo(req.params.id, applyOptions(req, req.body)),
-        reply,
-      ),
+    async (req, reply) => result(await g.rollbackTo(req.params.id, applyOptions(req, req.body)), reply),
   );
 };
 
