@@ -38,6 +38,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     operator: operator(req),
   });
   ages.watch(app.server);
+  // While a provisional apply waits, a connection opened before it closes after
+  // its current reply: a browser keeps reusing a busy kept-alive socket (status
+  // polls), and its reconnect confirm would then never get a new connection.
+  app.server.on('request', (req, res) => {
+    const pending = g.pending();
+    if (pending && !ages.acceptedAfterApply(req.socket, pending.revisionId)) res.setHeader('connection', 'close');
+  });
   const result = (o: ApplyOutcome, reply: FastifyReply) => {
     if (o.pending) {
       // A provisional apply is confirmed over a new connection (see
