@@ -1,12 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { TableHead } from '../../../components/DataTable';
 import { ErrorCallout } from '../../../components/ErrorCallout';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
-import { formatNumber, formatTuple } from '../../../lib/format';
+import { formatNumber } from '../../../lib/format';
 import { PHONE_QUERY, useMediaQuery } from '../../../lib/media';
 import { useCanEdit } from '../../../lib/session';
 import type { Api, FlowQuery, FlowSortKey } from '../../../lib/types';
@@ -16,7 +16,8 @@ import { type ExpectationCounts, useExpectationCounts } from '../api/get-expecta
 import { receivedAt, useFlows } from '../api/get-flows';
 import { useKillFlow } from '../api/kill-flow';
 import { useLiveFlows } from '../api/live-flows';
-import { type FlowFormatter, flowFormatter } from './flow-format';
+import { type DisplayRow, FlowRowView, type RowLabels } from './FlowRowView';
+import { flowFormatter } from './flow-format';
 
 /** Two lines a flow: the original direction above, the reply below (styles.css, `.vtable tbody tr`). */
 const ROW_HEIGHT = 44;
@@ -27,12 +28,6 @@ const STATES = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT', 'CLOSE_WAIT',
 /** Stands for the tuple in the translated kill label (see FlowTable). */
 const TUPLE_MARK = '\u0000';
 const IP_RE = /^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]+:[0-9a-fA-F:]*$/;
-
-interface DisplayRow {
-  row: Api['FlowRow'];
-  /** An FTP data flow drawn under its control flow. */
-  child: boolean;
-}
 
 /** FTP data flows go right under their control flow when both are loaded. */
 function groupByMaster(rows: Api['FlowRow'][]): DisplayRow[] {
@@ -53,234 +48,6 @@ function groupByMaster(rows: Api['FlowRow'][]): DisplayRow[] {
   }
   return out;
 }
-
-interface RowLabels {
-  dataFlow: string;
-  unreplied: string;
-  kill: string;
-  killLabel: (tuple: string) => string;
-  loadingMore: string;
-  cancel: string;
-  panel: string;
-  panelKillRefused: string;
-  forwardTitle: string;
-  gatewayForwardTitle: string;
-  expectationsLink: (n: number) => string;
-  fmt: FlowFormatter;
-  /** Column names, shown next to each value when a phone stacks the row. */
-  col: {
-    flow: string;
-    tuples: string;
-    via: string;
-    packets: string;
-    bytes: string;
-    age: string;
-    timeout: string;
-  };
-}
-
-interface RowText {
-  original: string;
-  /** Both directions, one a line (one text node: the cell's `white-space: pre`). */
-  tuples: string;
-  packets: string;
-  bytes: string;
-}
-
-/**
- * Formatted text per row object (rows are immutable; a live update is a new
- * object) and formatter (the language).
- */
-const rowText = new WeakMap<Api['FlowRow'], { fmt: FlowFormatter; text: RowText }>();
-function textOf(r: Api['FlowRow'], fmt: FlowFormatter): RowText {
-  const cached = rowText.get(r);
-  if (cached?.fmt === fmt) return cached.text;
-  const original = formatTuple(r.original);
-  const k = r.counters;
-  const text: RowText = {
-    original,
-    tuples: `${original}\n${formatTuple(r.reply)}`,
-    packets: k ? `${fmt.count(k.origPackets)}\n${fmt.count(k.replyPackets)}` : '—',
-    bytes: k ? `${fmt.bytes(k.origBytes)}\n${fmt.bytes(k.replyBytes)}` : '—',
-  };
-  rowText.set(r, { fmt, text });
-  return text;
-}
-
-function forwardLink(f: NonNullable<Api['FlowRow']['forward']>): string {
-  return f.kind === 'gateway' ? '/gateway' : `/forwards?${new URLSearchParams({ q: f.name })}`;
-}
-
-/**
- * ConfirmButton's two clicks with the armed state held by the table (per
- * flow), so a row element reused for another flow while scrolling is not
- * left armed for it.
- */
-function KillButton({
-  armed,
-  label,
-  ariaLabel,
-  cancelLabel,
-  onArm,
-  onConfirm,
-}: {
-  armed: boolean;
-  label: string;
-  ariaLabel: string;
-  cancelLabel: string;
-  onArm: (on: boolean) => void;
-  onConfirm: () => void;
-}) {
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    // The armed flow may move between row elements while scrolling: follow it without scrolling.
-    if (armed) confirmRef.current?.focus({ preventScroll: true });
-  }, [armed]);
-  if (!armed) {
-    return (
-      <button
-        type="button"
-        className="btn btn-small btn-danger-outline"
-        aria-label={ariaLabel}
-        onClick={() => onArm(true)}
-      >
-        {label}
-      </button>
-    );
-  }
-  return (
-    <span className="confirm-inline">
-      <button
-        ref={confirmRef}
-        type="button"
-        className="btn btn-small btn-danger"
-        onClick={() => {
-          onArm(false);
-          onConfirm();
-        }}
-      >
-        {label}
-      </button>
-      <button type="button" className="btn btn-small" onClick={() => onArm(false)}>
-        {cancelLabel}
-      </button>
-    </span>
-  );
-}
-
-/** One flow's row; memoized, so a render of the table that leaves a row's flow as it was skips it. */
-const FlowRowView = memo(function FlowRowView({
-  index,
-  d,
-  left,
-  age,
-  expectations,
-  fresh,
-  canEdit,
-  armed,
-  labels,
-  onArm,
-  onKill,
-}: {
-  index: number;
-  d: DisplayRow;
-  left: string;
-  age: string;
-  /** Expectations this (control) flow has waiting. */
-  expectations: number;
-  fresh: boolean;
-  canEdit: boolean;
-  armed: boolean;
-  labels: RowLabels;
-  onArm: (id: string | null) => void;
-  onKill: (r: Api['FlowRow']) => void;
-}) {
-  const r = d.row;
-  const text = textOf(r, labels.fmt);
-  const fwd = r.forward;
-  return (
-    <tr
-      aria-rowindex={index + 2}
-      className={`${d.child ? 'vrow-child' : ''}${fresh ? ' vrow-fresh' : ''}${r.panel ? ' vrow-panel' : ''}`}
-    >
-      <td className="mono vcell-flow" data-label={labels.col.flow}>
-        {d.child ? (
-          <span className="child-mark" title={labels.dataFlow}>
-            <span aria-hidden="true">└ </span>
-            <span className="visually-hidden">{labels.dataFlow} </span>
-          </span>
-        ) : null}
-        {r.protocol}
-        {'\n'}
-        <span className={`state state-${(r.state ?? '').toLowerCase()}`}>{r.state ?? '—'}</span>
-        {r.unreplied ? (
-          <span className="muted" title={labels.unreplied}>
-            {' '}
-            <span aria-hidden="true">⋯</span>
-            <span className="visually-hidden">{labels.unreplied}</span>
-          </span>
-        ) : null}
-      </td>
-      <td className="mono vcell-tuples" data-label={labels.col.tuples}>
-        {text.tuples}
-      </td>
-      <td className="vcell-via" data-label={labels.col.via}>
-        {r.panel ? <span className="tag tag-warn">{labels.panel}</span> : null}
-        {fwd ? (
-          <Link
-            to={forwardLink(fwd)}
-            className="vcell-forward"
-            title={fwd.kind === 'gateway' ? labels.gatewayForwardTitle : labels.forwardTitle}
-          >
-            {fwd.name}
-          </Link>
-        ) : null}
-        {r.helper ? <span className="tag tag-info">{r.helper}</span> : null}
-        {expectations > 0 ? (
-          <Link to={`/expectations?${new URLSearchParams({ master: r.id })}`} className="vcell-expect">
-            {labels.expectationsLink(expectations)}
-          </Link>
-        ) : null}
-      </td>
-      <td className="mono num vcell-packets" data-label={labels.col.packets}>
-        {text.packets}
-      </td>
-      <td className="mono num vcell-bytes" data-label={labels.col.bytes}>
-        {text.bytes}
-      </td>
-      <td className="num vcell-age" data-label={labels.col.age}>
-        {age}
-      </td>
-      <td className="num vcell-timeout" data-label={labels.col.timeout}>
-        {left}
-      </td>
-      {canEdit ? (
-        <td className="vcell-actions">
-          {r.panel ? (
-            <button
-              type="button"
-              className="btn btn-small"
-              disabled
-              title={labels.panelKillRefused}
-              aria-label={`${labels.killLabel(text.original)}: ${labels.panelKillRefused}`}
-            >
-              {labels.kill}
-            </button>
-          ) : (
-            <KillButton
-              armed={armed}
-              label={labels.kill}
-              ariaLabel={labels.killLabel(text.original)}
-              cancelLabel={labels.cancel}
-              onArm={(on) => onArm(on ? r.id : null)}
-              onConfirm={() => onKill(r)}
-            />
-          )}
-        </td>
-      ) : null}
-    </tr>
-  );
-});
 
 const NO_COUNTS: ExpectationCounts = new Map();
 
