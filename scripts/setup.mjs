@@ -6,7 +6,7 @@
  * node builtins so it runs on a fresh clone before `npm ci`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +25,13 @@ export const APT_PACKAGES = {
   make: '/usr/bin/make',
   'g++': '/usr/bin/g++',
   chromium: '/usr/bin/chromium',
+  'tftpd-hpa': '/usr/sbin/in.tftpd',
+  'tftp-hpa': '/usr/bin/tftp',
+  iptables: '/usr/sbin/iptables-nft',
+  iperf3: '/usr/bin/iperf3',
+  keepalived: '/usr/sbin/keepalived',
+  conntrackd: '/usr/sbin/conntrackd',
+  openssl: '/usr/bin/openssl',
 };
 
 function run(cmd, args, opts = {}) {
@@ -53,8 +60,20 @@ export function ensureAptPackages() {
   if (missing.length === 0) return;
   log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update', '-q'], { env });
-  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env });
+  // The lab runs these daemons inside its namespaces; none may start as a host
+  // service on install, so a policy-rc.d refusing every start is in place for it.
+  const policy = '/usr/sbin/policy-rc.d';
+  const ownPolicy = !existsSync(policy);
+  if (ownPolicy) {
+    writeFileSync(policy, '#!/bin/sh\nexit 101\n');
+    chmodSync(policy, 0o755);
+  }
+  try {
+    run('apt-get', ['update', '-q'], { env });
+    run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env });
+  } finally {
+    if (ownPolicy) rmSync(policy, { force: true });
+  }
 }
 
 export function ensureNodeModules() {
