@@ -45,6 +45,13 @@ export const MODEL_ISSUE_CODES = [
   'gateway_forward.port_taken',
   'forward.shadows_gateway_forward',
   'forward.ports_overlap',
+  'ha.address_format',
+  'ha.secret_chars',
+  'ha.same_name',
+  'ha.same_priority',
+  'ha.same_sync_address',
+  'ha.same_api',
+  'ha.same_router_id',
 ] as const;
 export type ModelIssueCode = (typeof MODEL_ISSUE_CODES)[number];
 

@@ -90,6 +90,15 @@ export const messagesEn = {
     ids: {
       twice: '"{{id}}" is named twice.',
     },
+    ha: {
+      address_format: 'Expected an address with its prefix length, such as 192.0.2.2/24.',
+      secret_chars: 'Use printable characters without spaces.',
+      same_name: 'The two nodes need different names.',
+      same_priority: 'The two nodes need different priorities.',
+      same_sync_address: 'The two nodes need different sync addresses.',
+      same_api: 'The two nodes need different addresses.',
+      same_router_id: 'WAN and LAN need different VRRP router ids.',
+    },
     password: {
       wrong: 'Wrong password.',
       control_chars: 'Control characters (NUL, newline, tab, ...) are not allowed.',

@@ -89,6 +89,15 @@ export const messagesJa: Widen<typeof messagesEn> = {
     ids: {
       twice: '「{{id}}」が 2 回指定されています。',
     },
+    ha: {
+      address_format: 'プレフィックス長付きのアドレスを指定してください（例: 192.0.2.2/24）。',
+      secret_chars: '空白を含まない表示可能な文字を使ってください。',
+      same_name: '2 台のノードには別々の名前が必要です。',
+      same_priority: '2 台のノードには別々の優先度が必要です。',
+      same_sync_address: '2 台のノードには別々の同期アドレスが必要です。',
+      same_api: '2 台のノードには別々のアドレスが必要です。',
+      same_router_id: 'WAN と LAN には別々の VRRP ルーター ID が必要です。',
+    },
     password: {
       wrong: 'パスワードが違います。',
       control_chars: '制御文字（NUL、改行、タブなど）は使えません。',
