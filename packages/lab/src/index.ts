@@ -17,6 +17,8 @@ export type {
   TcpBannerResult,
 } from './ftp.js';
 export { ftpFetch, holdPassive, parseHostPort, tcpBanner } from './ftp.js';
+export type { FtpsFetchOptions, FtpsFetchResult, FtpsServer, FtpsServerOptions } from './ftps.js';
+export { FTPS_PASV_PORT_RANGE, ftpsFetch, startFtpsServer } from './ftps.js';
 export type { CreateLabOptions, ExecOptions, ExecResult, Lab, LabInfo, Where } from './lab.js';
 export { attachLab, cleanupStale, createLab, labInfo, listLabNamespaces } from './lab.js';
 export type { Netns, NetnsOptions } from './netns.js';
