@@ -192,6 +192,31 @@ CREATE TABLE IF NOT EXISTS audit (
       if (!columnsOf(db, 'tokens').includes('expires_at')) db.exec('ALTER TABLE tokens ADD COLUMN expires_at TEXT');
     },
   },
+  {
+    // Taking over an existing gateway (issue #14): the tables the next apply
+    // retires (chosen at adopt time), and what each apply that retired one
+    // saved of it (its `nft list table` text, re-loadable), so an unconfirmed
+    // takeover puts it back exactly, also after a restart: store/takeover.ts.
+    version: 7,
+    name: 'takeover of foreign tables',
+    up(db) {
+      db.exec(`CREATE TABLE IF NOT EXISTS takeover_pending (
+  family TEXT NOT NULL,
+  name TEXT NOT NULL,
+  author TEXT NOT NULL,
+  adopted_at TEXT NOT NULL,
+  PRIMARY KEY (family, name)
+);
+CREATE TABLE IF NOT EXISTS retired_tables (
+  revision_id INTEGER NOT NULL REFERENCES revisions(id),
+  family TEXT NOT NULL,
+  name TEXT NOT NULL,
+  text TEXT NOT NULL,
+  restored_by INTEGER REFERENCES revisions(id),
+  PRIMARY KEY (revision_id, family, name)
+)`);
+    },
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {
