@@ -11,7 +11,7 @@ import type { GatewayModel } from './model.js';
 import { needsForwardFilter, renderForwardFilterRules } from './render/filter.js';
 import { comment, indent } from './render/format.js';
 import { renderForwardMaps, renderForwardRules, renderGatewayForwardRules } from './render/forwards.js';
-import { renderFtpHelperObject, renderFtpHelperRules } from './render/ftp.js';
+import { renderHelperChains, renderHelperObjects } from './render/helpers.js';
 import { renderMasquerade } from './render/nat.js';
 
 export const TABLE_FAMILY = 'ip';
@@ -31,7 +31,7 @@ function chain(name: string, hook: string[], rules: string[]): string[] {
 /** The body of our table, without the transaction wrapper. */
 export function compileTableBody(model: GatewayModel): string[] {
   const body: string[] = [comment('Gatehouse: managed table; changes made by hand are reported as drift'), ''];
-  if (model.ftp.enabled) body.push(...renderFtpHelperObject(), '');
+  body.push(...renderHelperObjects(model));
   body.push(...renderForwardMaps(model), '');
   body.push(
     ...chain(
@@ -44,13 +44,8 @@ export function compileTableBody(model: GatewayModel): string[] {
   body.push(
     ...chain(CHAIN.snat, ['type nat hook postrouting priority srcnat; policy accept;'], renderMasquerade(model)),
   );
-  if (model.ftp.enabled) {
-    // priority 10: after conntrack (-200) and DNAT (-100); see render/ftp.ts.
-    body.push(
-      '',
-      ...chain(CHAIN.helpers, ['type filter hook prerouting priority 10; policy accept;'], renderFtpHelperRules(model)),
-    );
-  }
+  // One chain per enabled helper kind at prerouting priority 10, after conntrack and DNAT: render/helpers.ts.
+  body.push(...renderHelperChains(model, chain));
   if (needsForwardFilter(model)) {
     body.push(
       '',

@@ -52,6 +52,10 @@ export const MODEL_ISSUE_CODES = [
   'ha.same_sync_address',
   'ha.same_api',
   'ha.same_router_id',
+  'tftp.port_twice',
+  'tftp.port_not_exposed',
+  'tftp.port_not_exposed_on',
+  'tftp.server_not_forwarded',
 ] as const;
 export type ModelIssueCode = (typeof MODEL_ISSUE_CODES)[number];
 

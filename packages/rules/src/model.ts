@@ -6,6 +6,7 @@
  * concerns, so an invalid model never reaches nft.
  */
 import { z } from 'zod';
+import { helperPolicySchemas, validateHelpers } from './helper-policy.js';
 import { coded, codedPattern, describeIssue, type IssueParams, type ModelIssueCode } from './issues.js';
 
 // The UI reaches the rules package through this module only (@gatehouse/rules/model): it translates by these.
@@ -262,23 +263,8 @@ export const Masquerade = z.object({
   lanToWan: z.boolean().default(true),
 });
 
-export const FtpHelperPolicy = z.object({
-  enabled: z.boolean().default(false),
-  /** Control ports on the servers (after DNAT), e.g. 21 or 2121. */
-  controlPorts: z
-    .array(Port)
-    .min(1, { error: 'at least one control port is required' })
-    .max(16, tooLong('at most 16 control ports'))
-    .default([21])
-    .refine((ports) => new Set(ports).size === ports.length, {
-      error: 'a control port is listed twice',
-      params: coded('ftp.control_port_twice'),
-    }),
-  /** Servers whose control connections the helper may inspect; empty means every forwarded server. */
-  servers: z.array(Ipv4Address).max(256, tooLong('at most 256 servers')).default([]),
-  /** Allow only passive data connections (client -> server); active FTP is dropped. */
-  passiveOnly: z.boolean().default(false),
-});
+// The helper sections (ftp, tftp) come from one factory: helper-policy.ts.
+export const { FtpHelperPolicy, TftpHelperPolicy, defaults: helperDefaults } = helperPolicySchemas(Port, Ipv4Address);
 
 export const ForwardFilter = z.object({
   /**
@@ -297,7 +283,8 @@ const GatewayModelShape = z.object({
   forwards: z.array(PortForward).max(200_000, tooLong('at most 200,000 forwards')).default([]),
   gatewayForwards: z.array(GatewayForward).max(256, tooLong('at most 256 gateway forwards')).default([]),
   masquerade: Masquerade.default({ forwardedServers: true, lanToWan: true }),
-  ftp: FtpHelperPolicy.default({ enabled: false, controlPorts: [21], servers: [], passiveOnly: false }),
+  ftp: FtpHelperPolicy.default(helperDefaults.ftp),
+  tftp: TftpHelperPolicy.default(helperDefaults.tftp),
   filter: ForwardFilter.default({ policy: 'accept', allowLanToWan: true }),
 });
 
@@ -309,6 +296,7 @@ export type PortForward = z.output<typeof PortForward>;
 export type PortForwardInput = z.input<typeof PortForward>;
 export type GatewayForward = z.output<typeof GatewayForward>;
 export type FtpHelperPolicy = z.output<typeof FtpHelperPolicy>;
+export type TftpHelperPolicy = z.output<typeof TftpHelperPolicy>;
 export type Protocol = z.output<typeof Protocol>;
 
 export function protocolsOf(p: Protocol): Array<'tcp' | 'udp'> {
@@ -457,44 +445,8 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
     }
   });
 
-  // FTP helper: each control port must be exposed by some enabled TCP forward to a helper server.
-  const ftp = model.ftp;
-  if (ftp.passiveOnly && !ftp.enabled) {
-    issue(
-      ['ftp', 'passiveOnly'],
-      'passive-only needs the FTP helper switched on (it is enforced on helper-related flows)',
-      coded('ftp.passive_only_needs_helper'),
-    );
-  }
-  if (ftp.enabled) {
-    const tcpForwards = model.forwards.filter((f) => f.enabled && f.protocol !== 'udp');
-    const servers = new Set(ftp.servers);
-    ftp.controlPorts.forEach((port, i) => {
-      const exposed = tcpForwards.some(
-        (f) => (servers.size === 0 || servers.has(f.target)) && containsPort(targetRanges(f), port),
-      );
-      if (!exposed) {
-        issue(
-          ['ftp', 'controlPorts', i],
-          servers.size === 0
-            ? `no enabled TCP forward exposes port ${port} on any server`
-            : `no enabled TCP forward exposes port ${port} on ${[...servers].join(', ')}`,
-          servers.size === 0
-            ? coded('ftp.port_not_exposed', { port })
-            : coded('ftp.port_not_exposed_on', { port, servers: [...servers].join(', ') }),
-        );
-      }
-    });
-    ftp.servers.forEach((server, i) => {
-      if (!tcpForwards.some((f) => f.target === server)) {
-        issue(
-          ['ftp', 'servers', i],
-          `no enabled TCP forward targets ${server}`,
-          coded('ftp.server_not_forwarded', { server }),
-        );
-      }
-    });
-  }
+  // Helpers (FTP, TFTP): each port exposed by an enabled forward of the kind's protocol to a helper server.
+  validateHelpers(model, targetRanges, issue);
 }
 
 /** The messages of the forward rules, shared with the per-forward check in forward-index.ts. */

@@ -78,6 +78,12 @@ export const messagesEn = {
       port_not_exposed_on: 'No enabled TCP forward exposes port {{port}} on {{servers}}.',
       server_not_forwarded: 'No enabled TCP forward targets {{server}}.',
     },
+    tftp: {
+      port_twice: 'A port is listed twice.',
+      port_not_exposed: 'No enabled UDP forward exposes port {{port}} on any server.',
+      port_not_exposed_on: 'No enabled UDP forward exposes port {{port}} on {{servers}}.',
+      server_not_forwarded: 'No enabled UDP forward targets {{server}}.',
+    },
     gateway_forward: {
       port_taken: 'Port {{port}} is already used by the gateway forward "{{other}}".',
     },

@@ -77,6 +77,12 @@ export const messagesJa: Widen<typeof messagesEn> = {
       port_not_exposed_on: '{{servers}} のポート {{port}} を公開している有効な TCP フォワードがありません。',
       server_not_forwarded: '{{server}} 宛ての有効な TCP フォワードがありません。',
     },
+    tftp: {
+      port_twice: 'ポートが 2 回指定されています。',
+      port_not_exposed: 'ポート {{port}} を公開している有効な UDP フォワードがありません。',
+      port_not_exposed_on: '{{servers}} のポート {{port}} を公開している有効な UDP フォワードがありません。',
+      server_not_forwarded: '{{server}} 宛ての有効な UDP フォワードがありません。',
+    },
     gateway_forward: {
       port_taken: 'ポート {{port}} はゲートウェイフォワード「{{other}}」が使用しています。',
     },

@@ -1,41 +1,26 @@
-import { type GatewayModel, targetRanges } from '../model.js';
-import { containsPort } from '../ports.js';
-import { anonSet, comment, compareIpv4, ifnames, q } from './format.js';
+/**
+ * FTP's own parts: its helper is the family's first member (render/helpers.ts);
+ * passive-only, a policy on helper-related data connections, is FTP's alone.
+ */
+import { HELPER_KIND_SPECS } from '../helper-kinds.js';
+import type { GatewayModel } from '../model.js';
+import { comment, ifnames } from './format.js';
+import { helperServers, renderHelperObject, renderHelperRules } from './helpers.js';
 
-export const FTP_HELPER_OBJECT = 'ftp-incoming';
+export const FTP_HELPER_OBJECT = HELPER_KIND_SPECS.ftp.objectName;
 
 /** Servers the helper inspects: the configured ones, or every server a forward exposes a control port on. */
 export function ftpHelperServers(model: GatewayModel): string[] {
-  const { ftp } = model;
-  if (ftp.servers.length > 0) return [...new Set(ftp.servers)].sort(compareIpv4);
-  const servers = new Set<string>();
-  for (const f of model.forwards) {
-    if (!f.enabled || f.protocol === 'udp') continue;
-    const ranges = targetRanges(f);
-    if (ftp.controlPorts.some((p) => containsPort(ranges, p))) servers.add(f.target);
-  }
-  return [...servers].sort(compareIpv4);
+  return helperServers(model, 'ftp');
 }
 
 export function renderFtpHelperObject(): string[] {
-  return [`ct helper ${FTP_HELPER_OBJECT} {`, '\ttype "ftp" protocol tcp', '\tl3proto ip', '}'];
+  return renderHelperObject('ftp');
 }
 
-/**
- * The helper assignment. It must run after the conntrack lookup (priority
- * -200) and after destination NAT (priority -100), so that it can match the
- * translated server address and port: a filter chain at prerouting priority
- * 10 is safe on every kernel. The ct helper object has to live in this same
- * table. Since Linux 4.7 nothing is assigned automatically, and we never use
- * the legacy global nf_conntrack_helper sysctl.
- */
+/** The FTP helper assignment (see render/helpers.ts for why it sits where it does). */
 export function renderFtpHelperRules(model: GatewayModel): string[] {
-  const servers = ftpHelperServers(model);
-  if (servers.length === 0) return [];
-  const ports = [...model.ftp.controlPorts].sort((a, b) => a - b).map(String);
-  return [
-    `iifname ${ifnames([model.interfaces.wan])} ip daddr ${anonSet(servers)} tcp dport ${anonSet(ports)} ct helper set ${q(FTP_HELPER_OBJECT)} ${comment('ftp helper: inspect control connections')}`,
-  ];
+  return renderHelperRules(model, 'ftp');
 }
 
 /**
