@@ -10,6 +10,7 @@ export * from './delta.js';
 export * from './drift.js';
 export * from './fake-runner.js';
 export * from './forward-index.js';
+export * from './ha/index.js';
 export * from './helper-kinds.js';
 export * from './import.js';
 export * from './issues.js';

@@ -1,0 +1,5 @@
+export * from './conntrackd.js';
+export * from './context.js';
+export * from './keepalived.js';
+export * from './notify.js';
+export * from './schema.js';
