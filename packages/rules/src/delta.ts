@@ -5,11 +5,12 @@
  * new forward costs seconds; the delta costs what one `nft add element` does.
  *
  * A delta is refused (full apply instead) whenever the change could touch
- * anything but the maps: another part of the model differs, or the FTP
- * helper derives its server list from the forwards and the change touches a
- * control port.
+ * anything but the maps: another part of the model differs, or a helper
+ * (FTP, TFTP) derives its server list from the forwards and the change
+ * touches one of its ports.
  */
 import { TABLE_FAMILY } from './compile.js';
+import { carriesProtocol, helperPolicies } from './helper-policy.js';
 import { type GatewayModel, type PortForward, targetRanges } from './model.js';
 import { containsPort } from './ports.js';
 import { forwardElements, type MapElement, renderElement } from './render/forwards.js';
@@ -22,10 +23,18 @@ function withoutForwards(m: GatewayModel): string {
   return JSON.stringify({ ...m, forwards: undefined });
 }
 
-function touchesHelper(model: GatewayModel, f: PortForward | undefined): boolean {
-  if (!f || !model.ftp.enabled || model.ftp.servers.length > 0 || f.protocol === 'udp') return false;
+/** The helper (its label) whose server list a forward feeds, if any: FTP's, TFTP's, ... */
+function touchedHelper(model: GatewayModel, f: PortForward | undefined): string | undefined {
+  if (!f?.enabled) return undefined;
   const ranges = targetRanges(f);
-  return model.ftp.controlPorts.some((p) => containsPort(ranges, p));
+  const h = helperPolicies(model).find(
+    (h) =>
+      h.enabled &&
+      h.servers.length === 0 &&
+      carriesProtocol(f, h.spec.protocol) &&
+      h.ports.some((p) => containsPort(ranges, p)),
+  );
+  return h?.spec.label;
 }
 
 /**
@@ -69,9 +78,8 @@ export function planForwardDelta(
   if (prev.table !== next.table) return { kind: 'full', reason: 'the table name changed' };
   if (withoutForwards(prev) !== withoutForwards(next)) return { kind: 'full', reason: 'more than forwards changed' };
   for (const { id, before, after } of changes) {
-    if (touchesHelper(prev, before) || touchesHelper(next, after)) {
-      return { kind: 'full', reason: `forward ${id} changes which servers the FTP helper inspects` };
-    }
+    const helper = touchedHelper(prev, before) ?? touchedHelper(next, after);
+    if (helper) return { kind: 'full', reason: `forward ${id} changes which servers the ${helper} helper inspects` };
   }
   const removed: MapElement[] = [];
   const added: MapElement[] = [];

@@ -12,6 +12,7 @@
  * check() answers `full` and the caller validates the whole model, which
  * reports the problem on the path it chooses.
  */
+import { feedsHelper } from './helper-policy.js';
 import type { IssueParams } from './issues.js';
 import {
   alreadyForwardedIssue,
@@ -110,8 +111,8 @@ export class ForwardPortIndex {
     const f = parsed.data;
     const replacing = model.forwards[position];
     if (!replacing && model.forwards.length + 1 > MAX_FORWARDS) return { kind: 'full', reason: 'forward limit' };
-    if (replacing && model.ftp.enabled && feedsFtpHelper(model, replacing)) {
-      return { kind: 'full', reason: 'the FTP helper may depend on the forward being changed' };
+    if (replacing && feedsFtpHelper(model, replacing)) {
+      return { kind: 'full', reason: 'a helper (FTP, TFTP) may depend on the forward being changed' };
     }
     const elements = f.enabled ? sourceMapElements(f) : 0;
     const before = replacing?.enabled ? sourceMapElements(replacing) : 0;
@@ -162,10 +163,11 @@ export class ForwardPortIndex {
   }
 }
 
-/** Whether a forward is one the FTP helper rules (control port exposure, helper servers) may rely on. */
+/**
+ * Whether a forward is one an enabled helper's rules (port exposure, helper
+ * servers) may rely on: FTP's or any other kind's (helper-policy.ts). The
+ * name predates the family.
+ */
 export function feedsFtpHelper(model: GatewayModel, f: PortForward): boolean {
-  if (!f.enabled || f.protocol === 'udp') return false;
-  if (model.ftp.servers.includes(f.target)) return true;
-  const ranges = targetRanges(f);
-  return model.ftp.controlPorts.some((p) => containsPort(ranges, p));
+  return feedsHelper(model, f, targetRanges);
 }

@@ -1,8 +1,8 @@
 /**
  * fast-check arbitraries for gateway models: mostly valid ones, near the
  * edges nft cares about (shifted ranges, overlapping sources, odd interface
- * names, keyword-ish table names, the FTP helper with passive-only, filter
- * drop), plus corrupted ones where any field may hold any JSON value.
+ * names, keyword-ish table names, the FTP helper with passive-only, the TFTP
+ * helper on one or two ports, filter drop), plus corrupted ones where any field may hold any JSON value.
  */
 import fc from 'fast-check';
 import { NFT_KEYWORD_TABLE_NAMES } from '../../src/nft-keywords.js';
@@ -94,6 +94,16 @@ const gatewayForward = (i: number) =>
   });
 
 const FTP_FORWARD = { id: 'ftp', name: 'ftp', publicPorts: '21', target: '192.168.1.2' };
+/** TFTP: UDP 69 (or a shifted public port) to a server; the helper watches 69 and, now and then, a second port. */
+const TFTP_FORWARD = { id: 'tftp', name: 'tftp', protocol: 'udp', publicPorts: '69', target: '192.168.1.3' };
+const TFTP_ALT_FORWARD = {
+  id: 'tftp-alt',
+  name: 'tftp alt',
+  protocol: 'both',
+  publicPorts: '6969',
+  targetPort: 1069,
+  target: '192.168.1.4',
+};
 
 export const gatewayModel = fc
   .record({
@@ -105,6 +115,7 @@ export const gatewayModel = fc
     ftpOn: fc.boolean(),
     passiveOnly: fc.boolean(),
     pinServer: fc.boolean(),
+    tftp: fc.constantFrom('off', 'on', 'pinned', 'two-ports'),
     filter: fc.record({ policy: fc.constantFrom('accept', 'drop'), allowLanToWan: fc.boolean() }),
     masquerade: fc.record({ forwardedServers: fc.boolean(), lanToWan: fc.boolean() }),
   })
@@ -117,7 +128,12 @@ export const gatewayModel = fc
       .map(({ forwards, gatewayForwards }) => ({
         table: m.table,
         interfaces: { wan: m.wan, lan: m.lan },
-        forwards: m.ftpOn ? [FTP_FORWARD, ...forwards] : forwards,
+        forwards: [
+          ...(m.ftpOn ? [FTP_FORWARD] : []),
+          ...(m.tftp === 'off' ? [] : [TFTP_FORWARD]),
+          ...(m.tftp === 'two-ports' ? [TFTP_ALT_FORWARD] : []),
+          ...forwards,
+        ],
         gatewayForwards,
         ftp: {
           enabled: m.ftpOn,
@@ -125,6 +141,15 @@ export const gatewayModel = fc
           servers: m.pinServer ? ['192.168.1.2'] : [],
           passiveOnly: m.ftpOn && m.passiveOnly,
         },
+        ...(m.tftp === 'off'
+          ? {}
+          : {
+              tftp: {
+                enabled: true,
+                ports: m.tftp === 'two-ports' ? [69, 1069] : [69],
+                servers: m.tftp === 'pinned' ? ['192.168.1.3'] : [],
+              },
+            }),
         filter: m.filter,
         masquerade: m.masquerade,
       })),

@@ -169,7 +169,7 @@ export class DesiredState {
     let after: PortForward | undefined;
     let full = false;
     if (op.kind === 'delete') {
-      full = model.ftp.enabled && feedsFtpHelper(model, before as PortForward);
+      full = feedsFtpHelper(model, before as PortForward);
     } else {
       const check = index.check(model, op.forward, position);
       if (check.kind === 'invalid') throw invalid(check.problems, (p) => mapPath(p, position));
