@@ -56,6 +56,15 @@ export const MODEL_ISSUE_CODES = [
   'tftp.port_not_exposed',
   'tftp.port_not_exposed_on',
   'tftp.server_not_forwarded',
+  'ftps.passive_one_range',
+  'ftps.needs_tcp',
+  'ftps.passive_overlaps_own',
+  'ftps.passive_shadows_gateway_forward',
+  'ftps.passive_overlap',
+  'ftps.passive_only_on',
+  'ftp.passive_only_with_ftps',
+  'forward.ports_in_ftps_range',
+  'reflection.address_twice',
 ] as const;
 export type ModelIssueCode = (typeof MODEL_ISSUE_CODES)[number];
 

@@ -74,6 +74,8 @@ export const messagesEn = {
     ftp: {
       control_port_twice: 'A control port is listed twice.',
       passive_only_needs_helper: 'Passive-only needs the FTP helper switched on.',
+      passive_only_with_ftps:
+        'Passive-only cannot be used with the FTPS forward "{{name}}": the helper cannot read its encrypted control channel, so its data connections are never related and passive-only would block none of them.',
       port_not_exposed: 'No enabled TCP forward exposes port {{port}} on any server.',
       port_not_exposed_on: 'No enabled TCP forward exposes port {{port}} on {{servers}}.',
       server_not_forwarded: 'No enabled TCP forward targets {{server}}.',
@@ -84,6 +86,19 @@ export const messagesEn = {
       port_not_exposed_on: 'No enabled UDP forward exposes port {{port}} on {{servers}}.',
       server_not_forwarded: 'No enabled UDP forward targets {{server}}.',
     },
+    ftps: {
+      passive_one_range: "State the server's passive range as one port or one range, such as 40000-40009.",
+      needs_tcp: 'FTPS runs over TCP: set the protocol to tcp (or both).',
+      passive_overlaps_own: "The passive range overlaps this forward's own public port(s) {{ports}}.",
+      passive_shadows_gateway_forward:
+        'Port {{port}} is the gateway\'s own forward "{{name}}"; the passive range would shadow it.',
+      passive_overlap: 'tcp port(s) {{ports}} are already forwarded by "{{other}}".',
+      passive_only_on:
+        "Switch FTP passive-only off first: the helper cannot read an encrypted control channel, so passive-only would block none of this forward's data connections.",
+    },
+    reflection: {
+      address_twice: '{{address}} is listed twice.',
+    },
     gateway_forward: {
       port_taken: 'Port {{port}} is already used by the gateway forward "{{other}}".',
     },
@@ -91,6 +106,7 @@ export const messagesEn = {
       shadows_gateway_forward:
         'Port {{port}} is the gateway\'s own forward "{{name}}"; forwarding it away would shadow it.',
       ports_overlap: '{{proto}} port(s) {{ports}} already forwarded by "{{other}}".',
+      ports_in_ftps_range: 'tcp port(s) {{ports}} are the FTPS passive range of "{{other}}".',
       unknown: 'There is no forward "{{id}}".',
     },
     ids: {

@@ -73,6 +73,8 @@ export const messagesJa: Widen<typeof messagesEn> = {
     ftp: {
       control_port_twice: '制御ポートが 2 回指定されています。',
       passive_only_needs_helper: 'パッシブのみにするには FTP ヘルパーを有効にしてください。',
+      passive_only_with_ftps:
+        'FTPS フォワード「{{name}}」があるため、パッシブのみは使えません。ヘルパーは暗号化された制御接続を読めないので、そのデータ接続は関連 (related) にならず、パッシブのみでは何も遮断できません。',
       port_not_exposed: 'ポート {{port}} を公開している有効な TCP フォワードがありません。',
       port_not_exposed_on: '{{servers}} のポート {{port}} を公開している有効な TCP フォワードがありません。',
       server_not_forwarded: '{{server}} 宛ての有効な TCP フォワードがありません。',
@@ -83,6 +85,19 @@ export const messagesJa: Widen<typeof messagesEn> = {
       port_not_exposed_on: '{{servers}} のポート {{port}} を公開している有効な UDP フォワードがありません。',
       server_not_forwarded: '{{server}} 宛ての有効な UDP フォワードがありません。',
     },
+    ftps: {
+      passive_one_range: 'サーバーのパッシブ範囲は 1 つのポートか 1 つの範囲 (例: 40000-40009) で指定してください。',
+      needs_tcp: 'FTPS は TCP で動きます。プロトコルを tcp (または両方) にしてください。',
+      passive_overlaps_own: 'パッシブ範囲がこのフォワード自身の公開ポート {{ports}} と重なっています。',
+      passive_shadows_gateway_forward:
+        'ポート {{port}} はゲートウェイ自身のフォワード「{{name}}」です。パッシブ範囲がそれを覆い隠します。',
+      passive_overlap: 'TCP ポート {{ports}} はすでに「{{other}}」が転送しています。',
+      passive_only_on:
+        '先に FTP のパッシブのみをオフにしてください。ヘルパーは暗号化された制御接続を読めないため、パッシブのみではこのフォワードのデータ接続を何も遮断できません。',
+    },
+    reflection: {
+      address_twice: '{{address}} が 2 回指定されています。',
+    },
     gateway_forward: {
       port_taken: 'ポート {{port}} はゲートウェイフォワード「{{other}}」が使用しています。',
     },
@@ -90,6 +105,7 @@ export const messagesJa: Widen<typeof messagesEn> = {
       shadows_gateway_forward:
         'ポート {{port}} はゲートウェイ自身のフォワード「{{name}}」です。転送するとそれが使えなくなります。',
       ports_overlap: '{{proto}} ポート {{ports}} はすでに「{{other}}」が転送しています。',
+      ports_in_ftps_range: 'TCP ポート {{ports}} は「{{other}}」の FTPS パッシブ範囲です。',
       unknown: 'フォワード「{{id}}」はありません。',
     },
     ids: {
