@@ -54,8 +54,15 @@ const COUNTERS_WAIT_MAX_FLOWS = 5000;
 /** The sysctls that make the kernel count packets and bytes and stamp each flow's start (persisted for boot too). */
 const ACCOUNTING_SYSCTLS = CONNTRACK_ACCOUNTING_SYSCTLS;
 
+/** Sees every flow and expectation event the follower applies (services/ftp-doctor/activity.ts). */
+export interface ConntrackWatcher {
+  flow(type: EventType, entry: FlowEntry): void;
+  expectation(type: EventType, entry: ExpectationEntry): void;
+}
+
 export class ConntrackService {
   readonly table = new ConntrackTable();
+  private readonly watchers = new Set<ConntrackWatcher>();
   private readonly runner: Runner;
   private readonly hub: EventHub;
   private readonly log: ConntrackLogger;
@@ -192,15 +199,26 @@ export class ConntrackService {
     else apply();
   }
 
+  /** Calls `w` with every flow and expectation event applied from now on; returns the way to stop. */
+  watch(w: ConntrackWatcher): () => void {
+    this.watchers.add(w);
+    return () => this.watchers.delete(w);
+  }
+
   private applyFlow(type: EventType, flow: Flow): void {
     const entry = this.table.applyFlowEvent(type, flow);
+    for (const w of this.watchers) w.flow(type, entry);
     this.hub.flow(type, this.flowRow(entry));
   }
 
   private applyExpectation(type: EventType, x: Expectation): void {
     const entry = this.table.applyExpectationEvent(type, x);
+    for (const w of this.watchers) w.expectation(type, entry);
     this.hub.expectation(type, this.expectationRow(entry));
-    for (const f of this.table.takeLateLinks()) this.hub.flow('update', this.flowRow(f));
+    for (const f of this.table.takeLateLinks()) {
+      for (const w of this.watchers) w.flow('update', f);
+      this.hub.flow('update', this.flowRow(f));
+    }
   }
 
   /**
