@@ -1,0 +1,124 @@
+/**
+ * GET /ftp/diagnosis: the FTP doctor's checklist for each enabled forward
+ * that exposes an FTP control port (services/ftp-doctor/). Every finding,
+ * piece of evidence and fix is a code with params, for clients that
+ * translate (the web UI, in English and Japanese), and English text for
+ * scripts (`gatehouse ftp doctor`).
+ */
+import { z } from 'zod';
+
+export const FTP_DOCTOR_CHECKS = [
+  'kernel',
+  'helper-scope',
+  'live-evidence',
+  'passive-only',
+  'probe',
+  'heuristics',
+] as const;
+export const FtpDoctorCheckName = z.enum(FTP_DOCTOR_CHECKS);
+
+export const FtpDoctorStatus = z.enum(['ok', 'warning', 'failure']).describe('failure > warning > ok');
+
+/** Every code the doctor says: `<check>.<finding>`, `evidence.<what>`, `fix.<what>`. */
+export const FTP_DOCTOR_CODES = [
+  'kernel.ok',
+  'kernel.conntrack_missing',
+  'kernel.nat_missing',
+  'scope.ok',
+  'scope.nothing_applied',
+  'scope.helper_off',
+  'scope.port_not_covered',
+  'scope.server_not_covered',
+  'scope.object_missing',
+  'live.ok',
+  'live.no_traffic',
+  'live.without_helper',
+  'live.no_expectations',
+  'passive.off',
+  'passive.on',
+  'passive.blocks_nothing',
+  'probe.ok',
+  'probe.no_answer',
+  'probe.not_ftp',
+  'probe.public_address',
+  'probe.foreign_address',
+  'probe.pasv_needs_login',
+  'probe.pasv_refused',
+  'heuristics.ok',
+  'heuristics.ftps_suspected',
+  'evidence.module',
+  'evidence.helper_loads',
+  'evidence.helper_refused',
+  'evidence.revision',
+  'evidence.helper_rule',
+  'evidence.desired_differs',
+  'evidence.control_flows',
+  'evidence.flow_without_helper',
+  'evidence.expectations',
+  'evidence.data_linked',
+  'evidence.drop_counter',
+  'evidence.counter_unavailable',
+  'evidence.active_attempt',
+  'evidence.banner',
+  'evidence.auth_tls_offered',
+  'evidence.auth_tls_not_offered',
+  'evidence.pasv',
+  'evidence.probe_error',
+  'evidence.stray_connection',
+  'evidence.quiet_control_flow',
+  'fix.load_nat_ftp',
+  'fix.kernel_conntrack_ftp',
+  'fix.apply',
+  'fix.enable_helper',
+  'fix.add_control_port',
+  'fix.add_server',
+  'fix.restore',
+  'fix.start_server',
+  'fix.unset_pasv_address',
+  'fix.own_address',
+  'fix.allow_anonymous',
+  'fix.ftps',
+] as const;
+export const FtpDoctorCode = z.enum(FTP_DOCTOR_CODES);
+export type FtpDoctorCode = z.output<typeof FtpDoctorCode>;
+
+export const FtpDoctorParams = z
+  .record(z.string(), z.union([z.string(), z.number()]))
+  .describe('the values the English text quotes, by name (times are ISO 8601)');
+
+export const FtpDoctorSaying = z.object({
+  code: FtpDoctorCode,
+  params: FtpDoctorParams,
+  text: z.string().describe('English, for scripts and logs'),
+});
+
+export const FtpDoctorCheck = z.object({
+  check: FtpDoctorCheckName,
+  status: FtpDoctorStatus,
+  finding: FtpDoctorSaying,
+  evidence: z.array(FtpDoctorSaying),
+  fix: FtpDoctorSaying.nullable().describe('what to do, when the status is not ok'),
+});
+
+export const FtpForwardDiagnosis = z.object({
+  forwardId: z.string(),
+  forwardName: z.string(),
+  server: z.string().describe('the forward target (the FTP server on the LAN)'),
+  controlPort: z.number().int().describe('the FTP control port on the server'),
+  publicPort: z.number().int().describe('the public port that reaches it'),
+  status: FtpDoctorStatus.describe('the worst of its checks'),
+  checks: z.array(FtpDoctorCheck),
+});
+
+export const FtpDiagnosis = z.object({
+  at: z.string().describe('when the diagnosis was made'),
+  appliedRevision: z.number().int().nullable(),
+  status: FtpDoctorStatus.describe('the worst of every forward (ok when no forward exposes FTP)'),
+  forwards: z.array(FtpForwardDiagnosis),
+});
+
+export type FtpDoctorStatusValue = z.output<typeof FtpDoctorStatus>;
+export type FtpDoctorSaying = z.output<typeof FtpDoctorSaying>;
+export type FtpDoctorCheck = z.output<typeof FtpDoctorCheck>;
+export type FtpForwardDiagnosis = z.output<typeof FtpForwardDiagnosis>;
+export type FtpDiagnosis = z.output<typeof FtpDiagnosis>;

@@ -1,0 +1,157 @@
+/**
+ * The FTP doctor: for each enabled forward that exposes an FTP control port,
+ * the six checks of issue #13 (kernel.ts, helper-scope.ts, live-evidence.ts,
+ * passive-only.ts, probe.ts, heuristics.ts), each OK / warning / failure
+ * with evidence and a fix. This file gathers the facts once per diagnosis
+ * (kernel and interfaces once, the probe once per server and port, in
+ * parallel) and hands them to the checks' pure verdicts.
+ */
+import type { GatewayModel, Runner } from '@gatehouse/rules';
+import type { ConntrackService } from '../../conntrack/service.js';
+import type { FtpDiagnosis, FtpForwardDiagnosis } from '../../schemas/ftp-diagnosis.js';
+import type { GatewayService } from '../gateway.js';
+import { FtpActivity } from './activity.js';
+import { type FtpForward, ftpForwards, helperPolicy } from './forwards.js';
+import { helperCovers, helperScopeCheck } from './helper-scope.js';
+import { heuristicsCheck } from './heuristics.js';
+import { kernelCheck, readKernelFacts } from './kernel.js';
+import { liveEvidenceCheck } from './live-evidence.js';
+import { passiveOnlyCheck, readDropCounter } from './passive-only.js';
+import { type ProbeTranscript, probeCheck, runProbe, summarizeProbe } from './probe.js';
+import { worst } from './texts.js';
+
+export interface FtpDoctorParts {
+  gateway: GatewayService;
+  conntrack: ConntrackService;
+  runner: Runner;
+  now?: () => number;
+}
+
+/** How often the record re-reads which server ports are FTP control ports. */
+const CONTROL_SET_MAX_AGE_MS = 2000;
+
+export class FtpDoctor {
+  readonly activity: FtpActivity;
+  private controlSet = new Set<string>();
+  private controlSetAt = Number.NEGATIVE_INFINITY;
+  private unwatch: (() => void) | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly p: FtpDoctorParts) {
+    this.now = p.now ?? Date.now;
+    this.activity = new FtpActivity((server, port) => this.isControl(server, port), this.now);
+  }
+
+  /** Starts recording FTP activity from the conntrack events. */
+  start(): void {
+    this.unwatch ??= this.p.conntrack.watch({
+      flow: (type, e) => this.activity.flow(type, e),
+      expectation: (type, x) => this.activity.expectation(type, x),
+    });
+  }
+
+  stop(): void {
+    this.unwatch?.();
+    this.unwatch = null;
+  }
+
+  private models(): { desired: GatewayModel; applied: GatewayModel | null } {
+    const desired = this.p.gateway.desired().model;
+    const applied = this.p.gateway.revisionModel(this.p.gateway.activeRevision());
+    return { desired, applied };
+  }
+
+  private isControl(server: string, port: number): boolean {
+    const now = this.now();
+    if (now - this.controlSetAt > CONTROL_SET_MAX_AGE_MS) {
+      this.controlSetAt = now;
+      try {
+        const { desired, applied } = this.models();
+        const all = [...ftpForwards(desired), ...(applied ? ftpForwards(applied) : [])];
+        this.controlSet = new Set(all.map((f) => `${f.server}:${f.controlPort}`));
+      } catch {
+        // keeps the last set: a store error must not break the conntrack follower
+      }
+    }
+    return this.controlSet.has(`${server}:${port}`);
+  }
+
+  async diagnose(): Promise<FtpDiagnosis> {
+    const { gateway, conntrack, runner } = this.p;
+    const { desired, applied } = this.models();
+    this.controlSetAt = Number.NEGATIVE_INFINITY;
+    const active = gateway.activeRevision();
+    const forwards = ftpForwards(desired);
+    const wanName = (applied ?? desired).interfaces.wan;
+    const probes = new Map<string, Promise<ProbeTranscript>>();
+    for (const f of forwards) {
+      const key = `${f.server}:${f.controlPort}`;
+      if (!probes.has(key)) probes.set(key, runProbe(f.server, f.controlPort, runner));
+    }
+    const [kernel, interfaces, helperObjectLive, dropPackets] = await Promise.all([
+      readKernelFacts(runner),
+      gateway.interfaces().catch(() => []),
+      forwards.length > 0 ? gateway.helperObjectLive().catch(() => null) : Promise.resolve(null),
+      applied ? readDropCounter(applied, runner) : Promise.resolve(null),
+      conntrack.fresh().catch(() => undefined),
+    ]);
+    const publicAddresses = (interfaces.find((i) => i.name === wanName)?.addresses ?? []).map(
+      (a) => a.split('/')[0] as string,
+    );
+    const kernelResult = kernelCheck(kernel);
+    const desiredDiffers = gateway.desiredDiffersFromApplied();
+    const items: FtpForwardDiagnosis[] = [];
+    for (const f of forwards) {
+      const transcript = await (probes.get(`${f.server}:${f.controlPort}`) as Promise<ProbeTranscript>);
+      const probe = summarizeProbe(transcript, f.server, publicAddresses);
+      const activity = this.activity.activity(f.server, f.controlPort);
+      const checks = [
+        kernelResult,
+        helperScopeCheck(f, {
+          applied: applied && active ? { revision: active.id, at: active.createdAt, model: applied } : null,
+          desiredDiffers,
+          desiredCovers: helperCovers(desired, f.server, f.controlPort),
+          helperObjectLive,
+        }),
+        liveEvidenceCheck(f, {
+          activity,
+          // The live table only when nothing was recorded (the server does not follow the events).
+          live: activity.flows > 0 ? { flows: 0, withHelper: 0 } : this.liveControlFlows(f),
+          since: this.activity.since,
+        }),
+        passiveOnlyCheck({
+          passiveOnly: applied ? helperPolicy(applied).passiveOnly : false,
+          dropPackets,
+          activeAttempts: activity.activeAttempts,
+          announcesPublic: probe.announces === 'public',
+        }),
+        probeCheck(f, transcript, publicAddresses),
+        heuristicsCheck(f, {
+          controls: this.activity.controlFlows(f.server, f.controlPort),
+          strays: this.activity.strayConnections(),
+          now: this.now(),
+        }),
+      ];
+      items.push({ ...f, status: worst(checks.map((c) => c.status)), checks });
+    }
+    return {
+      at: new Date(this.now()).toISOString(),
+      appliedRevision: active?.id ?? null,
+      status: worst(items.map((i) => i.status)),
+      forwards: items,
+    };
+  }
+
+  /** Control connections to the forward's server and port in the live table now (DNATed, so through a forward). */
+  private liveControlFlows(f: FtpForward): { flows: number; withHelper: number } {
+    let flows = 0;
+    let withHelper = 0;
+    for (const e of this.p.conntrack.table.flows.values()) {
+      if (e.protonum !== 6 || e.reply.src !== f.server || e.reply.sport !== f.controlPort) continue;
+      if (e.original.dst === f.server) continue;
+      flows++;
+      if (e.helper) withHelper++;
+    }
+    return { flows, withHelper };
+  }
+}

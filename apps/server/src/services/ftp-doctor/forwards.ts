@@ -1,0 +1,42 @@
+/**
+ * Which forwards the doctor looks at: every enabled TCP forward whose target
+ * ports include an FTP control port (the helper's control ports, and 21
+ * always: a server on 21 is FTP whether or not the helper is set up), with
+ * the public port that reaches it.
+ */
+import { containsPort, type GatewayModel, portRangesOrNone, targetRanges } from '@gatehouse/rules';
+
+export interface FtpForward {
+  forwardId: string;
+  forwardName: string;
+  server: string;
+  controlPort: number;
+  publicPort: number;
+}
+
+/** The helper's policy as the doctor reads it (one place to follow the model's shape). */
+export function helperPolicy(model: GatewayModel): { enabled: boolean; controlPorts: number[]; passiveOnly: boolean } {
+  return { enabled: model.ftp.enabled, controlPorts: [...model.ftp.controlPorts], passiveOnly: model.ftp.passiveOnly };
+}
+
+export function controlPortsOf(model: GatewayModel): number[] {
+  return [...new Set([21, ...helperPolicy(model).controlPorts])].sort((a, b) => a - b);
+}
+
+export function ftpForwards(model: GatewayModel): FtpForward[] {
+  const ports = controlPortsOf(model);
+  const out: FtpForward[] = [];
+  for (const f of model.forwards) {
+    if (!f.enabled || f.protocol === 'udp') continue;
+    const targets = targetRanges(f);
+    const publics = portRangesOrNone(f.publicPorts);
+    for (const port of ports) {
+      if (!containsPort(targets, port)) continue;
+      // A shifted forward has one range; same-port forwards map a port to itself.
+      const shifted = f.targetPort !== undefined && publics[0] && targets[0];
+      const publicPort = shifted ? (publics[0]?.from ?? port) + (port - (targets[0]?.from ?? port)) : port;
+      out.push({ forwardId: f.id, forwardName: f.name, server: f.target, controlPort: port, publicPort });
+    }
+  }
+  return out;
+}
