@@ -38,6 +38,7 @@ import eventRoutes from './routes/events.js';
 import forwardHitsRoutes from './routes/forward-hits.js';
 import forwardsBulkRoutes from './routes/forwards-bulk.js';
 import forwardsImportRoutes from './routes/forwards-import.js';
+import ftpDiagnosisRoutes from './routes/ftp-diagnosis.js';
 import gatewayForwardRoutes from './routes/gateway-forwards.js';
 import gatewaySettingsRoutes from './routes/gateway-settings.js';
 import importRoutes from './routes/import.js';
@@ -123,6 +124,7 @@ export const gatehouseApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
       await api.register(gatewayForwardRoutes);
       await api.register(gatewaySettingsRoutes);
       await api.register(sessionRoutes);
+      await api.register(ftpDiagnosisRoutes);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },

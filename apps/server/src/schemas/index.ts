@@ -9,6 +9,7 @@ export * from './auth.js';
 export * from './common.js';
 export * from './conntrack.js';
 export * from './forwards-bulk.js';
+export * from './ftp-diagnosis.js';
 export * from './gateway.js';
 export * from './gateway-settings.js';
 export * from './history.js';
