@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { coded, codedPattern } from '../issues.js';
-import { InterfaceName, Ipv4Address, ObjectId } from '../model.js';
+import { InterfaceName, Ipv4Address, ObjectId } from '../model-fields.js';
 
 /** An address with its prefix length as it sits on an interface, e.g. 192.0.2.2/24. */
 export const Ipv4Interface = z
