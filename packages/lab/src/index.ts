@@ -23,4 +23,8 @@ export type { CreateLabOptions, ExecOptions, ExecResult, Lab, LabInfo, Where } f
 export { attachLab, cleanupStale, createLab, labInfo, listLabNamespaces } from './lab.js';
 export type { Netns, NetnsOptions } from './netns.js';
 export { atProcessEnd, cleanupStaleNetns, createNetns, listNetns, NETNS_NAME_RE } from './netns.js';
+export type { CreatePairLabOptions, PairLab, PairNode, PairWhere } from './pair.js';
+export { createPairLab, PAIR_ADDR, PAIR_BIG_FILE, PAIR_IFACE, PAIR_PASV_RANGE } from './pair.js';
+export type { TftpGetOptions, TftpGetResult, TftpServer, TftpServerOptions } from './tftp.js';
+export { LAB_TFTP_FILES, startTftpServer, tftpGet } from './tftp.js';
 export { waitForHttp } from './wait-http.js';
