@@ -52,6 +52,7 @@ export const MODEL_ISSUE_CODES = [
   'ha.same_sync_address',
   'ha.same_api',
   'ha.same_router_id',
+  'ha.sync_interface_taken',
   'tftp.port_twice',
   'tftp.port_not_exposed',
   'tftp.port_not_exposed_on',

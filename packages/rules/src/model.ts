@@ -6,6 +6,8 @@
  * concerns, so an invalid model never reaches nft.
  */
 import { z } from 'zod';
+import { HaSection } from './ha/schema.js';
+import { validatePair } from './ha/semantics.js';
 import { helperPolicySchemas, validateHelpers } from './helper-policy.js';
 import { coded, describeIssue, type IssueParams, type ModelIssueCode } from './issues.js';
 
@@ -219,6 +221,8 @@ const GatewayModelShape = z.object({
   ftp: FtpHelperPolicy.default(helperDefaults.ftp),
   tftp: TftpHelperPolicy.default(helperDefaults.tftp),
   filter: ForwardFilter.default({ policy: 'accept', allowLanToWan: true }),
+  /** Optional: a pair of gateways managed as one (ha/schema.ts). */
+  ha: HaSection.optional(),
 });
 
 export const GatewayModel = GatewayModelShape.superRefine((model, ctx) => validateSemantics(model, ctx));
@@ -380,6 +384,7 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
 
   // Helpers (FTP, TFTP): each port exposed by an enabled forward of the kind's protocol to a helper server.
   validateHelpers(model, targetRanges, issue);
+  validatePair(model, issue);
 }
 
 /** The messages of the forward rules, shared with the per-forward check in forward-index.ts. */

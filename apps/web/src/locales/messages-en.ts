@@ -120,6 +120,7 @@ export const messagesEn = {
       same_sync_address: 'The two nodes need different sync addresses.',
       same_api: 'The two nodes need different addresses.',
       same_router_id: 'WAN and LAN need different VRRP router ids.',
+      sync_interface_taken: '{{name}} already carries WAN or LAN traffic; the sync link needs its own interface.',
     },
     password: {
       wrong: 'Wrong password.',

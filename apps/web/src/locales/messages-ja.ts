@@ -119,6 +119,7 @@ export const messagesJa: Widen<typeof messagesEn> = {
       same_sync_address: '2 台のノードには別々の同期アドレスが必要です。',
       same_api: '2 台のノードには別々のアドレスが必要です。',
       same_router_id: 'WAN と LAN には別々の VRRP ルーター ID が必要です。',
+      sync_interface_taken: '{{name}} は WAN または LAN の通信に使われています。同期リンクには専用のインターフェースが必要です。',
     },
     password: {
       wrong: 'パスワードが違います。',
