@@ -21,6 +21,8 @@ export type { FtpsFetchOptions, FtpsFetchResult, FtpsServer, FtpsServerOptions }
 export { FTPS_PASV_PORT_RANGE, ftpsFetch, startFtpsServer } from './ftps.js';
 export type { CreateLabOptions, ExecOptions, ExecResult, Lab, LabInfo, Where } from './lab.js';
 export { attachLab, cleanupStale, createLab, labInfo, listLabNamespaces } from './lab.js';
+export type { LanClient, LanClientOptions } from './lan-client.js';
+export { addLanClient } from './lan-client.js';
 export type { Netns, NetnsOptions } from './netns.js';
 export { atProcessEnd, cleanupStaleNetns, createNetns, listNetns, NETNS_NAME_RE } from './netns.js';
 export type { CreatePairLabOptions, PairLab, PairNode, PairWhere } from './pair.js';
