@@ -6,6 +6,7 @@
  * concerns, so an invalid model never reaches nft.
  */
 import { z } from 'zod';
+import { FtpsForwardSettings, validateFtps } from './ftps.js';
 import { HaSection } from './ha/schema.js';
 import { validatePair } from './ha/semantics.js';
 import { helperPolicySchemas, validateHelpers } from './helper-policy.js';
@@ -49,6 +50,7 @@ import {
   portRangesOrNone,
 } from './ports.js';
 import { prefixOverlapIssue, prefixOverlapMessage, prefixOverlaps } from './prefixes.js';
+import { ForwardReflection, ReflectionPolicy } from './reflection.js';
 
 /** Sources of one forward: at most 64, none overlapping another (see prefixes.ts). */
 const AllowedSources = z
@@ -102,6 +104,8 @@ export const PortForward = z
     /** Only these source prefixes may use the forward; empty means anyone. */
     allowedSources: AllowedSources,
     comment: PrintableText(256, 'comment').default(''),
+    /** FTPS (ftps.ts) and NAT reflection (reflection.ts): optional, absent in models from before them. */
+    ...{ ftps: FtpsForwardSettings.optional(), reflection: ForwardReflection },
   })
   .superRefine((fwd, ctx) => {
     const elements = sourceMapElements(fwd);
@@ -221,6 +225,7 @@ const GatewayModelShape = z.object({
   ftp: FtpHelperPolicy.default(helperDefaults.ftp),
   tftp: TftpHelperPolicy.default(helperDefaults.tftp),
   filter: ForwardFilter.default({ policy: 'accept', allowLanToWan: true }),
+  reflection: ReflectionPolicy.optional(), // NAT reflection (reflection.ts)
   /** Optional: a pair of gateways managed as one (ha/schema.ts). */
   ha: HaSection.optional(),
 });
@@ -384,6 +389,7 @@ function validateSemantics(model: z.output<typeof GatewayModelShape>, ctx: Ctx):
 
   // Helpers (FTP, TFTP): each port exposed by an enabled forward of the kind's protocol to a helper server.
   validateHelpers(model, targetRanges, issue);
+  validateFtps(model, issue); // FTPS passive ranges and passive-only: ftps.ts
   validatePair(model, issue);
 }
 
