@@ -109,7 +109,9 @@ export class FakeStreamedProcess implements StreamedProcess {
 
   /** One line of standard output (ignored after the exit, as a closed pipe would). */
   emit(line: string): void {
-    if (!this.ended) this.handlers.onLine(line);
+    if (this.ended) return;
+    if (this.handlers.onChunk) this.handlers.onChunk(Buffer.from(`${line}\n`));
+    else this.handlers.onLine(line);
   }
 
   emitStderr(line: string): void {

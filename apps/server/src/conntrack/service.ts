@@ -26,6 +26,7 @@ import {
   parseExpectationLine,
   parseFlowLine,
 } from './parse.js';
+import { ByteLines, newFlowScan, readFlowLine, scanFlowBytes } from './scan.js';
 import { ConntrackTable, type ExpectationEntry, type FlowEntry, type FlowPage, type FlowQuery } from './table.js';
 
 export interface ConntrackLogger extends RunnerLogger {
@@ -180,7 +181,7 @@ export class ConntrackService {
     const apply =
       kind === 'flows'
         ? (() => {
-            const parsed = parseFlowLine(line);
+            const parsed = readFlowLine(line);
             if (!parsed?.type) return null;
             const { type, flow } = parsed;
             return () => this.applyFlow(type, flow);
@@ -272,13 +273,16 @@ export class ConntrackService {
     // The dump is written into the index as it is read (no list of 100,000
     // parsed flows held until the end); a failed dump drops nothing.
     this.table.beginReplace();
+    const scan = newFlowScan();
     let complete = false;
     try {
       const [, expectations] = await Promise.all([
-        this.dump(['-L', '-o', 'id'], (line) => {
-          const flow = parseFlowLine(line)?.flow;
-          if (flow) this.table.putDumped(flow);
-          return null;
+        this.dumpLines(['-L', '-o', 'id'], (b, start, end) => {
+          if (scanFlowBytes(b, start, end, scan)) this.table.putDumpedScan(scan);
+          else {
+            const flow = parseFlowLine(b.toString('utf8', start, end))?.flow;
+            if (flow) this.table.putDumped(flow);
+          }
         }),
         this.dump(['-L', 'expect'], (line) => parseExpectationLine(line)?.expectation ?? null),
       ]);
@@ -312,6 +316,30 @@ export class ConntrackService {
     if (this.following && this.lastResync) return;
     if (this.resyncing) return this.resyncing;
     if (Date.now() - this.lastDumpAt > maxAgeMs) await this.resync('on-demand');
+  }
+
+  /**
+   * A flow dump read as bytes: each line is handed over as its bounds in the
+   * chunk it arrived in (no string per line; scan.ts reads most lines as they are).
+   */
+  private async dumpLines(args: string[], onLine: (b: Buffer, start: number, end: number) => void): Promise<void> {
+    const lines = new ByteLines(onLine);
+    const proc = this.runner.stream('conntrack', args, {
+      onLine: () => undefined,
+      onChunk: (chunk) => lines.push(chunk),
+    });
+    const r = await proc.done;
+    lines.end();
+    if (r.exitCode !== 0) {
+      throw new CommandError({
+        command: 'conntrack',
+        args,
+        exitCode: r.exitCode ?? 1,
+        stdout: '',
+        stderr: r.stderr,
+        durationMs: r.durationMs,
+      });
+    }
   }
 
   private async dump<T>(args: string[], parse: (line: string) => T | null): Promise<T[]> {
@@ -463,10 +491,14 @@ export class ConntrackService {
     if (this.countersReading) return this.countersReading;
     this.countersReading = (async () => {
       try {
-        await this.dump(['-L', '-o', 'id'], (line) => {
-          const flow = parseFlowLine(line)?.flow;
+        const scan = newFlowScan();
+        await this.dumpLines(['-L', '-o', 'id'], (b, start, end) => {
+          if (scanFlowBytes(b, start, end, scan)) {
+            if (scan.hasCounters || scan.age >= 0) this.table.updateCountersScan(scan);
+            return;
+          }
+          const flow = parseFlowLine(b.toString('utf8', start, end))?.flow;
           if (flow && (flow.counters || flow.age !== null)) this.table.updateCounters(flow);
-          return null;
         });
         this.table.countersChanged();
       } finally {

@@ -15,6 +15,7 @@
  * This file writes flows into the slots: dumps and events.
  */
 import { type EventType, type Expectation, type Flow, type FlowCounters, protocolName } from '../parse.js';
+import { type FlowScan, flowOfScan } from '../scan.js';
 import {
   ASSURED,
   columnAddresses,
@@ -236,6 +237,73 @@ export class ConntrackTable {
     return { slot: s, added };
   }
 
+  /**
+   * put() for a scanned line (scan.ts: IPv4, ports, a kernel id, no helper,
+   * no zone), written straight from its numbers: no flow object, no address
+   * strings. A slot that had a helper goes through put() (the helper index
+   * is keyed by the tuple).
+   */
+  private putScan(x: FlowScan, extraFlags: number): void {
+    const c = this.c;
+    const n = x.id;
+    let s = this.ids.slotById.get(n);
+    let keep = 0;
+    if (s === undefined) {
+      s = c.alloc();
+      this.ids.slotById.set(n, s);
+      c.mark[s] = 0;
+    } else {
+      if (c.helper[s]) {
+        this.put(flowOfScan(x), extraFlags);
+        return;
+      }
+      keep =
+        (c.flags[s] as number) &
+        (HAS_MASTER | LINK_EXPECTATION | LINK_HEURISTIC | HAS_EXPIRES | HAS_COUNTERS | HAS_START);
+      c.odd.delete(s);
+    }
+    let f = LIVE | keep | extraFlags | this.putScanCounters(s, x);
+    if (x.assured) f |= ASSURED;
+    if (x.unreplied) f |= UNREPLIED;
+    if (x.timeout >= 0) {
+      f |= HAS_EXPIRES;
+      c.expires[s] = this.now() + x.timeout * 1000;
+    }
+    c.id[s] = n;
+    c.proto[s] = x.protonum;
+    c.state[s] = this.states.code(x.state);
+    c.helper[s] = 0;
+    if (x.mark) c.mark[s] = x.mark;
+    c.zone[s] = NO_VALUE;
+    c.addr.set(x.addr, s * 4);
+    c.port.set(x.port, s * 4);
+    c.flags[s] = f;
+  }
+
+  private putScanCounters(s: number, x: FlowScan): number {
+    const c = this.c;
+    let f = 0;
+    if (x.hasCounters) {
+      c.packets[2 * s] = Math.min(x.origPackets, 0xffffffff);
+      c.packets[2 * s + 1] = Math.min(x.replyPackets, 0xffffffff);
+      c.bytes[2 * s] = x.origBytes;
+      c.bytes[2 * s + 1] = x.replyBytes;
+      f |= HAS_COUNTERS;
+    }
+    if (x.age >= 0) {
+      c.start[s] = this.now() - x.age * 1000;
+      f |= HAS_START;
+    }
+    return f;
+  }
+
+  /** updateCounters() for a scanned line. */
+  updateCountersScan(x: FlowScan): void {
+    const s = this.ids.slotById.get(x.id);
+    if (s === undefined) return;
+    this.c.flags[s] = (this.c.flags[s] as number) | this.putScanCounters(s, x);
+  }
+
   private remove(s: number): void {
     const c = this.c;
     const n = c.id[s] as number;
@@ -281,6 +349,22 @@ export class ConntrackTable {
       if (s !== undefined && (this.c.flags[s] as number) & EVENT_SEEN) return;
     }
     this.put(flow, SEEN);
+  }
+
+  /** putDumped() for a scanned line (scan.ts). */
+  putDumpedScan(x: FlowScan): void {
+    if (!this.replacing) {
+      this.putScan(x, 0);
+      return;
+    }
+    const n = x.id;
+    if (this.destroyedDuringReplace.has(n)) {
+      this.replaceUncertain++;
+      return;
+    }
+    const s = this.ids.slotById.get(n);
+    if (s !== undefined && (this.c.flags[s] as number) & EVENT_SEEN) return;
+    this.putScan(x, SEEN);
   }
 
   /** Ends a replace; with `complete` false (a dump that failed), nothing is dropped. */
