@@ -1,21 +1,27 @@
 /**
- * Adopting a gateway that was set up by hand: read its live ruleset, propose
- * the equivalent Gatehouse model (proposeModel), and show what that model
- * compiles to and how it differs from the desired state, as a preview.
- * Adopting the proposal changes only the desired state; the operator applies
- * as usual (preview, apply, confirm). The hand-written tables are never
- * touched here: once the Gatehouse table is applied they would NAT the same
- * traffic twice, so the operator removes them (`nft delete table ip my_nat`).
+ * Adopting a gateway configured by something else (firewall4, firewalld,
+ * iptables-nft, by hand): read its live ruleset and propose the equivalent
+ * Gatehouse model (a preview: notes, equivalence report, the tables read),
+ * adopt it, optionally retiring the tables it was read from in the same nft
+ * transaction as the first apply (services/gateway/takeover.ts), and see or
+ * cancel that pending takeover. Each handler calls one service.
  */
-import { compile, proposeModel, validateModel } from '@gatehouse/rules';
-import { createTwoFilesPatch } from 'diff';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError } from '../lib/errors.js';
 import { etag, ifMatch } from '../lib/etag.js';
 import { actorOf } from '../plugins/auth.js';
-import { ErrorBody, errorResponses as errors } from '../schemas/common.js';
-import { ImportAdoptBody, ImportAdoptResult, ImportProposal } from '../schemas/import.js';
+import { ErrorBody, errorResponses as errors, writeErrorResponses } from '../schemas/common.js';
+import {
+  ImportAdoptBody,
+  ImportAdoptQuery,
+  ImportAdoptResult,
+  ImportProposal,
+  PendingTakeover,
+} from '../schemas/import.js';
+import { adoptImport } from '../services/import-adopt.js';
+import { buildProposal } from '../services/import-proposal.js';
+import { operatorOf } from '../services/lockout.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const g = app.gateway;
@@ -27,43 +33,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['import'],
         summary:
-          'Propose a model from the live ruleset (nft -j list ruleset, ip -j addr), with its script and its diff against the desired state',
+          'Propose a model from the live ruleset (nft -j list ruleset, ip -j addr): summary, grouped notes, equivalence report, tables read, its script and diff against the desired state',
         response: { 200: ImportProposal, ...errors, 502: ErrorBody },
       },
     },
     async (_req, reply) => {
-      const listing = await app.runner.run('nft', ['-j', 'list', 'ruleset'], { reject: false });
-      if (listing.exitCode !== 0) {
-        app.log.warn({ stderr: listing.stderr }, 'nft -j list ruleset failed');
-        throw new HttpError(502, 'nft_failed', 'could not read the live ruleset (nft -j list ruleset)');
-      }
-      const interfaces = (await g.interfaces()).map((i) => ({
-        name: i.name,
-        prefixes: i.addresses.filter((a) => !a.includes(':')),
-      }));
-      const desired = g.desired();
-      const proposal = proposeModel(JSON.parse(listing.stdout || '{}'), {
-        interfaces,
-        ownTable: desired.model.table,
-      });
-      // Keep the table name the panel already owns, so adopting does not leave a second Gatehouse table behind.
-      const model = { ...proposal.model, table: desired.model.table };
-      const checked = validateModel(model);
-      const script = checked.ok ? compile(checked.model) : null;
-      const diff =
-        script === null
-          ? ''
-          : createTwoFilesPatch('desired', 'proposal', compile(desired.model), script, '', '', { context: 3 });
-      reply.header('etag', etag(desired.version));
-      return {
-        ...proposal,
-        model,
-        valid: checked.ok,
-        problems: checked.ok ? [] : checked.problems,
-        script,
-        diff: script !== null && diff.includes('\n@@') ? diff : '',
-        desiredVersion: desired.version,
-      };
+      const view = await buildProposal(g, app.runner, app.log);
+      reply.header('etag', etag(view.desiredVersion));
+      return view;
     },
   );
 
@@ -74,10 +51,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['import'],
         summary:
-          'Make a (reviewed) proposal the desired model; needs If-Match with the ETag of the proposal. Nothing is applied.',
+          'Make a (reviewed) proposal the desired model, with the tables to retire at the next apply (same nft transaction); needs If-Match with the ETag of the proposal; ?apply=true applies at once',
         headers: z.object({ 'if-match': z.string().max(64).optional() }),
+        querystring: ImportAdoptQuery,
         body: ImportAdoptBody,
-        response: { 200: ImportAdoptResult, ...errors, 412: ErrorBody, 428: ErrorBody },
+        response: { 200: ImportAdoptResult, ...writeErrorResponses, 428: ErrorBody },
       },
     },
     async (req, reply) => {
@@ -85,11 +63,44 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (version === undefined) {
         throw new HttpError(428, 'precondition_required', 'send If-Match with the ETag of the proposal you reviewed');
       }
-      const d = g.putDesired(req.body.model, version, actorOf(req), 'config.import', 'config', (p) =>
-        p ? `body.model.${p}` : 'body.model',
-      );
-      reply.header('etag', etag(d.version));
-      return { model: d.model, version: d.version };
+      const r = await adoptImport(g, app.runner, req.log, {
+        body: req.body,
+        ifVersion: version,
+        actor: actorOf(req),
+        apply: req.query.apply === 'true',
+        operator: operatorOf(app.config.netns, req.raw.socket),
+      });
+      reply.header('etag', etag(r.desired.version));
+      return { model: r.desired.model, version: r.desired.version, retire: r.retire, revision: r.revision };
+    },
+  );
+
+  app.get(
+    '/import/takeover',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        tags: ['import'],
+        summary: 'The tables the next apply retires (chosen when an import was adopted)',
+        response: { 200: PendingTakeover, ...errors },
+      },
+    },
+    async () => ({ pending: g.takeover.pending() }),
+  );
+
+  app.delete(
+    '/import/takeover',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        tags: ['import'],
+        summary: 'Retire nothing at the next apply (the desired model stays as adopted)',
+        response: { 200: PendingTakeover, ...errors },
+      },
+    },
+    async (req) => {
+      g.takeover.cancel(actorOf(req));
+      return { pending: g.takeover.pending() };
     },
   );
 };

@@ -9,6 +9,7 @@
  *   confirm.ts        commit-confirm: the pending window, its timer, crash recovery
  *   drift.ts          baselines and drift checks
  *   boot-files.ts     the files a reboot loads
+ *   takeover.ts       foreign tables an apply retires (adopting a gateway), and their restore
  *
  * Kernel probes (interfaces, counters, nf_nat_ftp) are @gatehouse/rules' kernel.ts.
  */
@@ -32,6 +33,7 @@ import { type Desired, DesiredState, type ForwardChangeResult } from './gateway/
 import { Drift } from './gateway/drift.js';
 import { ApplyLock } from './gateway/lock.js';
 import { diffScripts, Revisions } from './gateway/revisions.js';
+import { Takeover } from './gateway/takeover.js';
 import type { ApplyObservation, ApplyOutcome, ApplyRequest, GatewayLogger } from './gateway/types.js';
 import { lockoutProblems, type OperatorConnection } from './lockout.js';
 
@@ -60,6 +62,8 @@ export class GatewayService {
   private readonly confirmWindow: ConfirmWindow;
   /** Hit totals per forward across applies (forward-hits.ts). */
   readonly forwardHits: ForwardHits;
+  /** Foreign tables the next apply retires, chosen when an import is adopted (gateway/takeover.ts). */
+  readonly takeover: Takeover;
   private readonly observers = new Set<(o: ApplyObservation) => void>();
   /** desiredDiffersFromApplied for one (active revision, desired version) pair. */
   private differs: { key: string; value: boolean } | null = null;
@@ -81,12 +85,14 @@ export class GatewayService {
         return r && model ? { model, revisionId: r.id } : null;
       },
     });
+    this.takeover = new Takeover(o.store, o.runner);
     this.applier = new Applier({
       store: o.store,
       runner: o.runner,
       revisions: this.revisions,
       drift: this.driftWatch,
       bootFiles,
+      takeover: this.takeover,
       hub: o.hub,
       log: o.log,
       notify: (obs) => {

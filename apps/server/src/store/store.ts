@@ -11,6 +11,7 @@ import { ForwardHitsRepository } from './forward-hits.js';
 import { MetaRepository } from './meta.js';
 import { migrate } from './migrations.js';
 import { RevisionsRepository } from './revisions.js';
+import { TakeoverRepository } from './takeover.js';
 
 export type { Role, SessionRecord, TokenRecord, UserRecord } from './accounts.js';
 export type { AuditRecord } from './audit.js';
@@ -23,6 +24,7 @@ export type {
   RevisionSummary,
   RevisionTexts,
 } from './revisions.js';
+export type { PendingRetirement, RetiredTable, TableRef } from './takeover.js';
 
 export class Store {
   private readonly db: Db;
@@ -34,6 +36,8 @@ export class Store {
   readonly audit: AuditRepository;
   /** Hit totals per forward, kept across applies. */
   readonly forwardHits: ForwardHitsRepository;
+  /** Foreign tables an apply retires (taking over a gateway) and what was saved of them. */
+  readonly takeover: TakeoverRepository;
 
   constructor(stateDir: string) {
     this.db = new Db(stateDir);
@@ -44,6 +48,7 @@ export class Store {
     this.accounts = new AccountsRepository(this.db.sql, (fn) => this.db.tx(fn));
     this.audit = new AuditRepository(this.db.sql);
     this.forwardHits = new ForwardHitsRepository(this.db.sql, (fn) => this.db.tx(fn));
+    this.takeover = new TakeoverRepository(this.db.sql);
   }
 
   /** Runs fn in one transaction across repositories (nested calls join the outer one). */

@@ -10,17 +10,23 @@
  * A one-forward change whose parent the kernel holds exactly goes as an
  * element delta and is recorded as a delta revision. Every caller holds the
  * lock (lock.ts).
+ *
+ * Taking over (takeover.ts): an apply with a pending retirement saves the
+ * foreign tables it retires, checks the lockout with them, and deletes them
+ * in its own transaction; a restore of an unconfirmed one loads them back in
+ * the same transaction as our previous table.
  */
 import { applyRuleset, ensureNatFtp, type GatewayModel, planForwardDelta, type Runner } from '@gatehouse/rules';
 import { HttpError } from '../../lib/errors.js';
 import type { NewRevision } from '../../store/revisions.js';
-import type { PendingConfirmation, RevisionKind, RevisionSummary, Store } from '../../store/store.js';
+import type { PendingConfirmation, RetiredTable, RevisionKind, RevisionSummary, Store } from '../../store/store.js';
 import type { EventHub } from '../events.js';
 import { forwardChangeLockoutProblems, type LockoutProblem, lockoutProblems } from '../lockout.js';
 import type { BootFiles } from './boot-files.js';
 import type { ForwardChangeResult } from './desired-state.js';
 import { type Drift, TERSE_DRIFT_ABOVE } from './drift.js';
 import { type RevisionDelta, type Revisions, removalScript } from './revisions.js';
+import { recreateScript, retireLines, type Takeover, tableKey, undoneChain } from './takeover.js';
 import type { ApplyObservation, ApplyOutcome, ApplyRequest, GatewayLogger } from './types.js';
 
 /** Scripts longer than this are not stored with their revision when they are the model compiled. */
@@ -32,6 +38,7 @@ export interface ApplierParts {
   revisions: Revisions;
   drift: Drift;
   bootFiles: BootFiles;
+  takeover: Takeover;
   hub: EventHub;
   log: GatewayLogger;
   notify: (o: ApplyObservation) => void;
@@ -66,7 +73,16 @@ export class Applier {
     // while nft runs, and what is recorded must be what was loaded.
     const model = frozenCopy(desired);
     const renamed = parentModel !== null && parentModel.table !== model.table;
-    this.refuseLockout(() => lockoutProblems(model, parentModel, req.operator ?? null), req, kind, false);
+    // A takeover: the foreign tables chosen at adopt time go in this transaction (only a plain apply takes them).
+    const retiring = kind === 'apply' ? store.takeover.pending() : [];
+    const saved = retiring.length > 0 ? await this.p.takeover.save(retiring) : [];
+    const retiredProblems = req.force ? [] : await this.p.takeover.lockoutProblems(model, saved, req.operator ?? null);
+    this.refuseLockout(
+      () => [...lockoutProblems(model, parentModel, req.operator ?? null), ...retiredProblems],
+      req,
+      kind,
+      false,
+    );
     await this.p.beforeWholeApply?.();
     // The row first (so a crash mid-apply is undone at start), then nft; once
     // nft is running (another process, another core) the megabytes of model
@@ -80,14 +96,24 @@ export class Applier {
       restoredFrom: restoring?.id ?? null,
       delta: null,
     });
-    const durationMs = await this.load(script, revision.id, kind, req.actor, false, () =>
+    // Saved before nft deletes them (and flushed with the row above): a crash
+    // after the load still finds what to put back (confirm.ts recover).
+    if (saved.length > 0) store.takeover.recordRetired(revision.id, saved);
+    // The retired tables' deletions come after our table's definition, in the
+    // same script: one transaction. The revision keeps our script alone, which
+    // loads again whether or not those tables exist (drift restore, recovery).
+    const loaded = saved.length > 0 ? script + retireLines(saved) : script;
+    const durationMs = await this.load(loaded, revision.id, kind, req.actor, false, () =>
       store.revisions.update(revision.id, {
         model: JSON.stringify(model),
         // A large script that is just the model compiled is not stored:
         // compile() is deterministic, Revisions.script() compiles it again.
         script: script.length > STORE_SCRIPT_UP_TO && !renamed ? '' : script,
       }),
-    );
+    ).catch((err: unknown) => {
+      if (saved.length > 0) store.takeover.forgetRetired(revision.id);
+      throw err;
+    });
     revisions.remember(revision.id, model);
     this.p.drift.captureBaseline(revision.id, model);
     const natFtp = model.ftp.enabled ? await ensureNatFtp({ runner: this.p.runner }).catch(() => null) : null;
@@ -110,12 +136,14 @@ export class Applier {
       store.meta.setActiveRevisionId(revision.id);
       store.meta.setAppliedFrom(desiredVersion);
       store.meta.setPending(pending);
+      if (saved.length > 0) store.takeover.setPending([], req.actor);
       store.audit.record(req.actor, kind, `revision:${revision.id}`, {
         provisional,
         confirmWithinSeconds: req.confirmWithinSeconds ?? null,
         restoredFrom: restoring?.id ?? null,
         forced: req.force ?? false,
         comment: req.comment ?? '',
+        ...(saved.length > 0 ? { retired: saved.map(tableKey) } : {}),
       });
     });
     this.p.pendingChanged();
@@ -153,7 +181,8 @@ export class Applier {
       store.meta.appliedFrom() === c.previous.version &&
       current.version === c.version &&
       req.confirmWithinSeconds === undefined &&
-      !store.meta.pending();
+      !store.meta.pending() &&
+      store.takeover.pending().length === 0;
     const plan = eligible ? planForwardDelta({ ...c.previous.settings, forwards: [] }, c.model, [c.change]) : null;
     if (plan?.kind !== 'delta' || !parent) return this.applyModel(current.model, null, 'apply', req, current.version);
     // The kernel holds the parent revision's model: the desired model of
@@ -209,8 +238,17 @@ export class Applier {
   /**
    * Puts the kernel back to a revision's script (no table when `targetId` is
    * null), as a new confirmed revision; `undone` is the revision it replaces.
+   * Foreign tables retired by the revisions it undoes (and `alsoRetired`, an
+   * interrupted apply's) are loaded back in the same transaction, and their
+   * retirement is pending again, as the desired model keeps the takeover.
    */
-  async restore(targetId: number | null, kind: RevisionKind, actor: string, undone: number | null): Promise<void> {
+  async restore(
+    targetId: number | null,
+    kind: RevisionKind,
+    actor: string,
+    undone: number | null,
+    alsoRetired: readonly RetiredTable[] = [],
+  ): Promise<void> {
     const { store, revisions } = this.p;
     const target = targetId === null ? null : (store.revisions.summary(targetId) ?? null);
     const current = revisions.active();
@@ -219,10 +257,17 @@ export class Applier {
     let script: string;
     if (targetModel) script = revisions.scriptFor(targetModel, currentModel);
     else script = currentModel ? removalScript(currentModel.table) : '';
+    const retired = [
+      ...(undone === null ? [] : this.p.takeover.retiredIn(undoneChain(store, undone, targetId))),
+      ...alsoRetired,
+    ];
+    // One transaction: our previous table and the retired tables as they were.
+    // The revision keeps our script alone (a later drift restore loads it).
+    const loaded = script + recreateScript(retired);
     let loadedMs = 0;
-    if (script) {
+    if (loaded) {
       try {
-        ({ durationMs: loadedMs } = await applyRuleset(script, { runner: this.p.runner }));
+        ({ durationMs: loadedMs } = await applyRuleset(loaded, { runner: this.p.runner }));
       } catch (err) {
         this.p.notify({ kind, result: 'failed' });
         throw err;
@@ -245,7 +290,15 @@ export class Applier {
       store.meta.setActiveRevisionId(targetModel ? r.id : null);
       store.meta.setAppliedFrom(null);
       store.meta.setPending(null);
-      store.audit.record(actor, kind, `revision:${r.id}`, { restoredFrom: target?.id ?? null, undone });
+      if (retired.length > 0) {
+        store.takeover.markRestored(retired, r.id);
+        store.takeover.addPending(retired, actor);
+      }
+      store.audit.record(actor, kind, `revision:${r.id}`, {
+        restoredFrom: target?.id ?? null,
+        undone,
+        ...(retired.length > 0 ? { restoredTables: retired.map(tableKey) } : {}),
+      });
       return r;
     });
     this.p.pendingChanged();

@@ -4,7 +4,9 @@
  * that was restarted (or killed) in between still restores the previous
  * revision when the deadline passes. An apply interrupted half-way (its
  * revision still `applying` at start) is undone by loading the revision that
- * was active before it: that apply was never acknowledged.
+ * was active before it: that apply was never acknowledged. Foreign tables
+ * a takeover retired (takeover.ts) come back with the previous revision, in
+ * the same transaction, whether the deadline passed or the apply was cut short.
  */
 import { applyRuleset, type GatewayModel, type ModuleState, type Runner } from '@gatehouse/rules';
 import { HttpError } from '../../lib/errors.js';
@@ -13,6 +15,7 @@ import type { EventHub } from '../events.js';
 import type { Applier } from './apply.js';
 import type { ApplyLock } from './lock.js';
 import { type Revisions, removalScript } from './revisions.js';
+import { recreateScript } from './takeover.js';
 import type { GatewayLogger } from './types.js';
 
 export interface ConfirmParts {
@@ -105,6 +108,9 @@ export class ConfirmWindow {
         }
       });
     }
+    // Tables an interrupted takeover may have deleted: loaded back as they were
+    // (the script recreates them whether or not nft got to delete them).
+    const retired = store.takeover.retiredBy(interrupted.map((r) => r.id));
     const p = store.meta.pending();
     if (p && p.deadline <= Date.now()) {
       await this.p.lock.queue(() =>
@@ -113,6 +119,7 @@ export class ConfirmWindow {
           'auto-rollback',
           'system (confirmation timed out during restart)',
           p.revisionId,
+          retired,
         ),
       );
       return;
@@ -120,8 +127,11 @@ export class ConfirmWindow {
     if (interrupted.length > 0) {
       const active = revisions.active();
       const lastTried = revisions.model(interrupted[interrupted.length - 1] as RevisionSummary);
-      const script = active ? revisions.script(active) : lastTried ? removalScript(lastTried.table) : '';
+      const script =
+        (active ? revisions.script(active) : lastTried ? removalScript(lastTried.table) : '') + recreateScript(retired);
       if (script) await this.p.lock.queue(() => applyRuleset(script, { runner: this.p.runner }));
+      // Undone by the restart: marked restored by the revision that retired them.
+      for (const t of retired) store.takeover.markRestored([t], t.revisionId);
       this.p.log.warn(
         { activeRevision: active?.id ?? null },
         'an apply was interrupted; the state before it was restored',

@@ -1,0 +1,211 @@
+/**
+ * The import proposal as the API shows it: the live ruleset read by the
+ * importer (@gatehouse/rules proposeModel), with the Gatehouse table name the
+ * panel already owns, its script and diff against the desired model, the
+ * notes in their groups, the equivalence report, the tables read (and which
+ * may be retired), and the proposal's interfaces checked against the live
+ * ones. Nothing is changed.
+ *
+ * The importer's output is read tolerantly (notes as lines or as grouped
+ * objects, an equivalence report or none): the API's shape stays the same.
+ */
+import { compile, type FieldProblem, proposeModel, type Runner, validateModel } from '@gatehouse/rules';
+import { createTwoFilesPatch } from 'diff';
+import type { z } from 'zod';
+import { HttpError } from '../lib/errors.js';
+import type {
+  ImportEquivalenceRow,
+  ImportInterfaceCheck,
+  ImportNote,
+  ImportProposal,
+  ImportTableRead,
+} from '../schemas/import.js';
+import type { GatewayService } from './gateway.js';
+
+type Json = Record<string, unknown>;
+type Note = z.output<typeof ImportNote>;
+type Row = z.output<typeof ImportEquivalenceRow>;
+export type ProposalView = z.output<typeof ImportProposal>;
+
+const GROUPS = ['carried', 'harmless', 'decision'] as const;
+const isGroup = (g: unknown): g is Note['group'] => GROUPS.includes(g as Note['group']);
+const text = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+
+function paramsOf(v: unknown): Note['params'] {
+  const out: Note['params'] = {};
+  if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v as Json)) {
+      if (typeof x === 'string' || typeof x === 'number') out[k] = x;
+    }
+  }
+  return out;
+}
+
+/** A note the importer gave as a line (older importer) or as an object, with a group. */
+function noteOf(n: unknown, fallbackGroup: Note['group']): Note {
+  if (typeof n === 'string') {
+    const m = /^(.*?\(handle \d+\)): (.*)$/.exec(n);
+    return { group: fallbackGroup, code: 'import.note', params: {}, message: n, where: m?.[1] ?? null };
+  }
+  const o = (n ?? {}) as Json;
+  const where = o.where ?? o.source ?? o.rule ?? null;
+  return {
+    group: isGroup(o.group) ? o.group : fallbackGroup,
+    code: text(o.code) || 'import.note',
+    params: paramsOf(o.params),
+    message: text(o.message ?? o.text),
+    where: where === null ? null : text(where),
+  };
+}
+
+export function notesOf(proposal: Json): Note[] {
+  const notes = Array.isArray(proposal.groupedNotes) ? proposal.groupedNotes : proposal.notes;
+  if (Array.isArray(notes)) return notes.map((n) => noteOf(n, 'decision'));
+  if (notes && typeof notes === 'object') {
+    const out: Note[] = [];
+    for (const g of GROUPS) {
+      const list = (notes as Json)[g];
+      if (Array.isArray(list)) out.push(...list.map((n) => noteOf(n, g)));
+    }
+    return out;
+  }
+  return [];
+}
+
+function fateText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object') {
+    const o = v as Json;
+    return text(o.text ?? o.description ?? o.kind ?? JSON.stringify(v));
+  }
+  return text(v);
+}
+
+export function equivalenceOf(proposal: Json): Row[] {
+  const eq = proposal.equivalence;
+  const rows = Array.isArray(eq) ? eq : Array.isArray((eq as Json | undefined)?.rows) ? (eq as Json).rows : [];
+  return (rows as Json[]).map((r) => {
+    const before = fateText(r.before ?? r.old ?? r.current);
+    const after = fateText(r.after ?? r.proposed ?? r.model);
+    const same = r.same ?? r.equal;
+    return {
+      protocol: text(r.protocol ?? r.proto),
+      port: text(r.port ?? r.ports),
+      kind: text(r.why ?? r.kind ?? r.what),
+      before,
+      after,
+      differs: typeof r.differs === 'boolean' ? r.differs : typeof same === 'boolean' ? !same : before !== after,
+    };
+  });
+}
+
+/** The tables the importer read: its own list if it gives one, else its `sources` ("ip my_nat"). */
+export function tablesReadOf(proposal: Json): Array<{ family: string; name: string }> {
+  const list = proposal.tablesRead ?? proposal.tables;
+  if (Array.isArray(list)) {
+    return list
+      .map((t) => (typeof t === 'string' ? t.split(' ') : [text((t as Json).family), text((t as Json).name)]))
+      .filter(([f, n]) => f && n)
+      .map(([family, name]) => ({ family: family as string, name: name as string }));
+  }
+  return (Array.isArray(proposal.sources) ? proposal.sources : [])
+    .map((s) => text(s).split(' '))
+    .filter((p) => p.length === 2)
+    .map(([family, name]) => ({ family: family as string, name: name as string }));
+}
+
+/** Reads the live ruleset and the interfaces, and proposes a model. */
+export async function readProposal(g: GatewayService, runner: Runner, log: { warn(o: object, m: string): void }) {
+  const listing = await runner.run('nft', ['-j', 'list', 'ruleset'], { reject: false });
+  if (listing.exitCode !== 0) {
+    log.warn({ stderr: listing.stderr }, 'nft -j list ruleset failed');
+    throw new HttpError(502, 'nft_failed', 'could not read the live ruleset (nft -j list ruleset)');
+  }
+  const live = await g.interfaces();
+  const interfaces = live.map((i) => ({ name: i.name, prefixes: i.addresses.filter((a) => !a.includes(':')) }));
+  const desired = g.desired();
+  const raw = proposeModel(JSON.parse(listing.stdout || '{}'), {
+    interfaces,
+    ownTable: desired.model.table,
+  }) as unknown as Json;
+  return { raw, liveNames: new Set(live.map((i) => i.name)), desired };
+}
+
+/** The API's view of a proposal. */
+export async function buildProposal(
+  g: GatewayService,
+  runner: Runner,
+  log: { warn(o: object, m: string): void },
+): Promise<ProposalView> {
+  const { raw, liveNames, desired } = await readProposal(g, runner, log);
+  // Keep the table name the panel already owns, so adopting does not leave a second Gatehouse table behind.
+  const model = { ...(raw.model as Json), table: desired.model.table };
+  const checked = validateModel(model);
+  const script = checked.ok ? compile(checked.model) : null;
+  const diff =
+    script === null
+      ? ''
+      : createTwoFilesPatch('desired', 'proposal', compile(desired.model), script, '', '', { context: 3 });
+  const noteList = notesOf(raw);
+  const equivalence = equivalenceOf(raw);
+  const own = desired.model.table;
+  const tables: Array<z.output<typeof ImportTableRead>> = tablesReadOf(raw).map((t) => {
+    const ours = t.name === own && (t.family === 'ip' || t.family === 'inet');
+    return { ...t, retirable: !ours, reason: ours ? 'import_own_table' : null };
+  });
+  const m = model as {
+    interfaces?: { wan?: string; lan?: string[] };
+    forwards?: unknown[];
+    gatewayForwards?: unknown[];
+    ftp?: { enabled?: boolean; controlPorts?: number[]; passiveOnly?: boolean };
+    masquerade?: { forwardedServers?: boolean; lanToWan?: boolean };
+  };
+  const ifaces: Array<z.output<typeof ImportInterfaceCheck>> = [
+    ...(m.interfaces?.wan ? [{ name: m.interfaces.wan, role: 'wan' as const }] : []),
+    ...(m.interfaces?.lan ?? []).map((name) => ({ name, role: 'lan' as const })),
+  ].map((i) => ({ ...i, live: liveNames.has(i.name) }));
+  const count = (g: Note['group']) => noteList.filter((n) => n.group === g).length;
+  const helperPorts = m.ftp?.enabled ? (m.ftp.controlPorts ?? []) : [];
+  const summary = {
+    forwards: m.forwards?.length ?? 0,
+    gatewayForwards: m.gatewayForwards?.length ?? 0,
+    helperPorts,
+    passiveOnly: m.ftp?.passiveOnly === true,
+    masquerade: {
+      forwardedServers: m.masquerade?.forwardedServers === true,
+      lanToWan: m.masquerade?.lanToWan === true,
+    },
+    carried: count('carried'),
+    harmless: count('harmless'),
+    decisions: count('decision'),
+    differences: equivalence.filter((r) => r.differs).length,
+    message: '',
+  };
+  summary.message =
+    summaryText(raw.summary) ||
+    `${summary.forwards} forwards, ${summary.gatewayForwards} gateway forwards, FTP helper ${
+      helperPorts.length > 0 ? `on ${helperPorts.join(', ')}` : 'off'
+    }; ${summary.decisions} notes need a decision, ${summary.differences} ports behave differently`;
+  return {
+    model,
+    summary,
+    notes: noteList.map((n) => (n.where && !n.message.startsWith(n.where) ? `${n.where}: ${n.message}` : n.message)),
+    noteList,
+    equivalence,
+    sources: tables.map((t) => `${t.family} ${t.name}`),
+    tables,
+    interfaces: ifaces,
+    pendingTakeover: g.takeover.pending(),
+    valid: checked.ok,
+    problems: checked.ok ? [] : (checked.problems as FieldProblem[]),
+    script,
+    diff: script !== null && diff.includes('\n@@') ? diff : '',
+    desiredVersion: desired.version,
+  };
+}
+
+function summaryText(s: unknown): string {
+  if (typeof s === 'string') return s;
+  if (s && typeof s === 'object') return text((s as Json).message ?? (s as Json).text);
+  return '';
+}
