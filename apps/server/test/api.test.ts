@@ -118,6 +118,8 @@ const ROUTES: Array<{
   { method: 'GET', url: '/api/docs/', level: 'viewer' },
 ];
 
+  { method: 'GET', url: '/api/v1/import/takeover', level: 'admin' },
+  { method: 'DELETE', url: '/api/v1/import/takeover', level: 'admin' },
 let ns: Netns;
 let t: TestApp;
 let admin: Session;
