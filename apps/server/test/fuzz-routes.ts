@@ -350,8 +350,21 @@ export const ROUTES: RouteSpec[] = [
   withBody(
     'POST /import/adopt',
     5,
-    mostlyValid(model.map((m) => ({ model: m }))),
-    (w, x) => ({ method: 'POST', url: `${API}/import/adopt`, headers: ifMatchHeader(x.ifm, w) }),
+    mostlyValid(
+      fc.oneof(
+        model.map((m) => ({ model: m })),
+        fc.record({
+          retire: fc.array(
+            fc.record({
+              family: fc.constantFrom('ip', 'inet', 'ip6', 'arp'),
+              name: fc.constantFrom('gatehouse', 'my_nat', 'fw4', 'nat', 'nope'),
+            }),
+            { maxLength: 3 },
+          ),
+        }),
+      ),
+    ),
+    (w, x) => ({ method: 'POST', url: `${API}/import/adopt${x.query}`, headers: ifMatchHeader(x.ifm, w) }),
     { changesModel: true },
   ),
   withBody(
@@ -364,6 +377,10 @@ export const ROUTES: RouteSpec[] = [
       headers: ifMatchHeader(x.ifm === 'absent' ? 'absent' : x.ifm, w),
     }),
     { changesModel: true },
+  withBody('DELETE /import/takeover', 1, fc.constant(undefined), () => ({
+    method: 'DELETE',
+    url: `${API}/import/takeover`,
+  })),
   ),
   withBody(
     'PUT /forwards/:id',
