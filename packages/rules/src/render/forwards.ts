@@ -25,9 +25,11 @@
  * Each element carries a comment naming its forward and a counter, which is
  * where per-forward packet/byte figures come from.
  */
+import { ftpsPassiveRanges } from '../ftps.js';
 import { type GatewayForward, type GatewayModel, type PortForward, protocolsOf } from '../model.js';
-import { formatRange, portRanges } from '../ports.js';
+import { formatRange, type PortRange, portRanges } from '../ports.js';
 import { comment, compareIpv4, ifnames, q } from './format.js';
+import { renderReflectionRules, renderReflectionSets } from './reflection.js';
 
 export type ForwardMapName =
   | 'forward_tcp_same_port'
@@ -129,8 +131,8 @@ export function forwardElements(f: PortForward): MapElement[] {
   const sources = [...f.allowedSources].sort(compareIpv4);
   for (const proto of protocolsOf(f.protocol)) {
     const keys = (port: string) => (limited ? sources.map((src) => `${proto} . ${src} . ${port}`) : [port]);
-    if (!shifted) {
-      for (const r of ranges) {
+    const samePorts = (list: readonly PortRange[]) => {
+      for (const r of list) {
         const map: ForwardMapName = limited
           ? 'forward_src_same_port'
           : r.from === r.to
@@ -138,6 +140,12 @@ export function forwardElements(f: PortForward): MapElement[] {
             : `forward_${proto}_same_range`;
         for (const key of keys(formatRange(r))) out.push({ map, key, value: f.target, forwardId: f.id });
       }
+    };
+    // An FTPS forward's passive range goes to the same server on the same ports, never shifted (ftps.ts).
+    const passive = proto === 'tcp' ? ftpsPassiveRanges(f) : [];
+    if (!shifted) {
+      samePorts(ranges);
+      samePorts(passive);
       continue;
     }
     const map: ForwardMapName = limited ? 'forward_src_new_port' : `forward_${proto}_new_port`;
@@ -146,6 +154,7 @@ export function forwardElements(f: PortForward): MapElement[] {
     for (let p = r.from; p <= r.to; p++) {
       for (const key of keys(String(p))) out.push({ map, key, value: `${f.target} . ${p + offset}`, forwardId: f.id });
     }
+    samePorts(passive);
   }
   return out;
 }
@@ -164,6 +173,7 @@ export function renderForwardMaps(model: GatewayModel): string[] {
     if (i > 0) lines.push('');
     lines.push(...renderMap(spec, byMap.get(spec.name) ?? []));
   });
+  lines.push(...renderReflectionSets(model));
   return lines;
 }
 
@@ -196,6 +206,7 @@ export function renderForwardRules(model: GatewayModel): string[] {
     `${wan} dnat ip to udp dport map @forward_udp_same_port ${comment('port forwards: udp, same port')}`,
     `${wan} dnat ip to udp dport map @forward_udp_same_range ${comment('port forwards: udp, same port range')}`,
     `${wan} dnat ip to udp dport map @forward_udp_new_port ${comment('port forwards: udp, other port')}`,
+    ...renderReflectionRules(model),
   ];
 }
 
