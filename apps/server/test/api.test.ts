@@ -115,11 +115,11 @@ const ROUTES: Array<{
   { method: 'GET', url: '/api/v1/metrics', level: 'viewer' },
   { method: 'GET', url: '/api/v1/import/proposal', level: 'admin' },
   { method: 'POST', url: '/api/v1/import/adopt', level: 'admin', payload: { model: LAB_MODEL } },
+  { method: 'GET', url: '/api/v1/import/takeover', level: 'admin' },
+  { method: 'DELETE', url: '/api/v1/import/takeover', level: 'admin' },
   { method: 'GET', url: '/api/docs/', level: 'viewer' },
 ];
 
-  { method: 'GET', url: '/api/v1/import/takeover', level: 'admin' },
-  { method: 'DELETE', url: '/api/v1/import/takeover', level: 'admin' },
 let ns: Netns;
 let t: TestApp;
 let admin: Session;

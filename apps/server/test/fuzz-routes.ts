@@ -367,6 +367,10 @@ export const ROUTES: RouteSpec[] = [
     (w, x) => ({ method: 'POST', url: `${API}/import/adopt${x.query}`, headers: ifMatchHeader(x.ifm, w) }),
     { changesModel: true },
   ),
+  withBody('DELETE /import/takeover', 1, fc.constant(undefined), () => ({
+    method: 'DELETE',
+    url: `${API}/import/takeover`,
+  })),
   withBody(
     'POST /forwards',
     12,
@@ -377,10 +381,6 @@ export const ROUTES: RouteSpec[] = [
       headers: ifMatchHeader(x.ifm === 'absent' ? 'absent' : x.ifm, w),
     }),
     { changesModel: true },
-  withBody('DELETE /import/takeover', 1, fc.constant(undefined), () => ({
-    method: 'DELETE',
-    url: `${API}/import/takeover`,
-  })),
   ),
   withBody(
     'PUT /forwards/:id',
