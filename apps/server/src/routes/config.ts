@@ -1,6 +1,6 @@
 /**
  * The desired gateway model: the whole of it (`/config`), and the parts
- * operators edit one at a time (`/forwards`, `/ftp`). Every response carries
+ * operators edit one at a time (`/forwards`, `/ftp`, `/tftp`). Every response carries
  * the model's version as an ETag; a change sent with If-Match fails with 412
  * when somebody else changed the model since. PUT /config requires If-Match
  * (428 without), so replacing the whole model never overwrites silently.
@@ -14,7 +14,7 @@ import { HttpError, notFound } from '../lib/errors.js';
 import { etag, ifMatch } from '../lib/etag.js';
 import { actorOf } from '../plugins/auth.js';
 import { ErrorBody, errorResponses, Ok, writeErrorResponses } from '../schemas/common.js';
-import { ForwardList, FtpHelperPolicy, GatewayConfig, PortForward } from '../schemas/gateway.js';
+import { ForwardList, FtpHelperPolicy, GatewayConfig, PortForward, TftpHelperPolicy } from '../schemas/gateway.js';
 import type { ApplyOutcome, ForwardChangeResult } from '../services/gateway.js';
 import { operatorOf } from '../services/lockout.js';
 
@@ -335,6 +335,50 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       );
       await applyDesiredIfAsked(req, reply, req.query.apply === 'true', before, d);
       return withEtag(reply, d.version, d.model.ftp);
+    },
+  );
+
+  // --- TFTP helper policy (helpers as a family: same shape as /ftp, without passive-only) ---
+  app.get(
+    '/tftp',
+    {
+      schema: { tags: ['ftp'], summary: 'The TFTP helper policy', response: { 200: TftpHelperPolicy, 401: ErrorBody } },
+    },
+    async (_req, reply) => {
+      const d = g.desired();
+      return withEtag(reply, d.version, d.model.tftp);
+    },
+  );
+
+  app.put(
+    '/tftp',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        tags: ['ftp'],
+        summary:
+          'Set the TFTP helper policy (enabled, ports, servers); ?apply=true applies it at once (undone if the apply fails)',
+        headers: IfMatchHeaders,
+        querystring: ApplyQuery,
+        body: TftpHelperPolicy,
+        response: { 200: TftpHelperPolicy, ...writeErrorResponses },
+      },
+    },
+    async (req, reply) => {
+      const before = g.desired();
+      const d = g.updateDesired(
+        (m) => {
+          m.tftp = req.body;
+          return m;
+        },
+        ifMatch(req.headers),
+        actorOf(req),
+        'tftp.update',
+        'tftp',
+        focusOn('tftp'),
+      );
+      await applyDesiredIfAsked(req, reply, req.query.apply === 'true', before, d);
+      return withEtag(reply, d.version, d.model.tftp);
     },
   );
 };

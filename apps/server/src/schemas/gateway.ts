@@ -2,10 +2,10 @@
  * Bodies of the gateway-state routes. The model itself is the rules
  * package's: the server validates with exactly what the UI validates with.
  */
-import { FtpHelperPolicy, GatewayModel, PortForward } from '@gatehouse/rules/model';
+import { FtpHelperPolicy, GatewayModel, PortForward, TftpHelperPolicy } from '@gatehouse/rules/model';
 import { z } from 'zod';
 
-export { FtpHelperPolicy, GatewayModel, PortForward };
+export { FtpHelperPolicy, GatewayModel, PortForward, TftpHelperPolicy };
 
 /** The model as stored and returned (defaults filled in). */
 export const GatewayConfig = GatewayModel;

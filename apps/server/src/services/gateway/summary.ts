@@ -49,6 +49,10 @@ const TEXT: Record<string, (p: Record<string, string | number>) => string> = {
   'ftp-servers': (p) => `FTP helper servers: ${p.servers}`,
   'passive-only-on': () => 'passive-only FTP turned on: active FTP is dropped',
   'passive-only-off': () => 'passive-only FTP turned off',
+  'tftp-on': (p) => `TFTP helper now on ${p.ports}`,
+  'tftp-off': () => 'TFTP helper turned off',
+  'tftp-ports': (p) => `TFTP helper ports now ${p.ports} (were ${p.was})`,
+  'tftp-servers': (p) => `TFTP helper servers: ${p.servers}`,
   'wan-changed': (p) => `WAN interface ${p.from} -> ${p.to}`,
   'lan-changed': (p) => `LAN interfaces ${p.from} -> ${p.to}`,
   'masquerade-changed': (p) => `masquerade: forwarded servers ${p.servers}, LAN to WAN ${p.lan}`,
@@ -60,6 +64,8 @@ function sentence(code: string, params: Record<string, string | number> = {}): S
   const make = TEXT[code];
   return { code, params, text: make ? make(params) : code };
 }
+
+const TFTP_OFF: GatewayModel['tftp'] = { enabled: false, ports: [69], servers: [] };
 
 const onOff = (b: boolean) => (b ? 'on' : 'off');
 const list = (xs: readonly (string | number)[]) => (xs.length > 0 ? xs.join(', ') : 'none');
@@ -150,6 +156,18 @@ export function summarizeChange(from: GatewayModel | null, to: GatewayModel | nu
   if (!same([...a.servers].sort(), [...b.servers].sort()))
     push(sentence('ftp-servers', { servers: b.servers.length > 0 ? b.servers.join(', ') : 'every forwarded server' }));
   if (a.passiveOnly !== b.passiveOnly) push(sentence(b.passiveOnly ? 'passive-only-on' : 'passive-only-off'));
+
+  // TFTP helper; a revision stored before the section existed has none: off.
+  const ta = from.tftp ?? TFTP_OFF;
+  const tb = to.tftp ?? TFTP_OFF;
+  if (ta.enabled !== tb.enabled)
+    push(tb.enabled ? sentence('tftp-on', { ports: list(tb.ports) }) : sentence('tftp-off'));
+  else if (tb.enabled && !same(ta.ports, tb.ports))
+    push(sentence('tftp-ports', { ports: list(tb.ports), was: list(ta.ports) }));
+  if (tb.enabled && !same([...ta.servers].sort(), [...tb.servers].sort()))
+    push(
+      sentence('tftp-servers', { servers: tb.servers.length > 0 ? tb.servers.join(', ') : 'every forwarded server' }),
+    );
 
   if (!same(from.masquerade, to.masquerade))
     push(
