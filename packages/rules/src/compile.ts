@@ -13,6 +13,7 @@ import { comment, indent } from './render/format.js';
 import { renderForwardMaps, renderForwardRules, renderGatewayForwardRules } from './render/forwards.js';
 import { renderHelperChains, renderHelperObjects } from './render/helpers.js';
 import { renderMasquerade } from './render/nat.js';
+import { renderReflectionHelperChain } from './render/reflection.js';
 
 export const TABLE_FAMILY = 'ip';
 export const CHAIN = {
@@ -46,6 +47,7 @@ export function compileTableBody(model: GatewayModel): string[] {
   );
   // One chain per enabled helper kind at prerouting priority 10, after conntrack and DNAT: render/helpers.ts.
   body.push(...renderHelperChains(model, chain));
+  body.push(...renderReflectionHelperChain(model, chain)); // NAT reflection: helpers on the LAN side too
   if (needsForwardFilter(model)) {
     body.push(
       '',

@@ -1,6 +1,7 @@
 import type { GatewayModel } from '../model.js';
 import { comment, ifnames } from './format.js';
 import { renderPassiveOnly } from './ftp.js';
+import { renderReflectionFilterRules } from './reflection.js';
 
 /** Whether the forward filter chain is needed at all (accept with no passive-only needs none). */
 export function needsForwardFilter(model: GatewayModel): boolean {
@@ -10,10 +11,12 @@ export function needsForwardFilter(model: GatewayModel): boolean {
 export function renderForwardFilterRules(model: GatewayModel): string[] {
   const wan = ifnames([model.interfaces.wan]);
   const lan = ifnames(model.interfaces.lan);
-  const lines =
-    model.ftp.enabled && model.ftp.passiveOnly
+  const lines = [
+    ...renderReflectionFilterRules(model), // NAT reflection's LAN-to-LAN flows first (render/reflection.ts)
+    ...(model.ftp.enabled && model.ftp.passiveOnly
       ? renderPassiveOnly(model)
-      : [`ct state established,related accept ${comment('filter: established and related flows')}`];
+      : [`ct state established,related accept ${comment('filter: established and related flows')}`]),
+  ];
   if (model.filter.policy === 'drop') {
     lines.push(
       `iifname ${wan} oifname ${lan} ct state new ct status dnat accept ${comment('filter: port-forwarded connections')}`,
