@@ -74,6 +74,8 @@ const ROUTES: Array<{
   { method: 'DELETE', url: '/api/v1/forwards/ftp', level: 'admin' },
   { method: 'GET', url: '/api/v1/ftp', level: 'viewer' },
   { method: 'PUT', url: '/api/v1/ftp', level: 'admin', payload: { enabled: false } },
+  { method: 'GET', url: '/api/v1/tftp', level: 'viewer' },
+  { method: 'PUT', url: '/api/v1/tftp', level: 'admin', payload: { enabled: false } },
   { method: 'GET', url: '/api/v1/ftp/diagnosis', level: 'admin' },
   { method: 'GET', url: '/api/v1/preview', level: 'viewer' },
   { method: 'POST', url: '/api/v1/apply', level: 'admin', payload: {} },

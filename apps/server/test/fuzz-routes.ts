@@ -172,6 +172,16 @@ const ftpPolicy = fc.record(
   { requiredKeys: [] },
 );
 
+/** The TFTP helper section: 69 (what the model's UDP forwards may expose) or ports no forward has. */
+const tftpPolicy = fc.record(
+  {
+    enabled: fc.boolean(),
+    ports: fc.uniqueArray(fc.constantFrom(69, 1069, 6969), { minLength: 1, maxLength: 2 }),
+    servers: fc.uniqueArray(lanIp, { maxLength: 2 }),
+  },
+  { requiredKeys: [] },
+);
+
 const applyBody = fc.record(
   { confirmWithinSeconds: fc.integer({ min: 5, max: 3600 }), force: fc.boolean(), comment: printable },
   { requiredKeys: [] },
@@ -418,6 +428,13 @@ export const ROUTES: RouteSpec[] = [
     6,
     mostlyValid(ftpPolicy),
     (w, x) => ({ method: 'PUT', url: `${API}/ftp${x.query}`, headers: ifMatchHeader(x.ifm, w) }),
+    { changesModel: true },
+  ),
+  withBody(
+    'PUT /tftp',
+    4,
+    mostlyValid(tftpPolicy),
+    (w, x) => ({ method: 'PUT', url: `${API}/tftp${x.query}`, headers: ifMatchHeader(x.ifm, w) }),
     { changesModel: true },
   ),
   withBody(
