@@ -13,23 +13,33 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const PASSWORD = 'Bench-gatehouse-Puffin-0123'; // passes the password policy (not containing "admin")
 
-export async function startServer({ port, model, env = {}, nodeArgs = [], stdoutFile }) {
+export const SERVER_JS = join(root, 'apps/server/dist/server.js');
+
+/** The server's environment: state in `dir`/state, the model in `dir`/model.json. */
+export function serverEnv({ port, dir, env = {} }) {
+  return {
+    ...process.env,
+    GATEHOUSE_LISTEN: `127.0.0.1:${port}`,
+    GATEHOUSE_STATE_DIR: join(dir, 'state'),
+    GATEHOUSE_ADMIN_PASSWORD: PASSWORD,
+    GATEHOUSE_INITIAL_MODEL: join(dir, 'model.json'),
+    GATEHOUSE_LOG_LEVEL: 'warn',
+    // Drift checks are background work; one every minute keeps them out of the timings.
+    GATEHOUSE_DRIFT_INTERVAL_MS: '60000',
+    GATEHOUSE_LOGIN_RATE_LIMIT: '1000',
+    ...env,
+  };
+}
+
+/**
+ * `keepDir`: the state directory is kept on stop() (removed by the caller),
+ * so a later server can start on the same state (a cold start, fig. 15.6).
+ */
+export async function startServer({ port, model, env = {}, nodeArgs = [], stdoutFile, keepDir = false }) {
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-'));
-  const modelFile = join(dir, 'model.json');
-  writeFileSync(modelFile, JSON.stringify(model));
-  const child = spawn(process.execPath, [...nodeArgs, join(root, 'apps/server/dist/server.js')], {
-    env: {
-      ...process.env,
-      GATEHOUSE_LISTEN: `127.0.0.1:${port}`,
-      GATEHOUSE_STATE_DIR: join(dir, 'state'),
-      GATEHOUSE_ADMIN_PASSWORD: PASSWORD,
-      GATEHOUSE_INITIAL_MODEL: modelFile,
-      GATEHOUSE_LOG_LEVEL: 'warn',
-      // Drift checks are background work; one every minute keeps them out of the timings.
-      GATEHOUSE_DRIFT_INTERVAL_MS: '60000',
-      GATEHOUSE_LOGIN_RATE_LIMIT: '1000',
-      ...env,
-    },
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(model));
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_JS], {
+    env: serverEnv({ port, dir, env }),
     // stdoutFile: the server's log (and --trace-gc output) for debugging a figure.
     stdio: ['ignore', stdoutFile ? openSync(stdoutFile, 'w') : 'ignore', 'inherit'],
   });
@@ -48,7 +58,7 @@ export async function startServer({ port, model, env = {}, nodeArgs = [], stdout
         });
       });
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (!keepDir) rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', () => child.kill('SIGKILL'));
   for (let i = 0; ; i++) {
@@ -86,7 +96,7 @@ export async function startServer({ port, model, env = {}, nodeArgs = [], stdout
     if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text.slice(0, 300)}`);
     return { status: r.status, headers: r.headers, text, json: () => JSON.parse(text) };
   }
-  return { base, auth, token, api, pid: child.pid, stop, child };
+  return { base, auth, token, api, pid: child.pid, stop, child, dir };
 }
 
 /** n forwards on distinct ports: tcp 1-60000, then udp; every fourth to another target port. */

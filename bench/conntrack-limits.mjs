@@ -1,0 +1,78 @@
+/**
+ * Room for a million flows: nf_conntrack_max and the conntrack hash size,
+ * raised for a bench group and put back after it, also when it fails or is
+ * interrupted (SIGINT/SIGTERM; only SIGKILL leaves them raised).
+ *
+ * Both are the host's: nf_conntrack_max is read-only inside a network
+ * namespace other than the first (the kernel refuses the write, EINVAL here),
+ * and the hash size (/sys/module/nf_conntrack/parameters/hashsize) may only
+ * be set from the initial namespace (EOPNOTSUPP otherwise). The bench group
+ * runs inside its own namespace, so both are written through
+ * `nsenter --net=/proc/1/ns/net` (an argument array, no shell); its flows
+ * stay in its namespace. A value is put back only if it is still the one
+ * written here, so a concurrent run that changed it after us is not undone.
+ */
+import { execFileSync } from 'node:child_process';
+
+const HOST_NET = '--net=/proc/1/ns/net';
+const MAX = '/proc/sys/net/netfilter/nf_conntrack_max';
+const HASH = '/sys/module/nf_conntrack/parameters/hashsize';
+
+const readHost = (path) => execFileSync('nsenter', [HOST_NET, 'cat', path]).toString().trim();
+const writeHost = (path, value) =>
+  execFileSync('nsenter', [HOST_NET, 'tee', path], { input: `${value}\n`, stdio: ['pipe', 'ignore', 'pipe'] });
+
+/**
+ * Raises nf_conntrack_max to at least `max` and the hash size to at least
+ * `buckets`; returns restore() (idempotent), also registered for exit and signals.
+ */
+export function raiseConntrackLimits({ max, buckets }) {
+  const was = { max: readHost(MAX), hash: readHost(HASH) };
+  const set = {};
+  if (Number(was.max) < max) {
+    writeHost(MAX, max);
+    set.max = String(max);
+  }
+  if (Number(was.hash) < buckets) {
+    try {
+      writeHost(HASH, buckets);
+      set.hash = readHost(HASH);
+    } catch (e) {
+      process.stderr.write(
+        `  conntrack hash size not raised (${String(e.message).split('\n')[0]}); lookups are slower\n`,
+      );
+    }
+  }
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    process.off('exit', restore);
+    for (const [sig, fn] of handlers) process.off(sig, fn);
+    // The hash table first: shrinking it while the max is still high is harmless.
+    for (const [key, path] of [
+      ['hash', HASH],
+      ['max', MAX],
+    ]) {
+      if (set[key] === undefined) continue;
+      try {
+        if (readHost(path) === set[key]) writeHost(path, was[key]);
+      } catch (e) {
+        process.stderr.write(`  could not restore ${path} to ${was[key]}: ${e.message}\n`);
+      }
+    }
+  };
+  const handlers = ['SIGINT', 'SIGTERM'].map((sig) => [
+    sig,
+    () => {
+      restore();
+      process.exit(130);
+    },
+  ]);
+  for (const [sig, fn] of handlers) process.prependListener(sig, fn);
+  process.on('exit', restore);
+  process.stderr.write(
+    `  conntrack limits: max ${was.max} -> ${set.max ?? was.max}, hash size ${was.hash} -> ${set.hash ?? was.hash} (restored after)\n`,
+  );
+  return restore;
+}
