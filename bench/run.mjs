@@ -28,7 +28,11 @@ const GOALS = [
   { name: 'events', file: 'events.mjs', figures: ['5'] },
   { name: 'http', file: 'http.mjs', figures: ['6'] },
   { name: 'ui', file: 'ui.mjs', figures: ['7'] },
-  { name: 'conntrack1m', file: 'conntrack-1m.mjs', figures: ['15.1a', '15.1b', '15.1c', '15.1d', '15.1e', '15.1f', '15.6'] },
+  {
+    name: 'conntrack1m',
+    file: 'conntrack-1m.mjs',
+    figures: ['15.1a', '15.1b', '15.1c', '15.1d', '15.1e', '15.1f', '15.6'],
+  },
 ];
 const only = process.env.BENCH_ONLY?.split(',');
 let passed = 0;
