@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ApiError, Client } from './client.js';
 import { configPath, readConfig, writeConfig } from './config.js';
 import { confirmByReconnect } from './confirm.js';
+import { formatFtpDiagnosis } from './ftp-doctor.js';
 import { table, tuple } from './output.js';
 
 export interface Io {
@@ -197,6 +198,15 @@ function buildProgram(io: Io): Command {
         headers: current.etag ? { 'if-match': current.etag } : {},
       });
       print(cmd, r.body, () => `FTP helper policy saved (apply to load it)\n${ftpLines(r.body)}`);
+    });
+  ftp
+    .command('doctor')
+    .description('diagnose FTP through the gateway: a checklist per FTP forward (exit 1 when a check fails)')
+    .action(async (_o, cmd: Command) => {
+      const r = await (await client(cmd)).get<Api['FtpDiagnosis']>('/ftp/diagnosis');
+      print(cmd, r.body, () => formatFtpDiagnosis(r.body));
+      if (r.body.status === 'failure')
+        throw new CommanderError(1, 'gatehouse.ftp_doctor', 'FTP doctor: a check failed');
     });
 
   program

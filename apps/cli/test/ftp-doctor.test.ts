@@ -1,0 +1,125 @@
+/**
+ * `gatehouse ftp doctor` against a real server (built @gatehouse/server, its
+ * nft calls and the probe in a throwaway namespace): OK/WARN/FAIL lines,
+ * exit 1 on a failure, --json, and the admin role it needs.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNetns, type Netns } from '@gatehouse/lab';
+import { buildApp, ServerConfig } from '@gatehouse/server';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/commands.js';
+
+const PASSWORD = 'Gatehouse-cli-doctor-Heron-93';
+let ns: Netns;
+let stateDir: string;
+let app: FastifyInstance;
+let url: string;
+const tokens: Record<'admin' | 'viewer', string> = { admin: '', viewer: '' };
+
+async function gatehouse(args: string[], role: 'admin' | 'viewer' = 'admin') {
+  let out = '';
+  let err = '';
+  const code = await main(['--url', url, '--token', tokens[role], ...args], {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    env: {},
+  });
+  return { code, out, err };
+}
+
+async function api(method: string, path: string, body?: unknown) {
+  const r = await fetch(`${url}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${tokens.admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  expect(r.status, await r.clone().text()).toBeLessThan(300);
+}
+
+beforeAll(async () => {
+  ns = createNetns('gh-clid');
+  stateDir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-doctor-'));
+  const config = ServerConfig.parse({
+    stateDir,
+    netns: ns.name,
+    adminPassword: PASSWORD,
+    conntrack: 'false',
+    driftIntervalMs: 60_000,
+    logLevel: 'silent',
+  });
+  app = await buildApp({ config, logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+  });
+  const cookie = String(login.headers.get('set-cookie')).split(';')[0] as string;
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  for (const role of ['admin', 'viewer'] as const) {
+    const r = await fetch(`${url}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-gatehouse-csrf': csrfToken },
+      body: JSON.stringify({ name: `doctor-${role}`, role }),
+    });
+    tokens[role] = ((await r.json()) as { token: string }).token;
+  }
+}, 30_000);
+
+afterAll(async () => {
+  await app?.close();
+  ns?.destroy();
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('gatehouse ftp doctor', () => {
+  it('says when no forward exposes FTP (exit 0)', async () => {
+    const r = await gatehouse(['ftp', 'doctor']);
+    expect(r).toMatchObject({ code: 0, out: 'FTP doctor: no enabled forward exposes an FTP control port\n' });
+  });
+
+  it('prints OK/WARN/FAIL lines with evidence and fixes, and exits 1 on a failure', async () => {
+    await api('POST', '/forwards', { id: 'ftp', name: 'FTP', publicPorts: '21', target: '192.168.1.20' });
+    await api('POST', '/apply', {});
+    const r = await gatehouse(['ftp', 'doctor']);
+    expect(r.code, r.err).toBe(1);
+    expect(r.err).toBe('gatehouse: FTP doctor: a check failed\n');
+    const lines = r.out.split('\n');
+    expect(lines[0]).toBe('FAIL forward ftp (FTP): public port 21 -> 192.168.1.20:21');
+    expect(lines).toContain('  FAIL helper-scope: The FTP helper is off in the applied revision 1.');
+    expect(lines).toContain('         fix: Turn the FTP helper on (the FTP page) and apply.');
+    expect(r.out).toMatch(/^ {2}OK {3}kernel: The kernel has nf_conntrack_ftp/m);
+    // Nothing listens on 192.168.1.20 in this namespace: the probe says it could not talk to it.
+    expect(lines).toContain('  FAIL probe: The gateway could not talk to 192.168.1.20:21.');
+    expect(lines.at(-2)).toMatch(/^FTP doctor: failures \(/);
+  }, 30_000);
+
+  it('--json prints the API answer', async () => {
+    const r = await gatehouse(['--json', 'ftp', 'doctor']);
+    expect(r.code).toBe(1);
+    const d = JSON.parse(r.out) as { status: string; forwards: Array<{ checks: Array<{ check: string }> }> };
+    expect(d.status).toBe('failure');
+    expect(d.forwards[0]?.checks.map((c) => c.check)).toEqual([
+      'kernel',
+      'helper-scope',
+      'live-evidence',
+      'passive-only',
+      'probe',
+      'heuristics',
+    ]);
+  });
+
+  it('needs the admin role', async () => {
+    const r = await gatehouse(['ftp', 'doctor'], 'viewer');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/HTTP 403/);
+  });
+});
