@@ -10,10 +10,12 @@
  *   with it off, only those in `reflected_<proto>_ports`.
  * - SNAT: the server would answer a LAN client directly (same segment), the
  *   client would drop a reply from an address it never called, so reflected
- *   flows are masqueraded to the gateway's LAN address. They are told apart
- *   in postrouting by `fib saddr oifname <lan>` (the client lives behind a
- *   LAN interface) plus `ct status dnat`: postrouting has no input interface
- *   to match (`iifname` is empty there).
+ *   flows are masqueraded to the gateway's LAN address. Postrouting cannot
+ *   tell them apart by itself: it has no input interface (`iifname` is empty
+ *   there) and the kernel refuses `fib` in postrouting (EOPNOTSUPP, Linux
+ *   6.18). So the DNAT rule labels the flow (conntrack label bit 127, ours:
+ *   labels only ever add bits, unlike a ct mark another tool may set whole)
+ *   and the SNAT rule matches the label.
  * - Helpers: the helper chains match `iifname <wan>`; reflected control
  *   connections arrive on the LAN, so a chain of their own assigns each
  *   enabled kind's helper there too (render/helpers.ts' assignment rule for
@@ -34,6 +36,9 @@ import { sourceNat } from './ha-nat.js';
 import { enabledHelperKinds, renderHelperAssignment } from './helpers.js';
 
 export const REFLECTION_CHAIN = 'reflection_helpers';
+
+/** The conntrack label bit marking a reflected flow (`ct label set 127`; conntrack -L shows it with -o labels). */
+export const REFLECTION_LABEL = 127;
 
 type Proto = 'tcp' | 'udp';
 const PROTOS: readonly Proto[] = ['tcp', 'udp'];
@@ -109,7 +114,10 @@ export function renderReflectionRules(model: GatewayModel): string[] {
   const lead = `iifname ${ifnames(model.interfaces.lan)} ${publicAddressMatch(model)}`;
   const ports = (proto: Proto) =>
     m.kind === 'all' ? '' : ` ${proto} dport ${m.kind === 'only' ? '' : '!= '}@${setName(m.kind, proto)}`;
-  const src = 'dnat ip to meta l4proto . ip saddr . th dport map';
+  // The label comes before dnat (a NAT statement ends the rule); a lookup that misses leaves a
+  // label on a flow that is not DNATed, which the SNAT rule's `ct status dnat` ignores.
+  const label = `ct label set ${REFLECTION_LABEL}`;
+  const src = `${label} dnat ip to meta l4proto . ip saddr . th dport map`;
   const lines: string[] = [];
   for (const [map, what] of [
     ['forward_src_same_port', 'source-limited, same port'],
@@ -130,7 +138,7 @@ export function renderReflectionRules(model: GatewayModel): string[] {
       ['new_port', 'other port'],
     ] as const) {
       lines.push(
-        `${lead}${ports(proto)} dnat ip to ${proto} dport map @forward_${proto}_${kind} ${comment(`reflection: ${proto}, ${what}`)}`,
+        `${lead}${ports(proto)} ${label} dnat ip to ${proto} dport map @forward_${proto}_${kind} ${comment(`reflection: ${proto}, ${what}`)}`,
       );
     }
   }
@@ -142,7 +150,7 @@ export function renderReflectionMasquerade(model: GatewayModel): string[] {
   if (!reflectionInUse(model)) return [];
   const lan = ifnames(model.interfaces.lan);
   return [
-    `oifname ${lan} fib saddr oifname ${lan} ct status dnat ${sourceNat(model, 'lan')} ${comment('reflection: LAN clients of the public address see the gateway as peer')}`,
+    `oifname ${lan} ct label ${REFLECTION_LABEL} ct status dnat ${sourceNat(model, 'lan')} ${comment('reflection: LAN clients of the public address see the gateway as peer')}`,
   ];
 }
 
