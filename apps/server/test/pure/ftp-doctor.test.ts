@@ -73,7 +73,7 @@ describe('kernel', () => {
       helperLoads: { ok: true, message: '' },
     });
     expect(c.status).toBe('ok');
-    expect(c.finding.text).toBe('The kernel has nf_conntrack_ftp (built in) and nf_nat_ftp (built in).');
+    expect(c.finding.text).toBe('The kernel has nf_conntrack_ftp (builtin) and nf_nat_ftp (builtin).');
     expect(c.evidence.map((e) => e.code)).toEqual(['evidence.module', 'evidence.module', 'evidence.helper_loads']);
   });
   it('fails without nf_nat_ftp, with the modprobe fix', () => {

@@ -29,6 +29,7 @@ export interface FtpDoctorParts {
 
 /** How often the record re-reads which server ports are FTP control ports. */
 const CONTROL_SET_MAX_AGE_MS = 2000;
+const CONTROL_SET_MISS_AGE_MS = 200;
 
 export class FtpDoctor {
   readonly activity: FtpActivity;
@@ -63,7 +64,10 @@ export class FtpDoctor {
 
   private isControl(server: string, port: number): boolean {
     const now = this.now();
-    if (now - this.controlSetAt > CONTROL_SET_MAX_AGE_MS) {
+    const key = `${server}:${port}`;
+    const age = now - this.controlSetAt;
+    // A miss re-reads sooner: a forward added a moment ago is not missed.
+    if (age > CONTROL_SET_MAX_AGE_MS || (age > CONTROL_SET_MISS_AGE_MS && !this.controlSet.has(key))) {
       this.controlSetAt = now;
       try {
         const { desired, applied } = this.models();
@@ -73,7 +77,7 @@ export class FtpDoctor {
         // keeps the last set: a store error must not break the conntrack follower
       }
     }
-    return this.controlSet.has(`${server}:${port}`);
+    return this.controlSet.has(key);
   }
 
   async diagnose(): Promise<FtpDiagnosis> {

@@ -44,7 +44,8 @@ export async function readKernelFacts(runner: Runner): Promise<KernelFacts> {
 }
 
 const present = (m: ModuleState | null) => m !== null && m.state !== 'missing';
-const how = (m: ModuleState | null) => (m ? (m.state === 'builtin' ? 'built in' : m.state) : 'unknown');
+/** A state code (builtin, loaded, modprobed, missing, unknown): the UI translates it. */
+const how = (m: ModuleState | null) => m?.state ?? 'unknown';
 
 /** Pure: the verdict from what was read. */
 export function kernelCheck(f: KernelFacts): FtpDoctorCheck {
@@ -52,9 +53,9 @@ export function kernelCheck(f: KernelFacts): FtpDoctorCheck {
     say('evidence.module', {
       module: 'nf_conntrack_ftp',
       state: how(f.conntrackFtp),
-      source: f.conntrackFtp?.evidence ?? 'not found',
+      source: f.conntrackFtp?.evidence ?? '-',
     }),
-    say('evidence.module', { module: 'nf_nat_ftp', state: how(f.natFtp), source: f.natFtp?.evidence ?? 'not found' }),
+    say('evidence.module', { module: 'nf_nat_ftp', state: how(f.natFtp), source: f.natFtp?.evidence ?? '-' }),
   ];
   if (f.helperLoads) {
     evidence.push(

@@ -8,7 +8,8 @@
  *
  * It connects with a deadline, reads the banner, sends FEAT, logs in as
  * anonymous, sends PASV and QUIT, and prints one JSON line of the replies.
- * Never more than one connection, never a data connection.
+ * Never more than one connection, never a data connection. Errors are
+ * codes (ECONNREFUSED, EHOSTUNREACH, timeout, closed), not sentences.
  */
 export const FTP_PROBE_PROGRAM = String.raw`
 'use strict';
@@ -18,10 +19,10 @@ const out = { connected: false, replies: [] };
 let buf = '';
 let lines = [];
 let waiting = null;
-const deadline = setTimeout(() => finish('no answer within ' + timeoutMs + ' ms'), Number(timeoutMs));
+const deadline = setTimeout(() => finish('timeout'), Number(timeoutMs));
 const sock = net.connect({ host, port: Number(port) });
 sock.setEncoding('latin1');
-sock.on('connect', () => { out.connected = true; run().catch((e) => finish(String(e && e.message || e))); });
+sock.on('connect', () => { out.connected = true; run().catch(() => finish('closed')); });
 sock.on('error', (e) => finish(e.code || e.message));
 sock.on('close', () => { if (waiting) { const w = waiting; waiting = null; w(null); } });
 sock.on('data', (d) => {
@@ -40,7 +41,7 @@ sock.on('data', (d) => {
 function reply() { return new Promise((r) => { waiting = r; }); }
 async function send(cmd) { sock.write(cmd + '\r\n'); return record(cmd, await reply()); }
 function record(cmd, r) {
-  if (!r) throw new Error('the server closed the connection after ' + (cmd || 'connecting'));
+  if (!r) throw new Error('closed');
   const last = r[r.length - 1];
   const entry = { command: cmd, code: Number(last.slice(0, 3)), lines: r.slice(0, 40).map((l) => l.slice(0, 300)) };
   out.replies.push(entry);
