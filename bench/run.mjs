@@ -23,7 +23,7 @@ for (const f of ['packages/rules/dist/index.js', 'packages/lab/dist/index.js', '
 }
 
 const GOALS = [
-  { name: 'forwards', file: 'forwards.mjs', figures: ['1a', '1b', '1c', '2a', '2b', '3'] },
+  { name: 'forwards', file: 'forwards.mjs', figures: ['1a', '1b', '1c', '2a', '2b', '3', '15.5a', '15.5b', '15.5c'] },
   { name: 'conntrack', file: 'conntrack.mjs', figures: ['4a', '4b', '4c', '4d'] },
   { name: 'events', file: 'events.mjs', figures: ['5'] },
   { name: 'http', file: 'http.mjs', figures: ['6'] },
@@ -33,6 +33,8 @@ const GOALS = [
     file: 'conntrack-1m.mjs',
     figures: ['15.1a', '15.1b', '15.1c', '15.1d', '15.1e', '15.1f', '15.6'],
   },
+  // Issue #15 goal 4: the ruleset's cost on the data path, in a lab of its own.
+  { name: 'datapath', file: 'datapath.mjs', figures: ['15.4a', '15.4b', '15.4c'] },
 ];
 const only = process.env.BENCH_ONLY?.split(',');
 let passed = 0;
