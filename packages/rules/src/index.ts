@@ -19,6 +19,7 @@ export * from './model.js';
 export * from './nft.js';
 export { applyRuleset as apply, checkRuleset as check } from './nft.js';
 export { NFT_KEYWORD_TABLE_NAMES } from './nft-keywords.js';
+export * from './own-table.js';
 export * from './persistence.js';
 export * from './ports.js';
 export * from './prefixes.js';
