@@ -44,8 +44,9 @@ export const ImportTableRead = z
   .object({
     family: z.string(),
     name: z.string(),
+    tool: z.string().describe('what wrote it: firewall4, firewalld, iptables-nft, docker, hand-written'),
     retirable: z.boolean().describe('whether adopting may retire it (read by the import, not Gatehouse-owned)'),
-    reason: z.string().nullable().describe('why not (a code), e.g. import_own_table'),
+    reason: z.string().nullable().describe('why not (a code): import_own_table, import_table_kept (Docker manages it)'),
   })
   .meta({ id: 'ImportTableRead' });
 

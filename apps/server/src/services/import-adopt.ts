@@ -49,6 +49,7 @@ export async function adoptImport(
 ): Promise<AdoptOutcome> {
   const view = await buildProposal(g, runner, log);
   const own = g.desired().model.table;
+  const live = await g.takeover.liveTables();
   const retire: TableRef[] = [];
   const seen = new Set<string>();
   r.body.retire.forEach((t, i) => {
@@ -56,23 +57,27 @@ export async function adoptImport(
     seen.add(tableKey(t));
     if (t.name === own && (t.family === 'ip' || t.family === 'inet'))
       throw problem(i, 'import_own_table', `table ${tableKey(t)} is Gatehouse's own table; it is never retired`, t);
-    if (!view.tables.some((v) => v.family === t.family && v.name === t.name))
+    if (!live.some((l) => l.family === t.family && l.name === t.name))
+      throw new HttpError(409, 'import_table_gone', `table ${tableKey(t)} is no longer in the kernel`, {
+        params: { table: tableKey(t) },
+      });
+    const read = view.tables.find((v) => v.family === t.family && v.name === t.name);
+    if (!read)
       throw problem(
         i,
         'import_table_not_read',
         `table ${tableKey(t)} is not one the import read; only those may be retired`,
         t,
       );
+    if (!read.retirable)
+      throw problem(
+        i,
+        'import_table_kept',
+        `table ${tableKey(t)} is managed by another tool (${read.tool}) and stays; it cannot be retired`,
+        t,
+      );
     retire.push({ family: t.family, name: t.name });
   });
-  const live = await g.takeover.liveTables();
-  for (const t of retire) {
-    if (!live.some((l) => l.family === t.family && l.name === t.name)) {
-      throw new HttpError(409, 'import_table_gone', `table ${tableKey(t)} is no longer in the kernel`, {
-        params: { table: tableKey(t) },
-      });
-    }
-  }
   // Saved now only to prove a rollback could load it back; the apply saves it again, as it is then.
   await g.takeover.checkRestorable(await g.takeover.save(retire));
 

@@ -100,18 +100,23 @@ export function equivalenceOf(proposal: Json): Row[] {
 }
 
 /** The tables the importer read: its own list if it gives one, else its `sources` ("ip my_nat"). */
-export function tablesReadOf(proposal: Json): Array<{ family: string; name: string }> {
-  const list = proposal.tablesRead ?? proposal.tables;
-  if (Array.isArray(list)) {
-    return list
-      .map((t) => (typeof t === 'string' ? t.split(' ') : [text((t as Json).family), text((t as Json).name)]))
-      .filter(([f, n]) => f && n)
-      .map(([family, name]) => ({ family: family as string, name: name as string }));
-  }
-  return (Array.isArray(proposal.sources) ? proposal.sources : [])
-    .map((s) => text(s).split(' '))
-    .filter((p) => p.length === 2)
-    .map(([family, name]) => ({ family: family as string, name: name as string }));
+export function tablesReadOf(proposal: Json): Array<{ family: string; name: string; tool: string; retire: boolean }> {
+  const list = Array.isArray(proposal.tables) ? proposal.tables : proposal.sources;
+  return (Array.isArray(list) ? list : [])
+    .map((t) => {
+      if (typeof t === 'string') {
+        const [family = '', name = ''] = t.split(' ');
+        return { family, name, tool: 'hand-written', retire: true };
+      }
+      const o = t as Json;
+      return {
+        family: text(o.family),
+        name: text(o.name),
+        tool: text(o.tool) || 'hand-written',
+        retire: o.retire !== false,
+      };
+    })
+    .filter((t) => t.family && t.name);
 }
 
 /** Reads the live ruleset and the interfaces, and proposes a model. */
@@ -149,9 +154,10 @@ export async function buildProposal(
   const noteList = notesOf(raw);
   const equivalence = equivalenceOf(raw);
   const own = desired.model.table;
-  const tables: Array<z.output<typeof ImportTableRead>> = tablesReadOf(raw).map((t) => {
+  const tables: Array<z.output<typeof ImportTableRead>> = tablesReadOf(raw).map(({ retire, ...t }) => {
     const ours = t.name === own && (t.family === 'ip' || t.family === 'inet');
-    return { ...t, retirable: !ours, reason: ours ? 'import_own_table' : null };
+    const reason = ours ? 'import_own_table' : retire ? null : 'import_table_kept';
+    return { ...t, retirable: reason === null, reason };
   });
   const m = model as {
     interfaces?: { wan?: string; lan?: string[] };
