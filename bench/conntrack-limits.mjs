@@ -8,13 +8,18 @@
  * and the hash size (/sys/module/nf_conntrack/parameters/hashsize) may only
  * be set from the initial namespace (EOPNOTSUPP otherwise). The bench group
  * runs inside its own namespace, so both are written through
- * `nsenter --net=/proc/1/ns/net` (an argument array, no shell); its flows
+ * `nsenter` into the namespace run.mjs runs in (an argument array, no shell); its flows
  * stay in its namespace. A value is put back only if it is still the one
  * written here, so a concurrent run that changed it after us is not undone.
  */
 import { execFileSync } from 'node:child_process';
 
-const HOST_NET = '--net=/proc/1/ns/net';
+/**
+ * The host's namespace: that of run.mjs, which starts each group with `ip
+ * netns exec` (so the group's parent process); /proc/1/ns/net may not be
+ * readable in a sandbox. BENCH_HOST_NETNS_PID names another process.
+ */
+const HOST_NET = `--net=/proc/${process.env.BENCH_HOST_NETNS_PID ?? process.ppid}/ns/net`;
 const MAX = '/proc/sys/net/netfilter/nf_conntrack_max';
 const HASH = '/sys/module/nf_conntrack/parameters/hashsize';
 

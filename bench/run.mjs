@@ -33,6 +33,8 @@ const GOALS = [
     file: 'conntrack-1m.mjs',
     figures: ['15.1a', '15.1b', '15.1c', '15.1d', '15.1e', '15.1f', '15.6'],
   },
+  { name: 'events50k', file: 'events-50k.mjs', figures: ['15.2a', '15.2b', '15.2c'] },
+  { name: 'ui1m', file: 'ui-1m.mjs', figures: ['15.3a', '15.3b', '15.3c', '15.3d'] },
   // Issue #15 goal 4: the ruleset's cost on the data path, in a lab of its own.
   { name: 'datapath', file: 'datapath.mjs', figures: ['15.4a', '15.4b', '15.4c'] },
 ];
