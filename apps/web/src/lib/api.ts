@@ -84,6 +84,8 @@ export interface RequestOptions {
   body?: unknown;
   query?: Record<string, string | number | boolean | null | undefined>;
   signal?: AbortSignal;
+  /** If-Match: the ETag of the desired version the change was made against (routes that require it). */
+  ifMatch?: string;
 }
 
 export function apiUrl(path: string, query?: RequestOptions['query']): string {
@@ -100,6 +102,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
+  if (opts.ifMatch) headers['If-Match'] = opts.ifMatch;
   const res = await fetch(apiUrl(path, opts.query), {
     method,
     headers,
