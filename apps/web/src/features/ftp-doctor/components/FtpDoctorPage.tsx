@@ -1,0 +1,94 @@
+import { useTranslation } from 'react-i18next';
+import { PageHeader } from '../../../components/PageHeader';
+import { QueryState } from '../../../components/QueryState';
+import { formatDateTime } from '../../../lib/format';
+import type { Api } from '../../../lib/types';
+import { useFtpDiagnosis } from '../api/get-ftp-diagnosis';
+import { sayText } from './say';
+
+const TONE = { ok: 'tag-good', warning: 'tag-warn', failure: 'tag-bad' } as const;
+
+function StatusTag({ status }: { status: Api['FtpDiagnosis']['status'] }) {
+  const { t } = useTranslation();
+  return <span className={`tag ${TONE[status]}`}>{t(`ftpDoctor.status.${status}`)}</span>;
+}
+
+function CheckItem({ check }: { check: Api['FtpDoctorCheck'] }) {
+  const { t } = useTranslation();
+  return (
+    <li className={`doctor-check doctor-${check.status}`} data-check={check.check}>
+      <div className="doctor-check-head">
+        <StatusTag status={check.status} />
+        <strong>{t(`ftpDoctor.check.${check.check}`)}</strong>
+      </div>
+      <p className="doctor-finding">{sayText(t, check.finding)}</p>
+      {check.evidence.length > 0 ? (
+        <ul className="doctor-evidence" aria-label={t('ftpDoctor.evidence')}>
+          {check.evidence.map((e, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: evidence has no id; its order is the server's
+            <li key={i}>{sayText(t, e)}</li>
+          ))}
+        </ul>
+      ) : null}
+      {check.fix ? (
+        <p className="doctor-fix">
+          <strong>{t('ftpDoctor.fix')}:</strong> {sayText(t, check.fix)}
+        </p>
+      ) : null}
+    </li>
+  );
+}
+
+function ForwardDiagnosis({ forward }: { forward: Api['FtpForwardDiagnosis'] }) {
+  const { t } = useTranslation();
+  const id = `doctor-${forward.forwardId}-${forward.controlPort}`;
+  return (
+    <article className="card doctor-forward" aria-labelledby={id}>
+      <h2 id={id}>
+        <StatusTag status={forward.status} />{' '}
+        {t('ftpDoctor.forward', {
+          name: forward.forwardName,
+          publicPort: forward.publicPort,
+          server: forward.server,
+          controlPort: forward.controlPort,
+        })}
+      </h2>
+      <ul className="doctor-checks">
+        {forward.checks.map((c) => (
+          <CheckItem key={c.check} check={c} />
+        ))}
+      </ul>
+    </article>
+  );
+}
+
+export function FtpDoctorPage() {
+  const { t } = useTranslation();
+  const diagnosis = useFtpDiagnosis();
+  return (
+    <section aria-labelledby="page-title" className="ftp-doctor-page">
+      <PageHeader title={t('ftpDoctor.title')}>
+        <button type="button" className="btn" disabled={diagnosis.isFetching} onClick={() => void diagnosis.refetch()}>
+          {diagnosis.isFetching ? t('ftpDoctor.refreshing') : t('ftpDoctor.refresh')}
+        </button>
+      </PageHeader>
+      <p className="lede">{t('ftpDoctor.intro')}</p>
+      <QueryState query={diagnosis}>
+        {(d) => (
+          <>
+            <p className="table-note" role="status">
+              <StatusTag status={d.status} />{' '}
+              {d.appliedRevision === null
+                ? t('ftpDoctor.checkedAtNothingApplied', { at: formatDateTime(d.at) })
+                : t('ftpDoctor.checkedAt', { at: formatDateTime(d.at), revision: d.appliedRevision })}
+            </p>
+            {d.forwards.length === 0 ? <p className="empty">{t('ftpDoctor.empty')}</p> : null}
+            {d.forwards.map((f) => (
+              <ForwardDiagnosis key={`${f.forwardId}-${f.controlPort}`} forward={f} />
+            ))}
+          </>
+        )}
+      </QueryState>
+    </section>
+  );
+}

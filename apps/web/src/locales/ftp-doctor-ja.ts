@@ -1,0 +1,122 @@
+/** FTP ドクターの文言 (ja)。ftp-doctor-en.ts と同じキー。 */
+export const ftpDoctorJa = {
+  ftpDoctor: {
+    title: 'FTP ドクター',
+    intro:
+      'FTP の制御ポートを公開している転送ごとに、カーネル、ヘルパー、現在のコネクション、パッシブ限定ポリシー、サーバー自身が NAT 越しの FTP に合った設定かを、根拠と直し方とともに示します。',
+    refresh: '再チェック',
+    refreshing: 'チェック中…',
+    checkedAt: '{{at}} にチェック、適用中のリビジョン {{revision}}',
+    checkedAtNothingApplied: '{{at}} にチェック、まだ何も適用されていません',
+    empty: 'FTP の制御ポート (21 またはヘルパーの制御ポート) を公開している有効な転送はありません。',
+    forward: '{{name}}: 公開ポート {{publicPort}} → {{server}}:{{controlPort}}',
+    evidence: '根拠',
+    fix: '直し方',
+    status: { ok: '正常', warning: '警告', failure: '異常' },
+    check: {
+      kernel: 'カーネル',
+      'helper-scope': 'ヘルパーの対象',
+      'live-evidence': '現在の通信',
+      'passive-only': 'パッシブ限定',
+      probe: 'サーバーの調査',
+      heuristics: '推定',
+    },
+    moduleState: {
+      builtin: '組み込み',
+      loaded: 'モジュールとして読み込み済み',
+      modprobed: 'パネルが読み込み済み',
+      missing: 'なし',
+      unknown: '不明',
+    },
+    say: {
+      kernel: {
+        ok: 'カーネルに nf_conntrack_ftp ({{conntrack}}) と nf_nat_ftp ({{nat}}) があります。',
+        conntrack_missing: 'カーネルに FTP のコネクション追跡ヘルパー (nf_conntrack_ftp) がありません。',
+        nat_missing:
+          'カーネルに nf_nat_ftp がありません: ヘルパーは PASV の応答を読めても、その中のプライベートアドレスを書き換えられません。',
+      },
+      scope: {
+        ok: '適用中のリビジョン {{revision}} はヘルパーを {{server}} のポート {{port}} に割り当てています。',
+        nothing_applied: 'ゲートウェイにはまだ何も適用されていません。',
+        helper_off: '適用中のリビジョン {{revision}} では FTP ヘルパーがオフです。',
+        port_not_covered: 'リビジョン {{revision}} のヘルパーはポート {{port}} を検査しません。',
+        server_not_covered: 'リビジョン {{revision}} のヘルパーはサーバー {{server}} を検査しません。',
+        object_missing:
+          'リビジョン {{revision}} にはヘルパーがありますが、ゲートウェイのテーブルに ct helper オブジェクトがありません。',
+      },
+      live: {
+        ok: '{{server}}:{{port}} への最近の制御コネクション {{flows}} 件のうち {{withHelper}} 件に helper=ftp が付いています。',
+        no_traffic: '{{since}} 以降、転送を通って {{server}}:{{port}} へ来た制御コネクションはありません。',
+        without_helper:
+          '{{server}}:{{port}} への最近の制御コネクション {{flows}} 件のうち {{withoutHelper}} 件にヘルパーが付いていません: その転送は動きません。',
+        no_expectations:
+          '制御コネクションにヘルパーは付いていますが、エクスペクテーションが作られていません: 転送が始まっていないか、ヘルパーが制御チャネルを読めません。',
+      },
+      passive: {
+        off: 'パッシブ限定はオフです: アクティブ FTP (PORT/EPRT) を許可しています。',
+        on: 'パッシブ限定はオンです: アクティブのデータコネクションは拒否されます。',
+        blocks_nothing:
+          'パッシブ限定はオンですが、サーバー自身が公開アドレスを通知しています: データコネクションはヘルパー由来にならないため、このルールは何も拒否しません。',
+      },
+      probe: {
+        ok: 'ゲートウェイからの問い合わせにサーバーが応答し、PASV の応答は自分のアドレス {{host}} を示しています。ヘルパーがこれを書き換えます。',
+        no_answer: 'ゲートウェイから {{server}}:{{port}} と通信できませんでした。',
+        not_ftp: '{{server}}:{{port}} は FTP サーバーとして応答しません。',
+        public_address:
+          'サーバーが PASV で公開アドレス {{host}} を通知しています: ヘルパーによる書き換えは意味がなく、パッシブ限定は拒否すべきものを拒否しません。',
+        foreign_address:
+          'サーバーが別のネットワークのアドレス {{host}} を通知しています: クライアントはそこへ接続しようとして失敗します。',
+        pasv_needs_login:
+          'PASV にはログインが必要です: 匿名ログインが拒否されたため、通知されるアドレスは分かりません。',
+        pasv_refused: 'サーバーが PASV を拒否しました。',
+      },
+      heuristics: {
+        ok: '現在のテーブルには、制御チャネルの暗号化を疑わせるものはありません。',
+        ftps_suspected:
+          'FTPS の疑い: {{server}}:{{port}} への制御チャネルはおそらく暗号化されており、ヘルパーが読めません。',
+      },
+      evidence: {
+        module: '{{module}}: {{state}} ({{source}})',
+        helper_loads: '種類 "ftp" の ct helper をゲートウェイの名前空間で読み込めます (nft -c)。',
+        helper_refused: '種類 "ftp" の ct helper を読み込めません: {{message}}',
+        revision: '適用中のリビジョン {{revision}} ({{at}})。',
+        helper_rule: 'ヘルパーはサーバー {{servers}} のポート {{ports}} を検査します。',
+        desired_differs: '目標の状態に未適用の変更があります。',
+        control_flows: '制御コネクション {{flows}} 件、うちヘルパー付き {{withHelper}} 件。最後は {{last}}。',
+        flow_without_helper: '{{at}} の {{client}} からの制御コネクションにヘルパーが付いていません。',
+        expectations: 'エクスペクテーション {{count}} 件を作成。最後は {{last}}。',
+        data_linked: '制御コネクションに結び付いたデータコネクション {{count}} 件。最後は {{last}}。',
+        drop_counter: '破棄ルールのカウント: {{packets}} パケット。',
+        counter_unavailable: '破棄ルールにカウンターがないため、件数は分かりません。',
+        active_attempt: '{{at}} に {{client}} がアクティブのデータコネクションを通知しました。',
+        banner: 'バナー: {{banner}}',
+        auth_tls_offered: 'FEAT が AUTH TLS を提示しています (サーバーは FTPS 対応)。',
+        auth_tls_not_offered: 'FEAT は AUTH TLS を提示していません。',
+        pasv: 'PASV が {{host}} のポート {{port}} を通知しています。',
+        probe_error: '調査: {{message}}',
+        stray_connection: '{{at}} に {{client}} から {{address}}:{{port}} への接続。どの転送も受け持たないポートです。',
+        quiet_control_flow:
+          '{{client}} からのヘルパー付き制御コネクションが {{minutes}} 分続き、エクスペクテーションがありません。',
+      },
+      fix: {
+        load_nat_ftp:
+          '読み込んでください: modprobe nf_nat_ftp を実行し、起動時にも読み込まれるよう /etc/modules-load.d/ のファイルに nf_nat_ftp の行を加えます。',
+        kernel_conntrack_ftp: 'CONFIG_NF_CONNTRACK_FTP (モジュールまたは組み込み) のあるカーネルを使ってください。',
+        apply: '目標の状態を適用してください (適用ページ)。',
+        enable_helper: 'FTP ヘルパーをオンにして (FTP ページ) 適用してください。',
+        add_control_port: 'ヘルパーの制御ポートにポート {{port}} を加えて (FTP ページ) 適用してください。',
+        add_server:
+          'ヘルパーのサーバーに {{server}} を加えるか、一覧を空にしてすべての転送先を対象にし、適用してください。',
+        restore: '適用中のリビジョンを復元してください (ダッシュボードのドリフト復元)。',
+        start_server:
+          '{{server}} のポート {{port}} で FTP サーバーが動いていて、ゲートウェイから届くか確認してください。',
+        unset_pasv_address:
+          '書き換えはヘルパーに任せてください: サーバーの公開アドレス設定 (vsftpd の pasv_address、proftpd の MasqueradeAddress、pure-ftpd の -P) を外すか、FTPS なら転送を FTPS にしてパッシブのポート範囲を転送します。',
+        own_address:
+          'サーバーが自分のアドレス {{server}} を通知するようにするか、設定を外してください (vsftpd の pasv_address、proftpd の MasqueradeAddress、pure-ftpd の -P)。ヘルパーが公開アドレスに書き換えます。',
+        allow_anonymous: 'ゲートウェイ側で直すものはありません。通知されるアドレスはログインしないと確認できません。',
+        ftps: '転送を FTPS にしてサーバーのパッシブのポート範囲を転送し、サーバーが公開アドレス {{public}} を通知するようにしてください: vsftpd は pasv_address={{public}}、proftpd は MasqueradeAddress {{public}}、pure-ftpd は -P {{public}}。',
+      },
+    },
+  },
+};

@@ -1,0 +1,118 @@
+/**
+ * The FTP doctor page: every code the doctor can send has a sentence in
+ * English and Japanese (the English the same as the server's), and the page
+ * shows each forward's checklist with its evidence and fix, translated.
+ */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { cleanup, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FTP_DOCTOR_CODES } from '../../server/src/schemas/ftp-diagnosis';
+import { FTP_DOCTOR_TEXT } from '../../server/src/services/ftp-doctor/texts';
+import { FtpDoctorPage } from '../src/features/ftp-doctor/components/FtpDoctorPage';
+import i18n from '../src/lib/i18n';
+import type { Api } from '../src/lib/types';
+import { en } from '../src/locales/en';
+import { ja } from '../src/locales/ja';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  void i18n.changeLanguage('en');
+});
+
+type Tree = { [key: string]: string | Tree };
+function at(tree: Tree, key: string): string | undefined {
+  let node: string | Tree | undefined = tree;
+  for (const part of key.split('.')) node = typeof node === 'object' ? node[part] : undefined;
+  return typeof node === 'string' ? node : undefined;
+}
+
+describe('the doctor’s codes', () => {
+  it.each([
+    ['en', en],
+    ['ja', ja],
+  ])('each has a sentence in %s', (_, catalogue) => {
+    expect(FTP_DOCTOR_CODES.filter((c) => !at(catalogue as Tree, `ftpDoctor.say.${c}`))).toEqual([]);
+  });
+  it('the English is the server’s, word for word', () => {
+    const differ = FTP_DOCTOR_CODES.filter((c) => at(en as Tree, `ftpDoctor.say.${c}`) !== FTP_DOCTOR_TEXT[c]);
+    expect(differ).toEqual([]);
+  });
+});
+
+const say = (code: Api['FtpDoctorSaying']['code'], params: Record<string, string | number> = {}) => ({
+  code,
+  params,
+  text: `server English for ${code}`,
+});
+
+const DIAGNOSIS: Api['FtpDiagnosis'] = {
+  at: '2026-11-30T12:00:00.000Z',
+  appliedRevision: 3,
+  status: 'failure',
+  forwards: [
+    {
+      forwardId: 'ftp',
+      forwardName: 'FTP',
+      server: '192.168.1.2',
+      controlPort: 21,
+      publicPort: 21,
+      status: 'failure',
+      checks: [
+        {
+          check: 'kernel',
+          status: 'ok',
+          finding: say('kernel.ok', { conntrack: 'builtin', nat: 'builtin' }),
+          evidence: [],
+          fix: null,
+        },
+        {
+          check: 'helper-scope',
+          status: 'failure',
+          finding: say('scope.helper_off', { revision: 3 }),
+          evidence: [say('evidence.revision', { revision: 3, at: '2026-11-30T11:59:00.000Z' })],
+          fix: say('fix.enable_helper'),
+        },
+      ],
+    },
+  ],
+};
+
+function renderPage() {
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async () => new Response(JSON.stringify(DIAGNOSIS), { headers: { 'content-type': 'application/json' } })),
+  );
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <FtpDoctorPage />
+    </QueryClientProvider>,
+  );
+}
+
+describe('FtpDoctorPage', () => {
+  it('shows each forward’s checks with status, evidence and fix', async () => {
+    renderPage();
+    const forward = await screen.findByRole('article', { name: /FTP: public port 21 → 192\.168\.1\.2:21/ });
+    expect(
+      within(forward).getByText('The kernel has nf_conntrack_ftp (built in) and nf_nat_ftp (built in).'),
+    ).toBeTruthy();
+    expect(within(forward).getByText('The FTP helper is off in the applied revision 3.')).toBeTruthy();
+    const evidence = within(forward).getByRole('list', { name: 'Evidence' });
+    expect(evidence.textContent).toMatch(/^Applied revision 3 \(at .*2026.*\)\.$/);
+    expect(forward.textContent).toContain('Fix: Turn the FTP helper on (the FTP page) and apply.');
+    expect(within(forward).getAllByText('Failure').length).toBeGreaterThanOrEqual(2);
+    expect(screen.getByRole('button', { name: /Check again|Checking/ })).toBeTruthy();
+  });
+
+  it('says it in Japanese', async () => {
+    await i18n.changeLanguage('ja');
+    renderPage();
+    const forward = await screen.findByRole('article', { name: /公開ポート 21/ });
+    expect(
+      within(forward).getByText('カーネルに nf_conntrack_ftp (組み込み) と nf_nat_ftp (組み込み) があります。'),
+    ).toBeTruthy();
+    expect(forward.textContent).toContain('FTP ヘルパーをオンにして (FTP ページ) 適用してください。');
+  });
+});
