@@ -13,6 +13,7 @@ const NAV = [
   { to: '/', key: 'dashboard', end: true },
   { to: '/forwards', key: 'forwards' },
   { to: '/ftp', key: 'ftp' },
+  { to: '/ftp-doctor', key: 'ftpDoctor' },
   { to: '/gateway', key: 'gateway' },
   { to: '/apply', key: 'apply' },
   { to: '/history', key: 'history' },

@@ -13,6 +13,9 @@ const ForwardsPage = lazy(() =>
   import('../features/forwards/components/ForwardsPage').then((m) => ({ default: m.ForwardsPage })),
 );
 const FtpPage = lazy(() => import('../features/ftp/components/FtpPage').then((m) => ({ default: m.FtpPage })));
+const FtpDoctorPage = lazy(() =>
+  import('../features/ftp-doctor/components/FtpDoctorPage').then((m) => ({ default: m.FtpDoctorPage })),
+);
 const GatewayPage = lazy(() =>
   import('../features/gateway/components/GatewayPage').then((m) => ({ default: m.GatewayPage })),
 );
@@ -48,6 +51,7 @@ export const router = createBrowserRouter([
       { index: true, element: <DashboardPage /> },
       { path: 'forwards', element: page(<ForwardsPage />) },
       { path: 'ftp', element: page(<FtpPage />) },
+      { path: 'ftp-doctor', element: page(<FtpDoctorPage />) },
       { path: 'gateway', element: page(<GatewayPage />) },
       { path: 'apply', element: page(<ApplyPage />) },
       { path: 'history', element: page(<HistoryPage />) },

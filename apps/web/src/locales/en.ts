@@ -3,12 +3,14 @@
  * (`_one`/`_other`) are in both catalogues, so both have the same keys
  * (Japanese has one form: its `_other` is used, `_one` says the same).
  */
+import { ftpDoctorEn } from './ftp-doctor-en';
 import { gatewayEn } from './gateway-en';
 import { messagesEn } from './messages-en';
 
 export const en = {
   ...messagesEn,
   ...gatewayEn,
+  ...ftpDoctorEn,
   app: {
     name: 'Gatehouse',
     tagline: 'NAT gateway',
@@ -65,6 +67,7 @@ export const en = {
     history: 'History',
     connections: 'Connections',
     expectations: 'Expectations',
+    ftpDoctor: 'FTP doctor',
     access: 'Access',
     menu: 'Menu',
     logout: 'Sign out',

@@ -1,11 +1,13 @@
 /** Japanese catalogue; typed as the English shape so no key can be missing. */
 import type { Catalogue } from './en';
+import { ftpDoctorJa } from './ftp-doctor-ja';
 import { gatewayJa } from './gateway-ja';
 import { messagesJa } from './messages-ja';
 
 export const ja: Catalogue = {
   ...messagesJa,
   ...gatewayJa,
+  ...ftpDoctorJa,
   app: {
     name: 'Gatehouse',
     tagline: 'NAT ゲートウェイ',
@@ -62,6 +64,7 @@ export const ja: Catalogue = {
     history: '履歴',
     connections: 'コネクション',
     expectations: 'エクスペクテーション',
+    ftpDoctor: 'FTP ドクター',
     access: 'アクセス管理',
     menu: 'メニュー',
     logout: 'サインアウト',
