@@ -10,6 +10,7 @@ export * from './delta.js';
 export * from './drift.js';
 export * from './fake-runner.js';
 export * from './forward-index.js';
+export * from './ftps.js';
 export * from './ha/index.js';
 export * from './helper-kinds.js';
 export * from './import/compat.js';
@@ -24,6 +25,7 @@ export * from './own-table.js';
 export * from './persistence.js';
 export * from './ports.js';
 export * from './prefixes.js';
+export * from './reflection.js';
 export {
   FORWARD_MAPS,
   type ForwardMapName,
@@ -33,4 +35,5 @@ export {
   renderElement,
 } from './render/forwards.js';
 export { FTP_HELPER_OBJECT, ftpHelperServers } from './render/ftp.js';
+export { REFLECTION_CHAIN, REFLECTION_LABEL } from './render/reflection.js';
 export * from './runner.js';

@@ -52,6 +52,10 @@ import {
 import { prefixOverlapIssue, prefixOverlapMessage, prefixOverlaps } from './prefixes.js';
 import { ForwardReflection, ReflectionPolicy } from './reflection.js';
 
+// FTPS and reflection schemas, for the server's routes and the UI's forms (@gatehouse/rules/model).
+export { FTPS_PUBLIC_ADDRESS_SETTINGS, FtpsForwardSettings, FtpsPassivePorts } from './ftps.js';
+export { ReflectionPolicy } from './reflection.js';
+
 /** Sources of one forward: at most 64, none overlapping another (see prefixes.ts). */
 const AllowedSources = z
   .array(Ipv4Prefix)
