@@ -46,7 +46,7 @@ test('a page whose chunk fails to load says a new version is available, and Relo
 
 test('FTP: ports and servers are checked as typed, before any save', async ({ page }) => {
   await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
-  await goTo(page, 'FTP');
+  await goTo(page, 'Helpers');
   const port = page.getByLabel('New control port');
   // The model's own message (whatever its wording in this language), tied to the field.
   await port.fill('70000');
@@ -65,7 +65,7 @@ test('FTP: ports and servers are checked as typed, before any save', async ({ pa
   await expect(server).toHaveAccessibleDescription(/IPv4/);
   // An invalid value is not added.
   await page.getByRole('button', { name: 'Add server' }).click();
-  await expect(page.getByRole('list', { name: 'Servers' }).getByRole('listitem')).toHaveCount(0);
+  await expect(page.getByRole('list', { name: 'Servers', exact: true }).getByRole('listitem')).toHaveCount(0);
   await server.fill('192.168.1.2');
   await expect(server).not.toHaveAttribute('aria-invalid', 'true');
   await expect(server).not.toHaveAccessibleDescription(/IPv4/);
@@ -74,19 +74,19 @@ test('FTP: ports and servers are checked as typed, before any save', async ({ pa
 
 test('FTP: leaving with unsaved edits asks first, in the app and when closing the tab', async ({ page }) => {
   await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
-  await goTo(page, 'FTP');
+  await goTo(page, 'Helpers');
   const before = await fetchInPage(page, '/api/v1/ftp');
   const passiveOnly = page.getByRole('switch', { name: 'Passive only' });
   await passiveOnly.click();
 
   const nav = page.getByRole('navigation', { name: 'Main navigation' });
   await nav.getByRole('link', { name: 'Dashboard', exact: true }).click();
-  const ask = page.getByRole('alertdialog', { name: 'You have unsaved changes to the FTP settings.' });
+  const ask = page.getByRole('alertdialog', { name: 'You have unsaved changes to the helper settings.' });
   await expect(ask).toBeVisible();
   await expect(ask.getByRole('button', { name: 'Stay' })).toBeFocused();
   await ask.getByRole('button', { name: 'Stay' }).click();
   await expect(ask).toBeHidden();
-  await expect(page.getByRole('heading', { level: 1, name: 'FTP' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Helpers' })).toBeVisible();
   await expect(passiveOnly).toBeChecked();
 
   // Closing the tab gets the browser's own question.
@@ -104,7 +104,7 @@ test('FTP: leaving with unsaved edits asks first, in the app and when closing th
   expect((await fetchInPage(page, '/api/v1/ftp')).json).toEqual(before.json);
 
   // Without edits nothing asks.
-  await goTo(page, 'FTP');
+  await goTo(page, 'Helpers');
   await goTo(page, 'Dashboard');
   await expect(ask).toHaveCount(0);
 });

@@ -48,8 +48,8 @@ test('2. the helper on, applied with confirmation: passive works and Connections
   page,
 }) => {
   await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
-  await goTo(page, 'FTP');
-  await page.getByRole('switch', { name: 'FTP helper' }).check();
+  await goTo(page, 'Helpers');
+  await page.getByRole('switch', { name: 'FTP helper', exact: true }).check();
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved to the desired state. Apply to make it live.')).toBeVisible();
   await snap(page, 'ftp');
@@ -101,7 +101,7 @@ test('4. passive-only on and applied: an active client fails, a passive one succ
   const before = await ftpFetch(lab(), { mode: 'active', path: 'hello.txt' });
   expect(before.ok, before.transcript).toBe(true);
 
-  await goTo(page, 'FTP');
+  await goTo(page, 'Helpers');
   await page.getByRole('switch', { name: 'Passive only' }).check();
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved to the desired state. Apply to make it live.')).toBeVisible();
@@ -118,9 +118,9 @@ test('5. an apply that is not confirmed rolls back by itself, the UI says so, an
 }) => {
   test.setTimeout(120_000);
   await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
-  await goTo(page, 'FTP');
+  await goTo(page, 'Helpers');
   await page.getByRole('switch', { name: 'Passive only' }).uncheck();
-  await page.getByRole('switch', { name: 'FTP helper' }).uncheck();
+  await page.getByRole('switch', { name: 'FTP helper', exact: true }).uncheck();
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved to the desired state. Apply to make it live.')).toBeVisible();
   await applyUnconfirmed(page, { comment: 'helper off, not confirmed', seconds: 30 });
@@ -212,7 +212,7 @@ test('7. a viewer sees the dashboard update live, is offered no control, and the
     // No control that changes anything, on any page: hidden, or at most shown disabled.
     const controls =
       /^(Add forward|Save|Apply with rollback timer|Keep this change|Kill|Roll back|Add user|Create token|Revoke|Delete)/;
-    for (const name of ['Dashboard', 'Port forwards', 'FTP', 'Apply', 'History', 'Connections', 'Access']) {
+    for (const name of ['Dashboard', 'Port forwards', 'Helpers', 'Apply', 'History', 'Connections', 'Access']) {
       const link = viewer.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name, exact: true });
       if ((await link.count()) === 0) continue;
       await link.click();

@@ -12,7 +12,9 @@ import { RequireSession } from './RequireSession';
 const ForwardsPage = lazy(() =>
   import('../features/forwards/components/ForwardsPage').then((m) => ({ default: m.ForwardsPage })),
 );
-const FtpPage = lazy(() => import('../features/ftp/components/FtpPage').then((m) => ({ default: m.FtpPage })));
+const HelpersPage = lazy(() =>
+  import('../features/ftp/components/HelpersPage').then((m) => ({ default: m.HelpersPage })),
+);
 const FtpDoctorPage = lazy(() =>
   import('../features/ftp-doctor/components/FtpDoctorPage').then((m) => ({ default: m.FtpDoctorPage })),
 );
@@ -50,7 +52,7 @@ export const router = createBrowserRouter([
     children: withErrorPage([
       { index: true, element: <DashboardPage /> },
       { path: 'forwards', element: page(<ForwardsPage />) },
-      { path: 'ftp', element: page(<FtpPage />) },
+      { path: 'ftp', element: page(<HelpersPage />) },
       { path: 'ftp-doctor', element: page(<FtpDoctorPage />) },
       { path: 'gateway', element: page(<GatewayPage />) },
       { path: 'apply', element: page(<ApplyPage />) },

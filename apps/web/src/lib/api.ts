@@ -19,6 +19,7 @@ export const paths = {
   forwards: '/forwards',
   forward: (id: string) => `/forwards/${encodeURIComponent(id)}`,
   ftp: '/ftp',
+  tftp: '/tftp',
   preview: '/preview',
   applyPending: '/apply/pending',
   apply: '/apply',

@@ -1,0 +1,111 @@
+/**
+ * Helpers as a family (issue #13.4), end to end: the admin switches the TFTP
+ * helper on in the Helpers page, sees it in the pending changes, applies, and
+ * a real tftp-hpa get from the public client through the gateway, which
+ * timed out before, now brings the file intact. in.tftpd runs in the lab's
+ * server namespace for this spec only.
+ *
+ * It adds a UDP 69 forward (through the API, applied at once) and puts the
+ * model back as it found it at the end, also on failure.
+ */
+import { LAB_ADDR, LAB_TFTP_FILES, startTftpServer, type TftpServer, tftpGet } from '@gatehouse/lab';
+import { expect, type Page, test } from '@playwright/test';
+import { E2E_ADMIN_PASSWORD } from './model.js';
+import { applyFromUi, goTo, lab, signIn, snap } from './support.js';
+
+test.describe.configure({ mode: 'serial' });
+
+const FILE = 'boot.txt';
+const TFTP_FORWARD = { id: 'tftp', name: 'TFTP server', protocol: 'udp', publicPorts: '69', target: LAB_ADDR.server };
+
+/** GET or PUT (applied) /config from the page, with the ETag. */
+async function config(
+  page: Page,
+  body?: unknown,
+  etag?: string,
+): Promise<{ status: number; etag: string; json: unknown }> {
+  return page.evaluate(
+    async ({ body, etag }) => {
+      const me = (await (await fetch('/api/v1/auth/me')).json()) as { csrfToken: string };
+      const r = await fetch(body === undefined ? '/api/v1/config' : '/api/v1/config?apply=true', {
+        method: body === undefined ? 'GET' : 'PUT',
+        headers: {
+          'content-type': 'application/json',
+          'x-gatehouse-csrf': me.csrfToken,
+          ...(etag ? { 'if-match': etag } : {}),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: r.status, etag: r.headers.get('etag') ?? '', json: await r.json() };
+    },
+    { body, etag },
+  );
+}
+
+let original: unknown;
+let server: TftpServer | undefined;
+
+test.beforeAll(async ({ browser }) => {
+  server = await startTftpServer(lab());
+  const page = await browser.newPage();
+  try {
+    await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
+    const got = await config(page);
+    original = got.json;
+    const model = structuredClone(got.json) as { forwards: unknown[]; tftp?: unknown };
+    model.forwards = [...model.forwards, TFTP_FORWARD];
+    model.tftp = { enabled: false, ports: [69], servers: [] };
+    const put = await config(page, model, got.etag);
+    expect(put.status, JSON.stringify(put.json)).toBe(200);
+  } finally {
+    await page.close();
+  }
+});
+
+test.afterAll(async ({ browser }) => {
+  try {
+    if (original === undefined) return;
+    const page = await browser.newPage();
+    try {
+      await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
+      const now = await config(page);
+      const put = await config(page, original, now.etag);
+      expect(put.status, JSON.stringify(put.json)).toBe(200);
+    } finally {
+      await page.close();
+    }
+  } finally {
+    await server?.stop();
+  }
+});
+
+test('TFTP: switched on in the Helpers page and applied, a real tftp get through the gateway works (it timed out before)', async ({
+  page,
+}) => {
+  // The forward alone: the request reaches the server, its answer from a new port does not come back.
+  const before = await tftpGet(lab(), { file: FILE, timeoutSec: 3 });
+  expect(before.ok, before.transcript).toBe(false);
+  expect(before.timedOut, before.transcript).toBe(true);
+
+  await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
+  await goTo(page, 'Helpers');
+  const tftp = page.getByRole('region', { name: 'TFTP', exact: true });
+  // The same controls as FTP's, checked as typed.
+  const port = tftp.getByLabel('New TFTP port');
+  await port.fill('69');
+  await expect(port).toHaveAttribute('aria-invalid', 'true');
+  await expect(port).toHaveAccessibleDescription(/twice/);
+  await port.fill('');
+  await tftp.getByRole('switch', { name: 'TFTP helper' }).check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved to the desired state. Apply to make it live.')).toBeVisible();
+  await snap(page, 'helpers-tftp');
+
+  await goTo(page, 'Apply');
+  await expect(page.getByText('TFTP helper now on 69')).toBeVisible();
+  await applyFromUi(page, { comment: 'TFTP helper on' });
+
+  const after = await tftpGet(lab(), { file: FILE });
+  expect(after.ok, after.transcript).toBe(true);
+  expect(after.body).toBe(LAB_TFTP_FILES[FILE]);
+});
