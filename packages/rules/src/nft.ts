@@ -7,7 +7,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandError, hostRunner, type Runner, type RunResult } from './runner.js';
+import { CommandError, hostRunner, type Runner, type RunOptions, type RunResult } from './runner.js';
 
 export interface NftDiagnostic {
   /** 1-based line in the script, when nft gave one. */
@@ -115,13 +115,15 @@ const FILE_ABOVE = 256 * 1024;
 async function runScript(flags: string[], script: string, runner: Runner, onSpawn?: () => void): Promise<RunResult> {
   let dir: string | undefined;
   let args = [...flags, '-f', '-'];
-  const opts = { input: script, reject: false, timeoutMs: 600_000, ...(onSpawn ? { onSpawn } : {}) };
+  const opts: RunOptions = { input: script, reject: false, timeoutMs: 600_000, ...(onSpawn ? { onSpawn } : {}) };
   if (script.length > FILE_ABOVE) {
     dir = await mkdtemp(join(tmpdir(), 'gatehouse-nft-'));
     const file = join(dir, 'ruleset.nft');
     await writeFile(file, script, { mode: 0o600 });
     args = [...flags, '-f', file];
     opts.input = '';
+    // A whole ruleset: started from the small helper, not from this (large) process.
+    opts.fromHelper = true;
   }
   try {
     const result = await runner.run('nft', args, opts);

@@ -1,0 +1,43 @@
+/**
+ * Whole rulesets (scripts over 256 KB) are loaded by nft started from the
+ * small spawn helper (spawn-helper.ts), not from the caller's process: the
+ * same results as a direct start, in a throwaway namespace.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyRuleset, NftError, readTable } from '../src/nft.js';
+import { createNetns, type TestNetns } from './support/netns.js';
+
+/** One map of n elements: ~17 bytes an element, so 20,000 make a 350 KB script. */
+function largeScript(n: number, type = 'inet_service'): string {
+  const elements = Array.from({ length: n }, (_, i) => `${i + 1} : 10.0.0.1`).join(',\n');
+  return `table ip gh_helper\ndelete table ip gh_helper\ntable ip gh_helper {\n\tmap m {\n\t\ttype ${type} : ipv4_addr\n\t\telements = { ${elements} }\n\t}\n}\n`;
+}
+
+describe('commands started from the spawn helper', () => {
+  let ns: TestNetns;
+  beforeAll(() => {
+    ns = createNetns('helper');
+  });
+  afterAll(() => ns?.destroy());
+
+  it('loads a large script and reports nft refusing one with its line', async () => {
+    const script = largeScript(20_000);
+    expect(script.length).toBeGreaterThan(256 * 1024);
+    await applyRuleset(script, { runner: ns.runner });
+    expect(await readTable('gh_helper', { runner: ns.runner }, { terse: true })).toContain('map m');
+    const refused = applyRuleset(largeScript(20_000, 'no_such_type'), { runner: ns.runner });
+    await expect(refused).rejects.toBeInstanceOf(NftError);
+    await expect(refused).rejects.toThrow(/line 5: unknown datatype no_such_type/);
+  });
+
+  it('passes exit codes, standard output and time limits through', async () => {
+    const ok = await ns.runner.run('nft', ['list', 'tables'], { fromHelper: true });
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toContain('table ip gh_helper');
+    const slow = await ns.runner.run('sleep', ['5'], { fromHelper: true, reject: false, timeoutMs: 200 });
+    expect(slow.exitCode).toBe(124);
+    expect(slow.stderr).toMatch(/timed out after 200 ms/);
+    const stdin = await ns.runner.run('cat', [], { fromHelper: true, input: 'a\nb\n' });
+    expect(stdin.stdout).toBe('a\nb\n');
+  });
+});
