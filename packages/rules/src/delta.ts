@@ -13,6 +13,7 @@ import { TABLE_FAMILY } from './compile.js';
 import { carriesProtocol, helperPolicies } from './helper-policy.js';
 import { type GatewayModel, type PortForward, targetRanges } from './model.js';
 import { containsPort } from './ports.js';
+import { reflectionFlagMatters } from './reflection.js';
 import { forwardElements, type MapElement, renderElement } from './render/forwards.js';
 
 export type ForwardChangePlan =
@@ -80,6 +81,10 @@ export function planForwardDelta(
   for (const { id, before, after } of changes) {
     const helper = touchedHelper(prev, before) ?? touchedHelper(next, after);
     if (helper) return { kind: 'full', reason: `forward ${id} changes which servers the ${helper} helper inspects` };
+    // A forward whose own reflection flag counts is an element of the reflection port sets (render/reflection.ts).
+    if (reflectionFlagMatters(prev, before) || reflectionFlagMatters(next, after)) {
+      return { kind: 'full', reason: `forward ${id} changes which forwards NAT reflection covers` };
+    }
   }
   const removed: MapElement[] = [];
   const added: MapElement[] = [];

@@ -47,6 +47,8 @@ export class ForwardPortIndex {
   private readonly byId = new Map<string, PortForward>();
   /** Elements the enabled forwards put in the source-limited maps (model.ts MAX_SOURCE_MAP_ELEMENTS). */
   private sourceElements = 0;
+  /** Enabled FTPS forwards: their passive ranges are checked on the whole model (ftps.ts), not here. */
+  private ftpsForwards = 0;
 
   constructor(forwards: readonly PortForward[]) {
     for (const f of forwards) this.add(f);
@@ -69,6 +71,7 @@ export class ForwardPortIndex {
     this.byId.set(f.id, f);
     this.mark(f, f.id);
     this.sourceElements += f.enabled ? sourceMapElements(f) : 0;
+    this.ftpsForwards += f.enabled && f.ftps ? 1 : 0;
   }
 
   remove(id: string): void {
@@ -77,6 +80,7 @@ export class ForwardPortIndex {
     this.byId.delete(id);
     this.mark(f, undefined);
     this.sourceElements -= f.enabled ? sourceMapElements(f) : 0;
+    this.ftpsForwards -= f.enabled && f.ftps ? 1 : 0;
   }
 
   private mark(f: PortForward, owner: string | undefined): void {
@@ -114,6 +118,8 @@ export class ForwardPortIndex {
     if (replacing && feedsFtpHelper(model, replacing)) {
       return { kind: 'full', reason: 'a helper (FTP, TFTP) may depend on the forward being changed' };
     }
+    if (f.ftps || this.ftpsForwards > 0)
+      return { kind: 'full', reason: 'FTPS passive ranges are checked on the whole model' };
     const elements = f.enabled ? sourceMapElements(f) : 0;
     const before = replacing?.enabled ? sourceMapElements(replacing) : 0;
     if (elements > 0 && this.sourceElements - before + elements > MAX_SOURCE_MAP_ELEMENTS) {
