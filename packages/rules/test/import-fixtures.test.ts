@@ -8,12 +8,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IMPORT_FIXTURES, loadShape, SHAPES, type ShapeName, snapshot } from './support/import-shapes.js';
+import { FIXTURES, type FixtureName, IMPORT_FIXTURES, loadShape, snapshot } from './support/import-shapes.js';
 import { createNetns, type TestNetns } from './support/netns.js';
 
 const update = process.env.UPDATE_IMPORT_FIXTURES === '1';
 
-export function kernelFixturePaths(shape: ShapeName) {
+export function kernelFixturePaths(shape: FixtureName) {
   return {
     json: join(IMPORT_FIXTURES, `${shape}.kernel.json`),
     listing: join(IMPORT_FIXTURES, `${shape}.kernel.txt`),
@@ -32,7 +32,7 @@ describe('the import fixtures are what the kernel prints back', () => {
     ns = undefined;
   });
 
-  for (const shape of SHAPES) {
+  for (const shape of FIXTURES) {
     it(shape, async () => {
       ns = createNetns('import-fx');
       // `iif "eth0"` names an interface index: the interfaces must exist.

@@ -101,7 +101,11 @@ export function lookup(map: NatMap, p: Packet): unknown {
 
 type ChainResult = 'accept' | 'drop' | 'return' | undefined;
 
+/** Rules one probe may evaluate: a listing that jumps from every rule into a long chain is cut, not walked for hours. */
+const MAX_STEPS = 200_000;
+
 interface Run {
+  steps: number;
   tree: ChainTree;
   p: Packet;
   uncertain: string[];
@@ -172,6 +176,10 @@ function apply(run: Run, chain: ChainInfo, verb: Verb, where: string): ChainResu
 function runChain(run: Run, chain: ChainInfo, depth: number): ChainResult {
   if (depth > 16) return undefined;
   for (const r of run.tree.rules(chain)) {
+    if (++run.steps > MAX_STEPS) {
+      if (run.steps === MAX_STEPS + 1) run.uncertain.push(`evaluation cut after ${MAX_STEPS} rules`);
+      return undefined;
+    }
     const where = `${chain.family} ${chain.table} ${chain.name} handle ${r.rule.handle}`;
     let holds: boolean | undefined = true;
     for (const c of r.conds) {
@@ -245,7 +253,7 @@ export function fateOf(tree: ChainTree, probe: ConnectionProbe, routeTo: (addr: 
     ctstate: 'new',
     ctstatus: [],
   };
-  const run: Run = { tree, p, uncertain: [], masquerade: false, base: { family: '', table: '', name: '' } };
+  const run: Run = { steps: 0, tree, p, uncertain: [], masquerade: false, base: { family: '', table: '', name: '' } };
   const helperOf = () => (p.cthelper ? { helper: p.cthelper } : {});
   const dropped = runHook(run, 'prerouting');
   if (dropped) return { outcome: 'dropped', droppedBy: dropped, ...helperOf(), uncertain: run.uncertain };
@@ -292,7 +300,7 @@ export function dataFlowAccepted(
     ctstatus: passive ? ['dnat'] : ['snat'],
     cthelper: 'ftp',
   };
-  const run: Run = { tree, p, uncertain: [], masquerade: false, base: { family: '', table: '', name: '' } };
+  const run: Run = { steps: 0, tree, p, uncertain: [], masquerade: false, base: { family: '', table: '', name: '' } };
   for (const hook of ['prerouting', 'forward', 'postrouting']) {
     if (runHook(run, hook, true)) return false;
   }

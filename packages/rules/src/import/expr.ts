@@ -182,18 +182,28 @@ export function parseRule(expr: readonly Json[], ctx: ExprContext, ruleKey: stri
     if (verb.k === 'none') verb = v;
   };
   for (const e of expr) {
+    try {
+      readOne(e);
+    } catch {
+      // A listing nft would never print (hostile or corrupt): the expression is unreadable, not fatal.
+      conds.push({ unknown: 'malformed expression' });
+    }
+  }
+  return { conds, verb, noise };
+
+  function readOne(e: Json): void {
     const key = Object.keys(e)[0];
     if (key === 'match') {
       const m = e.match as Json;
       const other = otherProtocol(m.left);
       if (other) {
         conds.push(other);
-        continue;
+        return;
       }
       const k = keyOf(m.left);
       if (!k) {
-        conds.push({ unknown: JSON.stringify(m.left).slice(0, 80) });
-        continue;
+        conds.push({ unknown: JSON.stringify(m.left ?? null).slice(0, 80) });
+        return;
       }
       conds.push({ ...k, negate: m.op === '!=', right: resolveSet(m.right, ctx) });
     } else if (key && VERDICTS.has(key)) setVerb({ k: key as 'accept' });
@@ -240,7 +250,6 @@ export function parseRule(expr: readonly Json[], ctx: ExprContext, ruleKey: stri
     } else if (key && NOISE.has(key)) noise.push(key);
     else setVerb({ k: 'unknown', what: describe(e) });
   }
-  return { conds, verb, noise };
 }
 
 export function isUnknown(c: Cond | UnknownCond): c is UnknownCond {

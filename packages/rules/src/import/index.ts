@@ -159,7 +159,15 @@ function probesOf(result: Pick<ImportResult, 'model'>, extra: EquivalenceProbe[]
   for (const g of m.gatewayForwards ?? []) {
     out.push({ proto: g.protocol === 'udp' ? 'udp' : 'tcp', port: g.publicPort, why: 'gateway forward' });
   }
-  return out.slice(0, MAX_PROBES);
+  const seen = new Set<string>();
+  return out
+    .filter((p) => {
+      const key = `${p.proto} ${p.port} ${p.saddr ?? ''}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .slice(0, MAX_PROBES);
 }
 
 /** Reads the listing and proposes a model. Pure; bounded (IMPORT_LIMITS); never throws on a malformed listing. */

@@ -261,11 +261,14 @@ export function buildProposal(input: ProposalInput): Proposal {
           continue;
         }
         // Before DNAT the rule sees the public port: follow it through the forward to the server's port.
+        let followed = false;
         for (const fw of f.forwards) {
           if (fw.proto !== 'tcp' || !fw.ports.some((x) => p >= x.from && p <= x.to)) continue;
           const first = fw.ports[0] as PortRange;
           helperPorts.add(fw.targetPort !== undefined ? fw.targetPort + (p - first.from) : p);
+          followed = true;
         }
+        if (!followed) notes.push(note('helper.port_not_forwarded', { port: p }, h.where));
       }
     }
     if (!h.beforeDnat) for (const s of h.servers) helperServers.add(s);

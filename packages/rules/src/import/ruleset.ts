@@ -15,7 +15,7 @@ export const IMPORT_LIMITS = {
   /** Chains on one path of jumps and gotos (the kernel allows 16; a loop is cut here). */
   depth: 16,
   /** Rules the walker emits from one base chain, jumps expanded. */
-  walked: 20_000,
+  walked: 10_000,
 } as const;
 
 export interface TableRef {

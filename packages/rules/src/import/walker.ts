@@ -61,12 +61,19 @@ export class ChainTree {
   }
 
   /** Every rule reachable from a base chain, jumps and gotos expanded in place (the jumping rule itself is not listed). */
+  private cut(why: string): void {
+    if (this.cuts.length < 100) this.cuts.push(why);
+  }
+
   walk(base: ChainInfo): WalkedRule[] {
     const out: WalkedRule[] = [];
+    let full = false;
     const visit = (chain: ChainInfo, path: string[], context: Array<Cond | UnknownCond>) => {
       for (const r of this.rules(chain)) {
+        if (full) return;
         if (out.length >= IMPORT_LIMITS.walked) {
-          this.cuts.push(`${base.family} ${base.table} ${base.name}: more than ${IMPORT_LIMITS.walked} rules`);
+          full = true;
+          this.cut(`${base.family} ${base.table} ${base.name}: more than ${IMPORT_LIMITS.walked} rules`);
           return;
         }
         if (r.verb.k === 'jump' || r.verb.k === 'goto') {
@@ -75,7 +82,7 @@ export class ChainTree {
             visit(target, [...path, target.name], [...context, ...r.conds]);
             continue;
           }
-          this.cuts.push(`${chain.family} ${chain.table} ${chain.name}: ${r.verb.k} ${r.verb.target} not followed`);
+          this.cut(`${chain.family} ${chain.table} ${chain.name}: ${r.verb.k} ${r.verb.target} not followed`);
         }
         out.push({ ...r, base, path, context });
       }

@@ -12,6 +12,9 @@ export const IMPORT_FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'impo
 
 export type ShapeName = 'fw4' | 'firewalld' | 'iptables-nft' | 'docker' | 'hand-written';
 export const SHAPES: readonly ShapeName[] = ['fw4', 'firewalld', 'iptables-nft', 'docker', 'hand-written'];
+/** The shapes, and `syntax` (every construct the walker reads, for the pure tests only). */
+export type FixtureName = ShapeName | 'syntax';
+export const FIXTURES: readonly FixtureName[] = [...SHAPES, 'syntax'];
 
 export const fixtureText = (file: string) => readFileSync(join(IMPORT_FIXTURES, file), 'utf8');
 
@@ -28,8 +31,10 @@ async function runIptables(runner: Runner, file: string): Promise<void> {
   for (const args of iptablesLines(file)) await runner.run('iptables-nft', args);
 }
 
-export async function loadShape(runner: Runner, shape: ShapeName): Promise<void> {
+export async function loadShape(runner: Runner, shape: FixtureName): Promise<void> {
   switch (shape) {
+    case 'syntax':
+      return void (await runner.run('nft', ['-f', '-'], { input: fixtureText('syntax.nft') }));
     case 'fw4':
       return void (await runner.run('nft', ['-f', '-'], { input: fixtureText('fw4.nft') }));
     case 'firewalld':
