@@ -21,6 +21,8 @@ export interface PersistenceOptions {
   modulesLoadDir?: string;
   /** Where nf_nat_ftp stands on this kernel; a built-in module needs no load entry. */
   natFtp?: ModuleState | null;
+  /** Where nf_nat_tftp stands (the TFTP helper's NAT part); built in: no load entry. */
+  natTftp?: ModuleState | null;
   /**
    * Also persist per-flow packet/byte counters and start timestamps (the
    * panel's Connections columns), which the server turns on at start.
@@ -38,6 +40,7 @@ export function renderPersistence(model: GatewayModel, options: PersistenceOptio
     modulesLoadDir = '/etc/modules-load.d',
     sysctlDir = '/etc/sysctl.d',
     natFtp,
+    natTftp,
   } = options;
   const files: PersistedFile[] = [
     {
@@ -54,6 +57,15 @@ export function renderPersistence(model: GatewayModel, options: PersistenceOptio
         '# Gatehouse: the FTP helper rewrites addresses in FTP commands only with nf_nat_ftp loaded.\nnf_nat_ftp\n',
       mode: 0o644,
       why: 'nf_conntrack_ftp loads with the ct helper object; nf_nat_ftp does not',
+    });
+  }
+  if (model.tftp.enabled && natTftp?.state !== 'builtin') {
+    files.push({
+      path: `${modulesLoadDir}/gatehouse-tftp.conf`,
+      content:
+        '# Gatehouse: a TFTP server answers from a new port; it reaches the client through NAT only with nf_nat_tftp loaded.\nnf_nat_tftp\n',
+      mode: 0o644,
+      why: 'nf_conntrack_tftp loads with the ct helper object; nf_nat_tftp is loaded by the panel and kept here',
     });
   }
   if (options.conntrackAccounting) {

@@ -11,6 +11,7 @@ import { planForwardChange } from '../../src/delta.js';
 import { feedsFtpHelper } from '../../src/forward-index.js';
 import { HELPER_KIND_SPECS, HELPER_KINDS } from '../../src/helper-kinds.js';
 import { GatewayModel, type GatewayModelInput, validateModel } from '../../src/model.js';
+import { renderPersistence } from '../../src/persistence.js';
 import { enabledHelperKinds, helperServers, renderHelperAssignment } from '../../src/render/helpers.js';
 
 const base = (): GatewayModelInput => ({
@@ -180,5 +181,20 @@ describe('forward changes a TFTP helper depends on', () => {
     const [, tftp, web] = m.forwards;
     expect(feedsFtpHelper(m, tftp as (typeof m.forwards)[number])).toBe(true);
     expect(feedsFtpHelper(m, web as (typeof m.forwards)[number])).toBe(false);
+  });
+});
+
+describe('boot persistence of the TFTP helper', () => {
+  const m = (enabled: boolean) => GatewayModel.parse({ ...base(), ftp: { enabled: false }, tftp: { enabled } });
+  const tftpFile = (files: { path: string }[]) => files.find((f) => f.path.endsWith('/gatehouse-tftp.conf'));
+
+  it('keeps nf_nat_tftp loaded across reboots where it is a module, not where it is built in or TFTP is off', () => {
+    expect(tftpFile(renderPersistence(m(true)))).toMatchObject({
+      path: '/etc/modules-load.d/gatehouse-tftp.conf',
+      content: expect.stringMatching(/\nnf_nat_tftp\n$/),
+    });
+    const builtin = { module: 'nf_nat_tftp', state: 'builtin' as const, evidence: '/proc/config.gz' };
+    expect(tftpFile(renderPersistence(m(true), { natTftp: builtin }))).toBeUndefined();
+    expect(tftpFile(renderPersistence(m(false)))).toBeUndefined();
   });
 });

@@ -16,7 +16,15 @@
  * in its own transaction; a restore of an unconfirmed one loads them back in
  * the same transaction as our previous table.
  */
-import { applyRuleset, ensureNatFtp, type GatewayModel, planForwardDelta, type Runner } from '@gatehouse/rules';
+import {
+  applyRuleset,
+  ensureModule,
+  ensureNatFtp,
+  type GatewayModel,
+  HELPER_KIND_SPECS,
+  planForwardDelta,
+  type Runner,
+} from '@gatehouse/rules';
 import { HttpError } from '../../lib/errors.js';
 import type { NewRevision } from '../../store/revisions.js';
 import type { PendingConfirmation, RetiredTable, RevisionKind, RevisionSummary, Store } from '../../store/store.js';
@@ -117,6 +125,9 @@ export class Applier {
     revisions.remember(revision.id, model);
     this.p.drift.captureBaseline(revision.id, model);
     const natFtp = model.ftp.enabled ? await ensureNatFtp({ runner: this.p.runner }).catch(() => null) : null;
+    // The TFTP helper's NAT part, like nf_nat_ftp: loaded where it is a module (boot-files.ts keeps it).
+    if (model.tftp.enabled)
+      await ensureModule(HELPER_KIND_SPECS.tftp.natModule, { runner: this.p.runner }).catch(() => null);
     const provisional = req.confirmWithinSeconds !== undefined;
     const before = store.meta.pending();
     const pending: PendingConfirmation | null = provisional

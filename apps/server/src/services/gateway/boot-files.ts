@@ -5,7 +5,14 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type GatewayModel, type ModuleState, NAT_FTP_MODULE, probeModule, renderPersistence } from '@gatehouse/rules';
+import {
+  type GatewayModel,
+  HELPER_KIND_SPECS,
+  type ModuleState,
+  NAT_FTP_MODULE,
+  probeModule,
+  renderPersistence,
+} from '@gatehouse/rules';
 import type { GatewayLogger } from './types.js';
 
 export interface BootFileDirs {
@@ -31,6 +38,7 @@ export class BootFiles {
       ...(dirs.nftIncludeDir ? { nftIncludeDir: dirs.nftIncludeDir } : {}),
       ...(dirs.modulesLoadDir ? { modulesLoadDir: dirs.modulesLoadDir } : {}),
       natFtp: natFtp ?? (await probeModule(NAT_FTP_MODULE).catch(() => null)),
+      natTftp: model.tftp.enabled ? await probeModule(HELPER_KIND_SPECS.tftp.natModule).catch(() => null) : null,
       // Beside modules-load.d (/etc/modules-load.d -> /etc/sysctl.d).
       ...(dirs.modulesLoadDir
         ? { conntrackAccounting: true, sysctlDir: join(dirname(dirs.modulesLoadDir), 'sysctl.d') }
