@@ -62,8 +62,24 @@ const forward = (i: number) =>
       target: fc.integer({ min: 1, max: 254 }).map((n) => `192.168.1.${n}`),
       shift: fc.option(fc.integer({ min: 1, max: 61_000 }), { freq: 3 }),
       allowedSources: sources,
+      // FTPS on one forward in five: a passive range in its own region above the forward buckets,
+      // now and then anywhere (overlaps with other forwards, the gateway's ports, its own).
+      ftps: fc.oneof(
+        { weight: 16, arbitrary: fc.constant(null) },
+        {
+          weight: 3,
+          arbitrary: fc
+            .tuple(fc.integer({ min: 55_000 + i * 500, max: 55_480 + i * 500 }), fc.integer({ min: 0, max: 19 }))
+            .map(([a, w]) => ({ passivePorts: w === 0 ? String(a) : `${a}-${a + w}` })),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.integer({ min: 1, max: 65_000 }).map((a) => ({ passivePorts: `${a}-${a + 9}` })),
+        },
+      ),
+      reflection: fc.constantFrom(undefined, undefined, true, false),
     })
-    .map(({ shift, ...f }) => {
+    .map(({ shift, ftps, reflection, ...f }) => {
       const id = `f${i}`;
       const width = widthOf(f.publicPorts);
       // Shifted ranges with sources are concatenated-interval elements, port by port: keep them
@@ -75,6 +91,8 @@ const forward = (i: number) =>
         name: `forward ${i}`,
         ...f,
         ...(shift !== null && small && single ? { targetPort: shift } : {}),
+        ...(ftps !== null && f.protocol !== 'udp' ? { ftps } : {}),
+        ...(reflection !== undefined ? { reflection } : {}),
       };
     });
 
@@ -118,6 +136,10 @@ export const gatewayModel = fc
     tftp: fc.constantFrom('off', 'on', 'pinned', 'two-ports'),
     filter: fc.record({ policy: fc.constantFrom('accept', 'drop'), allowLanToWan: fc.boolean() }),
     masquerade: fc.record({ forwardedServers: fc.boolean(), lanToWan: fc.boolean() }),
+    reflection: fc.option(
+      fc.record({ enabled: fc.boolean(), publicAddresses: fc.subarray(['192.0.2.2', '198.51.100.1', '203.0.113.9']) }),
+      { freq: 2 },
+    ),
   })
   .chain((m) =>
     fc
@@ -152,6 +174,7 @@ export const gatewayModel = fc
             }),
         filter: m.filter,
         masquerade: m.masquerade,
+        ...(m.reflection !== null ? { reflection: m.reflection } : {}),
       })),
   );
 
