@@ -86,6 +86,8 @@ export class FtpActivity {
   private readonly servers = new Map<string, ServerActivity>();
   private readonly controls = new Map<string, ControlFlow>();
   private readonly controlById = new Map<string, string>();
+  /** `client>public address` -> when a helper control connection between them was last seen (stray lookups are O(1)). */
+  private readonly controlClients = new Map<string, number>();
   private readonly strays: StrayConnection[] = [];
   private readonly linked = new Set<string>();
   private readonly now: () => number;
@@ -155,6 +157,7 @@ export class FtpActivity {
         gone: false,
       });
       this.controlById.set(f.id, key);
+      this.touchClient(o.src, o.dst, at);
       if (this.controls.size > CONTROLS) {
         const oldest = this.controls.keys().next().value as string;
         this.controls.delete(oldest);
@@ -165,7 +168,10 @@ export class FtpActivity {
       }
     } else if (f.helper) {
       const c = this.controls.get(this.controlById.get(f.id) ?? '');
-      if (c) c.lastAt = at;
+      if (c) {
+        c.lastAt = at;
+        this.touchClient(c.client, c.publicAddress, at);
+      }
     }
     if (type === 'new' && !dnat && !f.helper && !f.masterId && o.dport !== null && o.dport >= 1024) {
       this.maybeStray(o, r, at);
@@ -178,17 +184,25 @@ export class FtpActivity {
     if (c) {
       c.gone = true;
       c.lastAt = this.now();
+      this.touchClient(c.client, c.publicAddress, c.lastAt);
+    }
+  }
+
+  private touchClient(client: string, publicAddress: string, at: number): void {
+    const key = `${client}>${publicAddress}`;
+    this.controlClients.delete(key);
+    this.controlClients.set(key, at);
+    if (this.controlClients.size > CONTROLS) {
+      this.controlClients.delete(this.controlClients.keys().next().value as string);
     }
   }
 
   /** A connection from a client of an FTP server to a high port of the address it used, that nothing forwards. */
   private maybeStray(o: Tuple, r: Tuple, at: number): void {
     if (r.sport !== o.dport) return;
-    for (const c of this.controls.values()) {
-      if (c.client === o.src && c.publicAddress === o.dst && at - c.lastAt < STRAY_WINDOW_MS) {
-        pushBounded(this.strays, { client: o.src, address: o.dst, port: o.dport as number, at }, STRAYS);
-        return;
-      }
+    const last = this.controlClients.get(`${o.src}>${o.dst}`);
+    if (last !== undefined && at - last < STRAY_WINDOW_MS) {
+      pushBounded(this.strays, { client: o.src, address: o.dst, port: o.dport as number, at }, STRAYS);
     }
   }
 

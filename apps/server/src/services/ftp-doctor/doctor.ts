@@ -36,6 +36,7 @@ export class FtpDoctor {
   private controlSet = new Set<string>();
   private controlSetAt = Number.NEGATIVE_INFINITY;
   private unwatch: (() => void) | null = null;
+  private running: Promise<FtpDiagnosis> | null = null;
   private readonly now: () => number;
 
   constructor(private readonly p: FtpDoctorParts) {
@@ -80,7 +81,18 @@ export class FtpDoctor {
     return this.controlSet.has(key);
   }
 
-  async diagnose(): Promise<FtpDiagnosis> {
+  /**
+   * One diagnosis at a time: requests arriving while one runs share it (each
+   * probes every FTP server, so ten open tabs must not mean ten probes each).
+   */
+  diagnose(): Promise<FtpDiagnosis> {
+    this.running ??= this.diagnoseNow().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async diagnoseNow(): Promise<FtpDiagnosis> {
     const { gateway, conntrack, runner } = this.p;
     const { desired, applied } = this.models();
     this.controlSetAt = Number.NEGATIVE_INFINITY;
