@@ -22,21 +22,37 @@ export const ImportNote = z
     group: ImportNoteGroup.describe(
       'carried: carried over; harmless: a default of the source tool, safe to drop; decision: traffic will change, decide',
     ),
-    code: z.string().describe('stable code of the note, e.g. import.forward_carried'),
+    code: z
+      .string()
+      .describe("the importer's stable code, e.g. forward.carried ('' for a note without one: say the message)"),
     params: ErrorParams,
     message: z.string().describe('English, for scripts and logs'),
     where: z.string().nullable().describe('the rule or object it is about, e.g. "ip my_nat my_prerouting (handle 3)"'),
   })
   .meta({ id: 'ImportNote' });
 
+/** What a ruleset does with a new connection from the WAN (the importer's evaluator). */
+export const ImportFate = z.object({
+  outcome: z.string().describe('forwarded, gateway or dropped'),
+  to: z.string().nullable().describe('"192.168.1.2:21" for a forward, "gateway:22" for the gateway'),
+  helper: z.string().nullable(),
+  masquerade: z.boolean().nullable(),
+  passiveData: z.string().nullable().describe('with the FTP helper: accepted or dropped'),
+  activeData: z.string().nullable(),
+  text: z.string().describe('English, one line'),
+});
+
 export const ImportEquivalenceRow = z
   .object({
     protocol: z.string(),
-    port: z.string().describe('the public port (or range) a new connection is made to'),
-    kind: z.string().describe('what the port is: forward, gateway-forward, ftp-control, ...'),
-    before: z.string().describe("what the old ruleset does with a new connection, e.g. 'dnat 192.168.1.2:21'"),
-    after: z.string().describe('what the proposed model would do with it'),
+    port: z.string().describe('the public port a new connection is made to'),
+    kind: z.string().describe('why the port was tried: forward, gateway forward, helper port'),
+    before: z.string().describe('what the old ruleset does with a new connection (English)'),
+    after: z.string().describe('what the proposed model would do with it (English)'),
+    beforeFate: ImportFate.nullable(),
+    afterFate: ImportFate.nullable(),
     differs: z.boolean(),
+    differences: z.array(z.string()).describe('what differs, e.g. "active data: dropped -> accepted"'),
   })
   .meta({ id: 'ImportEquivalenceRow' });
 

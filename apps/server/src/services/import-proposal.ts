@@ -9,7 +9,8 @@
  * The importer's output is read tolerantly (notes as lines or as grouped
  * objects, an equivalence report or none): the API's shape stays the same.
  */
-import { compile, type FieldProblem, proposeModel, type Runner, validateModel } from '@gatehouse/rules';
+import * as rules from '@gatehouse/rules';
+import { compile, type FieldProblem, type Runner, validateModel } from '@gatehouse/rules';
 import { createTwoFilesPatch } from 'diff';
 import type { z } from 'zod';
 import { HttpError } from '../lib/errors.js';
@@ -45,13 +46,13 @@ function paramsOf(v: unknown): Note['params'] {
 function noteOf(n: unknown, fallbackGroup: Note['group']): Note {
   if (typeof n === 'string') {
     const m = /^(.*?\(handle \d+\)): (.*)$/.exec(n);
-    return { group: fallbackGroup, code: 'import.note', params: {}, message: n, where: m?.[1] ?? null };
+    return { group: fallbackGroup, code: '', params: {}, message: n, where: m?.[1] ?? null };
   }
   const o = (n ?? {}) as Json;
   const where = o.where ?? o.source ?? o.rule ?? null;
   return {
     group: isGroup(o.group) ? o.group : fallbackGroup,
-    code: text(o.code) || 'import.note',
+    code: text(o.code),
     params: paramsOf(o.params),
     message: text(o.message ?? o.text),
     where: where === null ? null : text(where),
@@ -72,29 +73,48 @@ export function notesOf(proposal: Json): Note[] {
   return [];
 }
 
-function fateText(v: unknown): string {
-  if (typeof v === 'string') return v;
+type Fate = NonNullable<Row['beforeFate']>;
+const orNull = (v: unknown): string | null => (v === undefined || v === null ? null : text(v));
+
+function fateOf(v: unknown): { text: string; fate: Fate | null } {
   if (v && typeof v === 'object') {
     const o = v as Json;
-    return text(o.text ?? o.description ?? o.kind ?? JSON.stringify(v));
+    const t = text(o.text ?? o.description ?? o.outcome);
+    return {
+      text: t,
+      fate: {
+        outcome: text(o.outcome),
+        to: orNull(o.to),
+        helper: orNull(o.helper),
+        masquerade: typeof o.masquerade === 'boolean' ? o.masquerade : null,
+        passiveData: orNull(o.passiveData),
+        activeData: orNull(o.activeData),
+        text: t,
+      },
+    };
   }
-  return text(v);
+  return { text: text(v), fate: null };
 }
 
 export function equivalenceOf(proposal: Json): Row[] {
   const eq = proposal.equivalence;
   const rows = Array.isArray(eq) ? eq : Array.isArray((eq as Json | undefined)?.rows) ? (eq as Json).rows : [];
   return (rows as Json[]).map((r) => {
-    const before = fateText(r.before ?? r.old ?? r.current);
-    const after = fateText(r.after ?? r.proposed ?? r.model);
+    const before = fateOf(r.before ?? r.old);
+    const after = fateOf(r.after ?? r.proposed);
     const same = r.same ?? r.equal;
+    const differences = Array.isArray(r.differences) ? r.differences.map(text) : [];
     return {
       protocol: text(r.protocol ?? r.proto),
       port: text(r.port ?? r.ports),
-      kind: text(r.why ?? r.kind ?? r.what),
-      before,
-      after,
-      differs: typeof r.differs === 'boolean' ? r.differs : typeof same === 'boolean' ? !same : before !== after,
+      kind: text(r.why ?? r.kind),
+      before: before.text,
+      after: after.text,
+      beforeFate: before.fate,
+      afterFate: after.fate,
+      differs:
+        typeof r.differs === 'boolean' ? r.differs : typeof same === 'boolean' ? !same : before.text !== after.text,
+      differences,
     };
   });
 }
@@ -119,6 +139,14 @@ export function tablesReadOf(proposal: Json): Array<{ family: string; name: stri
     .filter((t) => t.family && t.name);
 }
 
+type Importer = (listing: unknown, options: Json) => Promise<unknown>;
+/**
+ * The importer with its equivalence report (it loads the compiled proposal in
+ * a throwaway namespace: `unshare --net`, through the runner) where the rules
+ * package has it; the first importer's proposeModel otherwise.
+ */
+const withEquivalence = (rules as unknown as { importWithEquivalence?: Importer }).importWithEquivalence;
+
 /** Reads the live ruleset and the interfaces, and proposes a model. */
 export async function readProposal(g: GatewayService, runner: Runner, log: { warn(o: object, m: string): void }) {
   const listing = await runner.run('nft', ['-j', 'list', 'ruleset'], { reject: false });
@@ -129,10 +157,25 @@ export async function readProposal(g: GatewayService, runner: Runner, log: { war
   const live = await g.interfaces();
   const interfaces = live.map((i) => ({ name: i.name, prefixes: i.addresses.filter((a) => !a.includes(':')) }));
   const desired = g.desired();
-  const raw = proposeModel(JSON.parse(listing.stdout || '{}'), {
-    interfaces,
-    ownTable: desired.model.table,
-  }) as unknown as Json;
+  const json = JSON.parse(listing.stdout || '{}') as unknown;
+  const options = { interfaces, ownTable: desired.model.table };
+  let raw: Json;
+  if (withEquivalence) {
+    // The text listing lets the importer read iptables-nft's xt expressions.
+    const text = await runner.run('nft', ['-a', 'list', 'ruleset'], { reject: false });
+    raw = (await withEquivalence(json, {
+      ...options,
+      runner,
+      liveInterfaces: live.map((i) => i.name),
+      ...(text.exitCode === 0 ? { listing: text.stdout } : {}),
+    }).catch((err: unknown) => {
+      // The report needs a throwaway namespace; without one the proposal still stands.
+      log.warn({ err }, 'the equivalence report could not be made');
+      return rules.proposeModel(json, options);
+    })) as Json;
+  } else {
+    raw = rules.proposeModel(json, options) as unknown as Json;
+  }
   return { raw, liveNames: new Set(live.map((i) => i.name)), desired };
 }
 
