@@ -19,6 +19,7 @@ const NAV = [
   { to: '/history', key: 'history' },
   { to: '/connections', key: 'connections' },
   { to: '/expectations', key: 'expectations' },
+  { to: '/import', key: 'import' },
   { to: '/access', key: 'access' },
 ] as const;
 

@@ -31,6 +31,9 @@ const ConnectionsPage = lazy(() =>
 const ExpectationsPage = lazy(() =>
   import('../features/expectations/components/ExpectationsPage').then((m) => ({ default: m.ExpectationsPage })),
 );
+const ImportPage = lazy(() =>
+  import('../features/import/components/ImportPage').then((m) => ({ default: m.ImportPage })),
+);
 const AccessPage = lazy(() =>
   import('../features/access/components/AccessPage').then((m) => ({ default: m.AccessPage })),
 );
@@ -59,6 +62,7 @@ export const router = createBrowserRouter([
       { path: 'history', element: page(<HistoryPage />) },
       { path: 'connections', element: page(<ConnectionsPage />) },
       { path: 'expectations', element: page(<ExpectationsPage />) },
+      { path: 'import', element: page(<ImportPage />) },
       { path: 'access', element: page(<AccessPage />) },
       { path: '*', element: <NotFound /> },
     ]),

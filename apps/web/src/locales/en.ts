@@ -5,11 +5,13 @@
  */
 import { ftpDoctorEn } from './ftp-doctor-en';
 import { gatewayEn } from './gateway-en';
+import { importEn } from './import-en';
 import { messagesEn } from './messages-en';
 
 export const en = {
   ...messagesEn,
   ...gatewayEn,
+  ...importEn,
   ...ftpDoctorEn,
   app: {
     name: 'Gatehouse',
@@ -69,6 +71,7 @@ export const en = {
     expectations: 'Expectations',
     ftpDoctor: 'FTP doctor',
     access: 'Access',
+    import: 'Import',
     menu: 'Menu',
     logout: 'Sign out',
     signedInAs: 'Signed in as {{username}} ({{role}})',

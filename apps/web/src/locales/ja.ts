@@ -2,11 +2,13 @@
 import type { Catalogue } from './en';
 import { ftpDoctorJa } from './ftp-doctor-ja';
 import { gatewayJa } from './gateway-ja';
+import { importJa } from './import-ja';
 import { messagesJa } from './messages-ja';
 
 export const ja: Catalogue = {
   ...messagesJa,
   ...gatewayJa,
+  ...importJa,
   ...ftpDoctorJa,
   app: {
     name: 'Gatehouse',
@@ -66,6 +68,7 @@ export const ja: Catalogue = {
     expectations: 'エクスペクテーション',
     ftpDoctor: 'FTP ドクター',
     access: 'アクセス管理',
+    import: 'インポート',
     menu: 'メニュー',
     logout: 'サインアウト',
     signedInAs: '{{username}} ({{role}}) としてサインイン中',

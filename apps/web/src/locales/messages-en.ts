@@ -171,6 +171,13 @@ export const messagesEn = {
     panel_connection: 'This is a connection to the panel itself: killing it would cut off the browser using it.',
     apply_in_progress: 'Another apply or rollback is running; try again when it has finished.',
     nothing_to_confirm: 'No provisional apply is waiting for confirmation.',
+    import_own_table: 'Table {{table}} is Gatehouse’s own table; it is never retired.',
+    import_table_not_read: 'Table {{table}} is not one the import read; only those may be retired.',
+    import_table_kept: 'Table {{table}} is managed by another tool and stays; it cannot be retired.',
+    import_table_gone: 'Table {{table}} is no longer on the gateway. Read the ruleset again.',
+    import_table_not_restorable:
+      'Table {{table}} cannot be saved in a form nft loads back, so a rollback could not restore it. Keep it, and remove it by hand after confirming.',
+    import_invalid_proposal: 'The proposal is not a valid model; fix it before adopting.',
     confirm_needs_new_connection: 'Confirm over a new connection: this one was opened before the apply.',
     nothing_applied: 'Nothing has been applied yet.',
     nothing_to_roll_back: 'There is nothing to roll back to.',

@@ -168,6 +168,14 @@ export const messagesJa: Widen<typeof messagesEn> = {
     panel_connection: 'パネル自体への接続です。切断すると、それを使っているブラウザーが操作できなくなります。',
     apply_in_progress: '別の適用またはロールバックが実行中です。終わってからやり直してください。',
     nothing_to_confirm: '確認を待っている仮適用はありません。',
+    import_own_table: 'テーブル {{table}} は Gatehouse 自身のテーブルです。廃止することはありません。',
+    import_table_not_read:
+      'テーブル {{table}} はインポートで読んだテーブルではありません。廃止できるのは読んだテーブルだけです。',
+    import_table_kept: 'テーブル {{table}} は別のツールが管理しているため残します。廃止できません。',
+    import_table_gone: 'テーブル {{table}} はもうゲートウェイにありません。ルールセットを読み直してください。',
+    import_table_not_restorable:
+      'テーブル {{table}} を nft が読み戻せる形で保存できないため、ロールバックで元に戻せません。残しておき、確定後に手で削除してください。',
+    import_invalid_proposal: '提案が正しいモデルではありません。採用する前に直してください。',
     confirm_needs_new_connection: '新しい接続で確認してください。この接続は適用前に開かれたものです。',
     nothing_applied: 'まだ何も適用されていません。',
     nothing_to_roll_back: 'ロールバックできるものがありません。',
