@@ -52,6 +52,9 @@ const COUNTERS_MS_PER_FLOW = 0.5;
 /** Up to this many flows a page waits for the counters it is about to show. */
 const COUNTERS_WAIT_MAX_FLOWS = 5000;
 
+/** Slots swept per turn of the event loop at the end of a resync (~1-3 ms). */
+const SWEEP_SLOTS = 100_000;
+
 /** The sysctls that make the kernel count packets and bytes and stamp each flow's start (persisted for boot too). */
 const ACCOUNTING_SYSCTLS = CONNTRACK_ACCOUNTING_SYSCTLS;
 
@@ -287,6 +290,8 @@ export class ConntrackService {
         this.dump(['-L', 'expect'], (line) => parseExpectationLine(line)?.expectation ?? null),
       ]);
       complete = true;
+      // Dropping what the dump did not name, in slices: events (and requests) get in between.
+      while (!this.table.sweepReplace(SWEEP_SLOTS)) await new Promise((r) => setImmediate(r));
       this.table.endReplace();
       // Lines left out for a flow destroyed meanwhile may have been a new flow
       // with a reused id: one more dump settles it (not repeated after that).

@@ -116,3 +116,26 @@ describe('a dump through the scanner', () => {
     }
   });
 });
+
+describe('ending a replace in slices (sweepReplace)', () => {
+  it('drops what the dump left out and keeps what events brought in between two slices', () => {
+    const line = (i: number, ev = '') =>
+      `${ev}udp      17 30 src=10.0.0.${i} dst=10.0.1.1 sport=${1000 + i} dport=53 [UNREPLIED] src=10.0.1.1 dst=10.0.0.${i} sport=53 dport=${1000 + i} mark=0 use=1 id=${i}`;
+    const t = new ConntrackTable();
+    const scan = newFlowScan();
+    for (let i = 1; i <= 20; i++) if (scanFlowLine(line(i), scan)) t.putDumpedScan(scan);
+    t.beginReplace();
+    // The dump names the odd ids only.
+    for (let i = 1; i <= 20; i += 2) if (scanFlowLine(line(i), scan)) t.putDumpedScan(scan);
+    expect(t.sweepReplace(5)).toBe(false);
+    // Events between two slices: a new flow, and the destroy of a flow the dump named.
+    const created = readFlowLine(line(30, '[NEW] '));
+    const destroyed = readFlowLine(line(3, '[DESTROY] '));
+    t.applyFlowEvent('new', created?.flow as NonNullable<typeof created>['flow']);
+    t.applyFlowEvent('destroy', destroyed?.flow as NonNullable<typeof destroyed>['flow']);
+    while (!t.sweepReplace(5));
+    t.endReplace();
+    const ids = [...t.flows.values()].map((f) => Number(f.id)).sort((a, b) => a - b);
+    expect(ids).toEqual([1, 5, 7, 9, 11, 13, 15, 17, 19, 30]);
+  });
+});

@@ -324,6 +324,7 @@ export class ConntrackTable {
     for (let s = 0; s < c.high; s++) c.flags[s] = (c.flags[s] as number) & ~(SEEN | EVENT_SEEN);
     this.destroyedDuringReplace.clear();
     this.replaceUncertain = 0;
+    this.sweptTo = 0;
     this.replacing = true;
   }
 
@@ -367,17 +368,36 @@ export class ConntrackTable {
     this.putScan(x, SEEN);
   }
 
+  /** Where sweepReplace() has got to (slots below it are swept). */
+  private sweptTo = 0;
+
+  /**
+   * Part of ending a complete replace, `budget` slots at a time: drops the
+   * flows the dump did not name and clears the replace marks. The caller
+   * may let events in between two calls (they still count as arriving
+   * during the replace); true when every slot is swept. At 1,000,000 slots
+   * one sweep is tens of ms, too long for the event loop in one go.
+   */
+  sweepReplace(budget = Number.POSITIVE_INFINITY): boolean {
+    const c = this.c;
+    const to = Math.min(c.high, this.sweptTo + budget);
+    for (let s = this.sweptTo; s < to; s++) {
+      const f = c.flags[s] as number;
+      if (f & LIVE && !(f & SEEN)) this.remove(s);
+      else c.flags[s] = f & ~(SEEN | EVENT_SEEN);
+    }
+    this.sweptTo = to;
+    if (to > 0) this.version++;
+    return to >= c.high;
+  }
+
   /** Ends a replace; with `complete` false (a dump that failed), nothing is dropped. */
   endReplace(complete = true): void {
     const c = this.c;
+    if (complete) this.sweepReplace();
     this.replacing = false;
     this.version++;
-    if (complete) {
-      for (let s = 0; s < c.high; s++) {
-        const f = c.flags[s] as number;
-        if (f & LIVE && !(f & SEEN)) this.remove(s);
-      }
-    }
+    // Marks left by events during a sweep, or by a failed replace.
     for (let s = 0; s < c.high; s++) c.flags[s] = (c.flags[s] as number) & ~(SEEN | EVENT_SEEN);
     this.destroyedDuringReplace.clear();
     if (!complete) return;

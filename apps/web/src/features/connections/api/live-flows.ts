@@ -16,11 +16,21 @@ export interface LiveFlowStats {
 }
 
 const FRESH_MS = 3000;
+/**
+ * Most new rows put on top of the table between two loads of it. Beyond
+ * that (a burst: thousands of new flows a second) new flows are counted and
+ * the total grows, but rows are no longer inserted: nobody reads rows
+ * arriving that fast, and each insertion copied the first page and grew
+ * it without bound, a cost paid in the frames of someone scrolling.
+ */
+export const LIVE_INSERT_MAX = 500;
 
 export function useLiveFlows(query: FlowQuery): LiveFlowStats {
   const queryClient = useQueryClient();
   const [stats, setStats] = useState<LiveFlowStats>({ added: 0, removed: 0, fresh: new Set() });
   const queryRef = useRef(query);
+  /** Rows inserted on top since the first page was last loaded (the page object they were written into). */
+  const inserted = useRef<{ page: unknown; rows: number }>({ page: null, rows: 0 });
   if (queryRef.current !== query) {
     queryRef.current = query;
     setStats({ added: 0, removed: 0, fresh: new Set() });
@@ -61,41 +71,60 @@ export function useLiveFlows(query: FlowQuery): LiveFlowStats {
     }
 
     let removed = 0;
-    const loadedIds = new Set<string>();
-    const pages = current.pages.map((p) => {
-      const items: Api['FlowRow'][] = [];
-      for (const r of p.items) {
-        if (destroyed.has(r.id)) {
-          removed++;
-          continue;
+    let pages = current.pages;
+    let fresh = created;
+    if (destroyed.size > 0 || updated.size > 0 || created.length > 0) {
+      // Only then are the loaded rows walked (a burst of new flows with no
+      // update or destroy for a loaded row leaves them as they are).
+      const loadedIds = new Set<string>();
+      const touched = destroyed.size > 0 || updated.size > 0;
+      const walked = current.pages.map((p) => {
+        if (!touched) {
+          for (const r of p.items) loadedIds.add(r.id);
+          return p;
         }
-        loadedIds.add(r.id);
-        items.push(updated.get(r.id) ?? r);
-      }
-      return { ...p, items };
-    });
-    // Updates for rows we have not loaded yet are new to this view.
-    for (const [id, row] of updated) if (!loadedIds.has(id)) created.push(row);
-    const fresh = created.filter((r) => !loadedIds.has(r.id));
+        const items: Api['FlowRow'][] = [];
+        for (const r of p.items) {
+          if (destroyed.has(r.id)) {
+            removed++;
+            continue;
+          }
+          loadedIds.add(r.id);
+          items.push(updated.get(r.id) ?? r);
+        }
+        return { ...p, items };
+      });
+      pages = walked;
+      // Updates for rows we have not loaded yet are new to this view.
+      for (const [id, row] of updated) if (!loadedIds.has(id)) created.push(row);
+      fresh = created.filter((r) => !loadedIds.has(r.id));
+    }
     const first = pages[0];
-    if (first && fresh.length > 0) pages[0] = { ...first, items: [...fresh, ...first.items] };
+    if (inserted.current.page !== current.pages[0]) inserted.current = { page: null, rows: 0 };
+    const onTop = fresh.slice(0, Math.max(0, LIVE_INSERT_MAX - inserted.current.rows));
+    if (first && onTop.length > 0) {
+      pages = pages === current.pages ? [...pages] : pages;
+      pages[0] = { ...first, items: [...onTop, ...first.items] };
+      inserted.current.rows += onTop.length;
+    }
     const totalDelta = fresh.length - removed;
-    queryClient.setQueryData<FlowsData>(key, {
-      ...current,
-      pages: pages.map((p) => ({ ...p, total: Math.max(0, p.total + totalDelta) })),
-    });
+    if (pages === current.pages && totalDelta === 0) return;
+    const next = pages.map((p) => ({ ...p, total: Math.max(0, p.total + totalDelta) }));
+    inserted.current.page = next[0];
+    queryClient.setQueryData<FlowsData>(key, { ...current, pages: next });
 
     if (fresh.length > 0 || removed > 0) {
       setStats((s) => {
+        if (onTop.length === 0) return { ...s, added: s.added + fresh.length, removed: s.removed + removed };
         const f = new Set(s.fresh);
-        for (const r of fresh) f.add(r.id);
+        for (const r of onTop) f.add(r.id);
         return { added: s.added + fresh.length, removed: s.removed + removed, fresh: f };
       });
-      if (fresh.length > 0) {
+      if (onTop.length > 0) {
         setTimeout(() => {
           setStats((s) => {
             const f = new Set(s.fresh);
-            for (const r of fresh) f.delete(r.id);
+            for (const r of onTop) f.delete(r.id);
             return { ...s, fresh: f };
           });
         }, FRESH_MS);
