@@ -199,6 +199,42 @@ function buildProgram(io: Io): Command {
       });
       print(cmd, r.body, () => `FTP helper policy saved (apply to load it)\n${ftpLines(r.body)}`);
     });
+  const tftp = program.command('tftp').description('the TFTP conntrack helper policy (UDP; same controls as ftp)');
+  const tftpLines = (p: Api['TftpHelperPolicy']) =>
+    table(
+      ['ENABLED', 'PORTS', 'SERVERS'],
+      [[p.enabled ? 'yes' : 'no', p.ports.join(','), p.servers.join(',') || 'every forwarded server']],
+    );
+  tftp
+    .command('show')
+    .description('show the TFTP helper policy')
+    .action(async (_o, cmd: Command) => {
+      const r = await (await client(cmd)).get<Api['TftpHelperPolicy']>('/tftp');
+      print(cmd, r.body, () => tftpLines(r.body));
+    });
+  tftp
+    .command('set')
+    .description('change the TFTP helper policy (unnamed settings keep their value)')
+    .option('--enabled', 'turn the helper on')
+    .option('--no-enabled', 'turn the helper off')
+    .option('--ports <ports>', 'server ports, e.g. 69', (v) =>
+      v.split(',').map((p) => intArg('--ports', 1, 65535)(p.trim())),
+    )
+    .option('--servers <addresses>', 'helper servers, comma-separated ("" = every forwarded server)')
+    .action(async (o, cmd: Command) => {
+      const c = await client(cmd);
+      const current = await c.get<Api['TftpHelperPolicy']>('/tftp');
+      const next: ApiBody['TftpHelperPolicy'] = {
+        enabled: o.enabled ?? current.body.enabled,
+        ports: o.ports ?? current.body.ports,
+        servers: o.servers === undefined ? current.body.servers : listArg(o.servers),
+      };
+      const r = await c.request<Api['TftpHelperPolicy']>('PUT', '/tftp', {
+        body: next,
+        headers: current.etag ? { 'if-match': current.etag } : {},
+      });
+      print(cmd, r.body, () => `TFTP helper policy saved (apply to load it)\n${tftpLines(r.body)}`);
+    });
   ftp
     .command('doctor')
     .description('diagnose FTP through the gateway: a checklist per FTP forward (exit 1 when a check fails)')
