@@ -3,6 +3,7 @@
  * the forward filter, read and written together. ETag / If-Match and
  * `?apply=true` as /forwards.
  */
+import type { GatewayModel } from '@gatehouse/rules';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { etag, ifMatch } from '../lib/etag.js';
@@ -16,10 +17,18 @@ const IfMatchHeaders = z.object({ 'if-match': z.string().max(64).optional().desc
 const ApplyQuery = z.object({
   apply: z.enum(['true', 'false']).optional().describe('true: apply the change at once (undone if the apply fails)'),
 });
-const SECTIONS = ['interfaces', 'masquerade', 'filter'] as const;
+const SECTIONS = ['interfaces', 'masquerade', 'filter', 'reflection'] as const;
 
 /** `interfaces.lan.1` stays a body path; problems elsewhere in the model are model paths. */
 const focus = (p: string) => (SECTIONS.some((s) => p === s || p.startsWith(`${s}.`)) ? `body.${p}` : `model.${p}`);
+
+/** The settings part of a model; reflection only once set (absent: off). */
+const settingsOf = (m: GatewayModel) => ({
+  interfaces: m.interfaces,
+  masquerade: m.masquerade,
+  filter: m.filter,
+  ...(m.reflection ? { reflection: m.reflection } : {}),
+});
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const g = app.gateway;
@@ -29,14 +38,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['config'],
-        summary: 'Interface roles, masquerade and the forward filter of the desired model',
+        summary: 'Interface roles, masquerade, the forward filter and NAT reflection of the desired model',
         response: { 200: GatewaySettings, 401: ErrorBody },
       },
     },
     async (_req, reply) => {
       const d = g.desired();
       reply.header('etag', etag(d.version));
-      return { interfaces: d.model.interfaces, masquerade: d.model.masquerade, filter: d.model.filter };
+      return settingsOf(d.model);
     },
   );
 
@@ -47,7 +56,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['config'],
         summary:
-          'Set interface roles, masquerade and the forward filter; ?apply=true applies at once (undone if the apply fails)',
+          'Set interface roles, masquerade, the forward filter and NAT reflection; ?apply=true applies at once (undone if the apply fails)',
         headers: IfMatchHeaders,
         querystring: ApplyQuery,
         body: GatewaySettings,
@@ -76,7 +85,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         reply.header('x-gatehouse-apply', r.delta ? 'delta' : 'full');
       }
       reply.header('etag', etag(d.version));
-      return { interfaces: d.model.interfaces, masquerade: d.model.masquerade, filter: d.model.filter };
+      return settingsOf(d.model);
     },
   );
 };
