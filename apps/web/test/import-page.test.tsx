@@ -169,7 +169,7 @@ describe('ImportPage', () => {
   it('shows the summary, the proposal, the grouped notes and the equivalence report with differences flagged', async () => {
     renderPage();
     await screen.findByRole('heading', { name: 'Summary' });
-    expect(screen.getByText('1 forwards and 1 gateway forwards')).toBeTruthy();
+    expect(screen.getByText('1 port forward, 1 gateway forward')).toBeTruthy();
     expect(screen.getByText('1 port behaves differently')).toBeTruthy();
     expect(screen.getByText('Interface wan0 does not exist on this gateway.')).toBeTruthy();
     const decision = screen.getByRole('region', { name: 'Needs a decision (1)' });

@@ -12,7 +12,10 @@ export const importEn = {
     reread: 'Read the ruleset again',
     summary: {
       title: 'Summary',
-      counts: '{{forwards}} forwards and {{gatewayForwards}} gateway forwards',
+      forwards_one: '{{count}} port forward',
+      forwards_other: '{{count}} port forwards',
+      gatewayForwards_one: '{{count}} gateway forward',
+      gatewayForwards_other: '{{count}} gateway forwards',
       helperOn: 'FTP helper on port {{ports}}',
       helperOff: 'No FTP helper',
       passiveOnly: 'passive-only',
@@ -92,6 +95,13 @@ export const importEn = {
       reasonOwn: 'Gatehouse’s own table',
       reasonKept: 'managed by another tool ({{tool}})',
       tool: 'written by {{tool}}',
+      tools: {
+        'hand-written': 'hand',
+        firewall4: 'firewall4',
+        firewalld: 'firewalld',
+        'iptables-nft': 'iptables-nft',
+        docker: 'Docker',
+      },
       submit: 'Adopt the proposal',
       submitting: 'Adopting…',
       invalid: 'Fix the proposal’s problems first (the notes say where).',
@@ -133,6 +143,8 @@ export const importEn = {
     'helper.port_not_forwarded': 'the FTP helper on port {{port}} has no forward to a server on that port; left out',
     'helper.before_conntrack':
       'helper assignment at priority {{prio}}, before conntrack: it has no effect today; Gatehouse assigns it after DNAT, so FTP will start being helped',
+    'helper.lan_clients':
+      'the {{type}} helper for connections from {{iif}} (LAN clients to outside servers) is not carried over: Gatehouse helps forwarded servers only, so active FTP from LAN clients through the masquerade may stop working',
     'helper.unused_object': 'ct helper {{name}} ({{type}}) is defined but no rule assigns it',
     'interfaces.guessed_lan': 'the LAN interface could not be read from the ruleset; guessed {{lan}}, check it',
     'interfaces.guessed_wan': 'the WAN interface could not be read from the ruleset; guessed {{wan}}, check it',

@@ -9,7 +9,10 @@ export const importJa: typeof importEn = {
     reread: 'ルールセットを読み直す',
     summary: {
       title: '概要',
-      counts: 'ポート転送 {{forwards}} 件、ゲートウェイ転送 {{gatewayForwards}} 件',
+      forwards_one: 'ポート転送 {{count}} 件',
+      forwards_other: 'ポート転送 {{count}} 件',
+      gatewayForwards_one: 'ゲートウェイ転送 {{count}} 件',
+      gatewayForwards_other: 'ゲートウェイ転送 {{count}} 件',
       helperOn: 'FTP ヘルパー：ポート {{ports}}',
       helperOff: 'FTP ヘルパーなし',
       passiveOnly: 'パッシブのみ',
@@ -89,6 +92,13 @@ export const importJa: typeof importEn = {
       reasonOwn: 'Gatehouse 自身のテーブル',
       reasonKept: '別のツールが管理（{{tool}}）',
       tool: '作成元：{{tool}}',
+      tools: {
+        'hand-written': '手書き',
+        firewall4: 'firewall4',
+        firewalld: 'firewalld',
+        'iptables-nft': 'iptables-nft',
+        docker: 'Docker',
+      },
       submit: '提案を採用',
       submitting: '採用しています…',
       invalid: '先に提案の問題を直してください（注記に場所があります）。',
@@ -131,6 +141,8 @@ export const importJa: typeof importEn = {
       'ポート {{port}} の FTP ヘルパーには、そのポートのサーバーへの転送がありません。除外しました',
     'helper.before_conntrack':
       '優先度 {{prio}}（conntrack より前）でのヘルパー割り当て：今は効果がありません。Gatehouse は DNAT の後に割り当てるので、FTP にヘルパーが効くようになります',
+    'helper.lan_clients':
+      '{{iif}} からの接続（LAN のクライアントから外部のサーバーへ）の {{type}} ヘルパーは引き継ぎません。Gatehouse がヘルパーを効かせるのは転送先のサーバーだけなので、マスカレード越しの LAN クライアントのアクティブ FTP は動かなくなるかもしれません',
     'helper.unused_object': 'ct helper {{name}}（{{type}}）は定義されていますが、割り当てるルールがありません',
     'interfaces.guessed_lan':
       'LAN インターフェースをルールセットから読めませんでした。{{lan}} と推測しました。確認してください',

@@ -8,6 +8,7 @@ import type { Api } from '../../../lib/types';
 import { useAdoptProposal } from '../api/adopt';
 
 const keyOf = (t: { family: string; name: string }) => `${t.family} ${t.name}`;
+const TOOLS = ['hand-written', 'firewall4', 'firewalld', 'iptables-nft', 'docker'] as const;
 
 /**
  * Adopting: the tables read, each with a checkbox to retire it (a plain
@@ -22,6 +23,8 @@ export function AdoptForm({ proposal }: { proposal: Api['ImportProposal'] }) {
   const [retire, setRetire] = useState<Set<string>>(() => new Set());
   const [comment, setComment] = useState('');
   if (!canEdit) return null;
+  const toolName = (tool: string) =>
+    (TOOLS as readonly string[]).includes(tool) ? t(`importPage.adopt.tools.${tool as (typeof TOOLS)[number]}`) : tool;
   const toggle = (key: string, on: boolean) =>
     setRetire((prev) => {
       const next = new Set(prev);
@@ -61,12 +64,12 @@ export function AdoptForm({ proposal }: { proposal: Api['ImportProposal'] }) {
                 <code>{`table ${keyOf(x)}`}</code>{' '}
                 <span className="muted">
                   {x.retirable
-                    ? t('importPage.adopt.tool', { tool: x.tool })
+                    ? t('importPage.adopt.tool', { tool: toolName(x.tool) })
                     : t('importPage.adopt.kept', {
                         reason:
                           x.reason === 'import_own_table'
                             ? t('importPage.adopt.reasonOwn')
-                            : t('importPage.adopt.reasonKept', { tool: x.tool }),
+                            : t('importPage.adopt.reasonKept', { tool: toolName(x.tool) }),
                       })}
                 </span>
               </label>

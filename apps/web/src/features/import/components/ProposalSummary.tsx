@@ -15,7 +15,10 @@ export function ProposalSummary({ proposal: p }: { proposal: Api['ImportProposal
       <h2 id="import-summary-title">{t('importPage.summary.title')}</h2>
       {p.tables.length === 0 ? <p>{t('importPage.summary.nothingRead')}</p> : null}
       <ul className="import-summary-list">
-        <li>{t('importPage.summary.counts', { forwards: s.forwards, gatewayForwards: s.gatewayForwards })}</li>
+        <li>
+          {t('importPage.summary.forwards', { count: s.forwards })},{' '}
+          {t('importPage.summary.gatewayForwards', { count: s.gatewayForwards })}
+        </li>
         <li>
           {s.helperPorts.length > 0
             ? t('importPage.summary.helperOn', { ports: s.helperPorts.join(', ') })
