@@ -12,6 +12,7 @@ export * from './fake-runner.js';
 export * from './forward-index.js';
 export * from './ftps.js';
 export * from './ha/index.js';
+export * from './helper-kernel.js';
 export * from './helper-kinds.js';
 export * from './import/compat.js';
 export * from './import/index.js';

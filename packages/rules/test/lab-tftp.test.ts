@@ -19,6 +19,7 @@ import {
 } from '@gatehouse/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../src/compile.js';
+import { probeHelperKind } from '../src/helper-kernel.js';
 import { GatewayModel, type GatewayModelInput } from '../src/model.js';
 import { applyRuleset } from '../src/nft.js';
 import { createRunner, type Runner } from '../src/runner.js';
@@ -66,6 +67,12 @@ describe('TFTP through the lab gateway', () => {
   }, 60_000);
   afterAll(async () => {
     await lab?.destroy();
+  });
+
+  it('the kernel check finds both TFTP modules, as a module or built in', async () => {
+    const state = await probeHelperKind('tftp');
+    expect(state.conntrack?.state, JSON.stringify(state)).toMatch(/^(loaded|builtin)$/);
+    expect(state.nat?.state, JSON.stringify(state)).toMatch(/^(loaded|builtin)$/);
   });
 
   it('the server itself serves the file (on the LAN, from the gateway, no NAT involved)', async () => {

@@ -5,10 +5,12 @@
  * object and one assignment chain, and a forward change it depends on is
  * never a map-element delta. The lab proof is lab-tftp.test.ts.
  */
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile.js';
 import { planForwardChange } from '../../src/delta.js';
 import { feedsFtpHelper } from '../../src/forward-index.js';
+import { probeHelperKind, probeHelperKinds } from '../../src/helper-kernel.js';
 import { HELPER_KIND_SPECS, HELPER_KINDS } from '../../src/helper-kinds.js';
 import { GatewayModel, type GatewayModelInput, validateModel } from '../../src/model.js';
 import { renderPersistence } from '../../src/persistence.js';
@@ -196,5 +198,32 @@ describe('boot persistence of the TFTP helper', () => {
     const builtin = { module: 'nf_nat_tftp', state: 'builtin' as const, evidence: '/proc/config.gz' };
     expect(tftpFile(renderPersistence(m(true), { natTftp: builtin }))).toBeUndefined();
     expect(tftpFile(renderPersistence(m(false)))).toBeUndefined();
+  });
+});
+
+describe('the kernel check per helper kind', () => {
+  /** A kernel as files: /proc/modules lists loaded modules; a gzipped config names built-in ones. */
+  const kernel = (loaded: string[], builtin: string[]) => ({
+    exists: async () => false,
+    read: async (path: string) =>
+      path === '/proc/modules'
+        ? Buffer.from(loaded.map((m) => `${m} 16384 0 - Live 0x0\n`).join(''))
+        : path === '/proc/config.gz'
+          ? gzipSync(builtin.map((m) => `CONFIG_${m.toUpperCase()}=y\n`).join(''))
+          : null,
+    release: async () => 'test',
+  });
+
+  it('reads the module names from the registry and says for each how it is present', async () => {
+    const states = await probeHelperKinds(kernel(['nf_conntrack_tftp'], ['nf_conntrack_ftp', 'nf_nat_ftp']));
+    expect(states.map((s) => [s.kind, s.conntrack?.state ?? null, s.nat?.state ?? null])).toEqual([
+      ['ftp', 'builtin', 'builtin'],
+      ['tftp', 'loaded', null],
+    ]);
+    expect((await probeHelperKind('tftp', kernel([], ['nf_nat_tftp']))).nat).toMatchObject({
+      module: 'nf_nat_tftp',
+      state: 'builtin',
+      evidence: '/proc/config.gz CONFIG_NF_NAT_TFTP=y',
+    });
   });
 });
