@@ -203,6 +203,15 @@ export function importRuleset(listing: unknown, options: ImportOptions = {}): Im
   }
   // Helper ports as probes: the public ports of the forwards reaching them.
   const helperProbes: EquivalenceProbe[] = [];
+  // Every forward found, carried or not (one the model refused must show as a difference).
+  const foundProbes: EquivalenceProbe[] = findings.forwards.flatMap((f) =>
+    f.ports.map((r) => ({
+      proto: f.proto,
+      port: r.from,
+      why: 'forward' as const,
+      ...(f.sources[0] ? { saddr: f.sources[0].split('/')[0] as string } : {}),
+    })),
+  );
   for (const f of findings.forwards) {
     if (f.proto !== 'tcp') continue;
     for (const h of findings.helpers) {
@@ -230,7 +239,7 @@ export function importRuleset(listing: unknown, options: ImportOptions = {}): Im
     tables,
     probes: [] as EquivalenceProbe[],
   };
-  base.probes = probesOf(base, helperProbes);
+  base.probes = probesOf(base, [...helperProbes, ...foundProbes]);
   return { summary: summaryOf(base), ...base, equivalence: null };
 }
 

@@ -26,7 +26,7 @@ const NOTES = {
   'filter.carried': ['carried', 'forward filter: policy {policy}, LAN to WAN {lanToWan}'],
   'interfaces.from_ruleset': ['carried', 'interfaces from the ruleset: WAN {wan}, LAN {lan}'],
   // harmless
-  'default.rule': ['harmless', '{tool} default: {what}'],
+  'default.rule': ['harmless', '{tool}: {what} (Gatehouse does the same, or it does not change forwarded traffic)'],
   'chain.local_traffic': [
     'harmless',
     "{tool}: the gateway's own {hook} filtering ({rules} rule(s), policy {policy}) is not carried over; Gatehouse manages forwarding and NAT only",
@@ -52,6 +52,10 @@ const NOTES = {
   ],
   'snat.as_masquerade': ['decision', 'snat to {addr} becomes masquerade (the address of the outgoing interface)'],
   'helper.not_ftp': ['decision', 'a {type} conntrack helper; Gatehouse manages the FTP helper only; not carried over'],
+  'helper.lan_clients': [
+    'decision',
+    'the {type} helper for connections from {iif} (LAN clients to outside servers) is not carried over: Gatehouse helps forwarded servers only, so active FTP from LAN clients through the masquerade may stop working',
+  ],
   'helper.port_not_forwarded': [
     'decision',
     'the FTP helper on port {port} has no forward to a server on that port; left out',

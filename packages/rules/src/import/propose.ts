@@ -141,7 +141,13 @@ export function buildProposal(input: ProposalInput): Proposal {
   // Forwards: merge rules that differ only by source (one rule per source prefix is common).
   const forwards: NonNullable<GatewayModelInput['forwards']> = [];
   const merged = new Map<string, NonNullable<GatewayModelInput['forwards']>[number]>();
+  const reflections = [...f.reflections];
   for (const fw of f.forwards) {
+    if (fw.iif && !fw.iif.includes(wan) && fw.daddr) {
+      // From a LAN interface to the public address: reflection (fw4's `iifname "br-lan" ip daddr <wan> ... dnat`).
+      reflections.push(fw);
+      continue;
+    }
     if (fw.iif && !fw.iif.includes(wan)) {
       notes.push(
         note('rule.not_modelled', { hook: 'prerouting', what: `DNAT on ${fw.iif.join(',')}, not the WAN` }, fw.where),
@@ -188,6 +194,8 @@ export function buildProposal(input: ProposalInput): Proposal {
     );
   }
 
+  mergeProtocols(forwards);
+
   const gatewayForwards: NonNullable<GatewayModelInput['gatewayForwards']> = [];
   const gatewaySeen = new Set<string>();
   for (const g of f.gatewayForwards) {
@@ -214,7 +222,7 @@ export function buildProposal(input: ProposalInput): Proposal {
 
   // Reflection: one note per public port; its snat half is part of it.
   const reflected = new Set<string>();
-  for (const r of f.reflections) {
+  for (const r of reflections) {
     const key = `${r.proto} ${portsText(r.ports)}`;
     if (reflected.has(key)) continue;
     reflected.add(key);
@@ -250,6 +258,11 @@ export function buildProposal(input: ProposalInput): Proposal {
   for (const h of f.helpers) {
     if (h.type !== 'ftp') {
       notes.push(note('helper.not_ftp', { type: h.type }, h.where));
+      continue;
+    }
+    if (h.iif && !h.iif.includes(wan)) {
+      // fw4's helper_lan: LAN clients' own FTP to outside servers, which Gatehouse's helper (forwarded servers only) does not cover.
+      notes.push(note('helper.lan_clients', { type: h.type, iif: h.iif.join(', ') }, h.where));
       continue;
     }
     if (h.beforeConntrack) notes.push(note('helper.before_conntrack', { prio: h.prio }, h.where));
@@ -322,6 +335,26 @@ export function buildProposal(input: ProposalInput): Proposal {
   };
   const settled = settle(model, notes);
   return { ...settled, notes: dedupe([...f.notes, ...notes]), interfaces };
+}
+
+/** A TCP and a UDP forward of the same ports to the same place (firewalld writes one rule each) become one `both`. */
+function mergeProtocols(forwards: NonNullable<GatewayModelInput['forwards']>): void {
+  for (let i = 0; i < forwards.length; i++) {
+    const a = forwards[i];
+    if (a?.protocol !== 'tcp') continue;
+    const j = forwards.findIndex(
+      (b) =>
+        b.protocol === 'udp' &&
+        b.publicPorts === a.publicPorts &&
+        b.target === a.target &&
+        b.targetPort === a.targetPort &&
+        (b.allowedSources ?? []).join() === (a.allowedSources ?? []).join(),
+    );
+    if (j < 0) continue;
+    a.protocol = 'both';
+    forwards.splice(j, 1);
+    if (j < i) i--;
+  }
 }
 
 /** One note per code and rule: a rule reached by two paths of jumps is one rule. */

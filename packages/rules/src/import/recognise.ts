@@ -17,6 +17,8 @@ export interface ConditionSummary {
   oif?: string[];
   ipv6: boolean;
   proto?: 'tcp' | 'udp';
+  /** `meta l4proto { tcp, udp }` with a `th` port: both. */
+  protos?: Array<'tcp' | 'udp'>;
   dports?: PortRange[];
   sports?: PortRange[];
   saddr?: string[];
@@ -64,7 +66,7 @@ export function summarise(conds: ReadonlyArray<Cond | UnknownCond>): ConditionSu
         if (v.length === 1 && (v[0] === 'tcp' || v[0] === 6)) s.proto = 'tcp';
         else if (v.length === 1 && (v[0] === 'udp' || v[0] === 17)) s.proto = 'udp';
         else if (v.every((x) => ['tcp', 'udp', 6, 17].includes(x as string)))
-          break; // `{ tcp, udp }`: the port match says which
+          s.protos = ['tcp', 'udp']; // `meta l4proto { tcp, udp } th dport`: both
         else s.unreadable.push(`meta l4proto ${JSON.stringify(c.right)}`);
         break;
       }
@@ -127,6 +129,8 @@ export interface FoundMasquerade {
 
 export interface FoundHelper {
   type: string;
+  /** The interfaces the rule (or the rule jumping to it) matches on. */
+  iif?: string[];
   ports?: PortRange[];
   servers: string[];
   /** The rule sees the address and port before DNAT (its chain runs before priority -100). */
@@ -211,6 +215,52 @@ function forwardsFromMap(r: WalkedRule, s: ConditionSummary, where: string): Fou
   return out;
 }
 
+/** One DNAT or redirect rule for one protocol: a forward, a gateway forward or reflection. */
+function recogniseDnat(
+  f: Findings,
+  r: WalkedRule,
+  s: ConditionSummary & { proto: 'tcp' | 'udp'; dports?: PortRange[] },
+  where: string,
+): void {
+  const v = r.verb;
+  if (v.k !== 'dnat' && v.k !== 'redirect') return;
+  if (!s.dports) return;
+  const addr = v.k === 'dnat' ? v.addr : undefined;
+  const port = v.port;
+  if (!addr) {
+    for (const range of s.dports) {
+      if (range.from !== range.to) {
+        f.notes.push(note('dnat.gateway_range', {}, where));
+        continue;
+      }
+      f.gatewayForwards.push({
+        proto: s.proto,
+        port: range.from,
+        localPort: port ?? range.from,
+        sources: s.saddr ?? [],
+        ...(s.iif ? { iif: s.iif } : {}),
+        ...(r.rule.comment ? { comment: r.rule.comment } : {}),
+        where,
+      });
+    }
+    return;
+  }
+  const fwd: FoundForward = {
+    proto: s.proto,
+    ports: s.dports,
+    target: addr,
+    ...(port !== undefined ? { targetPort: port } : {}),
+    sources: s.saddr ?? [],
+    ...(s.iif ? { iif: s.iif } : {}),
+    ...(s.daddr ? { daddr: s.daddr } : {}),
+    ...(r.rule.comment ? { comment: r.rule.comment } : {}),
+    where,
+  };
+  // Reflection (NAT loopback): LAN sources, the public address as destination.
+  const reflection = s.daddr && s.saddr?.some((p) => p.includes('/'));
+  (reflection ? f.reflections : f.forwards).push(fwd);
+}
+
 export function recognise(tree: ChainTree, toolOfTable: (family: string, table: string) => SourceTool): Findings {
   const f: Findings = {
     forwards: [],
@@ -270,44 +320,12 @@ export function recognise(tree: ChainTree, toolOfTable: (family: string, table: 
           f.forwards.push(...fromMap);
           continue;
         }
-        if (!s.dports || !s.proto) {
+        const protos = s.proto ? [s.proto] : (s.protos ?? []);
+        if (!s.dports || protos.length === 0) {
           f.notes.push(note('dnat.no_port', {}, where));
           continue;
         }
-        const addr = v.k === 'dnat' ? v.addr : undefined;
-        const port = v.port;
-        if (!addr) {
-          for (const range of s.dports) {
-            if (range.from !== range.to) {
-              f.notes.push(note('dnat.gateway_range', {}, where));
-              continue;
-            }
-            f.gatewayForwards.push({
-              proto: s.proto,
-              port: range.from,
-              localPort: port ?? range.from,
-              sources: s.saddr ?? [],
-              ...(s.iif ? { iif: s.iif } : {}),
-              ...(r.rule.comment ? { comment: r.rule.comment } : {}),
-              where,
-            });
-          }
-          continue;
-        }
-        const fwd: FoundForward = {
-          proto: s.proto,
-          ports: s.dports,
-          target: addr,
-          ...(port !== undefined ? { targetPort: port } : {}),
-          sources: s.saddr ?? [],
-          ...(s.iif ? { iif: s.iif } : {}),
-          ...(s.daddr ? { daddr: s.daddr } : {}),
-          ...(r.rule.comment ? { comment: r.rule.comment } : {}),
-          where,
-        };
-        // Reflection (NAT loopback): LAN sources, the public address as destination.
-        const reflection = s.daddr && s.saddr?.some((p) => p.includes('/'));
-        (reflection ? f.reflections : f.forwards).push(fwd);
+        for (const proto of protos) recogniseDnat(f, r, { ...s, proto }, where);
         continue;
       }
       if (hook === 'postrouting' && base.type === 'nat' && (v.k === 'masquerade' || v.k === 'snat')) {
@@ -346,6 +364,7 @@ export function recognise(tree: ChainTree, toolOfTable: (family: string, table: 
           }
           f.helpers.push({
             type,
+            ...(s.iif ? { iif: s.iif } : {}),
             ...(ports ? { ports } : {}),
             servers: (s.daddr ?? []).filter((a) => !a.includes('/')),
             beforeDnat: prio < -100,

@@ -57,6 +57,22 @@ describe('proposals', () => {
     expect(r.tables).toEqual([{ family: 'inet', name: 'fw4', tool: 'firewall4', retire: true }]);
   });
 
+  it("the issue's firewall4 ruleset: its own interface names, all forwards, masquerade, a valid proposal", () => {
+    const r = imported('fw4-openwrt', { liveInterfaces: ['lo', 'wan', 'br-lan'], interfaces: [] });
+    expect(r.valid).toBe(true);
+    expect(r.model.interfaces).toEqual({ wan: 'wan', lan: ['br-lan'] });
+    expect(r.interfaces.missing).toEqual([]);
+    expect(r.model.forwards?.map((f) => `${f.name} ${f.protocol} ${f.publicPorts} ${f.target}`)).toEqual([
+      'ftp tcp 21 192.168.77.10',
+      'ssh tcp 2222 192.168.77.10',
+      'stun both 3478 192.168.77.11', // `meta l4proto { tcp, udp } th dport 3478`
+    ]);
+    expect(r.model.masquerade?.lanToWan).toBe(true);
+    expect(r.model.ftp).toMatchObject({ enabled: true, controlPorts: [21] });
+    expect(new Set(codes(r, 'decision'))).toEqual(new Set(['reflection.dropped', 'helper.lan_clients']));
+    expect(r.notes.filter((n) => n.group === 'harmless').length).toBeGreaterThan(0);
+  });
+
   it('firewalld: forward-ports under nat_PRE_public_allow, the helper in the zone chain, masquerade per zone', () => {
     const r = imported('firewalld');
     expect(r.summary).toMatchObject({ forwards: 3, gatewayForwards: 1, helperPorts: [21, 2121], decisions: 0 });

@@ -13,8 +13,8 @@ export const IMPORT_FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'impo
 export type ShapeName = 'fw4' | 'firewalld' | 'iptables-nft' | 'docker' | 'hand-written';
 export const SHAPES: readonly ShapeName[] = ['fw4', 'firewalld', 'iptables-nft', 'docker', 'hand-written'];
 /** The shapes, and `syntax` (every construct the walker reads, for the pure tests only). */
-export type FixtureName = ShapeName | 'syntax';
-export const FIXTURES: readonly FixtureName[] = [...SHAPES, 'syntax'];
+export type FixtureName = ShapeName | 'syntax' | 'fw4-openwrt';
+export const FIXTURES: readonly FixtureName[] = [...SHAPES, 'syntax', 'fw4-openwrt'];
 
 export const fixtureText = (file: string) => readFileSync(join(IMPORT_FIXTURES, file), 'utf8');
 
@@ -34,7 +34,8 @@ async function runIptables(runner: Runner, file: string): Promise<void> {
 export async function loadShape(runner: Runner, shape: FixtureName): Promise<void> {
   switch (shape) {
     case 'syntax':
-      return void (await runner.run('nft', ['-f', '-'], { input: fixtureText('syntax.nft') }));
+    case 'fw4-openwrt':
+      return void (await runner.run('nft', ['-f', '-'], { input: fixtureText(`${shape}.nft`) }));
     case 'fw4':
       return void (await runner.run('nft', ['-f', '-'], { input: fixtureText('fw4.nft') }));
     case 'firewalld':
