@@ -4,6 +4,7 @@
  * (Japanese has one form: its `_other` is used, `_one` says the same).
  */
 import { ftpDoctorEn } from './ftp-doctor-en';
+import { ftpsReflectionEn } from './ftps-reflection-en';
 import { gatewayEn } from './gateway-en';
 import { importEn } from './import-en';
 import { messagesEn } from './messages-en';
@@ -13,6 +14,7 @@ export const en = {
   ...gatewayEn,
   ...importEn,
   ...ftpDoctorEn,
+  ...ftpsReflectionEn,
   app: {
     name: 'Gatehouse',
     tagline: 'NAT gateway',

@@ -1,6 +1,7 @@
 /** Japanese catalogue; typed as the English shape so no key can be missing. */
 import type { Catalogue } from './en';
 import { ftpDoctorJa } from './ftp-doctor-ja';
+import { ftpsReflectionJa } from './ftps-reflection-ja';
 import { gatewayJa } from './gateway-ja';
 import { importJa } from './import-ja';
 import { messagesJa } from './messages-ja';
@@ -10,6 +11,7 @@ export const ja: Catalogue = {
   ...gatewayJa,
   ...importJa,
   ...ftpDoctorJa,
+  ...ftpsReflectionJa,
   app: {
     name: 'Gatehouse',
     tagline: 'NAT ゲートウェイ',
