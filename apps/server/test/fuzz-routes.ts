@@ -510,6 +510,28 @@ export const ROUTES: RouteSpec[] = [
     url: `${API}/apply/rollback-now`,
   })),
   withBody('POST /drift/restore', 1, mostlyValid(commentBody), () => ({ method: 'POST', url: `${API}/drift/restore` })),
+  withBody(
+    'POST /drift/adopt',
+    1,
+    mostlyValid(commentBody),
+    (w, x) => ({ method: 'POST', url: `${API}/drift/adopt`, headers: ifMatchHeader(x.ifm, w) }),
+    { changesModel: true },
+  ),
+  withBody(
+    'POST /revisions/:id/restore',
+    1,
+    mostlyValid(commentBody),
+    (w, x) => ({
+      method: 'POST',
+      url: `${API}/revisions/${idOf(
+        x.pick,
+        Array.from({ length: w.lastRevision + 1 }, (_, i) => i + 1),
+        1,
+      )}/restore`,
+      headers: ifMatchHeader(x.ifm, w),
+    }),
+    { changesModel: true },
+  ),
   withBody('POST /apply', 2, mostlyValid(applyBody), () => ({ method: 'POST', url: `${API}/apply` })),
   withBody('POST /apply/confirm', 2, mostlyValid(fc.record({ reconnect: fc.boolean() }, { requiredKeys: [] })), () => ({
     method: 'POST',

@@ -519,7 +519,7 @@ export function readOwnTable(json: unknown, options: ReadOwnTableOptions): OwnTa
     for (const w of left)
       say(
         'adopt.missing',
-        { chain: chainName, rule: w.comment },
+        { what: `rule "${w.comment}" in chain ${chainName}` },
         `rule "${w.comment}" is missing from chain ${chainName}`,
       );
   }
@@ -546,7 +546,7 @@ export function readOwnTable(json: unknown, options: ReadOwnTableOptions): OwnTa
     const [map, key, value] = k.split('|') as [ForwardMapName, string, string];
     say(
       'adopt.missing',
-      { map, element: elementText({ map, key, value }) },
+      { what: `element ${elementText({ map, key, value })}` },
       `element ${elementText({ map, key, value })} would be added`,
     );
   }

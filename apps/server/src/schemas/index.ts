@@ -8,6 +8,7 @@ import type * as schemas from './index.js';
 export * from './auth.js';
 export * from './common.js';
 export * from './conntrack.js';
+export * from './drift.js';
 export * from './forwards-bulk.js';
 export * from './ftp-diagnosis.js';
 export * from './gateway.js';

@@ -24,6 +24,13 @@ export const messagesEn = {
     unrecognized_keys: 'Unknown fields: {{keys}}.',
     invalid_cursor: 'The list position is no longer valid; reload the list.',
     lockout: 'This change would cut off the connection you are using to reach the panel.',
+    adopt: {
+      rule: 'A rule the model cannot say, in chain {{chain}}: {{rule}}',
+      element: 'A map element the model cannot say, in {{map}}: {{element}}',
+      object: '{{kind}} {{name}} is not one the model declares.',
+      missing: 'The model would add what the live table lacks: {{what}}',
+      invalid: 'The model read from the table would be invalid: {{path}}: {{message}}',
+    },
     ports: {
       format: 'Use a port (80), a range (8000-8100) or a comma-separated list of them.',
       out_of_range: 'Port {{port}} is outside 1-65535.',
@@ -182,6 +189,11 @@ export const messagesEn = {
     nothing_applied: 'Nothing has been applied yet.',
     nothing_to_roll_back: 'There is nothing to roll back to.',
     not_restorable: 'This revision holds no gateway model to restore.',
+    drift_not_adoptable:
+      'This hand change cannot be adopted: the model cannot say all of it. Restore the applied revision instead.',
+    nothing_to_adopt: 'The live table is what the applied revision loaded: there is nothing to adopt.',
+    table_missing: 'The table is gone from the kernel: restore the applied revision instead.',
+    not_rejected: 'Revision {{id}} applied fine: roll back to it instead.',
     pending_confirmation: 'A provisional apply is waiting for confirmation; confirm it or let it roll back first.',
     precondition_failed: 'Someone changed the configuration in the meantime; reload it and try again.',
     precondition_required: 'Reload the page and try again.',

@@ -21,6 +21,13 @@ export const messagesJa: Widen<typeof messagesEn> = {
     unrecognized_keys: '不明な項目があります: {{keys}}',
     invalid_cursor: '一覧の位置が無効になりました。一覧を再読み込みしてください。',
     lockout: 'この変更を行うと、パネルに接続している現在の接続が切断されます。',
+    adopt: {
+      rule: 'モデルで表せないルール（チェーン {{chain}}）: {{rule}}',
+      element: 'モデルで表せないマップ要素（{{map}}）: {{element}}',
+      object: '{{kind}} {{name}} はモデルが宣言するものではありません。',
+      missing: 'モデルはライブテーブルにないものを追加します: {{what}}',
+      invalid: 'テーブルから読み取ったモデルは無効です: {{path}}: {{message}}',
+    },
     ports: {
       format: 'ポート（80）、範囲（8000-8100）、またはそれらのカンマ区切りで指定してください。',
       out_of_range: 'ポート {{port}} は 1〜65535 の範囲外です。',
@@ -119,7 +126,8 @@ export const messagesJa: Widen<typeof messagesEn> = {
       same_sync_address: '2 台のノードには別々の同期アドレスが必要です。',
       same_api: '2 台のノードには別々のアドレスが必要です。',
       same_router_id: 'WAN と LAN には別々の VRRP ルーター ID が必要です。',
-      sync_interface_taken: '{{name}} は WAN または LAN の通信に使われています。同期リンクには専用のインターフェースが必要です。',
+      sync_interface_taken:
+        '{{name}} は WAN または LAN の通信に使われています。同期リンクには専用のインターフェースが必要です。',
     },
     password: {
       wrong: 'パスワードが違います。',
@@ -180,6 +188,11 @@ export const messagesJa: Widen<typeof messagesEn> = {
     nothing_applied: 'まだ何も適用されていません。',
     nothing_to_roll_back: 'ロールバックできるものがありません。',
     not_restorable: 'このリビジョンには復元できるゲートウェイモデルがありません。',
+    drift_not_adoptable:
+      'この手動変更は取り込めません。モデルですべてを表せないためです。代わりに適用済みリビジョンを復元してください。',
+    nothing_to_adopt: 'ライブテーブルは適用済みリビジョンのとおりです。取り込むものはありません。',
+    table_missing: 'テーブルがカーネルから消えています。代わりに適用済みリビジョンを復元してください。',
+    not_rejected: 'リビジョン {{id}} は正常に適用されました。代わりにロールバックしてください。',
     pending_confirmation: '仮適用が確認待ちです。先に確認するか、ロールバックされるのを待ってください。',
     precondition_failed: 'その間に誰かが設定を変更しました。再読み込みしてやり直してください。',
     precondition_required: 'ページを再読み込みしてやり直してください。',
