@@ -18,7 +18,7 @@ let base: string;
 const servers: FtpsServer[] = [];
 
 /** Extra servers on the lab server: announcing the public address, another network's, and FTPS. */
-const PORT = { public: 2122, foreign: 2123, ftps: 2124 } as const;
+const PORT = { public: 2122, foreign: 2123, ftps: 2124, ftpsPublic: 2125 } as const;
 const FOREIGN_ADDRESS = '10.9.8.7';
 
 async function api(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -75,6 +75,11 @@ beforeAll(async () => {
         passivePorts: { min: 40010, max: 40019 },
       }),
       startFtpsServer(lab, { port: PORT.ftps, passivePorts: { min: 40020, max: 40029 } }),
+      startFtpsServer(lab, {
+        port: PORT.ftpsPublic,
+        pasvAddress: LAB_ADDR.gatewayWan,
+        passivePorts: { min: 40030, max: 40039 },
+      }),
     ])),
   );
   const cfg = await api('GET', '/config');
@@ -234,5 +239,49 @@ describe('the FTP doctor in the lab', () => {
     // The plain FTP forward, whose transfers create expectations, is not suspected.
     expect((await passive()).ok).toBe(true);
     expect(checkOf(await diagnosis(), 'ftp', 'heuristics').status).toBe('ok');
+  }, 40_000);
+
+  it('an FTPS forward: red while its server announces its private address, green when it announces the public one', async () => {
+    // The FTPS forward (no helper needed): the server of the last test, which announces 192.168.1.2.
+    await setFtp({ enabled: true, controlPorts: [21, PORT.public, PORT.foreign], passiveOnly: false });
+    const tlsForward = { id: 'ftp-tls', name: 'FTPS', publicPorts: String(PORT.ftps), target: LAB_ADDR.server };
+    let r = await api('PUT', '/forwards/ftp-tls', { ...tlsForward, ftps: { passivePorts: '40020-40029' } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    r = await api('POST', '/forwards', {
+      id: 'ftps-public',
+      name: 'FTPS announcing the public address',
+      publicPorts: String(PORT.ftpsPublic),
+      target: LAB_ADDR.server,
+      ftps: { passivePorts: '40030-40039' },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    await apply();
+    const bad = await ftpsFetch(lab, { port: PORT.ftps, path: 'hello.txt', timeoutSec: 6 });
+    expect(bad.ok).toBe(false);
+    expect(bad.pasvAddress?.host).toBe(LAB_ADDR.server);
+    const good = await ftpsFetch(lab, { port: PORT.ftpsPublic, path: 'hello.txt', timeoutSec: 6 });
+    expect(good.ok, good.transcript).toBe(true);
+    expect(good.body.toString()).toBe('Hello from the Gatehouse lab FTP server.\n');
+
+    const d = await diagnosis();
+    // The probe spoke TLS (the server refuses plain anonymous logins) and read the 227 reply under it.
+    const badProbe = checkOf(d, 'ftp-tls', 'probe');
+    expect(badProbe).toMatchObject({
+      status: 'failure',
+      finding: { code: 'probe.ftps_private', params: { host: LAB_ADDR.server } },
+      fix: { code: 'fix.ftps', params: { public: LAB_ADDR.gatewayWan } },
+    });
+    expect(codes(badProbe)).toContain('evidence.tls');
+    expect(checkOf(d, 'ftp-tls', 'helper-scope')).toMatchObject({ status: 'ok', finding: { code: 'scope.ftps' } });
+    const f = forwardOf(d, 'ftps-public');
+    expect(f.ftpsPassivePorts).toBe('40030-40039');
+    expect(f.checks.map((c: Json) => [c.check, c.status, c.finding.code])).toEqual([
+      ['kernel', 'ok', 'kernel.ok'],
+      ['helper-scope', 'ok', 'scope.ftps'],
+      ['live-evidence', 'ok', 'live.ftps'],
+      ['passive-only', 'ok', 'passive.off'],
+      ['probe', 'ok', 'probe.ftps_ok'],
+      ['heuristics', 'ok', 'heuristics.ok'],
+    ]);
   }, 40_000);
 });

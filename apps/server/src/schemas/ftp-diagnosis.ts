@@ -30,10 +30,12 @@ export const FTP_DOCTOR_CODES = [
   'scope.port_not_covered',
   'scope.server_not_covered',
   'scope.object_missing',
+  'scope.ftps',
   'live.ok',
   'live.no_traffic',
   'live.without_helper',
   'live.no_expectations',
+  'live.ftps',
   'passive.off',
   'passive.on',
   'passive.blocks_nothing',
@@ -44,6 +46,9 @@ export const FTP_DOCTOR_CODES = [
   'probe.foreign_address',
   'probe.pasv_needs_login',
   'probe.pasv_refused',
+  'probe.ftps_ok',
+  'probe.ftps_private',
+  'probe.ftps_port_outside',
   'heuristics.ok',
   'heuristics.ftps_suspected',
   'evidence.module',
@@ -63,6 +68,7 @@ export const FTP_DOCTOR_CODES = [
   'evidence.auth_tls_offered',
   'evidence.auth_tls_not_offered',
   'evidence.pasv',
+  'evidence.tls',
   'evidence.probe_error',
   'evidence.stray_connection',
   'evidence.quiet_control_flow',
@@ -78,6 +84,7 @@ export const FTP_DOCTOR_CODES = [
   'fix.own_address',
   'fix.allow_anonymous',
   'fix.ftps',
+  'fix.ftps_range',
 ] as const;
 export const FtpDoctorCode = z.enum(FTP_DOCTOR_CODES);
 export type FtpDoctorCode = z.output<typeof FtpDoctorCode>;
@@ -106,6 +113,10 @@ export const FtpForwardDiagnosis = z.object({
   server: z.string().describe('the forward target (the FTP server on the LAN)'),
   controlPort: z.number().int().describe('the FTP control port on the server'),
   publicPort: z.number().int().describe('the public port that reaches it'),
+  ftpsPassivePorts: z
+    .string()
+    .nullable()
+    .describe('the passive range an FTPS forward forwards (null: plain FTP, the helper does the work)'),
   status: FtpDoctorStatus.describe('the worst of its checks'),
   checks: z.array(FtpDoctorCheck),
 });

@@ -38,7 +38,15 @@ const model = (
   ftp: Record<string, unknown>,
   forwards: unknown[] = [{ id: 'ftp', name: 'FTP', publicPorts: '21', target: SERVER }],
 ) => GatewayModel.parse({ interfaces: { wan: 'eth0', lan: ['eth1'] }, forwards, ftp });
-const FWD = { forwardId: 'ftp', forwardName: 'FTP', server: SERVER, controlPort: 21, publicPort: 21 };
+const FWD = {
+  forwardId: 'ftp',
+  forwardName: 'FTP',
+  server: SERVER,
+  controlPort: 21,
+  publicPort: 21,
+  ftpsPassivePorts: null,
+};
+const FTPS_FWD = { ...FWD, ftpsPassivePorts: '40000-40009' };
 
 /** The captured passive transfer, replayed in the order the kernel produced it, through the real index. */
 function replayPassiveTransfer(now = () => 1_000_000) {
@@ -143,6 +151,10 @@ describe('helper scope', () => {
       { ...facts, applied: applied(model({ enabled: true, servers: [SERVER] }, two)) },
     );
     expect(server).toMatchObject({ finding: { code: 'scope.server_not_covered' }, fix: { code: 'fix.add_server' } });
+  });
+  it('an FTPS forward needs no helper: its passive range is forwarded', () => {
+    const c = helperScopeCheck(FTPS_FWD, { ...facts, applied: applied(model({ enabled: false })) });
+    expect(c).toMatchObject({ status: 'ok', finding: { code: 'scope.ftps', params: { range: '40000-40009' } } });
   });
   it('fails when the table lost its helper object (drift), ok otherwise', () => {
     const m = applied(model({ enabled: true }));
@@ -255,6 +267,26 @@ describe('probe', () => {
       finding: { code: 'probe.foreign_address', params: { host: '10.0.0.5' } },
     });
   });
+  it('an FTPS forward needs the server to announce the public address and a port of its forwarded range', () => {
+    const ok = probeCheck(FTPS_FWD, { ...vsftpd('227 Entering Passive Mode (192,0,2,2,156,68).'), tls: true }, [
+      PUBLIC,
+    ]);
+    expect(ok).toMatchObject({
+      status: 'ok',
+      finding: { code: 'probe.ftps_ok', params: { host: PUBLIC, range: '40000-40009' } },
+    });
+    expect(ok.evidence.map((e) => e.code)).toContain('evidence.tls');
+    expect(probeCheck(FTPS_FWD, vsftpd('227 Entering Passive Mode (192,168,1,2,156,68).'), [PUBLIC])).toMatchObject({
+      status: 'failure',
+      finding: { code: 'probe.ftps_private', params: { host: SERVER } },
+      fix: { code: 'fix.ftps', params: { public: PUBLIC } },
+    });
+    expect(probeCheck(FTPS_FWD, vsftpd('227 Entering Passive Mode (192,0,2,2,117,49).'), [PUBLIC])).toMatchObject({
+      status: 'failure',
+      finding: { code: 'probe.ftps_port_outside', params: { port: 30001, range: '40000-40009' } },
+      fix: { code: 'fix.ftps_range' },
+    });
+  });
   it('PASV needs login; no answer; not FTP', () => {
     expect(probeCheck(FWD, vsftpd(null, 530, ['500 no']), [PUBLIC])).toMatchObject({
       status: 'warning',
@@ -293,6 +325,14 @@ describe('heuristics', () => {
       finding: { code: 'heuristics.ftps_suspected' },
       fix: { code: 'fix.ftps', params: { public: PUBLIC } },
     });
+  });
+  it('does not for a forward already marked FTPS', () => {
+    const c = heuristicsCheck(FTPS_FWD, {
+      controls: [{ ...control, expectations: 0 }],
+      strays: [{ client: CLIENT, address: PUBLIC, port: 40020, at: 3000 }],
+      now: 10_000,
+    });
+    expect(c.status).toBe('ok');
   });
   it('does not when the helper created expectations, or the stray came from someone else or before', () => {
     const strays = [{ client: CLIENT, address: PUBLIC, port: 40020, at: 3000 }];

@@ -46,6 +46,7 @@ export const ftpDoctorEn = {
         port_not_covered: 'The helper of revision {{revision}} does not inspect port {{port}}.',
         server_not_covered: 'The helper of revision {{revision}} does not inspect the server {{server}}.',
         object_missing: 'Revision {{revision}} has the helper, but the gateway holds no ct helper object in its table.',
+        ftps: 'The forward is FTPS: the helper cannot read its control channel, so its passive range {{range}} is forwarded instead.',
       },
       live: {
         ok: '{{withHelper}} of {{flows}} recent control connections to {{server}}:{{port}} carry helper=ftp.',
@@ -54,6 +55,7 @@ export const ftpDoctorEn = {
           '{{withoutHelper}} of {{flows}} recent control connections to {{server}}:{{port}} carry no helper: their transfers cannot work.',
         no_expectations:
           'Control connections carry the helper, but no expectation was created for them: no transfer was started, or the helper cannot read the control channel.',
+        ftps: '{{flows}} control connections to {{server}}:{{port}} came through the FTPS forward; their data connections use the forwarded range {{range}}.',
       },
       passive: {
         off: 'Passive-only is off: active FTP (PORT/EPRT) is allowed.',
@@ -71,6 +73,10 @@ export const ftpDoctorEn = {
           'The server announces {{host}}, an address of another network: clients will connect there and fail.',
         pasv_needs_login: 'PASV needs a login: anonymous login was refused, so the announced address is unknown.',
         pasv_refused: 'The server refused PASV.',
+        ftps_ok: 'The FTPS server announces the public address {{host}} and a port of the forwarded range {{range}}.',
+        ftps_private:
+          'The FTPS server announces {{host}}, not the public address: nothing on the gateway can rewrite it under TLS, so clients connect there and fail.',
+        ftps_port_outside: 'The FTPS server announces port {{port}}, outside the forwarded passive range {{range}}.',
       },
       heuristics: {
         ok: 'Nothing in the live table suggests an encrypted control channel.',
@@ -95,6 +101,7 @@ export const ftpDoctorEn = {
         auth_tls_offered: 'FEAT offers AUTH TLS (the server supports FTPS).',
         auth_tls_not_offered: 'FEAT does not offer AUTH TLS.',
         pasv: 'PASV announces {{host}} port {{port}}.',
+        tls: 'The probe spoke TLS with the server (AUTH TLS).',
         probe_error: 'Probe: {{message}}',
         stray_connection: 'Connection from {{client}} to {{address}}:{{port}} at {{at}}, a port no forward takes.',
         quiet_control_flow:
@@ -117,6 +124,8 @@ export const ftpDoctorEn = {
           'Make the server announce its own address {{server}} (vsftpd pasv_address, proftpd MasqueradeAddress, pure-ftpd -P) or none; the helper rewrites it to the public one.',
         allow_anonymous: 'Nothing to fix on the gateway; the announced address can only be checked with a login.',
         ftps: 'Mark the forward FTPS and forward the server’s passive port range, and make the server announce the public address {{public}}: vsftpd pasv_address={{public}}, proftpd MasqueradeAddress {{public}}, pure-ftpd -P {{public}}.',
+        ftps_range:
+          'Make the forward’s passive range match the server’s (vsftpd pasv_min_port/pasv_max_port, proftpd PassivePorts, pure-ftpd -p), now {{range}}.',
       },
     },
   },

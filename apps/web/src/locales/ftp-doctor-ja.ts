@@ -43,6 +43,7 @@ export const ftpDoctorJa = {
         server_not_covered: 'リビジョン {{revision}} のヘルパーはサーバー {{server}} を検査しません。',
         object_missing:
           'リビジョン {{revision}} にはヘルパーがありますが、ゲートウェイのテーブルに ct helper オブジェクトがありません。',
+        ftps: 'この転送は FTPS です: ヘルパーは制御チャネルを読めないため、代わりにパッシブのポート範囲 {{range}} を転送しています。',
       },
       live: {
         ok: '{{server}}:{{port}} への最近の制御コネクション {{flows}} 件のうち {{withHelper}} 件に helper=ftp が付いています。',
@@ -51,6 +52,7 @@ export const ftpDoctorJa = {
           '{{server}}:{{port}} への最近の制御コネクション {{flows}} 件のうち {{withoutHelper}} 件にヘルパーが付いていません: その転送は動きません。',
         no_expectations:
           '制御コネクションにヘルパーは付いていますが、エクスペクテーションが作られていません: 転送が始まっていないか、ヘルパーが制御チャネルを読めません。',
+        ftps: 'FTPS の転送を通って {{server}}:{{port}} へ来た制御コネクションは {{flows}} 件です。データコネクションは転送している範囲 {{range}} を使います。',
       },
       passive: {
         off: 'パッシブ限定はオフです: アクティブ FTP (PORT/EPRT) を許可しています。',
@@ -69,6 +71,11 @@ export const ftpDoctorJa = {
         pasv_needs_login:
           'PASV にはログインが必要です: 匿名ログインが拒否されたため、通知されるアドレスは分かりません。',
         pasv_refused: 'サーバーが PASV を拒否しました。',
+        ftps_ok: 'FTPS サーバーは公開アドレス {{host}} と、転送している範囲 {{range}} のポートを通知しています。',
+        ftps_private:
+          'FTPS サーバーが公開アドレスではなく {{host}} を通知しています: TLS の下ではゲートウェイ側で書き換えられないため、クライアントはそこへ接続しようとして失敗します。',
+        ftps_port_outside:
+          'FTPS サーバーが、転送しているパッシブの範囲 {{range}} の外のポート {{port}} を通知しています。',
       },
       heuristics: {
         ok: '現在のテーブルには、制御チャネルの暗号化を疑わせるものはありません。',
@@ -93,6 +100,7 @@ export const ftpDoctorJa = {
         auth_tls_offered: 'FEAT が AUTH TLS を提示しています (サーバーは FTPS 対応)。',
         auth_tls_not_offered: 'FEAT は AUTH TLS を提示していません。',
         pasv: 'PASV が {{host}} のポート {{port}} を通知しています。',
+        tls: '調査はサーバーと TLS で通信しました (AUTH TLS)。',
         probe_error: '調査: {{message}}',
         stray_connection: '{{at}} に {{client}} から {{address}}:{{port}} への接続。どの転送も受け持たないポートです。',
         quiet_control_flow:
@@ -116,6 +124,8 @@ export const ftpDoctorJa = {
           'サーバーが自分のアドレス {{server}} を通知するようにするか、設定を外してください (vsftpd の pasv_address、proftpd の MasqueradeAddress、pure-ftpd の -P)。ヘルパーが公開アドレスに書き換えます。',
         allow_anonymous: 'ゲートウェイ側で直すものはありません。通知されるアドレスはログインしないと確認できません。',
         ftps: '転送を FTPS にしてサーバーのパッシブのポート範囲を転送し、サーバーが公開アドレス {{public}} を通知するようにしてください: vsftpd は pasv_address={{public}}、proftpd は MasqueradeAddress {{public}}、pure-ftpd は -P {{public}}。',
+        ftps_range:
+          '転送のパッシブ範囲をサーバーの設定 (vsftpd の pasv_min_port/pasv_max_port、proftpd の PassivePorts、pure-ftpd の -p) に合わせてください。現在は {{range}} です。',
       },
     },
   },

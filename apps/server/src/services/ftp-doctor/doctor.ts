@@ -102,7 +102,7 @@ export class FtpDoctor {
     const probes = new Map<string, Promise<ProbeTranscript>>();
     for (const f of forwards) {
       const key = `${f.server}:${f.controlPort}`;
-      if (!probes.has(key)) probes.set(key, runProbe(f.server, f.controlPort, runner));
+      if (!probes.has(key)) probes.set(key, runProbe(f.server, f.controlPort, runner, f.ftpsPassivePorts !== null));
     }
     const [kernel, interfaces, helperObjectLive, dropPackets] = await Promise.all([
       readKernelFacts(runner),

@@ -1,8 +1,8 @@
 /**
  * Which forwards the doctor looks at: every enabled TCP forward whose target
  * ports include an FTP control port (the helper's control ports, and 21
- * always: a server on 21 is FTP whether or not the helper is set up), with
- * the public port that reaches it.
+ * always: a server on 21 is FTP whether or not the helper is set up), and
+ * every FTPS forward (its own port), with the public port that reaches it.
  */
 import { containsPort, type GatewayModel, portRangesOrNone, targetRanges } from '@gatehouse/rules';
 
@@ -12,6 +12,8 @@ export interface FtpForward {
   server: string;
   controlPort: number;
   publicPort: number;
+  /** An FTPS forward's forwarded passive range; null for plain FTP. */
+  ftpsPassivePorts: string | null;
 }
 
 /** The helper's policy as the doctor reads it (one place to follow the model's shape). */
@@ -30,12 +32,21 @@ export function ftpForwards(model: GatewayModel): FtpForward[] {
     if (!f.enabled || f.protocol === 'udp') continue;
     const targets = targetRanges(f);
     const publics = portRangesOrNone(f.publicPorts);
-    for (const port of ports) {
+    // An FTPS forward is FTP by definition: its own (first) port is a control port too.
+    const own = f.ftps && targets[0] ? [targets[0].from] : [];
+    for (const port of [...new Set([...ports, ...own])].sort((a, b) => a - b)) {
       if (!containsPort(targets, port)) continue;
       // A shifted forward has one range; same-port forwards map a port to itself.
       const shifted = f.targetPort !== undefined && publics[0] && targets[0];
       const publicPort = shifted ? (publics[0]?.from ?? port) + (port - (targets[0]?.from ?? port)) : port;
-      out.push({ forwardId: f.id, forwardName: f.name, server: f.target, controlPort: port, publicPort });
+      out.push({
+        forwardId: f.id,
+        forwardName: f.name,
+        server: f.target,
+        controlPort: port,
+        publicPort,
+        ftpsPassivePorts: f.ftps?.passivePorts ?? null,
+      });
     }
   }
   return out;

@@ -27,6 +27,10 @@ export function helperCovers(model: GatewayModel, server: string, port: number):
 
 /** Pure: the verdict from what was read. */
 export function helperScopeCheck(fwd: FtpForward, f: ScopeFacts): FtpDoctorCheck {
+  if (fwd.ftpsPassivePorts !== null) {
+    // Under TLS the helper reads nothing; the forwarded passive range does its job.
+    return check('helper-scope', 'ok', say('scope.ftps', { range: fwd.ftpsPassivePorts }));
+  }
   const pending = f.desiredDiffers ? [say('evidence.desired_differs')] : [];
   // When the desired state already says it, applying is the fix.
   const fixOr = (fix: ReturnType<typeof say>) => (f.desiredDiffers && f.desiredCovers ? say('fix.apply') : fix);

@@ -26,6 +26,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Pure: the verdict from what was recorded. */
 export function heuristicsCheck(fwd: FtpForward, f: HeuristicFacts): FtpDoctorCheck {
+  // Known FTPS: nothing to suspect (the probe checks what its server announces).
+  if (fwd.ftpsPassivePorts !== null) return check('heuristics', 'ok', say('heuristics.ok'));
   for (const c of [...f.controls].reverse()) {
     if (c.expectations > 0) continue;
     const strays = f.strays.filter(

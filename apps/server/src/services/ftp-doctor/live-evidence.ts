@@ -35,6 +35,15 @@ export function liveEvidenceCheck(fwd: FtpForward, f: LiveFacts): FtpDoctorCheck
     say('evidence.data_linked', { count: a.dataLinked, last: iso(a.lastDataAt) }),
     ...a.withoutHelper.slice(-3).map((s) => say('evidence.flow_without_helper', { client: s.client, at: iso(s.at) })),
   ];
+  if (fwd.ftpsPassivePorts !== null) {
+    // No helper is expected on an FTPS control connection.
+    return check(
+      'live-evidence',
+      'ok',
+      say('live.ftps', { ...where, flows, range: fwd.ftpsPassivePorts }),
+      evidence.slice(0, 1),
+    );
+  }
   const lastHadHelper = recorded ? a.lastHadHelper : f.live.withHelper === f.live.flows;
   if (!lastHadHelper) {
     return check(

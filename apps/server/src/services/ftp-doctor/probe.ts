@@ -9,11 +9,13 @@
  *     passive-only refuses nothing it should (warning);
  *   - any other address: clients are sent to a network they cannot reach (failure).
  */
-import type { Runner } from '@gatehouse/rules';
+import { containsPort, portRangesOrNone, type Runner } from '@gatehouse/rules';
 import type { FtpDoctorCheck } from '../../schemas/ftp-diagnosis.js';
 import type { FtpForward } from './forwards.js';
 import { FTP_PROBE_PROGRAM } from './probe-program.js';
 import { check, say } from './texts.js';
+
+type Saying = ReturnType<typeof say>;
 
 export interface ProbeReply {
   command: string;
@@ -23,15 +25,19 @@ export interface ProbeReply {
 
 export interface ProbeTranscript {
   connected: boolean;
+  /** The dialogue went on under TLS after AUTH TLS (FTPS forwards). */
+  tls?: boolean;
   error?: string;
   replies: ProbeReply[];
 }
 
 export const PROBE_TIMEOUT_MS = 4000;
 
-export async function runProbe(server: string, port: number, runner: Runner): Promise<ProbeTranscript> {
+/** `tls`: speak TLS when the server offers AUTH TLS (an FTPS forward: its server may refuse plain logins). */
+export async function runProbe(server: string, port: number, runner: Runner, tls = false): Promise<ProbeTranscript> {
+  const args = ['-e', FTP_PROBE_PROGRAM, '--', server, String(port), String(PROBE_TIMEOUT_MS), tls ? '1' : '0'];
   const r = await runner
-    .run(process.execPath, ['-e', FTP_PROBE_PROGRAM, '--', server, String(port), String(PROBE_TIMEOUT_MS)], {
+    .run(process.execPath, args, {
       reject: false,
       timeoutMs: PROBE_TIMEOUT_MS + 3000,
     })
@@ -102,12 +108,15 @@ export function probeCheck(fwd: FtpForward, t: ProbeTranscript, publicAddresses:
   }
   evidence.unshift(say('evidence.banner', { banner: s.banner ?? '' }));
   evidence.push(say(s.authTls ? 'evidence.auth_tls_offered' : 'evidence.auth_tls_not_offered'));
+  if (t.tls) evidence.push(say('evidence.tls'));
   const login = t.replies.filter((r) => r.command.startsWith('USER') || r.command.startsWith('PASS')).at(-1);
   if (login?.code !== 230) {
     return check('probe', 'warning', say('probe.pasv_needs_login'), evidence, say('fix.allow_anonymous'));
   }
   if (!s.pasv) return check('probe', 'warning', say('probe.pasv_refused'), evidence, null);
   evidence.push(say('evidence.pasv', { host: s.pasv.host, port: s.pasv.port }));
+  if (fwd.ftpsPassivePorts !== null)
+    return ftpsVerdict(fwd.ftpsPassivePorts, s.pasv, s.announces, evidence, publicAddresses);
   if (s.announces === 'public') {
     return check(
       'probe',
@@ -127,4 +136,38 @@ export function probeCheck(fwd: FtpForward, t: ProbeTranscript, publicAddresses:
     );
   }
   return check('probe', 'ok', say('probe.ok', { host: s.pasv.host }), evidence);
+}
+
+/**
+ * An FTPS forward: the helper cannot rewrite the 227 reply under TLS, so the
+ * server itself must announce the public address, and a port of the range
+ * the forward forwards.
+ */
+function ftpsVerdict(
+  range: string,
+  pasv: { host: string; port: number },
+  announces: ProbeSummary['announces'],
+  evidence: Saying[],
+  publicAddresses: readonly string[],
+): FtpDoctorCheck {
+  const publicAddress = publicAddresses[0] ?? '-';
+  if (announces !== 'public') {
+    return check(
+      'probe',
+      'failure',
+      say('probe.ftps_private', { host: pasv.host }),
+      evidence,
+      say('fix.ftps', { public: publicAddress }),
+    );
+  }
+  if (!containsPort(portRangesOrNone(range), pasv.port)) {
+    return check(
+      'probe',
+      'failure',
+      say('probe.ftps_port_outside', { port: pasv.port, range }),
+      evidence,
+      say('fix.ftps_range', { range }),
+    );
+  }
+  return check('probe', 'ok', say('probe.ftps_ok', { host: pasv.host, range }), evidence);
 }

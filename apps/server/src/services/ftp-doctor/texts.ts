@@ -23,12 +23,16 @@ export const FTP_DOCTOR_TEXT: Record<FtpDoctorCode, string> = {
   'scope.server_not_covered': 'The helper of revision {{revision}} does not inspect the server {{server}}.',
   'scope.object_missing':
     'Revision {{revision}} has the helper, but the gateway holds no ct helper object in its table.',
+  'scope.ftps':
+    'The forward is FTPS: the helper cannot read its control channel, so its passive range {{range}} is forwarded instead.',
   'live.ok': '{{withHelper}} of {{flows}} recent control connections to {{server}}:{{port}} carry helper=ftp.',
   'live.no_traffic': 'No control connection to {{server}}:{{port}} has come through the forward since {{since}}.',
   'live.without_helper':
     '{{withoutHelper}} of {{flows}} recent control connections to {{server}}:{{port}} carry no helper: their transfers cannot work.',
   'live.no_expectations':
     'Control connections carry the helper, but no expectation was created for them: no transfer was started, or the helper cannot read the control channel.',
+  'live.ftps':
+    '{{flows}} control connections to {{server}}:{{port}} came through the FTPS forward; their data connections use the forwarded range {{range}}.',
   'passive.off': 'Passive-only is off: active FTP (PORT/EPRT) is allowed.',
   'passive.on': 'Passive-only is on: active data connections are refused.',
   'passive.blocks_nothing':
@@ -43,6 +47,10 @@ export const FTP_DOCTOR_TEXT: Record<FtpDoctorCode, string> = {
     'The server announces {{host}}, an address of another network: clients will connect there and fail.',
   'probe.pasv_needs_login': 'PASV needs a login: anonymous login was refused, so the announced address is unknown.',
   'probe.pasv_refused': 'The server refused PASV.',
+  'probe.ftps_ok': 'The FTPS server announces the public address {{host}} and a port of the forwarded range {{range}}.',
+  'probe.ftps_private':
+    'The FTPS server announces {{host}}, not the public address: nothing on the gateway can rewrite it under TLS, so clients connect there and fail.',
+  'probe.ftps_port_outside': 'The FTPS server announces port {{port}}, outside the forwarded passive range {{range}}.',
   'heuristics.ok': 'Nothing in the live table suggests an encrypted control channel.',
   'heuristics.ftps_suspected':
     'FTPS suspected: the control channel to {{server}}:{{port}} is probably encrypted, so the helper cannot read it.',
@@ -63,6 +71,7 @@ export const FTP_DOCTOR_TEXT: Record<FtpDoctorCode, string> = {
   'evidence.auth_tls_offered': 'FEAT offers AUTH TLS (the server supports FTPS).',
   'evidence.auth_tls_not_offered': 'FEAT does not offer AUTH TLS.',
   'evidence.pasv': 'PASV announces {{host}} port {{port}}.',
+  'evidence.tls': 'The probe spoke TLS with the server (AUTH TLS).',
   'evidence.probe_error': 'Probe: {{message}}',
   'evidence.stray_connection': 'Connection from {{client}} to {{address}}:{{port}} at {{at}}, a port no forward takes.',
   'evidence.quiet_control_flow':
@@ -84,6 +93,8 @@ export const FTP_DOCTOR_TEXT: Record<FtpDoctorCode, string> = {
   'fix.allow_anonymous': 'Nothing to fix on the gateway; the announced address can only be checked with a login.',
   'fix.ftps':
     'Mark the forward FTPS and forward the server’s passive port range, and make the server announce the public address {{public}}: vsftpd pasv_address={{public}}, proftpd MasqueradeAddress {{public}}, pure-ftpd -P {{public}}.',
+  'fix.ftps_range':
+    'Make the forward’s passive range match the server’s (vsftpd pasv_min_port/pasv_max_port, proftpd PassivePorts, pure-ftpd -p), now {{range}}.',
 };
 
 export type Params = Record<string, string | number>;
