@@ -115,15 +115,22 @@ const FILE_ABOVE = 256 * 1024;
 async function runScript(flags: string[], script: string, runner: Runner, onSpawn?: () => void): Promise<RunResult> {
   let dir: string | undefined;
   let args = [...flags, '-f', '-'];
-  const opts: RunOptions = { input: script, reject: false, timeoutMs: 600_000, ...(onSpawn ? { onSpawn } : {}) };
+  // nft is started from the small spawn helper, not from this process: a fork
+  // of the server costs in proportion to its memory (spawn-helper.ts), which
+  // made a one-forward change at 100,000 forwards slower than at 1,000.
+  const opts: RunOptions = {
+    input: script,
+    reject: false,
+    timeoutMs: 600_000,
+    fromHelper: true,
+    ...(onSpawn ? { onSpawn } : {}),
+  };
   if (script.length > FILE_ABOVE) {
     dir = await mkdtemp(join(tmpdir(), 'gatehouse-nft-'));
     const file = join(dir, 'ruleset.nft');
     await writeFile(file, script, { mode: 0o600 });
     args = [...flags, '-f', file];
     opts.input = '';
-    // A whole ruleset: started from the small helper, not from this (large) process.
-    opts.fromHelper = true;
   }
   try {
     const result = await runner.run('nft', args, opts);

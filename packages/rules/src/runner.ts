@@ -28,7 +28,7 @@ export interface RunOptions {
   /**
    * Start the command from a small helper process (spawn-helper.ts), not
    * from this one: a fork of the server at 10,000-100,000 forwards costs
-   * 20-100 ms on a busy 2-core box. For whole-ruleset loads.
+   * 20-100 ms on a busy 2-core box. For nft -f (nft.ts).
    */
   fromHelper?: boolean;
 }

@@ -1,6 +1,6 @@
 /**
  * Starts commands from a small helper process instead of this one, for the
- * runner's `fromHelper` calls (nft loading a whole ruleset from a file).
+ * runner's `fromHelper` calls (nft -f: whole rulesets and element deltas).
  *
  * Why: Node starts a command by fork() and exec(), and both cost in
  * proportion to the parent's memory: its page tables are copied and then
