@@ -152,7 +152,11 @@ describe('taking over the brief’s hand-written gateway', () => {
       { name: 'eth0', role: 'wan', live: true },
       { name: 'eth1', role: 'lan', live: true },
     ]);
-    expect(p.summary).toMatchObject({ forwards: 1, gatewayForwards: 1, helperPorts: [21] });
+    expect(p.summary).toMatchObject({ forwards: 1, gatewayForwards: 1, helperPorts: [21], differences: 0 });
+    // The importer's equivalence report: the helper port and the forwards' edges, each the same both ways.
+    expect(p.equivalence).toContainEqual(expect.objectContaining({ port: '21', kind: 'helper port', differs: false }));
+    expect(p.equivalence.filter((r: Json) => r.differs)).toEqual([]);
+    expect(p.noteList).toContainEqual(expect.objectContaining({ group: 'carried', code: 'forward.carried' }));
     expect(p.pendingTakeover).toEqual([]);
   });
 

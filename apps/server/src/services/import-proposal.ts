@@ -1,6 +1,6 @@
 /**
  * The import proposal as the API shows it: the live ruleset read by the
- * importer (@gatehouse/rules proposeModel), with the Gatehouse table name the
+ * importer (@gatehouse/rules importWithEquivalence), with the Gatehouse table name the
  * panel already owns, its script and diff against the desired model, the
  * notes in their groups, the equivalence report, the tables read (and which
  * may be retired), and the proposal's interfaces checked against the live
@@ -9,8 +9,14 @@
  * The importer's output is read tolerantly (notes as lines or as grouped
  * objects, an equivalence report or none): the API's shape stays the same.
  */
-import * as rules from '@gatehouse/rules';
-import { compile, type FieldProblem, type Runner, validateModel } from '@gatehouse/rules';
+import {
+  compile,
+  type FieldProblem,
+  importRuleset,
+  importWithEquivalence,
+  type Runner,
+  validateModel,
+} from '@gatehouse/rules';
 import { createTwoFilesPatch } from 'diff';
 import type { z } from 'zod';
 import { HttpError } from '../lib/errors.js';
@@ -139,15 +145,7 @@ export function tablesReadOf(proposal: Json): Array<{ family: string; name: stri
     .filter((t) => t.family && t.name);
 }
 
-type Importer = (listing: unknown, options: Json) => Promise<unknown>;
-/**
- * The importer with its equivalence report (it loads the compiled proposal in
- * a throwaway namespace: `unshare --net`, through the runner) where the rules
- * package has it; the first importer's proposeModel otherwise.
- */
-const withEquivalence = (rules as unknown as { importWithEquivalence?: Importer }).importWithEquivalence;
-
-/** Reads the live ruleset and the interfaces, and proposes a model. */
+/** Reads the live ruleset and the interfaces, and proposes a model with its equivalence report. */
 export async function readProposal(g: GatewayService, runner: Runner, log: { warn(o: object, m: string): void }) {
   const listing = await runner.run('nft', ['-j', 'list', 'ruleset'], { reject: false });
   if (listing.exitCode !== 0) {
@@ -158,24 +156,21 @@ export async function readProposal(g: GatewayService, runner: Runner, log: { war
   const interfaces = live.map((i) => ({ name: i.name, prefixes: i.addresses.filter((a) => !a.includes(':')) }));
   const desired = g.desired();
   const json = JSON.parse(listing.stdout || '{}') as unknown;
-  const options = { interfaces, ownTable: desired.model.table };
-  let raw: Json;
-  if (withEquivalence) {
-    // The text listing lets the importer read iptables-nft's xt expressions.
-    const text = await runner.run('nft', ['-a', 'list', 'ruleset'], { reject: false });
-    raw = (await withEquivalence(json, {
-      ...options,
-      runner,
-      liveInterfaces: live.map((i) => i.name),
-      ...(text.exitCode === 0 ? { listing: text.stdout } : {}),
-    }).catch((err: unknown) => {
-      // The report needs a throwaway namespace; without one the proposal still stands.
-      log.warn({ err }, 'the equivalence report could not be made');
-      return rules.proposeModel(json, options);
-    })) as Json;
-  } else {
-    raw = rules.proposeModel(json, options) as unknown as Json;
-  }
+  // The text listing and iptables-nft-save let the importer read iptables-nft's xt expressions.
+  const text = await runner.run('nft', ['-a', 'list', 'ruleset'], { reject: false });
+  const save = await runner.run('iptables-nft-save', [], { reject: false }).catch(() => null);
+  const options = {
+    interfaces,
+    ownTable: desired.model.table,
+    liveInterfaces: live.map((i) => i.name),
+    ...(text.exitCode === 0 ? { listing: text.stdout } : {}),
+    ...(save && save.exitCode === 0 ? { iptablesSave: save.stdout } : {}),
+  };
+  // The report loads the compiled proposal in a throwaway namespace (unshare --net, through the runner).
+  const raw = (await importWithEquivalence(json, { ...options, runner }).catch((err: unknown) => {
+    log.warn({ err }, 'the equivalence report could not be made; the proposal stands without it');
+    return importRuleset(json, options);
+  })) as unknown as Json;
   return { raw, liveNames: new Set(live.map((i) => i.name)), desired };
 }
 

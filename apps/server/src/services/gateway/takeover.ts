@@ -16,9 +16,9 @@
  * The lockout check sees the takeover: a retired table's rules stop acting,
  * and they may be what carries the operator's connection to the panel (a
  * redirect of a public port). What the table does is read by the importer
- * (proposeModel on that table alone) and checked like the previous model.
+ * (importRuleset on that table alone) and checked like the previous model.
  */
-import { type GatewayModel, proposeModel, type Runner, validateModel } from '@gatehouse/rules';
+import { type GatewayModel, importRuleset, type Runner, validateModel } from '@gatehouse/rules';
 import { HttpError } from '../../lib/errors.js';
 import type { PendingRetirement, RetiredTable, Store, TableRef } from '../../store/store.js';
 import { type LockoutProblem, lockoutProblems, type OperatorConnection } from '../lockout.js';
@@ -119,7 +119,7 @@ export class Takeover {
     const json = listing.exitCode === 0 ? safeJson(listing.stdout) : null;
     const problems: LockoutProblem[] = [];
     for (const t of tables) {
-      const proposal = json ? proposeModel(json, { tables: [t.name] }) : null;
+      const proposal = json ? importRuleset(json, { tables: [tableKey(t)], ownTable: candidate.table }) : null;
       const parsed = proposal ? validateModel({ ...proposal.model, table: candidate.table }) : null;
       if (!parsed?.ok) {
         problems.push({
