@@ -182,11 +182,12 @@ describe('importing what other tools left in the lab gateway', () => {
   it('firewall4: zones, redirect, zone helpers, reflection', async () => {
     const { result } = await adopt('fw4');
     expect(result.tables).toEqual([{ family: 'inet', name: 'fw4', tool: 'firewall4', retire: true }]);
-    expect(result.notes.filter((n) => n.code === 'reflection.dropped').map((n) => n.params.port)).toEqual([
+    expect(result.notes.filter((n) => n.code === 'reflection.carried').map((n) => n.params.port)).toEqual([
       '21',
       '2121',
       '2222',
     ]);
+    expect(result.model.forwards?.every((f) => f.reflection === true)).toBe(true);
     expect(result.notes.find((n) => n.code === 'chain.local_traffic' && n.params.hook === 'input')?.group).toBe(
       'harmless',
     );

@@ -45,6 +45,8 @@ export interface EquivalenceReport {
   rows: EquivalenceRow[];
   differences: number;
   same: boolean;
+  /** Where the proposal's listing came from: the kernel (a throwaway namespace) or built from the model. */
+  proposalFrom?: 'kernel' | 'model';
 }
 
 export interface EquivalenceInput {

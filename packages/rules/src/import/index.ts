@@ -18,6 +18,7 @@ import type { Runner } from '../runner.js';
 import { type EquivalenceProbe, type EquivalenceReport, equivalenceReport } from './equivalence.js';
 import { readXtDetails } from './iptables-nft.js';
 import { listCompiled } from './listing.js';
+import { modelListing } from './model-listing.js';
 import { type ImportNote, note } from './notes.js';
 import { buildProposal, type InterfaceHint, type ProposedInterfaces } from './propose.js';
 import { recognise } from './recognise.js';
@@ -27,6 +28,7 @@ import { ChainTree } from './walker.js';
 
 export type { EquivalenceProbe, EquivalenceReport, EquivalenceRow, FateView } from './equivalence.js';
 export { echoToListing, listCompiled } from './listing.js';
+export { modelListing } from './model-listing.js';
 export { IMPORT_NOTE_CODES, type ImportNote, type ImportNoteCode, type NoteGroup } from './notes.js';
 export type { InterfaceHint, ProposedInterfaces } from './propose.js';
 export { IMPORT_LIMITS } from './ruleset.js';
@@ -284,14 +286,27 @@ export function importEquivalence(
   });
 }
 
-/** importRuleset, then the proposal compiled, listed in a throwaway namespace, and compared. Needs root. */
+/**
+ * importRuleset, then the proposal compiled, listed by the kernel in a
+ * throwaway namespace (`unshare --net`, root), and compared. Where no
+ * namespace can be made (the panel's systemd unit restricts namespaces), the
+ * proposal's listing is built from the model (modelListing) and the report
+ * says so (`proposalFrom: 'model'`).
+ */
 export async function importWithEquivalence(
   listing: unknown,
   options: ImportOptions & { runner: Runner },
 ): Promise<ImportResult> {
   const result = importRuleset(listing, options);
   if (!result.valid) return result;
-  const script = compile(GatewayModel.parse(result.model));
-  const proposalListing = await listCompiled(script, options.runner);
-  return { ...result, equivalence: importEquivalence(listing, result, proposalListing, options) };
+  const model = GatewayModel.parse(result.model);
+  let proposalListing: unknown;
+  let proposalFrom: EquivalenceReport['proposalFrom'] = 'kernel';
+  try {
+    proposalListing = await listCompiled(compile(model), options.runner);
+  } catch {
+    proposalListing = modelListing(model);
+    proposalFrom = 'model';
+  }
+  return { ...result, equivalence: { ...importEquivalence(listing, result, proposalListing, options), proposalFrom } };
 }

@@ -23,6 +23,10 @@ const NOTES = {
   'masquerade.carried': ['carried', 'masquerade: {which}'],
   'helper.carried': ['carried', 'FTP helper on control port(s) {ports}'],
   'passive_only.carried': ['carried', 'passive-only FTP (active data connections dropped)'],
+  'reflection.carried': [
+    'carried',
+    'reflection (NAT loopback) for {proto} {port} to {target}: forward {name} is reflected',
+  ],
   'filter.carried': ['carried', 'forward filter: policy {policy}, LAN to WAN {lanToWan}'],
   'interfaces.from_ruleset': ['carried', 'interfaces from the ruleset: WAN {wan}, LAN {lan}'],
   // harmless

@@ -194,8 +194,6 @@ export function buildProposal(input: ProposalInput): Proposal {
     );
   }
 
-  mergeProtocols(forwards);
-
   const gatewayForwards: NonNullable<GatewayModelInput['gatewayForwards']> = [];
   const gatewaySeen = new Set<string>();
   for (const g of f.gatewayForwards) {
@@ -220,13 +218,26 @@ export function buildProposal(input: ProposalInput): Proposal {
     notes.push(note('gateway_forward.carried', { proto: g.proto, port: g.port, localPort: g.localPort }, g.where));
   }
 
-  // Reflection: one note per public port; its snat half is part of it.
+  mergeProtocols(forwards);
+
+  // Reflection (NAT loopback) becomes the forward's own reflection switch; its snat half is part of it.
+  // The public address is left to the kernel (fib, Gatehouse's default): it follows a DHCP-assigned WAN address.
   const reflected = new Set<string>();
   for (const r of reflections) {
     const key = `${r.proto} ${portsText(r.ports)}`;
     if (reflected.has(key)) continue;
     reflected.add(key);
-    notes.push(note('reflection.dropped', { proto: r.proto, port: portsText(r.ports), target: r.target }, r.where));
+    const params = { proto: r.proto, port: portsText(r.ports), target: r.target };
+    const fwd = forwards.find(
+      (f) =>
+        (f.protocol === r.proto || f.protocol === 'both') &&
+        f.target === r.target &&
+        parsePorts(f.publicPorts).some((p) => r.ports.some((q) => q.from <= p.to && p.from <= q.to)),
+    );
+    if (fwd) {
+      fwd.reflection = true;
+      notes.push(note('reflection.carried', { ...params, name: fwd.name }, r.where));
+    } else notes.push(note('reflection.dropped', params, r.where));
   }
 
   // Masquerade.

@@ -29,7 +29,7 @@ const codes = (r: ReturnType<typeof importRuleset>, group?: string) =>
   r.notes.filter((n) => group === undefined || n.group === group).map((n) => n.code);
 
 describe('proposals', () => {
-  it('firewall4: three forwards, the redirect, the zone helper, reflection as a decision, defaults as harmless', () => {
+  it('firewall4: three forwards, the redirect, the zone helper, reflection, defaults as harmless', () => {
     const r = imported('fw4');
     expect(r.valid).toBe(true);
     expect(validateModel(r.model).ok).toBe(true);
@@ -38,21 +38,29 @@ describe('proposals', () => {
       gatewayForwards: 1,
       helper: true,
       helperPorts: [21, 2121],
-      decisions: 3,
+      decisions: 0,
     });
     expect(r.summary.text).toBe(
-      '3 forwards, 1 gateway forward, FTP helper on 21, 2121, masquerade (forwarded servers, LAN to WAN), 3 decisions',
+      '3 forwards, 1 gateway forward, FTP helper on 21, 2121, masquerade (forwarded servers, LAN to WAN), 0 decisions',
     );
     expect(r.model.interfaces).toEqual({ wan: 'eth0', lan: ['eth1'] });
     expect(r.model.filter).toEqual({ policy: 'drop', allowLanToWan: true });
-    expect(new Set(codes(r, 'decision'))).toEqual(new Set(['reflection.dropped']));
+    // fw4's reflection rules become each forward's reflection switch.
+    expect(r.model.forwards?.map((f) => f.reflection)).toEqual([true, true, true]);
+    expect(r.notes.filter((n) => n.code === 'reflection.carried').map((n) => n.params.port)).toEqual([
+      '21',
+      '2121',
+      '2222',
+    ]);
     expect(codes(r, 'harmless')).toEqual(
       expect.arrayContaining(['default.rule', 'chain.local_traffic', 'ipv6.skipped']),
     );
     const harmless = r.notes.filter((n) => n.group === 'harmless').map((n) => n.text);
     expect(harmless.join('\n')).toMatch(/MSS clamping[\s\S]*accept established,related[\s\S]*drop invalid/);
-    // Notes come decisions first, then carried, then harmless; each says its code's text.
-    expect(r.notes[0]?.group).toBe('decision');
+    // Notes come decisions first, then carried, then harmless; each code is a known one.
+    const rank = { decision: 0, carried: 1, harmless: 2 } as const;
+    const ranks = r.notes.map((n) => rank[n.group]);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     for (const n of r.notes) expect(IMPORT_NOTE_CODES).toContain(n.code);
     expect(r.tables).toEqual([{ family: 'inet', name: 'fw4', tool: 'firewall4', retire: true }]);
   });
@@ -69,7 +77,8 @@ describe('proposals', () => {
     ]);
     expect(r.model.masquerade?.lanToWan).toBe(true);
     expect(r.model.ftp).toMatchObject({ enabled: true, controlPorts: [21] });
-    expect(new Set(codes(r, 'decision'))).toEqual(new Set(['reflection.dropped', 'helper.lan_clients']));
+    expect(codes(r, 'decision')).toEqual(['helper.lan_clients']);
+    expect(r.model.forwards?.map((f) => f.reflection)).toEqual([true, undefined, undefined]);
     expect(r.notes.filter((n) => n.group === 'harmless').length).toBeGreaterThan(0);
   });
 
