@@ -44,3 +44,32 @@ export function commonInput(s: CommonForwardState) {
     comment: s.comment.trim(),
   };
 }
+
+/** The LAN forward form's FTPS and NAT reflection fields (issue #13): off and "as the gateway" for a new one. */
+export interface FtpsReflectionState {
+  ftps: boolean;
+  passivePorts: string;
+  /** '' follows the gateway's switch; 'on'/'off' override it for this forward. */
+  reflection: '' | 'on' | 'off';
+}
+
+export interface FtpsReflectionForward {
+  ftps?: { passivePorts: string } | undefined;
+  reflection?: boolean | undefined;
+}
+
+export function ftpsReflectionState(f: FtpsReflectionForward | null): FtpsReflectionState {
+  return {
+    ftps: f?.ftps !== undefined,
+    passivePorts: f?.ftps?.passivePorts ?? '',
+    reflection: f?.reflection === undefined ? '' : f.reflection ? 'on' : 'off',
+  };
+}
+
+/** As the model's input: `ftps` only when ticked (the range kept in the form otherwise), `reflection` only when overridden. */
+export function ftpsReflectionInput(s: FtpsReflectionState): FtpsReflectionForward {
+  return {
+    ...(s.ftps ? { ftps: { passivePorts: s.passivePorts.trim() } } : {}),
+    ...(s.reflection === '' ? {} : { reflection: s.reflection === 'on' }),
+  };
+}

@@ -3,10 +3,22 @@ import { type FormEvent, type KeyboardEvent, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Field } from '../../../components/Field';
 import { FormErrorSummary } from '../../../components/FormErrorSummary';
-import { AllowedSourcesField, EnabledAndActions, ProtocolField } from '../../../components/ForwardFields';
+import {
+  AllowedSourcesField,
+  EnabledAndActions,
+  FtpsReflectionFields,
+  ProtocolField,
+} from '../../../components/ForwardFields';
 import { issueText } from '../../../lib/errors';
 import { type FieldErrors, fieldOfPath, zodFieldErrors } from '../../../lib/form-errors';
-import { type CommonForwardState, commonInput, commonState } from '../../../lib/forward-form';
+import {
+  type CommonForwardState,
+  commonInput,
+  commonState,
+  type FtpsReflectionState,
+  ftpsReflectionInput,
+  ftpsReflectionState,
+} from '../../../lib/forward-form';
 import type { Api } from '../../../lib/types';
 import { useNamedForm } from '../../../lib/use-form-errors';
 import { useSaveForward } from '../api/save-forward';
@@ -22,10 +34,12 @@ const FIELDS = [
   'targetPort',
   'allowedSources',
   'comment',
+  'ftps',
+  'reflection',
 ] as const;
 type FieldName = (typeof FIELDS)[number];
 
-interface FormState extends CommonForwardState {
+interface FormState extends CommonForwardState, FtpsReflectionState {
   publicPorts: string;
   target: string;
   targetPort: string;
@@ -34,6 +48,7 @@ interface FormState extends CommonForwardState {
 function toState(f: Api['PortForward'] | null): FormState {
   return {
     ...commonState(f),
+    ...ftpsReflectionState(f),
     publicPorts: f?.publicPorts ?? '',
     target: f?.target ?? '',
     targetPort: f?.targetPort === undefined ? '' : String(f.targetPort),
@@ -45,6 +60,7 @@ function toInput(s: FormState) {
   const port = s.targetPort.trim();
   return {
     ...commonInput(s),
+    ...ftpsReflectionInput(s),
     publicPorts: s.publicPorts.trim(),
     target: s.target.trim(),
     ...(port === '' ? {} : { targetPort: /^\d+$/.test(port) ? Number(port) : Number.NaN }),
@@ -230,6 +246,7 @@ export function ForwardForm({
         value={state.allowedSources}
         onChange={(v) => set('allowedSources', v)}
       />
+      <FtpsReflectionFields value={state} errors={errors} onChange={([key, value]) => set(key, value)} />
       <Field label={t('forwards.field.comment')} error={errors.comment} className="form-wide">
         {(p) => <input {...p} name="comment" value={state.comment} onChange={(e) => set('comment', e.target.value)} />}
       </Field>
