@@ -47,7 +47,8 @@ export async function adoptImport(
   log: FastifyBaseLogger,
   r: AdoptRequest,
 ): Promise<AdoptOutcome> {
-  const view = await buildProposal(g, runner, log);
+  // What the import reads now (no equivalence report: adopting does not show it).
+  const view = await buildProposal(g, runner, log, false);
   const own = g.desired().model.table;
   const live = await g.takeover.liveTables();
   const retire: TableRef[] = [];

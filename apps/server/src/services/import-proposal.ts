@@ -145,8 +145,14 @@ export function tablesReadOf(proposal: Json): Array<{ family: string; name: stri
     .filter((t) => t.family && t.name);
 }
 
-/** Reads the live ruleset and the interfaces, and proposes a model with its equivalence report. */
-export async function readProposal(g: GatewayService, runner: Runner, log: { warn(o: object, m: string): void }) {
+type Log = { warn(o: object, m: string): void };
+
+/**
+ * Reads the live ruleset and the interfaces, and proposes a model; with
+ * `report`, also the equivalence report (a throwaway namespace per call:
+ * the preview wants it, adopting does not).
+ */
+export async function readProposal(g: GatewayService, runner: Runner, log: Log, report = true) {
   const listing = await runner.run('nft', ['-j', 'list', 'ruleset'], { reject: false });
   if (listing.exitCode !== 0) {
     log.warn({ stderr: listing.stderr }, 'nft -j list ruleset failed');
@@ -156,13 +162,14 @@ export async function readProposal(g: GatewayService, runner: Runner, log: { war
   const interfaces = live.map((i) => ({ name: i.name, prefixes: i.addresses.filter((a) => !a.includes(':')) }));
   const desired = g.desired();
   const json = JSON.parse(listing.stdout || '{}') as unknown;
+  const base = { interfaces, ownTable: desired.model.table, liveInterfaces: live.map((i) => i.name) };
+  const liveNames = new Set(live.map((i) => i.name));
+  if (!report) return { raw: importRuleset(json, base) as unknown as Json, liveNames, desired };
   // The text listing and iptables-nft-save let the importer read iptables-nft's xt expressions.
   const text = await runner.run('nft', ['-a', 'list', 'ruleset'], { reject: false });
   const save = await runner.run('iptables-nft-save', [], { reject: false }).catch(() => null);
   const options = {
-    interfaces,
-    ownTable: desired.model.table,
-    liveInterfaces: live.map((i) => i.name),
+    ...base,
     ...(text.exitCode === 0 ? { listing: text.stdout } : {}),
     ...(save && save.exitCode === 0 ? { iptablesSave: save.stdout } : {}),
   };
@@ -171,16 +178,12 @@ export async function readProposal(g: GatewayService, runner: Runner, log: { war
     log.warn({ err }, 'the equivalence report could not be made; the proposal stands without it');
     return importRuleset(json, options);
   })) as unknown as Json;
-  return { raw, liveNames: new Set(live.map((i) => i.name)), desired };
+  return { raw, liveNames, desired };
 }
 
 /** The API's view of a proposal. */
-export async function buildProposal(
-  g: GatewayService,
-  runner: Runner,
-  log: { warn(o: object, m: string): void },
-): Promise<ProposalView> {
-  const { raw, liveNames, desired } = await readProposal(g, runner, log);
+export async function buildProposal(g: GatewayService, runner: Runner, log: Log, report = true): Promise<ProposalView> {
+  const { raw, liveNames, desired } = await readProposal(g, runner, log, report);
   // Keep the table name the panel already owns, so adopting does not leave a second Gatehouse table behind.
   const model = { ...(raw.model as Json), table: desired.model.table };
   const checked = validateModel(model);
