@@ -57,6 +57,7 @@ const DIAGNOSIS: Api['FtpDiagnosis'] = {
       server: '192.168.1.2',
       controlPort: 21,
       publicPort: 21,
+      ftpsPassivePorts: null,
       status: 'failure',
       checks: [
         {

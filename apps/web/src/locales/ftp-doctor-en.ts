@@ -14,6 +14,7 @@ export const ftpDoctorEn = {
     checkedAtNothingApplied: 'Checked at {{at}}, nothing applied yet',
     empty: 'No enabled forward exposes an FTP control port (21 or a helper control port).',
     forward: '{{name}}: public port {{publicPort}} → {{server}}:{{controlPort}}',
+    ftps: 'FTPS, passive range {{range}}',
     evidence: 'Evidence',
     fix: 'Fix',
     status: { ok: 'OK', warning: 'Warning', failure: 'Failure' },

@@ -10,6 +10,7 @@ export const ftpDoctorJa = {
     checkedAtNothingApplied: '{{at}} にチェック、まだ何も適用されていません',
     empty: 'FTP の制御ポート (21 またはヘルパーの制御ポート) を公開している有効な転送はありません。',
     forward: '{{name}}: 公開ポート {{publicPort}} → {{server}}:{{controlPort}}',
+    ftps: 'FTPS、パッシブ範囲 {{range}}',
     evidence: '根拠',
     fix: '直し方',
     status: { ok: '正常', warning: '警告', failure: '異常' },

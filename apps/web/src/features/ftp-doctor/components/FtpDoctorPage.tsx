@@ -52,6 +52,9 @@ function ForwardDiagnosis({ forward }: { forward: Api['FtpForwardDiagnosis'] }) 
           server: forward.server,
           controlPort: forward.controlPort,
         })}
+        {forward.ftpsPassivePorts !== null ? (
+          <span className="tag tag-info">{t('ftpDoctor.ftps', { range: forward.ftpsPassivePorts })}</span>
+        ) : null}
       </h2>
       <ul className="doctor-checks">
         {forward.checks.map((c) => (
