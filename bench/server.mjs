@@ -38,7 +38,9 @@ export function serverEnv({ port, dir, env = {} }) {
 export async function startServer({ port, model, env = {}, nodeArgs = [], stdoutFile, keepDir = false }) {
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-'));
   writeFileSync(join(dir, 'model.json'), JSON.stringify(model));
-  const child = spawn(process.execPath, [...nodeArgs, SERVER_JS], {
+  // BENCH_SERVER_NODE_ARGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to profile a figure's server.
+  const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, ...nodeArgs, SERVER_JS], {
     env: serverEnv({ port, dir, env }),
     // stdoutFile: the server's log (and --trace-gc output) for debugging a figure.
     stdio: ['ignore', stdoutFile ? openSync(stdoutFile, 'w') : 'ignore', 'inherit'],
