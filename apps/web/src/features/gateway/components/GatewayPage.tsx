@@ -6,6 +6,7 @@ import { useCanEdit } from '../../../lib/session';
 import { useGatewaySettings } from '../api/get-gateway-settings';
 import { GatewayForwardsSection } from './GatewayForwardsSection';
 import { InterfaceRolesForm } from './InterfaceRolesForm';
+import { ReflectionSettingsForm } from './ReflectionSettingsForm';
 import { TrafficSettingsForm } from './TrafficSettingsForm';
 
 /** Everything of the model that is not a port forward or FTP: the way back in, masquerade, filter, interface roles. */
@@ -13,7 +14,7 @@ export function GatewayPage() {
   const { t } = useTranslation();
   const canEdit = useCanEdit();
   const settings = useGatewaySettings();
-  const [notice, setNotice] = useState<'traffic' | 'roles' | null>(null);
+  const [notice, setNotice] = useState<'traffic' | 'reflection' | 'roles' | null>(null);
   return (
     <section aria-labelledby="page-title" className="gateway-page">
       <PageHeader title={t('gateway.title')} />
@@ -28,6 +29,11 @@ export function GatewayPage() {
               saved={s}
               notice={notice === 'traffic'}
               onNotice={(show) => setNotice(show ? 'traffic' : null)}
+            />
+            <ReflectionSettingsForm
+              saved={s}
+              notice={notice === 'reflection'}
+              onNotice={(show) => setNotice(show ? 'reflection' : null)}
             />
             <InterfaceRolesForm
               saved={s}
