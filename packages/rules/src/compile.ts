@@ -11,6 +11,7 @@ import type { GatewayModel } from './model.js';
 import { needsForwardFilter, renderForwardFilterRules } from './render/filter.js';
 import { comment, indent } from './render/format.js';
 import { renderForwardMaps, renderForwardRules, renderGatewayForwardRules } from './render/forwards.js';
+import { renderPairFtpChains } from './render/ha-ftp.js';
 import { renderHelperChains, renderHelperObjects } from './render/helpers.js';
 import { renderMasquerade } from './render/nat.js';
 import { renderReflectionHelperChain } from './render/reflection.js';
@@ -48,6 +49,7 @@ export function compileTableBody(model: GatewayModel): string[] {
   // One chain per enabled helper kind at prerouting priority 10, after conntrack and DNAT: render/helpers.ts.
   body.push(...renderHelperChains(model, chain));
   body.push(...renderReflectionHelperChain(model, chain)); // NAT reflection: helpers on the LAN side too
+  body.push(...renderPairFtpChains(model, chain)); // HA pair: FTP data connections after a failover
   if (needsForwardFilter(model)) {
     body.push(
       '',

@@ -3,15 +3,16 @@
  * that has the interfaces they name (keepalived checks that they exist):
  * `keepalived -t` accepts both nodes' keepalived.conf and refuses a broken
  * one; conntrackd starts on each node's conntrackd.conf, answers its
- * statistics, and runs every step of the notify hook.
+ * statistics, and the generated notify script takes every step of each
+ * transition with it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNetns, type Netns } from '@gatehouse/lab';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notifyArgs, notifySteps, renderConntrackdConf, renderKeepalivedConf } from '../src/ha/index.js';
+import { notifySteps, renderConntrackdConf, renderKeepalivedConf, renderNotifyScript } from '../src/ha/index.js';
 import { LAB_PAIR, pairContext } from './support/ha-pair.js';
 import { requireRoot } from './support/netns.js';
 
@@ -80,12 +81,17 @@ describe('conntrackd', () => {
         }
         expect(stats.exitCode).toBe(0);
         expect(stats.stdout).toMatch(/cache internal:/);
+        const log = join(dir, `notify-${node}.log`);
+        writeFileSync(ctx.paths.notify, renderNotifyScript(ctx.paths.conntrackdConfig, log));
+        chmodSync(ctx.paths.notify, 0o755);
         for (const transition of ['primary', 'backup', 'fault'] as const) {
-          for (const step of notifySteps(transition)) {
-            const r = await inNs('conntrackd', notifyArgs(ctx.paths.conntrackdConfig, step));
-            expect({ step: step.args, exit: r.exitCode }).toEqual({ step: step.args, exit: 0 });
-          }
+          expect((await inNs(ctx.paths.notify, [transition])).exitCode).toBe(0);
         }
+        const lines = readFileSync(log, 'utf8').trim().split('\n');
+        const expected = (['primary', 'backup', 'fault'] as const).flatMap((t) =>
+          notifySteps(t).map((s) => `${t} ${s.args.join(' ')} exit=0`),
+        );
+        expect(lines.map((l) => l.replace(/^\S+ /, ''))).toEqual(expected);
       } finally {
         await inNs('conntrackd', ['-C', ctx.paths.conntrackdConfig, '-k']);
         await daemon;

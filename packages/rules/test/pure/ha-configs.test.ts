@@ -6,7 +6,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HaSection, notifySteps, renderConntrackdConf, renderKeepalivedConf } from '../../src/ha/index.js';
+import {
+  HaSection,
+  notifySteps,
+  renderConntrackdConf,
+  renderKeepalivedConf,
+  renderNotifyScript,
+} from '../../src/ha/index.js';
 import { describeIssues } from '../../src/model.js';
 import { LAB_PAIR, pairContext } from '../support/ha-pair.js';
 
@@ -110,6 +116,13 @@ describe('notify hook', () => {
   it('a new primary commits the peer’s flows and expectations, flushes, resyncs and sends a bulk update', () => {
     expect(notifySteps('primary').map((s) => s.args.join(' '))).toEqual(['-c', '-f', '-R', '-B']);
   });
+  it('the script keepalived runs: one arm per transition, fixed argument lists, each result logged', () => {
+    const text = renderNotifyScript(`${ENGINE_DIR}/conntrackd-gw-a.conf`, `${ENGINE_DIR}/notify-gw-a.log`);
+    golden('notify-gw-a.sh', text);
+    expect(text.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(() => renderNotifyScript('/tmp/x; rm -rf /', '/tmp/log')).toThrow(/plain path/);
+  });
+
   it('a new backup shortens its timers and asks the primary for a resync', () => {
     expect(notifySteps('backup').map((s) => s.args.join(' '))).toEqual(['-t', '-n']);
   });
