@@ -33,7 +33,7 @@ import { type Desired, DesiredState, type ForwardChangeResult } from './gateway/
 import { Drift } from './gateway/drift.js';
 import { ApplyLock } from './gateway/lock.js';
 import { diffScripts, Revisions } from './gateway/revisions.js';
-import { Takeover } from './gateway/takeover.js';
+import { retireLines, Takeover } from './gateway/takeover.js';
 import type { ApplyObservation, ApplyOutcome, ApplyRequest, GatewayLogger } from './gateway/types.js';
 import { lockoutProblems, type OperatorConnection } from './lockout.js';
 
@@ -195,7 +195,8 @@ export class GatewayService {
     const { model } = this.desired();
     const active = this.revisions.active();
     const activeModel = this.revisions.model(active);
-    const script = this.revisions.scriptFor(model, activeModel);
+    // A pending takeover's deletions are part of what the apply loads (after our table: gateway/takeover.ts).
+    const script = this.revisions.scriptFor(model, activeModel) + retireLines(this.takeover.pending());
     const diff = diffScripts(
       this.revisions.script(active),
       script,
