@@ -85,8 +85,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
             p ? `model.${p}` : 'model',
           )
         : g.desired();
+      // A takeover adopted with the discarded model is a pending change too: nothing is retired.
+      const retired = g.takeover.cancel(actorOf(req)).length > 0;
       reply.header('etag', etag(d.version));
-      return { version: d.version, changed };
+      return { version: d.version, changed: changed || retired };
     },
   );
 
