@@ -8,10 +8,12 @@
  * what the kernel lists for the same script, by evaluating both.
  */
 import { CHAIN, TABLE_FAMILY } from '../compile.js';
+import { HELPER_KIND_SPECS } from '../helper-kinds.js';
+import { helperPolicy } from '../helper-policy.js';
 import { type GatewayModel, protocolsOf } from '../model.js';
 import { needsForwardFilter } from '../render/filter.js';
 import { FORWARD_MAPS, forwardElements } from '../render/forwards.js';
-import { FTP_HELPER_OBJECT, ftpHelperServers } from '../render/ftp.js';
+import { enabledHelperKinds, helperChainName, helperServers } from '../render/helpers.js';
 import type { Json } from './ruleset.js';
 
 function atom(text: string): unknown {
@@ -45,8 +47,11 @@ export function modelListing(model: GatewayModel): { nftables: Json[] } {
   const chain = (name: string, type: string, hook: string, prio: number, policy = 'accept') =>
     out.push({ chain: { family, table, name, type, hook, prio, policy } });
 
-  if (model.ftp.enabled)
-    out.push({ 'ct helper': { family, table, name: FTP_HELPER_OBJECT, type: 'ftp', protocol: 'tcp' } });
+  const kinds = enabledHelperKinds(model);
+  for (const kind of kinds) {
+    const spec = HELPER_KIND_SPECS[kind];
+    out.push({ 'ct helper': { family, table, name: spec.objectName, type: spec.nftType, protocol: spec.protocol } });
+  }
   const elements = new Map<string, Array<[unknown, unknown]>>(FORWARD_MAPS.map((m) => [m.name, []]));
   for (const f of model.forwards) {
     for (const e of forwardElements(f)) elements.get(e.map)?.push([value(e.key), value(e.value)]);
@@ -87,17 +92,19 @@ export function modelListing(model: GatewayModel): { nftables: Json[] } {
   }
   if (model.masquerade.lanToWan) rule(CHAIN.snat, [match(meta('oifname'), model.interfaces.wan), { masquerade: null }]);
 
-  if (model.ftp.enabled) {
-    chain(CHAIN.helpers, 'filter', 'prerouting', 10);
-    const servers = ftpHelperServers(model);
-    if (servers.length > 0) {
-      rule(CHAIN.helpers, [
-        wan,
-        match(payload('ip', 'daddr'), one(servers)),
-        match(payload('tcp', 'dport'), one([...model.ftp.controlPorts].sort((a, b) => a - b))),
-        { 'ct helper': FTP_HELPER_OBJECT },
-      ]);
-    }
+  // One chain per helper kind at prerouting priority 10, as render/helpers.ts writes it.
+  for (const kind of kinds) {
+    const spec = HELPER_KIND_SPECS[kind];
+    const name = helperChainName(kind);
+    chain(name, 'filter', 'prerouting', 10);
+    const servers = helperServers(model, kind);
+    if (servers.length === 0) continue;
+    rule(name, [
+      wan,
+      match(payload('ip', 'daddr'), one(servers)),
+      match(payload(spec.protocol, 'dport'), one([...helperPolicy(model, kind).ports].sort((a, b) => a - b))),
+      { 'ct helper': spec.objectName },
+    ]);
   }
 
   if (needsForwardFilter(model)) {

@@ -22,6 +22,7 @@ const NOTES = {
   'gateway_forward.carried': ['carried', 'gateway forward: {proto} {port} to the gateway port {localPort}'],
   'masquerade.carried': ['carried', 'masquerade: {which}'],
   'helper.carried': ['carried', 'FTP helper on control port(s) {ports}'],
+  'tftp_helper.carried': ['carried', 'TFTP helper on port(s) {ports}'],
   'passive_only.carried': ['carried', 'passive-only FTP (active data connections dropped)'],
   'reflection.carried': [
     'carried',
@@ -55,7 +56,10 @@ const NOTES = {
     'reflection (NAT loopback) for {proto} {port}: LAN clients using the public address will no longer reach {target}',
   ],
   'snat.as_masquerade': ['decision', 'snat to {addr} becomes masquerade (the address of the outgoing interface)'],
-  'helper.not_ftp': ['decision', 'a {type} conntrack helper; Gatehouse manages the FTP helper only; not carried over'],
+  'helper.not_ftp': [
+    'decision',
+    'a {type} conntrack helper; Gatehouse manages the FTP and TFTP helpers only; not carried over',
+  ],
   'helper.lan_clients': [
     'decision',
     'the {type} helper for connections from {iif} (LAN clients to outside servers) is not carried over: Gatehouse helps forwarded servers only, so active FTP from LAN clients through the masquerade may stop working',

@@ -5,10 +5,10 @@
  * GatewayModel that passes validation. What cannot be carried, or would make
  * the model invalid, is left out with a note saying so.
  */
-import { type FieldProblem, type GatewayModelInput, validateModel } from '../model.js';
+import { type FieldProblem, type GatewayModelInput, targetRanges, validateModel } from '../model.js';
 import { formatRange, type PortRange } from '../ports.js';
 import { type ImportNote, note } from './notes.js';
-import type { Findings, FoundForward } from './recognise.js';
+import type { Findings } from './recognise.js';
 import { inPrefix } from './values.js';
 
 export interface InterfaceHint {
@@ -124,12 +124,6 @@ function chooseInterfaces(input: ProposalInput, notes: ImportNote[]): ProposedIn
 }
 
 const portsText = (ranges: readonly PortRange[]) => ranges.map(formatRange).join(',');
-
-function targetPortsOf(fw: FoundForward): PortRange[] {
-  const first = fw.ports[0];
-  if (fw.targetPort === undefined || !first) return fw.ports;
-  return [{ from: fw.targetPort, to: fw.targetPort + (first.to - first.from) }];
-}
 
 export function buildProposal(input: ProposalInput): Proposal {
   const f = input.findings;
@@ -262,61 +256,15 @@ export function buildProposal(input: ProposalInput): Proposal {
     .join('; ');
   if (masqWhich) notes.push(note('masquerade.carried', { which: masqWhich }));
 
-  // FTP helper: control ports on the servers (after DNAT), each exposed by a forward.
-  const tcpForwards = forwards.filter((fw) => fw.protocol !== 'udp');
-  const helperPorts = new Set<number>();
-  const helperServers = new Set<string>();
+  // Helpers (FTP on TCP, TFTP on UDP): ports on the servers (after DNAT), each exposed by a forward.
   for (const h of f.helpers) {
-    if (h.type !== 'ftp') {
-      notes.push(note('helper.not_ftp', { type: h.type }, h.where));
-      continue;
-    }
-    if (h.iif && !h.iif.includes(wan)) {
-      // fw4's helper_lan: LAN clients' own FTP to outside servers, which Gatehouse's helper (forwarded servers only) does not cover.
-      notes.push(note('helper.lan_clients', { type: h.type, iif: h.iif.join(', ') }, h.where));
-      continue;
-    }
-    if (h.beforeConntrack) notes.push(note('helper.before_conntrack', { prio: h.prio }, h.where));
-    const ranges = h.ports ?? [{ from: 21, to: 21 }];
-    for (const r of ranges) {
-      for (let p = r.from; p <= r.to && p - r.from < MAX_HELPER_PORTS; p++) {
-        if (!h.beforeDnat) {
-          helperPorts.add(p);
-          continue;
-        }
-        // Before DNAT the rule sees the public port: follow it through the forward to the server's port.
-        let followed = false;
-        for (const fw of f.forwards) {
-          if (fw.proto !== 'tcp' || !fw.ports.some((x) => p >= x.from && p <= x.to)) continue;
-          const first = fw.ports[0] as PortRange;
-          helperPorts.add(fw.targetPort !== undefined ? fw.targetPort + (p - first.from) : p);
-          followed = true;
-        }
-        if (!followed) notes.push(note('helper.port_not_forwarded', { port: p }, h.where));
-      }
-    }
-    if (!h.beforeDnat) for (const s of h.servers) helperServers.add(s);
+    if (h.type !== 'ftp' && h.type !== 'tftp') notes.push(note('helper.not_ftp', { type: h.type }, h.where));
   }
-  const controlPorts: number[] = [];
-  for (const p of [...helperPorts].sort((a, b) => a - b)) {
-    const exposed = tcpForwards.some(
-      (fw) =>
-        (helperServers.size === 0 || helperServers.has(fw.target)) &&
-        targetPortsOf({
-          ...fw,
-          proto: 'tcp',
-          ports: parsePorts(fw.publicPorts),
-          sources: [],
-          where: '',
-          ...(fw.targetPort !== undefined ? { targetPort: fw.targetPort } : {}),
-        }).some((r) => p >= r.from && p <= r.to),
-    );
-    if (exposed && controlPorts.length < MAX_HELPER_PORTS) controlPorts.push(p);
-    else notes.push(note('helper.port_not_forwarded', { port: p }));
-  }
-  const servers = [...helperServers].filter((s) => tcpForwards.some((fw) => fw.target === s)).sort();
+  const ftpSection = carryHelper('ftp', 'tcp', f, forwards, wan, notes);
+  const tftpSection = carryHelper('tftp', 'udp', f, forwards, wan, notes);
+  const controlPorts = ftpSection.ports;
+  const servers = ftpSection.servers;
   const helperOn = controlPorts.length > 0;
-  if (helperOn) notes.push(note('helper.carried', { ports: controlPorts.join(', ') }));
   const passiveOnly = helperOn && f.passiveOnly.length > 0;
   if (passiveOnly) notes.push(note('passive_only.carried', {}, f.passiveOnly[0]));
   else if (f.passiveOnly.length > 0) {
@@ -342,10 +290,73 @@ export function buildProposal(input: ProposalInput): Proposal {
     forwards,
     masquerade: { forwardedServers, lanToWan },
     ftp: { enabled: helperOn, controlPorts: helperOn ? controlPorts : [21], servers, passiveOnly },
+    ...(tftpSection.ports.length > 0
+      ? { tftp: { enabled: true, ports: tftpSection.ports, servers: tftpSection.servers } }
+      : {}),
     filter: { policy, allowLanToWan },
   };
   const settled = settle(model, notes);
   return { ...settled, notes: dedupe([...f.notes, ...notes]), interfaces };
+}
+
+/**
+ * One helper kind's section: the ports its rules match (after DNAT, or
+ * followed through the forward when the rule runs before DNAT), kept where a
+ * forward of the kind's protocol exposes them, and the servers named.
+ */
+function carryHelper(
+  kind: 'ftp' | 'tftp',
+  proto: 'tcp' | 'udp',
+  f: Findings,
+  forwards: NonNullable<GatewayModelInput['forwards']>,
+  wan: string,
+  notes: ImportNote[],
+): { ports: number[]; servers: string[] } {
+  const carriers = forwards.filter((fw) => fw.protocol === proto || fw.protocol === 'both');
+  const wanted = new Set<number>();
+  const named = new Set<string>();
+  for (const h of f.helpers) {
+    if (h.type !== kind) continue;
+    if (h.iif && !h.iif.includes(wan)) {
+      // fw4's helper_lan: LAN clients' own connections to outside servers, which Gatehouse's helper (forwarded servers only) does not cover.
+      notes.push(note('helper.lan_clients', { type: h.type, iif: h.iif.join(', ') }, h.where));
+      continue;
+    }
+    if (h.beforeConntrack) notes.push(note('helper.before_conntrack', { prio: h.prio }, h.where));
+    const ranges = h.ports ?? [{ from: kind === 'ftp' ? 21 : 69, to: kind === 'ftp' ? 21 : 69 }];
+    for (const r of ranges) {
+      for (let p = r.from; p <= r.to && p - r.from < MAX_HELPER_PORTS; p++) {
+        if (!h.beforeDnat) {
+          wanted.add(p);
+          continue;
+        }
+        // Before DNAT the rule sees the public port: follow it through the forward to the server's port.
+        let followed = false;
+        for (const fw of f.forwards) {
+          if (fw.proto !== proto || !fw.ports.some((x) => p >= x.from && p <= x.to)) continue;
+          const first = fw.ports[0] as PortRange;
+          wanted.add(fw.targetPort !== undefined ? fw.targetPort + (p - first.from) : p);
+          followed = true;
+        }
+        if (!followed) notes.push(note('helper.port_not_forwarded', { port: p }, h.where));
+      }
+    }
+    if (!h.beforeDnat) for (const server of h.servers) named.add(server);
+  }
+  const ports: number[] = [];
+  for (const p of [...wanted].sort((a, b) => a - b)) {
+    const exposed = carriers.some(
+      (fw) =>
+        (named.size === 0 || named.has(fw.target)) &&
+        targetRanges({ publicPorts: fw.publicPorts, targetPort: fw.targetPort }).some((r) => p >= r.from && p <= r.to),
+    );
+    if (exposed && ports.length < MAX_HELPER_PORTS) ports.push(p);
+    else notes.push(note('helper.port_not_forwarded', { port: p }));
+  }
+  const servers = [...named].filter((server) => carriers.some((fw) => fw.target === server)).sort();
+  if (ports.length > 0)
+    notes.push(note(kind === 'ftp' ? 'helper.carried' : 'tftp_helper.carried', { ports: ports.join(', ') }));
+  return { ports, servers };
 }
 
 /** A TCP and a UDP forward of the same ports to the same place (firewalld writes one rule each) become one `both`. */

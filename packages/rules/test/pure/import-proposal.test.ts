@@ -141,7 +141,9 @@ describe('proposals', () => {
       'tcp 8080 192.168.1.20: ',
       'tcp 8443 192.168.1.20:443 ',
       'tcp 3389 192.168.1.30: 198.51.100.0/24',
+      'udp 69 192.168.1.50: ',
     ]);
+    expect(r.model.tftp).toEqual({ enabled: true, ports: [69], servers: [] });
     expect(r.model.gatewayForwards).toMatchObject([
       { publicPort: 2222, localPort: 22, allowedSources: ['198.51.100.0/24'] },
     ]);
