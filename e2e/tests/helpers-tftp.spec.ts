@@ -103,7 +103,7 @@ test('TFTP: switched on in the Helpers page and applied, a real tftp get through
 
   await goTo(page, 'Apply');
   await expect(page.getByText('TFTP helper now on 69')).toBeVisible();
-  await applyFromUi(page, { comment: 'TFTP helper on' });
+  await applyFromUi(page, { comment: 'tftp on from the Helpers page' });
 
   const after = await tftpGet(lab(), { file: FILE });
   expect(after.ok, after.transcript).toBe(true);

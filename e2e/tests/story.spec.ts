@@ -147,7 +147,10 @@ test('6. rolling back from History restores an old revision; killing a connectio
   await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
   await goTo(page, 'History');
   const revisions = page.getByRole('table', { name: 'Revisions' });
-  const helperOn = revisions.getByRole('row').filter({ hasText: 'FTP helper on' });
+  // The comment's own cell, exactly: other specs' revisions may say 'FTP helper on (doctor)' or 'TFTP helper on'.
+  const helperOn = revisions
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name: 'FTP helper on', exact: true }) });
   await expect(helperOn).toBeVisible();
   await snap(page, 'history');
   // The rollback asks for a comment (and a confirm window) before it runs.
