@@ -95,6 +95,19 @@ test('the FTP doctor turns from red to green as the admin turns the helper on', 
     await expect(card.locator('[data-check="live-evidence"]')).toContainText(/\d+ expectations created/);
     await expect(card).not.toContainText('Fix:');
     await snap(page, 'ftp-doctor-green');
+
+    // The same checklist in Japanese: said by code, not the server's English.
+    await page.getByLabel('Language').selectOption('ja');
+    await expect(page.getByRole('heading', { level: 1, name: 'FTP ドクター' })).toBeVisible();
+    const cardJa = page.getByRole('article', { name: /FTP for the doctor: 公開ポート 21/ });
+    await expect(cardJa.locator('[data-check="helper-scope"]')).toContainText(
+      /適用中のリビジョン \d+ はヘルパーを 192\.168\.1\.2 のポート 21 に割り当てています。/,
+    );
+    await expect(cardJa.locator('[data-check="kernel"] .tag')).toHaveText('正常');
+    await expect(cardJa).not.toContainText('The kernel has');
+    await snap(page, 'ja-ftp-doctor');
+    await page.getByLabel('言語').selectOption('en');
+    await expect(page.getByRole('heading', { level: 1, name: 'FTP doctor' })).toBeVisible();
   } finally {
     try {
       if (original) await putApplied(page, original);

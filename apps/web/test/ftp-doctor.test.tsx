@@ -74,6 +74,13 @@ const DIAGNOSIS: Api['FtpDiagnosis'] = {
           evidence: [say('evidence.revision', { revision: 3, at: '2026-11-30T11:59:00.000Z' })],
           fix: say('fix.enable_helper'),
         },
+        {
+          check: 'probe',
+          status: 'ok',
+          finding: say('probe.ok', { host: '192.168.1.2' }),
+          evidence: [say('evidence.banner', { banner: 'Welcome to the FTP service' })],
+          fix: null,
+        },
       ],
     },
   ],
@@ -100,11 +107,15 @@ describe('FtpDoctorPage', () => {
       within(forward).getByText('The kernel has nf_conntrack_ftp (built in) and nf_nat_ftp (built in).'),
     ).toBeTruthy();
     expect(within(forward).getByText('The FTP helper is off in the applied revision 3.')).toBeTruthy();
-    const evidence = within(forward).getByRole('list', { name: 'Evidence' });
+    const evidence = within(forward).getByRole('list', { name: 'Evidence: Helper scope' });
     expect(evidence.textContent).toMatch(/^Applied revision 3 \(at .*2026.*\)\.$/);
     expect(forward.textContent).toContain('Fix: Turn the FTP helper on (the FTP page) and apply.');
     expect(within(forward).getAllByText('Failure').length).toBeGreaterThanOrEqual(2);
     expect(screen.getByRole('button', { name: /Check again|Checking/ })).toBeTruthy();
+    // The server's own words are set apart as code, not read as the UI's language.
+    const banner = within(forward).getByText('Welcome to the FTP service');
+    expect(banner.tagName).toBe('CODE');
+    expect(banner.parentElement?.textContent).toBe('Banner: Welcome to the FTP service');
   });
 
   it('says it in Japanese', async () => {

@@ -16,6 +16,7 @@ export const ftpDoctorEn = {
     forward: '{{name}}: public port {{publicPort}} → {{server}}:{{controlPort}}',
     ftps: 'FTPS, passive range {{range}}',
     evidence: 'Evidence',
+    evidenceOf: 'Evidence: {{check}}',
     fix: 'Fix',
     status: { ok: 'OK', warning: 'Warning', failure: 'Failure' },
     check: {

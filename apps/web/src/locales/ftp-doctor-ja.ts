@@ -12,6 +12,7 @@ export const ftpDoctorJa = {
     forward: '{{name}}: 公開ポート {{publicPort}} → {{server}}:{{controlPort}}',
     ftps: 'FTPS、パッシブ範囲 {{range}}',
     evidence: '根拠',
+    evidenceOf: '根拠: {{check}}',
     fix: '直し方',
     status: { ok: '正常', warning: '警告', failure: '異常' },
     check: {

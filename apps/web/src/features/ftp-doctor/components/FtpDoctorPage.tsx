@@ -4,7 +4,7 @@ import { QueryState } from '../../../components/QueryState';
 import { formatDateTime } from '../../../lib/format';
 import type { Api } from '../../../lib/types';
 import { useFtpDiagnosis } from '../api/get-ftp-diagnosis';
-import { sayText } from './say';
+import { Saying } from './Saying';
 
 const TONE = { ok: 'tag-good', warning: 'tag-warn', failure: 'tag-bad' } as const;
 
@@ -21,18 +21,25 @@ function CheckItem({ check }: { check: Api['FtpDoctorCheck'] }) {
         <StatusTag status={check.status} />
         <strong>{t(`ftpDoctor.check.${check.check}`)}</strong>
       </div>
-      <p className="doctor-finding">{sayText(t, check.finding)}</p>
+      <p className="doctor-finding">
+        <Saying saying={check.finding} />
+      </p>
       {check.evidence.length > 0 ? (
-        <ul className="doctor-evidence" aria-label={t('ftpDoctor.evidence')}>
+        <ul
+          className="doctor-evidence"
+          aria-label={t('ftpDoctor.evidenceOf', { check: t(`ftpDoctor.check.${check.check}`) })}
+        >
           {check.evidence.map((e, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: evidence has no id; its order is the server's
-            <li key={i}>{sayText(t, e)}</li>
+            <li key={i}>
+              <Saying saying={e} />
+            </li>
           ))}
         </ul>
       ) : null}
       {check.fix ? (
         <p className="doctor-fix">
-          <strong>{t('ftpDoctor.fix')}:</strong> {sayText(t, check.fix)}
+          <strong>{t('ftpDoctor.fix')}:</strong> <Saying saying={check.fix} />
         </p>
       ) : null}
     </li>

@@ -11,6 +11,9 @@ import type { Api } from '../../../lib/types';
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/;
 const MODULE_STATE_PARAMS = new Set(['state', 'conntrack', 'nat']);
 
+/** Params that are the server's or the kernel's own text (a banner, an nft message, a file), shown as code. */
+export const RAW_PARAMS = new Set(['banner', 'message', 'source']);
+
 export function sayText(t: TFunction, s: Api['FtpDoctorSaying']): string {
   const params: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(s.params)) {
