@@ -149,8 +149,13 @@ export class ConntrackService {
       onLine: (line) => this.onEventLine(kind, line),
       onStderrLine: (line) => {
         if (isEnobufsWarning(line)) {
-          this.log.warn({ kind }, 'conntrack events lost (ENOBUFS); resynchronising from a dump');
-          this.hub.publish('resync', { reason: 'enobufs', kind, at: new Date().toISOString() });
+          // conntrack prints a line per failed read: hundreds a second in a
+          // burst. One message per loss episode (until its repairing dump
+          // starts); a loss during that dump starts a new episode.
+          if (this.lossTimer === undefined) {
+            this.log.warn({ kind }, 'conntrack events lost (ENOBUFS); resynchronising from a dump');
+            this.hub.publish('resync', { reason: 'enobufs', kind, at: new Date().toISOString() });
+          }
           this.resyncAfterLoss();
         }
       },
@@ -238,7 +243,12 @@ export class ConntrackService {
     const wait = Math.max(0, Math.min(LOSS_QUIET_MS, this.lossSince + LOSS_MAX_WAIT_MS - now));
     this.lossTimer = setTimeout(() => {
       this.lossTimer = undefined;
-      if (!this.stopped) void this.resync('enobufs').catch(() => undefined);
+      if (this.stopped) return;
+      // Clients reload once more when the index is whole again.
+      void this.resync('enobufs').then(
+        () => this.hub.publish('resync', { reason: 'resynced', kind: 'flows', at: new Date().toISOString() }),
+        () => undefined,
+      );
     }, wait);
   }
 

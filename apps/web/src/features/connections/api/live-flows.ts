@@ -4,7 +4,7 @@
  * put on top and marked for a moment. One cache write per server batch.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useLiveEvent } from '../../../lib/events';
 import type { Api, FlowQuery } from '../../../lib/types';
 import { type FlowsData, flowsQueryKey, matchesFlowQuery, receivedAt } from './get-flows';
@@ -24,6 +24,8 @@ const FRESH_MS = 3000;
  * it without bound, a cost paid in the frames of someone scrolling.
  */
 export const LIVE_INSERT_MAX = 500;
+const RELOAD_QUIET_MS = 1000;
+const RELOAD_MAX_WAIT_MS = 5000;
 
 export function useLiveFlows(query: FlowQuery): LiveFlowStats {
   const queryClient = useQueryClient();
@@ -36,8 +38,23 @@ export function useLiveFlows(query: FlowQuery): LiveFlowStats {
     setStats({ added: 0, removed: 0, fresh: new Set() });
   }
 
+  // Events were lost: read the loaded pages again, in the background (the
+  // table stays, and so does its scroll position), once the resync messages
+  // of a burst have stopped for a moment (at most RELOAD_MAX_WAIT_MS after the first).
+  const reload = useRef<{ timer?: ReturnType<typeof setTimeout>; since: number }>({ since: 0 });
+  useEffect(() => () => clearTimeout(reload.current.timer), []);
   useLiveEvent('resync', () => {
-    void queryClient.resetQueries({ queryKey: flowsQueryKey(queryRef.current) });
+    const r = reload.current;
+    const now = Date.now();
+    if (r.timer === undefined) r.since = now;
+    clearTimeout(r.timer);
+    r.timer = setTimeout(
+      () => {
+        r.timer = undefined;
+        void queryClient.refetchQueries({ queryKey: flowsQueryKey(queryRef.current) });
+      },
+      Math.max(0, Math.min(RELOAD_QUIET_MS, r.since + RELOAD_MAX_WAIT_MS - now)),
+    );
   });
 
   useLiveEvent('flows', (data) => {
