@@ -37,7 +37,9 @@ export function FtpCard({ ids, policy, errors, drafts, canEdit, forwards, natSta
     (forwards ?? []).some((f) => f.enabled && f.protocol !== 'udp' && specContains(f.publicPorts, IMPLICIT_FTPS_PORT));
   return (
     <section className="helper-card" aria-labelledby={`${ids}-title`}>
-      <h2 className="helper-card-title" id={`${ids}-title`}>{t('ftp.title')}</h2>
+      <h2 className="helper-card-title" id={`${ids}-title`}>
+        {t('ftp.title')}
+      </h2>
       <fieldset className="setting" disabled={!canEdit}>
         <legend className="visually-hidden">{t('ftp.helper')}</legend>
         <div className="setting-head">

@@ -21,7 +21,9 @@ export function TftpCard({ ids, policy, errors, drafts, canEdit, forwards, onCha
   const describedBy = `${errors.enabled ? `${ids}-enabled-error ` : ''}${ids}-enabled-help`;
   return (
     <section className="helper-card" aria-labelledby={`${ids}-title`}>
-      <h2 className="helper-card-title" id={`${ids}-title`}>{t('helpers.tftp')}</h2>
+      <h2 className="helper-card-title" id={`${ids}-title`}>
+        {t('helpers.tftp')}
+      </h2>
       <p className="muted">{t('helpers.tftpIntro')}</p>
       <fieldset className="setting" disabled={!canEdit}>
         <legend className="visually-hidden">{t('helpers.tftpHelper')}</legend>
