@@ -1,19 +1,15 @@
 /**
  * Hit counters per forward that survive applies: reads the kernel's
- * per-element counters (@gatehouse/rules forwardCounters) and adds what they
- * counted since the last read to the stored totals (forward-hits-accumulate.ts).
+ * per-element counters (forward-hits-read.ts) and adds what they counted
+ * since the last read to the stored totals (forward-hits-accumulate.ts).
  * Read when the totals are asked for, and just before every whole apply
- * (which zeroes the counters), through the hook in gateway/apply.ts.
+ * (which zeroes the counters), through the hook in gateway/apply.ts, at any
+ * number of forwards.
  */
-import { forwardCounters, type GatewayModel, type Runner } from '@gatehouse/rules';
+import type { GatewayModel, Runner } from '@gatehouse/rules';
 import type { ForwardHitRow, ForwardHitsRepository } from '../store/forward-hits.js';
 import { accumulate, markReset } from './forward-hits-accumulate.js';
-
-/**
- * Above this many forwards the counters are not read before a whole apply:
- * `nft -j list table` of a table that large takes longer than the apply.
- */
-export const COUNT_BEFORE_APPLY_UP_TO = 5000;
+import { readForwardCounters } from './forward-hits-read.js';
 
 /** Reads closer together than this answer from the store: each open forwards page asks every 15 s. */
 export const READ_AT_MOST_EVERY_MS = 2000;
@@ -48,16 +44,14 @@ export class ForwardHits {
   /** Just before a whole apply: counts what the kernel holds now. Never fails the apply. */
   beforeWholeApply(): Promise<void> {
     return this.serial(async () => {
-      const a = this.p.active();
-      if (!a || a.model.forwards.length > COUNT_BEFORE_APPLY_UP_TO) return;
-      await this.count(true);
+      if (this.p.active()) await this.count(true);
     }).catch(() => undefined);
   }
 
   private async count(resetting: boolean): Promise<void> {
     const a = this.p.active();
     if (!a) return;
-    const live = await forwardCounters(
+    const live = await readForwardCounters(
       a.model.table,
       a.model.forwards.map((f) => f.id),
       this.p.runner,
