@@ -3,6 +3,7 @@
  * (`_one`/`_other`) are in both catalogues, so both have the same keys
  * (Japanese has one form: its `_other` is used, `_one` says the same).
  */
+import { driftHistoryEn } from './drift-history-en';
 import { ftpDoctorEn } from './ftp-doctor-en';
 import { ftpsReflectionEn } from './ftps-reflection-en';
 import { gatewayEn } from './gateway-en';
@@ -11,6 +12,7 @@ import { messagesEn } from './messages-en';
 
 export const en = {
   ...messagesEn,
+  ...driftHistoryEn,
   ...gatewayEn,
   ...importEn,
   ...ftpDoctorEn,

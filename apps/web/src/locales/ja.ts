@@ -1,4 +1,6 @@
 /** Japanese catalogue; typed as the English shape so no key can be missing. */
+
+import { driftHistoryJa } from './drift-history-ja';
 import type { Catalogue } from './en';
 import { ftpDoctorJa } from './ftp-doctor-ja';
 import { ftpsReflectionJa } from './ftps-reflection-ja';
@@ -8,6 +10,7 @@ import { messagesJa } from './messages-ja';
 
 export const ja: Catalogue = {
   ...messagesJa,
+  ...driftHistoryJa,
   ...gatewayJa,
   ...importJa,
   ...ftpDoctorJa,
