@@ -9,7 +9,7 @@
  * by meaning like native ones; without them they are reported, not guessed.
  */
 import type { Cond, Verb } from './expr.js';
-import { chainKey, type Ruleset } from './ruleset.js';
+import type { Ruleset } from './ruleset.js';
 import { parseAddrPort } from './values.js';
 
 export interface XtRuleDetails {
@@ -117,7 +117,7 @@ export function readXtDetails(rs: Ruleset, listing?: string, save?: string): XtD
   }
   if (save) {
     const cts = ctTargets(save);
-    for (const [key, rules] of rs.rules) {
+    for (const rules of rs.rules.values()) {
       const first = rules[0];
       if (first?.family !== 'ip') continue;
       const fromSave = cts.get(`${first.table} ${first.chain}`);
@@ -133,10 +133,7 @@ export function readXtDetails(rs: Ruleset, listing?: string, save?: string): XtD
         d.targets.set('CT', verb);
         details.set(rk, d);
       }
-      void key;
     }
   }
   return details;
 }
-
-export { chainKey };
