@@ -11,8 +11,10 @@
  * `nsenter` into the namespace run.mjs runs in (an argument array, no shell); its flows
  * stay in its namespace. A value is put back only if it is still the one
  * written here, so a concurrent run that changed it after us is not undone.
+ * A watchdog in the host's namespace restores them if this process dies
+ * without doing it (SIGKILL: run.mjs removing the namespace kills it so).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 
 /**
  * The host's namespace: that of run.mjs, which starts each group with `ip
@@ -26,6 +28,25 @@ const HASH = '/sys/module/nf_conntrack/parameters/hashsize';
 const readHost = (path) => execFileSync('nsenter', [HOST_NET, 'cat', path]).toString().trim();
 const writeHost = (path, value) =>
   execFileSync('nsenter', [HOST_NET, 'tee', path], { input: `${value}\n`, stdio: ['pipe', 'ignore', 'pipe'] });
+
+/**
+ * Puts the values back once the bench process is gone, if it could not: run
+ * in the host's namespace, so removing the bench's namespace (which kills
+ * every process in it, with SIGKILL) does not take it along.
+ */
+const WATCHDOG = String.raw`
+const { readFileSync, writeFileSync } = require('node:fs');
+const [pid, plan] = [Number(process.argv[1]), JSON.parse(process.argv[2])];
+// Gone, or a zombie nobody reaps (its parent, run.mjs, may be gone too).
+const alive = () => { try { return !/^\d+ \(.*\) Z/.test(readFileSync('/proc/' + pid + '/stat', 'utf8')); } catch { return false; } };
+const timer = setInterval(() => {
+  if (alive()) return;
+  clearInterval(timer);
+  for (const { path, set, was } of plan) {
+    try { if (readFileSync(path, 'utf8').trim() === set) writeFileSync(path, String(was)); } catch {}
+  }
+}, 500);
+`;
 
 /**
  * Raises nf_conntrack_max to at least `max` and the hash size to at least
@@ -47,6 +68,18 @@ export function raiseConntrackLimits({ max, buckets }) {
         `  conntrack hash size not raised (${String(e.message).split('\n')[0]}); lookups are slower\n`,
       );
     }
+  }
+  const plan = [
+    ['hash', HASH],
+    ['max', MAX],
+  ]
+    .filter(([key]) => set[key] !== undefined)
+    .map(([key, path]) => ({ path, set: set[key], was: was[key] }));
+  if (plan.length > 0) {
+    spawn('nsenter', [HOST_NET, process.execPath, '-e', WATCHDOG, String(process.pid), JSON.stringify(plan)], {
+      detached: true,
+      stdio: 'ignore',
+    }).unref();
   }
   let restored = false;
   const restore = () => {
