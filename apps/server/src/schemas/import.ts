@@ -95,7 +95,11 @@ export const ImportProposal = z
       .record(z.string(), z.unknown())
       .describe('the proposed gateway model (may be invalid: see valid and problems)'),
     summary: ImportSummary,
-    notes: z.array(z.string()).describe('every note in English, one line each (see noteList for the groups)'),
+    notes: z
+      .array(z.string())
+      .describe(
+        'what was not carried over (decisions and harmless defaults), one English line each; noteList has all, grouped',
+      ),
     noteList: z.array(ImportNote).describe('the notes, grouped: carried, harmless, decision'),
     equivalence: z
       .array(ImportEquivalenceRow)

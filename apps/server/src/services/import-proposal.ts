@@ -236,7 +236,10 @@ export async function buildProposal(g: GatewayService, runner: Runner, log: Log,
   return {
     model,
     summary,
-    notes: noteList.map((n) => (n.where && !n.message.startsWith(n.where) ? `${n.where}: ${n.message}` : n.message)),
+    // As before the groups: what was not carried over (decisions and harmless defaults), one English line each.
+    notes: noteList
+      .filter((n) => n.group !== 'carried')
+      .map((n) => (n.where && !n.message.startsWith(n.where) ? `${n.where}: ${n.message}` : n.message)),
     noteList,
     equivalence,
     sources: tables.map((t) => `${t.family} ${t.name}`),
