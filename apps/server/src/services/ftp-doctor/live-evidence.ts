@@ -31,8 +31,12 @@ export function liveEvidenceCheck(fwd: FtpForward, f: LiveFacts): FtpDoctorCheck
   if (flows === 0) return check('live-evidence', 'ok', say('live.no_traffic', { ...where, since: iso(f.since) }));
   const evidence = [
     say('evidence.control_flows', { flows, withHelper, last: iso(a.lastFlowAt) }),
-    say('evidence.expectations', { count: a.expectations, last: iso(a.lastExpectationAt) }),
-    say('evidence.data_linked', { count: a.dataLinked, last: iso(a.lastDataAt) }),
+    a.expectations > 0
+      ? say('evidence.expectations', { count: a.expectations, last: iso(a.lastExpectationAt) })
+      : say('evidence.no_expectations'),
+    a.dataLinked > 0
+      ? say('evidence.data_linked', { count: a.dataLinked, last: iso(a.lastDataAt) })
+      : say('evidence.no_data_linked'),
     ...a.withoutHelper.slice(-3).map((s) => say('evidence.flow_without_helper', { client: s.client, at: iso(s.at) })),
   ];
   if (fwd.ftpsPassivePorts !== null) {
