@@ -1,3 +1,4 @@
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmButton } from '../../../components/ConfirmButton';
 import { ErrorCallout } from '../../../components/ErrorCallout';
@@ -5,15 +6,19 @@ import { formatDateTime } from '../../../lib/format';
 import { useCanEdit } from '../../../lib/session';
 import type { Api } from '../../../lib/types';
 import { useRestoreDrift } from '../api/restore-drift';
+import { DriftAdoption } from './DriftAdoption';
 
 /**
  * Whether the live table is what the applied revision loaded; when it is not,
- * what changed by hand and (for admins) the repair: load the applied revision again.
+ * what changed by hand and (for admins) the two repairs: load the applied
+ * revision again, or adopt the hand change into the model (DriftAdoption).
  */
 export function DriftCard({ status }: { status: Api['Status'] }) {
   const { t } = useTranslation();
   const canEdit = useCanEdit();
   const restore = useRestoreDrift();
+  const [adopting, setAdopting] = useState(false);
+  const adoptionId = useId();
   const state = status.drift.state;
   const bad = state === 'drifted' || state === 'missing';
   const tone = bad ? 'bad' : state === 'in-sync' ? 'good' : 'neutral';
@@ -55,9 +60,22 @@ export function DriftCard({ status }: { status: Api['Status'] }) {
             disabled={status.pending !== null}
             onConfirm={() => restore.mutate()}
           />
+          {state === 'drifted' ? (
+            <button
+              type="button"
+              className="btn btn-small"
+              aria-expanded={adopting}
+              aria-controls={adoptionId}
+              disabled={status.pending !== null}
+              onClick={() => setAdopting((a) => !a)}
+            >
+              {adopting ? t('driftAdopt.close') : t('driftAdopt.open')}
+            </button>
+          ) : null}
           <ErrorCallout error={restore.error} />
         </div>
       ) : null}
+      {bad && canEdit && adopting && state === 'drifted' ? <DriftAdoption id={adoptionId} /> : null}
       {restore.isSuccess && !bad ? (
         <p className="callout callout-ok" role="status">
           {t('dashboard.driftRestored', { id: restore.data.revisionId ?? '' })}

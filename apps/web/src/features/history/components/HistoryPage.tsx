@@ -9,13 +9,17 @@ import { useStatus } from '../../../lib/status';
 import type { Api } from '../../../lib/types';
 import { useRevisions } from '../api/get-revisions';
 import { useRollback } from '../api/rollback';
+import { RestoreForm } from './RestoreForm';
 import { RevisionCompare, RevisionDiff } from './RevisionPanels';
 import { RollbackForm } from './RollbackForm';
 
-type Panel = { id: number; mode: 'diff' | 'compare' | 'rollback' } | null;
+type Panel = { id: number; mode: 'diff' | 'compare' | 'rollback' | 'restore' } | null;
 
-/** A revision the kernel refused or an automatic rollback undid is restored, not "rolled back to". */
-export const isRejected = (r: Api['RevisionSummary']) => r.status === 'rolled-back';
+/**
+ * A revision the kernel refused or a rollback undid is restored (its model
+ * back as the desired state, to fix and apply again), not "rolled back to".
+ */
+export const isRejected = (r: Api['RevisionSummary']) => r.status === 'rolled-back' || r.status === 'failed';
 
 export function HistoryPage() {
   const { t } = useTranslation();
@@ -55,10 +59,11 @@ export function HistoryPage() {
                     <RevisionDiff revision={r} />
                   ) : panel.mode === 'compare' ? (
                     <RevisionCompare revision={r} />
+                  ) : panel.mode === 'restore' ? (
+                    <RestoreForm revision={r} onCancel={() => setPanel(null)} />
                   ) : (
                     <RollbackForm
                       revision={r}
-                      restore={isRejected(r)}
                       busy={rollback.isPending}
                       onCancel={() => setPanel(null)}
                       onSubmit={(body) =>
@@ -141,18 +146,29 @@ export function HistoryPage() {
                     {t('history.compare')}
                   </button>
                 ) : null}
-                {canEdit && !r.active && r.status !== 'failed' && r.status !== 'applying' ? (
+                {canEdit && !r.active && isRejected(r) ? (
                   <button
                     type="button"
                     className="btn btn-small btn-primary-outline"
-                    aria-label={t(isRejected(r) ? 'history.restoreTo' : 'history.rollbackTo', { id: r.id })}
+                    aria-label={t('revisionRestore.buttonLabel', { id: r.id })}
+                    aria-expanded={panel?.id === r.id && panel.mode === 'restore'}
+                    aria-controls={`panel-${r.id}`}
+                    onClick={() => toggle(r.id, 'restore')}
+                  >
+                    {t('revisionRestore.button')}
+                  </button>
+                ) : canEdit && !r.active && r.status !== 'applying' ? (
+                  <button
+                    type="button"
+                    className="btn btn-small btn-primary-outline"
+                    aria-label={t('history.rollbackTo', { id: r.id })}
                     aria-expanded={panel?.id === r.id && panel.mode === 'rollback'}
                     aria-controls={`panel-${r.id}`}
                     disabled={rollback.isPending || pendingId !== null}
                     title={pendingId !== null ? t('history.waitForPending') : undefined}
                     onClick={() => toggle(r.id, 'rollback')}
                   >
-                    {isRejected(r) ? t('history.restore') : t('history.rollback')}
+                    {t('history.rollback')}
                   </button>
                 ) : null}
               </>

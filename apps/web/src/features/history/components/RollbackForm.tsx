@@ -11,13 +11,11 @@ import { RevisionCompare } from './RevisionPanels';
  */
 export function RollbackForm({
   revision,
-  restore,
   busy,
   onSubmit,
   onCancel,
 }: {
   revision: Api['RevisionSummary'];
-  restore: boolean;
   busy: boolean;
   onSubmit: (body: ApiBody['RollbackBody']) => void;
   onCancel: () => void;
@@ -27,7 +25,7 @@ export function RollbackForm({
   const [comment, setComment] = useState('');
   const [seconds, setSeconds] = useState<number>(120);
   const [error, setError] = useState(false);
-  const title = t(restore ? 'history.restoreTitle' : 'history.rollbackTitle', { id: revision.id });
+  const title = t('history.rollbackTitle', { id: revision.id });
   return (
     <form
       className="rollback-form"
@@ -56,7 +54,7 @@ export function RollbackForm({
       <ConfirmWindowField id={`${ids}-window`} value={seconds} onChange={setSeconds} />
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy}>
-          {t(restore ? 'history.restoreConfirm' : 'history.rollbackConfirm', { id: revision.id })}
+          {t('history.rollbackConfirm', { id: revision.id })}
         </button>
         <button type="button" className="btn" onClick={onCancel}>
           {t('common.cancel')}
