@@ -90,6 +90,8 @@ test('TFTP: switched on in the Helpers page and applied, a real tftp get through
   await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
   await goTo(page, 'Helpers');
   const tftp = page.getByRole('region', { name: 'TFTP', exact: true });
+  // Its kernel module, as FTP's card shows nf_nat_ftp (built in on the lab kernel).
+  await expect(tftp.getByText(/^nf_nat_tftp on this gateway: (Loaded|Built in)/i)).toBeVisible();
   // The same controls as FTP's, checked as typed.
   const port = tftp.getByLabel('New TFTP port');
   await port.fill('69');

@@ -60,6 +60,13 @@ describe('the TFTP helper policy', () => {
     expect((await api('PUT', '/tftp', { enabled: true }, viewer)).status).toBe(403);
   });
 
+  it('the status reports the TFTP section and where nf_nat_tftp stands on this kernel', async () => {
+    const r = await api('GET', '/status', undefined, viewer);
+    expect(r.status).toBe(200);
+    expect(r.body.tftp).toMatchObject({ enabled: false, ports: [69] });
+    expect(r.body.tftp.natTftp?.state).toMatch(/^(loaded|builtin)$/);
+  });
+
   it('bad input is a 400 naming each field with a code, and changes nothing', async () => {
     const before = await api('GET', '/config');
     const bad = await api('PUT', '/tftp', { enabled: true, ports: [0, 'x'], servers: ['nope'] });

@@ -31,12 +31,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async () => {
       const g = app.gateway;
       const ct = app.conntrack;
-      const [ifaces, drift, counters, helperLive, natFtp, kernelFlows, tcpLoose] = await Promise.all([
+      const [ifaces, drift, counters, helperLive, natFtp, natTftp, kernelFlows, tcpLoose] = await Promise.all([
         g.interfaces(),
         g.checkDrift(),
         g.counters(),
         g.helperObjectLive(),
         g.natFtpState(),
+        g.helperNatState('tftp'),
         ct.kernelCount(),
         ct.tcpLoose(),
       ]);
@@ -72,6 +73,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           controlPorts: model.ftp.controlPorts,
           helperObjectLive: helperLive,
           natFtp: natFtp ? { state: natFtp.state, evidence: natFtp.evidence } : null,
+        },
+        tftp: {
+          enabled: model.tftp.enabled,
+          ports: model.tftp.ports,
+          natTftp: natTftp ? { state: natTftp.state, evidence: natTftp.evidence } : null,
         },
         counters,
         conntrack: {

@@ -36,6 +36,14 @@ export const Status = z.object({
     helperObjectLive: z.boolean(),
     natFtp: z.object({ state: z.string(), evidence: z.string() }).nullable(),
   }),
+  tftp: z.object({
+    enabled: z.boolean(),
+    ports: z.array(z.number()),
+    natTftp: z
+      .object({ state: z.string(), evidence: z.string() })
+      .nullable()
+      .describe('state of nf_nat_tftp (the TFTP helper NATs the server answer only with it)'),
+  }),
   counters: z.array(ForwardCounter),
   conntrack: z.object({
     following: z.boolean(),

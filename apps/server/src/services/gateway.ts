@@ -17,8 +17,11 @@ import {
   ctHelperLive,
   forwardCounters,
   type GatewayModel,
+  type HelperKind,
   listInterfaces,
+  type ModuleState,
   natFtpState,
+  probeHelperKind,
   type Runner,
 } from '@gatehouse/rules';
 import { HttpError } from '../lib/errors.js';
@@ -330,6 +333,11 @@ export class GatewayService {
 
   natFtpState() {
     return natFtpState();
+  }
+
+  /** Where a helper kind's NAT module stands (nf_nat_tftp, ...), read without changing anything. */
+  async helperNatState(kind: HelperKind): Promise<ModuleState | null> {
+    return (await probeHelperKind(kind)).nat;
   }
 
   async close(): Promise<void> {

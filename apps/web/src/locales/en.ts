@@ -300,6 +300,7 @@ export const en = {
     newTftpServer: 'New TFTP server address',
     addTftpServer: 'Add TFTP server',
     removeTftpServer: 'Remove TFTP server {{server}}',
+    natTftp: 'nf_nat_tftp on this gateway: {{state}}',
   },
   apply: {
     title: 'Apply',

@@ -299,6 +299,7 @@ export const ja: Catalogue = {
     newTftpServer: '新しい TFTP サーバーアドレス',
     addTftpServer: 'TFTP サーバーを追加',
     removeTftpServer: 'TFTP サーバー {{server}} を削除',
+    natTftp: 'このゲートウェイの nf_nat_tftp: {{state}}',
   },
   apply: {
     title: '適用',

@@ -177,6 +177,7 @@ function HelpersForm({
         drafts={tftpDrafts}
         canEdit={canEdit}
         forwards={forwards.data}
+        natState={status.data?.tftp.natTftp?.state}
         onChange={(next) => {
           setTftp((p) => ({ ...p, ...next }));
           edited();

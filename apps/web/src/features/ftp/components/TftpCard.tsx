@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { moduleStateKey, moduleTone } from '../../../components/ModuleState';
 import type { FieldErrors } from '../../../lib/form-errors';
 import type { Api } from '../../../lib/types';
 import { ListField } from './ListField';
@@ -11,12 +12,24 @@ export interface TftpCardProps {
   drafts: { port: string; server: string };
   canEdit: boolean;
   forwards: Api['PortForward'][] | undefined;
+  /** nf_nat_tftp as the server reports it. */
+  natState: string | undefined;
   onChange: (next: Partial<TftpPolicy>) => void;
   onDraft: (next: Partial<{ port: string; server: string }>) => void;
 }
 
 /** The TFTP helper: the same controls as FTP's (on/off, ports, servers); passive-only is FTP's alone. */
-export function TftpCard({ ids, policy, errors, drafts, canEdit, forwards, onChange, onDraft }: TftpCardProps) {
+export function TftpCard({
+  ids,
+  policy,
+  errors,
+  drafts,
+  canEdit,
+  forwards,
+  natState,
+  onChange,
+  onDraft,
+}: TftpCardProps) {
   const { t } = useTranslation();
   const describedBy = `${errors.enabled ? `${ids}-enabled-error ` : ''}${ids}-enabled-help`;
   return (
@@ -47,6 +60,10 @@ export function TftpCard({ ids, policy, errors, drafts, canEdit, forwards, onCha
             {errors.enabled}
           </p>
         ) : null}
+        <p className={`status-line status-${moduleTone(natState)}`}>
+          <span className="status-dot" aria-hidden="true" />
+          <span>{t('helpers.natTftp', { state: t(`dashboard.moduleState.${moduleStateKey(natState)}`) })}</span>
+        </p>
       </fieldset>
 
       <fieldset className="setting" disabled={!canEdit}>
