@@ -113,6 +113,7 @@ describe('the FTP doctor in the lab', () => {
     });
     const live = checkOf(d, 'ftp', 'live-evidence');
     expect(live).toMatchObject({ status: 'failure', finding: { code: 'live.without_helper' } });
+    expect(codes(live)).toContain('evidence.no_expectations');
     expect(
       live.evidence.some((e: Json) => e.code === 'evidence.flow_without_helper' && e.params.client === LAB_ADDR.client),
     ).toBe(true);
@@ -234,6 +235,16 @@ describe('the FTP doctor in the lab', () => {
     expect(stray.params).toMatchObject({ client: LAB_ADDR.client, address: LAB_ADDR.gatewayWan });
     expect(stray.params.port).toBeGreaterThanOrEqual(40020);
     expect(stray.params.port).toBeLessThanOrEqual(40029);
+    // A client that believes the 227 reply (the private address the helper could not rewrite) is seen too.
+    const believer = await ftpsFetch(lab, { port: PORT.ftps, path: 'hello.txt', usePasvAddress: true, timeoutSec: 4 });
+    expect(believer.ok).toBe(false);
+    expect(believer.pasvAddress?.host).toBe(LAB_ADDR.server);
+    await waitFor('the connection to the private address', async () => {
+      const c = checkOf(await diagnosis(), 'ftp-tls', 'heuristics');
+      return c.evidence.some(
+        (e: Json) => e.code === 'evidence.stray_connection' && e.params.address === LAB_ADDR.server,
+      );
+    });
     const d = await diagnosis();
     expect(codes(checkOf(d, 'ftp-tls', 'probe'))).toContain('evidence.auth_tls_offered');
     // The plain FTP forward, whose transfers create expectations, is not suspected.

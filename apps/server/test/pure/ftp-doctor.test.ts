@@ -364,6 +364,12 @@ describe('heuristics', () => {
     expect(activity.strayConnections()).toEqual([]);
     activity.flow('new', stray?.flow as never);
     expect(activity.strayConnections()).toEqual([{ client: CLIENT, address: PUBLIC, port: 40020, at: 1_000_000 }]);
+    // A client that believes the 227 reply goes to the private address, routed (not DNATed) by the gateway.
+    const believer = parseFlowLine(
+      '    [NEW] tcp      6 120 SYN_SENT src=192.0.2.101 dst=192.168.1.2 sport=50002 dport=40022 [UNREPLIED] src=192.168.1.2 dst=192.0.2.101 sport=40022 dport=50002',
+    );
+    activity.flow('new', believer?.flow as never);
+    expect(activity.strayConnections().at(-1)).toEqual({ client: CLIENT, address: SERVER, port: 40022, at: 1_000_000 });
   });
 });
 

@@ -157,7 +157,7 @@ export class FtpActivity {
         gone: false,
       });
       this.controlById.set(f.id, key);
-      this.touchClient(o.src, o.dst, at);
+      this.touchClient(o.src, o.dst, r.src, at);
       if (this.controls.size > CONTROLS) {
         const oldest = this.controls.keys().next().value as string;
         this.controls.delete(oldest);
@@ -170,7 +170,7 @@ export class FtpActivity {
       const c = this.controls.get(this.controlById.get(f.id) ?? '');
       if (c) {
         c.lastAt = at;
-        this.touchClient(c.client, c.publicAddress, at);
+        this.touchClient(c.client, c.publicAddress, c.server, at);
       }
     }
     if (type === 'new' && !dnat && !f.helper && !f.masterId && o.dport !== null && o.dport >= 1024) {
@@ -184,20 +184,27 @@ export class FtpActivity {
     if (c) {
       c.gone = true;
       c.lastAt = this.now();
-      this.touchClient(c.client, c.publicAddress, c.lastAt);
+      this.touchClient(c.client, c.publicAddress, c.server, c.lastAt);
     }
   }
 
-  private touchClient(client: string, publicAddress: string, at: number): void {
-    const key = `${client}>${publicAddress}`;
-    this.controlClients.delete(key);
-    this.controlClients.set(key, at);
-    if (this.controlClients.size > CONTROLS) {
+  /**
+   * A client of an FTP control connection, by the addresses its data
+   * connections could go to: the public address it used (EPSV, or a client
+   * that skips the 227 address), and the server's private one (a client that
+   * believes the 227 reply the helper could not rewrite).
+   */
+  private touchClient(client: string, publicAddress: string, server: string, at: number): void {
+    for (const key of [`${client}>${publicAddress}`, `${client}>${server}`]) {
+      this.controlClients.delete(key);
+      this.controlClients.set(key, at);
+    }
+    while (this.controlClients.size > CONTROLS * 2) {
       this.controlClients.delete(this.controlClients.keys().next().value as string);
     }
   }
 
-  /** A connection from a client of an FTP server to a high port of the address it used, that nothing forwards. */
+  /** A connection from a client of an FTP server to a high port, of the address it used or the server's, that nothing forwards. */
   private maybeStray(o: Tuple, r: Tuple, at: number): void {
     if (r.sport !== o.dport) return;
     const last = this.controlClients.get(`${o.src}>${o.dst}`);

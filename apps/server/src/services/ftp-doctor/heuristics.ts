@@ -3,7 +3,8 @@
  * (AUTH TLS) the helper sees only ciphertext: a control connection carries
  * helper=ftp, yet no expectation is ever created for it; the client, told
  * the server's private address (or only a port, by EPSV), connects to a high
- * port of the public address it used, and no forward takes that port. Both
+ * port of the public address it used, and no forward takes that port (or,
+ * believing the 227 reply, to the private address itself). Both
  * together, from the same client, mean "FTPS suspected"; the fix is what the
  * helper cannot do (a forwarded passive range, the server announcing the
  * public address).
@@ -33,7 +34,7 @@ export function heuristicsCheck(fwd: FtpForward, f: HeuristicFacts): FtpDoctorCh
     const strays = f.strays.filter(
       (s) =>
         s.client === c.client &&
-        s.address === c.publicAddress &&
+        (s.address === c.publicAddress || s.address === c.server) &&
         s.at >= c.startedAt &&
         s.at <= c.lastAt + STRAY_AFTER_CONTROL_MS,
     );
