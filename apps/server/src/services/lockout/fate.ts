@@ -7,7 +7,8 @@
  *     1. gateway forwards, one rule each in model order:
  *        iifname <wan> [ip saddr <allowedSources>] <proto> dport <publicPort> redirect to :<localPort>
  *     2. port forwards, source-limited maps first (forward_src_*), then the
- *        plain tcp/udp maps: iifname <wan> dnat to <target>[:<shifted port>]
+ *        plain tcp/udp maps: iifname <wan> dnat to <target>[:<shifted port>];
+ *        an FTPS forward's passive range is its own too, never shifted (tcp)
  *   forward hook (chain forward_filter): sees only connections sent on to
  *     another host, never one delivered on the gateway; nothing in our table
  *     hooks input. So the filter policy cannot cut off the panel, and a
@@ -17,7 +18,14 @@
  * null is "no table loaded": every connection is delivered as it came. The
  * table is `ip` family: IPv6 peers never meet it. Pure: no I/O.
  */
-import { containsPort, type GatewayModel, type PortForward, portRanges, protocolsOf } from '@gatehouse/rules';
+import {
+  containsPort,
+  ftpsPassiveRanges,
+  type GatewayModel,
+  type PortForward,
+  portRanges,
+  protocolsOf,
+} from '@gatehouse/rules';
 import { admits, isIpv4, unmap } from './ipv4.js';
 
 export interface NewConnection {
@@ -44,7 +52,7 @@ export type Fate =
   | { kind: 'dnat'; address: string; port: number; by: ActingObject };
 
 function forwardPort(f: PortForward, dport: number): number {
-  if (f.targetPort === undefined) return dport;
+  if (f.targetPort === undefined || containsPort(ftpsPassiveRanges(f), dport)) return dport;
   const first = portRanges(f.publicPorts)[0];
   return first ? dport - first.from + f.targetPort : dport;
 }
@@ -53,7 +61,8 @@ function forwardMatches(f: PortForward, c: NewConnection): boolean {
   return (
     f.enabled &&
     protocolsOf(f.protocol).includes(c.proto) &&
-    containsPort(portRanges(f.publicPorts), c.dport) &&
+    (containsPort(portRanges(f.publicPorts), c.dport) ||
+      (c.proto === 'tcp' && containsPort(ftpsPassiveRanges(f), c.dport))) &&
     admits(f.allowedSources, c.saddr)
   );
 }
