@@ -31,6 +31,7 @@ export const driftHistoryEn = {
     explainRolledBack:
       'This revision was rolled back because nobody confirmed it. Restoring puts its model back as the desired state, so that it can be fixed and applied again. Nothing is loaded now.',
     confirm: 'Restore as the desired state',
+    yes: 'Yes, restore it',
     question: 'Put this model back as the desired state?',
     summaryLabel: 'What applying the restored model changes',
     done: "Revision {{id}}'s model is the desired state again: fix it and apply it.",

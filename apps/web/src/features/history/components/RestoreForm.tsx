@@ -30,10 +30,9 @@ export function RestoreForm({ revision, onCancel }: { revision: Api['RevisionSum
       ) : (
         <div className="form-actions">
           <ConfirmButton
-            label={t('revisionRestore.button')}
-            ariaLabel={t('revisionRestore.buttonLabel', { id: revision.id })}
+            label={t('revisionRestore.confirm')}
             question={t('revisionRestore.question')}
-            confirmLabel={t('revisionRestore.confirm')}
+            confirmLabel={t('revisionRestore.yes')}
             variant="primary"
             busy={restore.isPending}
             onConfirm={() => restore.mutate(revision.id)}
