@@ -86,17 +86,21 @@ const DIAGNOSIS: Api['FtpDiagnosis'] = {
   ],
 };
 
-function renderPage() {
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async () => new Response(JSON.stringify(DIAGNOSIS), { headers: { 'content-type': 'application/json' } })),
+const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+
+function renderPage(role: 'admin' | 'viewer' = 'admin') {
+  localStorage.setItem('gatehouse.signedIn', '1');
+  const fetchMock = vi.fn(async (url: string) =>
+    String(url).endsWith('/auth/me') ? json({ id: 1, username: role, role, csrfToken: 'x' }) : json(DIAGNOSIS),
   );
+  vi.stubGlobal('fetch', fetchMock);
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={client}>
       <FtpDoctorPage />
     </QueryClientProvider>,
   );
+  return fetchMock;
 }
 
 describe('FtpDoctorPage', () => {
@@ -116,6 +120,12 @@ describe('FtpDoctorPage', () => {
     const banner = within(forward).getByText('Welcome to the FTP service');
     expect(banner.tagName).toBe('CODE');
     expect(banner.parentElement?.textContent).toBe('Banner: Welcome to the FTP service');
+  });
+
+  it('tells a viewer it is for admins, without asking the server for a diagnosis', async () => {
+    const fetchMock = renderPage('viewer');
+    expect(await screen.findByText(/The FTP doctor is for admins/)).toBeTruthy();
+    expect(fetchMock.mock.calls.map(([url]) => String(url)).filter((u) => u.includes('/ftp/diagnosis'))).toEqual([]);
   });
 
   it('says it in Japanese', async () => {

@@ -8,6 +8,8 @@ export const ftpDoctorEn = {
     title: 'FTP doctor',
     intro:
       'For each forward that exposes an FTP control port: whether the kernel, the helper, the live connections, the passive-only policy and the server itself are set up for FTP through NAT, with the evidence and what to fix.',
+    adminOnly:
+      'The FTP doctor is for admins: it probes the FTP servers from the gateway, and its answer shows their banners and the clients’ addresses.',
     refresh: 'Check again',
     refreshing: 'Checking…',
     checkedAt: 'Checked at {{at}}, applied revision {{revision}}',

@@ -9,8 +9,9 @@ export function getFtpDiagnosis(signal?: AbortSignal): Promise<Api['FtpDiagnosis
   return api<Api['FtpDiagnosis']>(FTP_DIAGNOSIS_PATH, { signal });
 }
 
-export const ftpDiagnosisQueryOptions = () =>
+export const ftpDiagnosisQueryOptions = (enabled = true) =>
   queryOptions({
+    enabled,
     queryKey: ['ftp-diagnosis'] as const,
     queryFn: ({ signal }) => getFtpDiagnosis(signal),
     // Each visit diagnoses anew (the probe talks to the servers): never a stale answer on arrival.
@@ -19,6 +20,7 @@ export const ftpDiagnosisQueryOptions = () =>
     refetchOnWindowFocus: false,
   });
 
-export function useFtpDiagnosis() {
-  return useQuery(ftpDiagnosisQueryOptions());
+/** `enabled`: false for a viewer (the route is the admin's: it probes the servers). */
+export function useFtpDiagnosis(enabled = true) {
+  return useQuery(ftpDiagnosisQueryOptions(enabled));
 }

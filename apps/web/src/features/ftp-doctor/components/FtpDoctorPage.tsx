@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../../components/PageHeader';
 import { QueryState } from '../../../components/QueryState';
 import { formatDateTime } from '../../../lib/format';
+import { useRole } from '../../../lib/session';
 import type { Api } from '../../../lib/types';
 import { useFtpDiagnosis } from '../api/get-ftp-diagnosis';
 import { Saying } from './Saying';
@@ -74,7 +75,17 @@ function ForwardDiagnosis({ forward }: { forward: Api['FtpForwardDiagnosis'] }) 
 
 export function FtpDoctorPage() {
   const { t } = useTranslation();
-  const diagnosis = useFtpDiagnosis();
+  const role = useRole();
+  const diagnosis = useFtpDiagnosis(role === 'admin');
+  if (role !== null && role !== 'admin') {
+    return (
+      <section aria-labelledby="page-title" className="ftp-doctor-page">
+        <PageHeader title={t('ftpDoctor.title')} />
+        <p className="lede">{t('ftpDoctor.intro')}</p>
+        <p className="callout callout-info">{t('ftpDoctor.adminOnly')}</p>
+      </section>
+    );
+  }
   return (
     <section aria-labelledby="page-title" className="ftp-doctor-page">
       <PageHeader title={t('ftpDoctor.title')}>
