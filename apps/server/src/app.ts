@@ -33,8 +33,8 @@ import servicesPlugin from './plugins/services.js';
 import applyRoutes from './routes/apply.js';
 import authRoutes from './routes/auth.js';
 import configRoutes from './routes/config.js';
-import driftRoutes from './routes/drift.js';
 import conntrackRoutes from './routes/conntrack.js';
+import driftRoutes from './routes/drift.js';
 import eventRoutes from './routes/events.js';
 import forwardHitsRoutes from './routes/forward-hits.js';
 import forwardsBulkRoutes from './routes/forwards-bulk.js';
@@ -44,6 +44,7 @@ import gatewayForwardRoutes from './routes/gateway-forwards.js';
 import gatewaySettingsRoutes from './routes/gateway-settings.js';
 import importRoutes from './routes/import.js';
 import metricsRoutes from './routes/metrics.js';
+import pairRoutes from './routes/pair.js';
 import pendingRoutes from './routes/pending.js';
 import revisionRestoreRoutes from './routes/revision-restore.js';
 import sessionRoutes from './routes/session.js';
@@ -129,6 +130,7 @@ export const gatehouseApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
       await api.register(gatewaySettingsRoutes);
       await api.register(sessionRoutes);
       await api.register(ftpDiagnosisRoutes);
+      await api.register(pairRoutes);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },

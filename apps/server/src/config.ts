@@ -72,6 +72,10 @@ export const ServerConfig = z
     webDir: z.string().optional(),
     /** Where the boot-time nft include is written on a confirmed apply; unset: not written. */
     nftIncludeDir: z.string().optional(),
+    /** This node's name in the model's HA pair (ha.nodes[].name); unset: not part of a pair. */
+    haNode: z.string().max(40).optional(),
+    /** Where the pair's engine files live (conntrackd.conf, the notify hook and its log); unset: <stateDir>/ha. */
+    haDir: z.string().optional(),
     /** Where the modules-load.d entry for nf_nat_ftp is written; unset: not written. */
     modulesLoadDir: z.string().optional(),
     sessionTtlMs: ms(60_000).default(12 * 3600_000),
@@ -134,6 +138,8 @@ export const CONFIG_SOURCES: Record<keyof ServerConfig, { env: string; flag: str
   webDir: { env: 'GATEHOUSE_WEB_DIR', flag: '--web-dir' },
   nftIncludeDir: { env: 'GATEHOUSE_NFT_INCLUDE_DIR', flag: '--nft-include-dir' },
   modulesLoadDir: { env: 'GATEHOUSE_MODULES_LOAD_DIR', flag: '--modules-load-dir' },
+  haNode: { env: 'GATEHOUSE_HA_NODE', flag: '--ha-node' },
+  haDir: { env: 'GATEHOUSE_HA_DIR', flag: '--ha-dir' },
   sessionTtlMs: { env: 'GATEHOUSE_SESSION_TTL_MS', flag: '--session-ttl-ms' },
   loginRateLimit: { env: 'GATEHOUSE_LOGIN_RATE_LIMIT', flag: '--login-rate-limit' },
   eventBatchMs: { env: 'GATEHOUSE_EVENT_BATCH_MS', flag: '--event-batch-ms' },

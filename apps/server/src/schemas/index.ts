@@ -15,6 +15,7 @@ export * from './gateway.js';
 export * from './gateway-settings.js';
 export * from './history.js';
 export * from './import.js';
+export * from './pair.js';
 export * from './pending.js';
 export * from './status.js';
 
