@@ -35,6 +35,8 @@ export class FtpDoctor {
   readonly activity: FtpActivity;
   private controlSet = new Set<string>();
   private controlSetAt = Number.NEGATIVE_INFINITY;
+  /** The desired version and applied revision the set was made from. */
+  private controlSetModels = '';
   private unwatch: (() => void) | null = null;
   private running: Promise<FtpDiagnosis> | null = null;
   private readonly now: () => number;
@@ -71,9 +73,17 @@ export class FtpDoctor {
     if (age > CONTROL_SET_MAX_AGE_MS || (age > CONTROL_SET_MISS_AGE_MS && !this.controlSet.has(key))) {
       this.controlSetAt = now;
       try {
-        const { desired, applied } = this.models();
-        const all = [...ftpForwards(desired), ...(applied ? ftpForwards(applied) : [])];
-        this.controlSet = new Set(all.map((f) => `${f.server}:${f.controlPort}`));
+        // Two small reads; the forwards are walked again only when the desired
+        // state or the applied revision changed (a model may hold 100,000 forwards).
+        const desired = this.p.gateway.desired();
+        const active = this.p.gateway.activeRevision();
+        const models = `${desired.version}:${active?.id ?? '-'}`;
+        if (models !== this.controlSetModels) {
+          const applied = this.p.gateway.revisionModel(active);
+          const all = [...ftpForwards(desired.model), ...(applied ? ftpForwards(applied) : [])];
+          this.controlSet = new Set(all.map((f) => `${f.server}:${f.controlPort}`));
+          this.controlSetModels = models;
+        }
       } catch {
         // keeps the last set: a store error must not break the conntrack follower
       }
