@@ -21,6 +21,8 @@ import { flowFormatter } from './flow-format';
 
 /** Two lines a flow: the original direction above, the reply below (styles.css, `.vtable tbody tr`). */
 const ROW_HEIGHT = 44;
+/** Rows the table can be scrolled past the loaded ones (placeholders that load the next pages). */
+const SCROLL_AHEAD_ROWS = 10_000;
 /** A phone stacks a flow in four lines (styles.css, `.vtable` under the phone width); fixed, like ROW_HEIGHT. */
 const PHONE_ROW_HEIGHT = 112;
 const SORT_KEYS: FlowSortKey[] = ['timeout', 'age', 'bytes', 'packets', 'protocol', 'src', 'dst', 'state'];
@@ -355,7 +357,11 @@ function VirtualFlowTable({
   const scrollRef = useRef<HTMLDivElement>(null);
   const rowHeight = useMediaQuery(PHONE_QUERY) ? PHONE_ROW_HEIGHT : ROW_HEIGHT;
   const virtualizer = useVirtualizer({
-    count,
+    // Not the whole table: the virtualizer lays out every one of `count`
+    // rows whenever it changes (a loop over a million with a live stream
+    // changing the total at each batch, ~50 ms a time), and a million 44 px
+    // rows is taller than Chromium lets an element be anyway.
+    count: Math.min(count, rows.length + SCROLL_AHEAD_ROWS),
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 6,
