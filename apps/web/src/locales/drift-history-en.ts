@@ -4,6 +4,7 @@
  */
 export const driftHistoryEn = {
   driftAdopt: {
+    help: 'Or adopt the hand change into the model, where the model can say it.',
     open: 'Adopt into the model…',
     close: 'Hide adoption',
     title: 'Adopt the hand change into the model',

@@ -4,6 +4,7 @@
  */
 export const driftHistoryJa = {
   driftAdopt: {
+    help: 'または、モデルで表せる範囲で手動変更をモデルに取り込めます。',
     open: 'モデルに取り込む…',
     close: '取り込みを閉じる',
     title: '手動変更をモデルに取り込む',

@@ -40,6 +40,7 @@ export function DriftCard({ status }: { status: Api['Status'] }) {
           {t(state === 'missing' ? 'dashboard.driftMissingHelp' : 'dashboard.driftRepairHelp', {
             id: status.appliedRevision ?? '',
           })}
+          {state === 'drifted' ? ` ${t('driftAdopt.help')}` : null}
         </p>
       ) : null}
       {bad && (status.drift.added.length > 0 || status.drift.removed.length > 0) ? (
