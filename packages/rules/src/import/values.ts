@@ -68,13 +68,16 @@ export function memberMatches(member: unknown, value: string | number): boolean 
 }
 
 /** Port ranges of a right-hand side, or undefined when it is not only ports. */
+/** A port as nft prints one: an integer 0-65535 (a hostile listing may hold 1e308, where `p++` never moves). */
+const isPort = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
+
 export function portRangesOf(right: unknown): PortRange[] | undefined {
   const out: PortRange[] = [];
   for (const m of members(right)) {
-    if (typeof m === 'number') out.push({ from: m, to: m });
+    if (isPort(m)) out.push({ from: m, to: m });
     else if (Array.isArray((m as Json | null)?.range)) {
       const [a, b] = (m as { range: unknown[] }).range;
-      if (typeof a !== 'number' || typeof b !== 'number') return undefined;
+      if (!isPort(a) || !isPort(b) || a > b) return undefined;
       out.push({ from: a, to: b });
     } else return undefined;
   }
