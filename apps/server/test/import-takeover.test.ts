@@ -160,7 +160,7 @@ describe('taking over the brief’s hand-written gateway', () => {
     expect(p.pendingTakeover).toEqual([]);
   });
 
-  it('refuses to retire our own table, a table it did not read, and a table that is gone', async () => {
+  it('refuses to retire our own table, a table it did not read, one that is gone, and one nft cannot load back', async () => {
     await nft(['add', 'table', 'bridge', 'not_read']);
     try {
       const own = await panel.adopt([{ family: 'ip', name: 'gatehouse' }]);
@@ -172,11 +172,34 @@ describe('taking over the brief’s hand-written gateway', () => {
       const gone = await panel.adopt([{ family: 'ip', name: 'ghost' }]);
       expect(gone.status).toBe(409);
       expect(gone.body.error).toBe('import_table_gone');
+      // iptables-nft's CT target prints as `xt target CT`, which nft cannot load back: not offered, refused.
+      await lab.exec('gateway', 'iptables-nft', [
+        '-t',
+        'raw',
+        '-A',
+        'PREROUTING',
+        '-p',
+        'tcp',
+        '--dport',
+        '2121',
+        '-j',
+        'CT',
+        '--helper',
+        'ftp',
+      ]);
+      const { body: p } = await panel.proposal();
+      expect(p.tables).toContainEqual(
+        expect.objectContaining({ family: 'ip', name: 'raw', retirable: false, reason: 'import_table_not_restorable' }),
+      );
+      const raw = await panel.adopt([{ family: 'ip', name: 'raw' }]);
+      expect(raw.status).toBe(409);
+      expect(raw.body).toMatchObject({ error: 'import_table_not_restorable', params: { table: 'ip raw' } });
       // Nothing of it was kept: no takeover pending, the kernel untouched.
       expect((await panel.call('GET', '/import/takeover')).body.pending).toEqual([]);
       expect(loaded).toEqual([]);
     } finally {
       await nft(['delete', 'table', 'bridge', 'not_read']);
+      if ((await tables()).includes('table ip raw')) await nft(['delete', 'table', 'ip', 'raw']);
     }
   });
 
@@ -278,8 +301,18 @@ describe('without retirement', () => {
       expect(both.passive).toBe(true);
       expect(both.active).toBe(false); // the trap: the table nobody retired still drops it
 
+      // Discarding the pending changes discards a pending takeover too.
+      expect((await panel.adopt([{ family: 'ip', name: 'my_nat' }], model)).status).toBe(200);
+      const discarded = await panel.call('POST', '/pending/discard', {});
+      expect(discarded.body, JSON.stringify(discarded.body)).toMatchObject({ changed: true });
+      expect((await panel.call('GET', '/import/takeover')).body.pending).toEqual([]);
+
       // The other way: the same model, retiring the old table, and active FTP works.
       expect((await panel.adopt([{ family: 'ip', name: 'my_nat' }], model)).status).toBe(200);
+      // The model is the applied one; the takeover alone is the change the Apply page shows.
+      const preview = await panel.call('GET', '/preview');
+      expect(preview.body.changed).toBe(true);
+      expect(preview.body.diff).toMatch(/^\+delete table ip my_nat$/m);
       expect((await panel.call('POST', '/apply', {})).status).toBe(200);
       expect(await tables()).toEqual(['table ip gatehouse']);
       expect(await traffic()).toEqual(BEFORE);

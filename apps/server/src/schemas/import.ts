@@ -62,7 +62,12 @@ export const ImportTableRead = z
     name: z.string(),
     tool: z.string().describe('what wrote it: firewall4, firewalld, iptables-nft, docker, hand-written'),
     retirable: z.boolean().describe('whether adopting may retire it (read by the import, not Gatehouse-owned)'),
-    reason: z.string().nullable().describe('why not (a code): import_own_table, import_table_kept (Docker manages it)'),
+    reason: z
+      .string()
+      .nullable()
+      .describe(
+        'why not (a code): import_own_table, import_table_kept (Docker manages it), import_table_not_restorable (nft cannot load its listing back)',
+      ),
   })
   .meta({ id: 'ImportTableRead' });
 

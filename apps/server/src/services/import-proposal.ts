@@ -200,6 +200,17 @@ export async function buildProposal(g: GatewayService, runner: Runner, log: Log,
     const reason = ours ? 'import_own_table' : retire ? null : 'import_table_kept';
     return { ...t, retirable: reason === null, reason };
   });
+  if (report) {
+    // Offered for retirement only if a rollback could load it back (iptables-nft's xt targets cannot be).
+    for (const t of tables.filter((x) => x.retirable)) {
+      try {
+        await g.takeover.checkRestorable(await g.takeover.save([t]));
+      } catch (err) {
+        t.retirable = false;
+        t.reason = err instanceof HttpError ? err.code : 'import_table_not_restorable';
+      }
+    }
+  }
   const m = model as {
     interfaces?: { wan?: string; lan?: string[] };
     forwards?: unknown[];

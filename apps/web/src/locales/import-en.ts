@@ -94,6 +94,8 @@ export const importEn = {
       kept: 'kept: {{reason}}',
       reasonOwn: 'Gatehouse’s own table',
       reasonKept: 'managed by another tool ({{tool}})',
+      reasonNotRestorable:
+        'nft cannot load its listing back, so a rollback could not restore it; remove it by hand after confirming',
       tool: 'written by {{tool}}',
       tools: {
         'hand-written': 'hand',
@@ -120,6 +122,9 @@ export const importEn = {
     'gateway_forward.carried': 'gateway forward: {{proto}} {{port}} to the gateway port {{localPort}}',
     'masquerade.carried': 'masquerade: {{which}}',
     'helper.carried': 'FTP helper on control port(s) {{ports}}',
+    'tftp_helper.carried': 'TFTP helper on port(s) {{ports}}',
+    'reflection.carried':
+      'reflection (NAT loopback) for {{proto}} {{port}} to {{target}}: forward {{name}} is reflected',
     'passive_only.carried': 'passive-only FTP (active data connections dropped)',
     'filter.carried': 'forward filter: policy {{policy}}, LAN to WAN {{lanToWan}}',
     'interfaces.from_ruleset': 'interfaces from the ruleset: WAN {{wan}}, LAN {{lan}}',

@@ -91,6 +91,7 @@ export const importJa: typeof importEn = {
       kept: '残す：{{reason}}',
       reasonOwn: 'Gatehouse 自身のテーブル',
       reasonKept: '別のツールが管理（{{tool}}）',
+      reasonNotRestorable: 'nft が一覧を読み戻せないため、ロールバックで元に戻せません。確定後に手で削除してください',
       tool: '作成元：{{tool}}',
       tools: {
         'hand-written': '手書き',
@@ -117,6 +118,9 @@ export const importJa: typeof importEn = {
     'gateway_forward.carried': 'ゲートウェイ転送：{{proto}} {{port}} をゲートウェイのポート {{localPort}} へ',
     'masquerade.carried': 'マスカレード：{{which}}',
     'helper.carried': '制御ポート {{ports}} の FTP ヘルパー',
+    'tftp_helper.carried': 'ポート {{ports}} の TFTP ヘルパー',
+    'reflection.carried':
+      '{{proto}} {{port}} から {{target}} へのリフレクション（NAT ループバック）：転送 {{name}} をリフレクトします',
     'passive_only.carried': 'パッシブのみの FTP（アクティブのデータ接続は破棄）',
     'filter.carried': '転送フィルター：ポリシー {{policy}}、LAN から WAN {{lanToWan}}',
     'interfaces.from_ruleset': 'ルールセットから読んだインターフェース：WAN {{wan}}、LAN {{lan}}',

@@ -69,7 +69,9 @@ export function AdoptForm({ proposal }: { proposal: Api['ImportProposal'] }) {
                         reason:
                           x.reason === 'import_own_table'
                             ? t('importPage.adopt.reasonOwn')
-                            : t('importPage.adopt.reasonKept', { tool: toolName(x.tool) }),
+                            : x.reason === 'import_table_not_restorable'
+                              ? t('importPage.adopt.reasonNotRestorable')
+                              : t('importPage.adopt.reasonKept', { tool: toolName(x.tool) }),
                       })}
                 </span>
               </label>
