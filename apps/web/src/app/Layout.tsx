@@ -20,6 +20,7 @@ const NAV = [
   { to: '/connections', key: 'connections' },
   { to: '/expectations', key: 'expectations' },
   { to: '/import', key: 'import' },
+  { to: '/pair', key: 'pair' },
   { to: '/access', key: 'access' },
 ] as const;
 

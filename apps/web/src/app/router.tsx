@@ -34,6 +34,7 @@ const ExpectationsPage = lazy(() =>
 const ImportPage = lazy(() =>
   import('../features/import/components/ImportPage').then((m) => ({ default: m.ImportPage })),
 );
+const PairPage = lazy(() => import('../features/pair/components/PairPage').then((m) => ({ default: m.PairPage })));
 const AccessPage = lazy(() =>
   import('../features/access/components/AccessPage').then((m) => ({ default: m.AccessPage })),
 );
@@ -63,6 +64,7 @@ export const router = createBrowserRouter([
       { path: 'connections', element: page(<ConnectionsPage />) },
       { path: 'expectations', element: page(<ExpectationsPage />) },
       { path: 'import', element: page(<ImportPage />) },
+      { path: 'pair', element: page(<PairPage />) },
       { path: 'access', element: page(<AccessPage />) },
       { path: '*', element: <NotFound /> },
     ]),

@@ -9,6 +9,7 @@ import { ftpsReflectionEn } from './ftps-reflection-en';
 import { gatewayEn } from './gateway-en';
 import { importEn } from './import-en';
 import { messagesEn } from './messages-en';
+import { pairEn } from './pair-en';
 
 export const en = {
   ...messagesEn,
@@ -17,6 +18,7 @@ export const en = {
   ...importEn,
   ...ftpDoctorEn,
   ...ftpsReflectionEn,
+  ...pairEn,
   app: {
     name: 'Gatehouse',
     tagline: 'NAT gateway',
@@ -76,6 +78,7 @@ export const en = {
     ftpDoctor: 'FTP doctor',
     access: 'Access',
     import: 'Import',
+    pair: 'Pair',
     menu: 'Menu',
     logout: 'Sign out',
     signedInAs: 'Signed in as {{username}} ({{role}})',

@@ -7,6 +7,7 @@ import { ftpsReflectionJa } from './ftps-reflection-ja';
 import { gatewayJa } from './gateway-ja';
 import { importJa } from './import-ja';
 import { messagesJa } from './messages-ja';
+import { pairJa } from './pair-ja';
 
 export const ja: Catalogue = {
   ...messagesJa,
@@ -15,6 +16,7 @@ export const ja: Catalogue = {
   ...importJa,
   ...ftpDoctorJa,
   ...ftpsReflectionJa,
+  ...pairJa,
   app: {
     name: 'Gatehouse',
     tagline: 'NAT ゲートウェイ',
@@ -74,6 +76,7 @@ export const ja: Catalogue = {
     ftpDoctor: 'FTP ドクター',
     access: 'アクセス管理',
     import: 'インポート',
+    pair: 'ペア',
     menu: 'メニュー',
     logout: 'サインアウト',
     signedInAs: '{{username}} ({{role}}) としてサインイン中',
