@@ -98,10 +98,12 @@ export function helperPolicySchemas(Port: PortSchema, Ipv4Address: Ipv4Schema) {
   };
 }
 
-/** What the helper code reads of a model: its helper sections. */
+type HelperSchemas = ReturnType<typeof helperPolicySchemas>;
+
+/** What the helper code reads of a model: its helper sections, typed by their schemas. */
 export interface HelperSections {
-  ftp: { enabled: boolean; controlPorts: number[]; servers: string[]; passiveOnly: boolean };
-  tftp: { enabled: boolean; ports: number[]; servers: string[] };
+  ftp: z.output<HelperSchemas['FtpHelperPolicy']>;
+  tftp: z.output<HelperSchemas['TftpHelperPolicy']>;
 }
 
 /** The common view of one kind's section. */
