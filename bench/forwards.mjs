@@ -4,6 +4,7 @@
  * this namespace.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { compile, GatewayModel } from '../packages/rules/dist/index.js';
 import { compare, fmtMs, median, report, timeCommand } from './lib.mjs';
 import { benchForwards, benchModel, startServer } from './server.mjs';
@@ -11,6 +12,13 @@ import { benchForwards, benchModel, startServer } from './server.mjs';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const nft = (args, input) => timeCommand('nft', args, input === undefined ? {} : { input });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The pairwise ratios' range and the load average, for reading a figure on a shared box. */
+function spread(r) {
+  const ratios = r.as.map((a, i) => a / r.bs[i]);
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+  return `pairs ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}, load ${load}`;
+}
 
 async function timed(fn) {
   const t = performance.now();
@@ -93,7 +101,7 @@ async function wholeApply(n, goal, port) {
       ratio: r.ratio,
       goal,
       better: 'lower',
-      detail: `${fmtMs(r.a)} vs ${fmtMs(r.b)}`,
+      detail: `${fmtMs(r.a)} vs ${fmtMs(r.b)}; ${spread(r)}`,
     });
   } finally {
     await srv.stop();
@@ -134,7 +142,7 @@ async function incremental() {
       ratio: sizes.ratio,
       goal: 1.5,
       better: 'lower',
-      detail: `${fmtMs(sizes.a)} vs ${fmtMs(sizes.b)}`,
+      detail: `${fmtMs(sizes.a)} vs ${fmtMs(sizes.b)}; ${spread(sizes)}`,
     });
     const raw = async () => {
       const port = 60001 + (k++ % 5000);
