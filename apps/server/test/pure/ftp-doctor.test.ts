@@ -174,6 +174,21 @@ describe('live evidence (the captured passive transfer)', () => {
     const c = liveEvidenceCheck(FWD, { activity: a, live: { flows: 0, withHelper: 0 }, since: 0 });
     expect(c).toMatchObject({ status: 'ok', finding: { code: 'live.ok', params: { flows: 2, withHelper: 2 } } });
   });
+  it('counts an expectation whose control connection came from a dump, not an event', () => {
+    const table = new ConntrackTable(() => 0);
+    const control = parseFlowLine(lines('events-flows.txt')[2] as string)?.flow;
+    if (!control) throw new Error('fixture');
+    table.replaceFlows([control]);
+    const activity = new FtpActivity(
+      () => true,
+      () => 7,
+      (id) => table.flows.get(id),
+    );
+    const x = parseExpectationLine(lines('events-expect.txt')[0] as string);
+    if (!x?.type) throw new Error('fixture');
+    activity.expectation('new', { ...x.expectation, masterId: control.id });
+    expect(activity.activity(SERVER, 21)).toMatchObject({ expectations: 1, lastExpectationAt: 7 });
+  });
   it('fails when the newest control connection has no helper', () => {
     const activity = new FtpActivity(
       () => true,

@@ -96,9 +96,15 @@ export class FtpActivity {
    * `isControl(server, port)`: whether a DNATed TCP flow to server:port is an
    * FTP control connection the doctor looks after (a forward exposes that port).
    */
+  /**
+   * `flowById`: the live table's flow by id, for an expectation whose control
+   * connection the record has not seen go by (it was read from a dump, after
+   * a restart of the event streams).
+   */
   constructor(
     private readonly isControl: (server: string, port: number) => boolean,
     now: () => number = Date.now,
+    private readonly flowById: (id: string) => ObservedFlow | undefined = () => undefined,
   ) {
     this.now = now;
     this.since = now();
@@ -225,9 +231,14 @@ export class FtpActivity {
     a.lastDataAt = at;
   }
 
-  expectation(type: EventType, x: Expectation): void {
+  expectation(type: EventType, x: Expectation & { masterId?: string | null }): void {
     if (type !== 'new') return;
-    const c = this.controls.get(tupleKey(x.master));
+    let c = this.controls.get(tupleKey(x.master));
+    const master = !c && x.masterId ? this.flowById(x.masterId) : undefined;
+    if (master) {
+      this.flow('update', master);
+      c = this.controls.get(tupleKey(x.master));
+    }
     if (!c) return;
     const at = this.now();
     c.expectations++;

@@ -43,7 +43,11 @@ export class FtpDoctor {
 
   constructor(private readonly p: FtpDoctorParts) {
     this.now = p.now ?? Date.now;
-    this.activity = new FtpActivity((server, port) => this.isControl(server, port), this.now);
+    this.activity = new FtpActivity(
+      (server, port) => this.isControl(server, port),
+      this.now,
+      (id) => p.conntrack.table.flows.get(id),
+    );
   }
 
   /** Starts recording FTP activity from the conntrack events. */
