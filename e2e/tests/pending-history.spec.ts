@@ -6,19 +6,25 @@
  * restore on the dashboard, and the kernel and a real client come back. A
  * provisional apply is rolled back from the banner at once (a real client
  * both ways), the rejected change is named on Apply with discard/retry, and
- * History compares a revision with the live one and asks a comment and a
- * confirm window before going back. The model found at the start is put
- * back (and applied) at the end, also on failure.
+ * History compares a revision with the live one and restores the rejected
+ * revision's model as the desired state (nothing loaded); going back to a
+ * revision that applied fine asks a comment and a confirm window. A forward
+ * added by hand with `nft add element` is adopted into the model from the
+ * dashboard (its summary shown first), applied, and carries a real client.
+ * The model found at the start is put back (and applied) at the end, also on
+ * failure.
  */
 import { LAB_BANNER, tcpBanner } from '@gatehouse/lab';
 import { expect, type Page, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD } from './model.js';
-import { fetchInPage, goTo, lab, signIn, snap } from './support.js';
+import { applyFromUi, fetchInPage, goTo, lab, signIn, snap } from './support.js';
 
 /** The page's localStorage, typed here: the e2e project compiles without the DOM library. */
 type PageStorage = { localStorage: { setItem(k: string, v: string): void; removeItem(k: string): void } };
 
 const WEB = { id: 'e2e-pend-web', name: 'E2E pending web', port: '2041' };
+/** The forward added by hand with nft, and the id reading the table back gives it. */
+const ADOPTED = { id: 'hand-tcp-2043', port: '2043' };
 
 async function csrf(page: Page): Promise<string> {
   const me = await fetchInPage(page, '/api/v1/auth/me');
@@ -170,27 +176,53 @@ test('pending changes, drift repair, roll back now and history compare, from the
       await goTo(page, 'History');
       const table = page.getByRole('table', { name: 'Revisions' });
       const rejected = table.getByRole('row').filter({ hasText: 'e2e web, to be rolled back' });
-      await expect(rejected.getByRole('button', { name: /^Restore revision \d+$/ })).toBeVisible();
+      await expect(rejected.getByRole('button', { name: /^Restore revision \d+ as the desired state$/ })).toBeVisible();
       await expect(rejected.getByRole('button', { name: /^Roll back to revision/ })).toHaveCount(0);
       await rejected.getByRole('button', { name: /^Compare revision \d+ with the current one$/ }).click();
       const compare = page.getByRole('region', { name: /^Revision \d+ compared with the current one$/ });
       await expect(compare.getByRole('list')).toContainText(`Forward ${WEB.id} added`);
       await snap(page, 'history-compare');
 
-      await rejected.getByRole('button', { name: /^Restore revision \d+$/ }).click();
-      const dialog = page.getByRole('form', { name: /^Restore revision \d+$/ });
+      // Restore puts its model back as the desired state (nothing loaded), after a confirmation.
+      await rejected.getByRole('button', { name: /^Restore revision \d+ as the desired state$/ }).click();
+      const restore = page.getByRole('region', { name: /^Restore revision \d+$/ });
+      await expect(restore).toContainText('rolled back because nobody confirmed it');
+      await expect(restore.getByRole('list').first()).toContainText(`Forward ${WEB.id} added`);
+      await snap(page, 'history-restore');
+      await restore.getByRole('button', { name: 'Restore as the desired state' }).click();
+      await restore.getByRole('button', { name: 'Yes, restore it' }).click();
+      await expect(restore.getByRole('status')).toContainText(/Revision \d+'s model is the desired state again/);
+      const cfg = (await fetchInPage(page, '/api/v1/config')).json as { forwards: Array<{ id: string }> };
+      expect(cfg.forwards.map((f) => f.id)).toContain(WEB.id);
+      await expect(applyLink(page)).toHaveAccessibleDescription('changes pending');
+      expect(await reaches(WEB.port)).toBe(false); // nothing was loaded
+      // A revision that applied fine is rolled back to instead: a comment and a confirm window are asked.
+      const fine = table
+        .getByRole('row')
+        .filter({ has: page.getByRole('button', { name: /^Roll back to revision \d+$/ }) });
+      await fine
+        .first()
+        .getByRole('button', { name: /^Roll back to revision \d+$/ })
+        .click();
+      const dialog = page.getByRole('form', { name: /^Roll back to revision \d+$/ });
       await expect(dialog.getByLabel('Comment')).toBeVisible();
       await expect(dialog.getByLabel('Roll back automatically unless confirmed within')).toHaveValue('120');
       // A comment is asked for: without one nothing is sent.
-      await dialog.getByRole('button', { name: /^Restore \d+$/ }).click();
+      await dialog.getByRole('button', { name: /^Yes, roll back to \d+$/ }).click();
       await expect(dialog.getByText('Say why, for the history.')).toBeVisible();
-      // The dialog in both languages, themes and sizes: opened again after each reload (by its place: the labels change language).
-      await screenshots(page, 'history-rollback-dialog', { en: 'History', ja: '履歴' }, async () => {
+      // The restore panel in both languages, themes and sizes: opened again after each reload (by its place: the labels change language).
+      await screenshots(page, 'history-restore-panel', { en: 'History', ja: '履歴' }, async () => {
         const row = page.getByRole('row').filter({ hasText: 'e2e web, to be rolled back' });
         await row.getByRole('button').last().click();
-        await expect(page.locator('.rollback-form .change-summary')).toBeVisible();
+        await expect(page.locator('.rollback-form .change-summary').first()).toBeVisible();
       });
-      await expect(page.getByRole('form', { name: /^Restore revision \d+$/ })).toHaveCount(0); // reload closed it
+      // The restored change is discarded again: the next steps start from the applied model.
+      const discard = await fetchInPage(page, '/api/v1/pending/discard', {
+        method: 'POST',
+        headers: { 'x-gatehouse-csrf': await csrf(page) },
+        body: {},
+      });
+      expect(discard.status, JSON.stringify(discard.json)).toBe(200);
     });
 
     await test.step('drift: the table deleted by hand is offered a restore, which brings the kernel back', async () => {
@@ -210,6 +242,46 @@ test('pending changes, drift repair, roll back now and history compare, from the
       expect(after.stdout).toBe(before.stdout);
       const ssh = await tcpBanner(lab(), { port: 2022, timeoutMs: 3000 });
       expect(ssh.ok && ssh.banner.startsWith(LAB_BANNER.server), JSON.stringify(ssh)).toBe(true);
+    });
+
+    await test.step('drift: a forward added by hand is adopted into the model, applied, and carries a real client', async () => {
+      expect(await reaches(ADOPTED.port)).toBe(false);
+      const added = await lab().exec('gateway', 'nft', [
+        'add',
+        'element',
+        'ip',
+        'gatehouse',
+        'forward_tcp_new_port',
+        `{ ${ADOPTED.port} : 192.168.1.2 . 22 }`,
+      ]);
+      expect(added.exitCode, added.stderr).toBe(0);
+      await goTo(page, 'Dashboard');
+      const card = page.getByRole('article', { name: 'Drift' });
+      await expect(card).toContainText('The live ruleset differs from the applied revision.', { timeout: 30_000 });
+      await card.getByRole('button', { name: 'Adopt into the model…' }).click();
+      const adoption = card.getByRole('region', { name: 'Adopt the hand change into the model' });
+      // The summary comes first, in plain words.
+      await expect(adoption.getByRole('list', { name: 'What adopting changes in the model' })).toContainText(
+        `Forward ${ADOPTED.id} added: tcp ${ADOPTED.port} -> 192.168.1.2:22`,
+      );
+      await snap(page, 'dashboard-drift-adopt');
+      await adoption.getByRole('button', { name: 'Adopt', exact: true }).click();
+      await adoption.getByRole('button', { name: 'Yes, adopt' }).click();
+      await expect(adoption.getByRole('status')).toContainText('Adopted: the hand change is now a pending change.');
+      await adoption.getByRole('link', { name: 'Review and apply' }).click();
+      await expect(page.getByRole('list', { name: 'What this apply changes' })).toContainText(
+        `Forward ${ADOPTED.id} added: tcp ${ADOPTED.port} -> 192.168.1.2:22`,
+      );
+      await applyFromUi(page, { comment: 'e2e: adopt the hand change' });
+      await goTo(page, 'Dashboard');
+      await expect(page.getByRole('article', { name: 'Drift' })).toContainText(
+        'The live ruleset matches the applied revision.',
+        { timeout: 30_000 },
+      );
+      const cfg = (await fetchInPage(page, '/api/v1/config')).json as { forwards: Array<{ id: string }> };
+      expect(cfg.forwards.map((f) => f.id)).toContain(ADOPTED.id);
+      // The applied revision (not the hand element) carries the client now.
+      expect(await reaches(ADOPTED.port)).toBe(true);
     });
   } finally {
     await restoreModel(page, original);
