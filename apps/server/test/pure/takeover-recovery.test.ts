@@ -22,6 +22,7 @@ afterEach(async () => {
 
 /** The fake kernel also holds the foreign table my_nat. */
 function withForeignTable(x: Harness): Harness {
+  x.runner.onRun('nft', ['list', 'tables'], { stdout: 'table ip my_nat\n' });
   x.runner.onRun('nft', ['list', 'table', 'ip', 'my_nat'], { stdout: MY_NAT });
   x.store.takeover.setPending([{ family: 'ip', name: 'my_nat' }], 'admin');
   return x;
@@ -76,10 +77,17 @@ describe('a takeover through the gateway service', () => {
     expect(h.store.takeover.ofRevision(half.id)[0]?.restoredBy).toBe(half.id);
   });
 
+  it('applies without the deletion of a table removed by hand since the adopt, and clears the takeover', async () => {
+    h = withForeignTable(harness());
+    h.runner.onRun('nft', ['list', 'tables'], { stdout: '' });
+    const o = await h.gateway.apply(admin);
+    expect(loaded(h.runner)[0]).not.toContain('my_nat');
+    expect(h.store.takeover.ofRevision(o.revision.id)).toEqual([]);
+    expect(h.store.takeover.pending()).toEqual([]);
+  });
+
   it('keeps nothing of a takeover nft refuses, and leaves it pending', async () => {
-    h = harness();
-    h.runner.onRun('nft', ['list', 'table', 'ip', 'my_nat'], { stdout: MY_NAT });
-    h.store.takeover.setPending([{ family: 'ip', name: 'my_nat' }], 'admin');
+    h = withForeignTable(harness());
     // The latest script wins: nft refuses what is loaded.
     h.runner.onRun('nft', ['-f', '-'], { exitCode: 1, stderr: '/dev/stdin:1:1-2: Error: refused' });
     await expect(h.gateway.apply(admin)).rejects.toThrow();

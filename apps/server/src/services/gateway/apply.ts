@@ -83,7 +83,7 @@ export class Applier {
     const renamed = parentModel !== null && parentModel.table !== model.table;
     // A takeover: the foreign tables chosen at adopt time go in this transaction (only a plain apply takes them).
     const retiring = kind === 'apply' ? store.takeover.pending() : [];
-    const saved = retiring.length > 0 ? await this.p.takeover.save(retiring) : [];
+    const saved = await this.p.takeover.saveLive(retiring);
     const retiredProblems = req.force ? [] : await this.p.takeover.lockoutProblems(model, saved, req.operator ?? null);
     this.refuseLockout(
       () => [...lockoutProblems(model, parentModel, req.operator ?? null), ...retiredProblems],
@@ -147,7 +147,7 @@ export class Applier {
       store.meta.setActiveRevisionId(revision.id);
       store.meta.setAppliedFrom(desiredVersion);
       store.meta.setPending(pending);
-      if (saved.length > 0) store.takeover.setPending([], req.actor);
+      if (retiring.length > 0) store.takeover.setPending([], req.actor);
       store.audit.record(req.actor, kind, `revision:${revision.id}`, {
         provisional,
         confirmWithinSeconds: req.confirmWithinSeconds ?? null,

@@ -86,6 +86,17 @@ export class Takeover {
   }
 
   /**
+   * The listings of the pending tables still in the kernel, for an apply: a
+   * table removed by hand since the adopt is already gone, and is not what
+   * the apply should fail on.
+   */
+  async saveLive(tables: readonly TableRef[]): Promise<SavedTable[]> {
+    if (tables.length === 0) return [];
+    const live = await this.liveTables();
+    return this.save(tables.filter((t) => live.some((l) => l.family === t.family && l.name === t.name)));
+  }
+
+  /**
    * That the saved listings load back (nft -c, nothing changed): a table
    * holding what nft cannot print back (iptables-nft's xt matches) could not
    * be restored by a rollback, so it is not retired (409 import_table_not_restorable).
