@@ -24,6 +24,11 @@
  *
  * Each element carries a comment naming its forward and a counter, which is
  * where per-forward packet/byte figures come from.
+ *
+ * An FTPS forward's passive range (ftps.ts) is the forward's own too: same-port
+ * elements to the same server, never shifted, source-limited like its ports.
+ * NAT reflection (render/reflection.ts) looks the same maps up from the LAN,
+ * and adds its port sets after them.
  */
 import { ftpsPassiveRanges } from '../ftps.js';
 import { type GatewayForward, type GatewayModel, type PortForward, protocolsOf } from '../model.js';
