@@ -186,7 +186,7 @@ test('pending changes, drift repair, roll back now and history compare, from the
       // Restore puts its model back as the desired state (nothing loaded), after a confirmation.
       await rejected.getByRole('button', { name: /^Restore revision \d+ as the desired state$/ }).click();
       const restore = page.getByRole('region', { name: /^Restore revision \d+$/ });
-      await expect(restore).toContainText('rolled back because nobody confirmed it');
+      await expect(restore).toContainText('rolled back before it was confirmed');
       await expect(restore.getByRole('list').first()).toContainText(`Forward ${WEB.id} added`);
       await snap(page, 'history-restore');
       await restore.getByRole('button', { name: 'Restore as the desired state' }).click();

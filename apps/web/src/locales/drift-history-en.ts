@@ -30,7 +30,7 @@ export const driftHistoryEn = {
     explainFailed:
       'nft rejected this revision, so it never became live. Restoring puts its model back as the desired state, so that it can be fixed and applied again. Nothing is loaded now.',
     explainRolledBack:
-      'This revision was rolled back because nobody confirmed it. Restoring puts its model back as the desired state, so that it can be fixed and applied again. Nothing is loaded now.',
+      'This revision was rolled back before it was confirmed. Restoring puts its model back as the desired state, so that it can be fixed and applied again. Nothing is loaded now.',
     confirm: 'Restore as the desired state',
     yes: 'Yes, restore it',
     question: 'Put this model back as the desired state?',
