@@ -93,6 +93,15 @@ describe('FTPS forwards through the API', () => {
   });
 });
 
+describe('the API documents what FTPS needs from the server', () => {
+  it("the OpenAPI description of a forward's ftps names the setting each server announces the public address with", async () => {
+    const doc = JSON.stringify((await api('GET', '/openapi.json')).body);
+    expect(doc).toMatch(/pasv_address=<public address>/);
+    expect(doc).toMatch(/MasqueradeAddress <public address>/);
+    expect(doc).toMatch(/-P <public address>/);
+  });
+});
+
 describe('NAT reflection through the gateway settings', () => {
   it('is off (absent) until set; switched on with ?apply=true it loads the LAN-side rules, and off again', async () => {
     const before = (await api('GET', '/gateway-settings')).body;
