@@ -19,9 +19,20 @@ async function csrf(page: Page): Promise<string> {
   return ((await fetchInPage(page, '/api/v1/auth/me')).json as { csrfToken: string }).csrfToken;
 }
 
-/** Replaces the desired model and applies it (through the API, from the page). */
+/**
+ * Replaces the desired model and applies it (through the API, from the page).
+ * GET /status runs eight commands in the gateway's namespace: on a box
+ * shared by many test runs it has been seen to take longer than
+ * fetchInPage's 10 s, so it is asked up to three times.
+ */
 async function putApplied(page: Page, model: unknown): Promise<void> {
-  const status = await fetchInPage(page, '/api/v1/status');
+  let status: Awaited<ReturnType<typeof fetchInPage>> | null = null;
+  for (let attempt = 1; status === null; attempt++) {
+    status = await fetchInPage(page, '/api/v1/status').catch((err: unknown) => {
+      if (attempt >= 3) throw err;
+      return null;
+    });
+  }
   const version = (status.json as { desiredVersion: number }).desiredVersion;
   const r = await fetchInPage(page, '/api/v1/config?apply=true', {
     method: 'PUT',
