@@ -10,6 +10,7 @@ import { ApiError, Client } from './client.js';
 import { configPath, readConfig, writeConfig } from './config.js';
 import { confirmByReconnect } from './confirm.js';
 import { formatFtpDiagnosis } from './ftp-doctor.js';
+import { formatProposal } from './import.js';
 import { table, tuple } from './output.js';
 
 export interface Io {
@@ -394,6 +395,44 @@ function buildProgram(io: Io): Command {
         },
         io.signal,
       );
+    });
+
+  const imp = program
+    .command('import')
+    .description('take over a gateway configured by firewall4, firewalld, iptables-nft or by hand');
+  imp
+    .command('show')
+    .description('the proposal read from the live ruleset: summary, tables read, notes, equivalence report')
+    .action(async (_o, cmd: Command) => {
+      const r = await (await client(cmd)).get<Api['ImportProposal']>('/import/proposal');
+      print(cmd, r.body, () => formatProposal(r.body));
+    });
+  imp
+    .command('adopt')
+    .description('make the live proposal the desired model; --retire deletes a table it read in the next apply')
+    .option('--retire <family:name>', 'a table to retire, e.g. ip:my_nat (repeat or comma-separate)', listArg)
+    .action(async (o: { retire?: string[] }, cmd: Command) => {
+      const c = await client(cmd);
+      const proposal = await c.get<Api['ImportProposal']>('/import/proposal');
+      const retire = (o.retire ?? []).map((t) => {
+        const [family = '', name = ''] = t.split(':');
+        return { family, name };
+      });
+      const r = await c.request<Api['ImportAdoptResult']>('POST', '/import/adopt', {
+        body: { retire } as ApiBody['ImportAdoptBody'],
+        headers: { 'if-match': proposal.etag ?? '' },
+      });
+      print(cmd, r.body, () => {
+        const tables = r.body.retire.map((t) => `${t.family} ${t.name}`).join(', ');
+        return `adopted as desired version ${r.body.version}${tables ? `; the next apply retires ${tables}` : ''} (gatehouse apply)\n`;
+      });
+    });
+  imp
+    .command('cancel')
+    .description('retire nothing at the next apply (the adopted model stays)')
+    .action(async (_o, cmd: Command) => {
+      const r = await (await client(cmd)).request<Api['PendingTakeover']>('DELETE', '/import/takeover');
+      print(cmd, r.body, () => 'the next apply retires nothing\n');
     });
 
   program
