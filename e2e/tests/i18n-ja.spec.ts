@@ -44,6 +44,7 @@ const ALLOWED = new Set(
     'TCP',
     'UDP',
     'FTP',
+    'FTPS',
     'TFTP',
     'PASV',
     'EPSV',
@@ -88,6 +89,18 @@ const ALLOWED = new Set(
     // The conntrack state the FTP helper's explanation names (ct state related).
     'related',
     'English',
+    // The HA engines and VRRP's state names, as their own tools print them.
+    'keepalived',
+    'conntrackd',
+    'VRRP',
+    'MASTER',
+    'BACKUP',
+    // The tools an import reads rulesets of, and protocols named as such.
+    'firewalld',
+    'iptables',
+    'Docker',
+    'OpenWrt',
+    'DHCP',
     'tcp',
     'udp',
     'both',
@@ -229,10 +242,13 @@ const PAGES: Array<[string, string]> = [
   ['/forwards', 'ポートフォワード'],
   ['/gateway', 'ゲートウェイ'],
   ['/ftp', 'ヘルパー'],
+  ['/ftp-doctor', 'FTP ドクター'],
   ['/apply', '適用'],
   ['/history', '履歴'],
   ['/connections', 'コネクション'],
   ['/expectations', 'エクスペクテーション'],
+  ['/import', 'インポート'],
+  ['/pair', 'ペア'],
   ['/access', 'アクセス管理'],
 ];
 
