@@ -36,6 +36,9 @@ export const paths = {
   token: (id: number) => `/tokens/${id}`,
   audit: '/audit',
   events: '/events',
+  importProposal: '/import/proposal',
+  importAdopt: '/import/adopt',
+  importTakeover: '/import/takeover',
 } as const;
 
 /** From the login and /auth/me answers of a cookie session (a token session has none). */

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../../lib/api';
+import { api, paths } from '../../../lib/api';
 import { desiredStateKeys } from '../../../lib/query-keys';
 import type { Api, ApiBody } from '../../../lib/types';
 import { importKey } from './get-proposal';
@@ -10,7 +10,7 @@ import { importKey } from './get-proposal';
  * desired version the proposal was compared with.
  */
 export const adoptProposal = (body: ApiBody['ImportAdoptBody'], desiredVersion: number) =>
-  api<Api['ImportAdoptResult']>('/import/adopt', { method: 'POST', body, ifMatch: `"v${desiredVersion}"` });
+  api<Api['ImportAdoptResult']>(paths.importAdopt, { method: 'POST', body, ifMatch: `"v${desiredVersion}"` });
 
 export function useAdoptProposal() {
   const queryClient = useQueryClient();

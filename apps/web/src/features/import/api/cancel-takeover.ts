@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../../lib/api';
+import { api, paths } from '../../../lib/api';
 import type { Api } from '../../../lib/types';
 import { importKey } from './get-proposal';
 
 /** The next apply retires nothing (the adopted model stays the desired one). */
-export const cancelTakeover = () => api<Api['PendingTakeover']>('/import/takeover', { method: 'DELETE' });
+export const cancelTakeover = () => api<Api['PendingTakeover']>(paths.importTakeover, { method: 'DELETE' });
 
 export function useCancelTakeover() {
   const queryClient = useQueryClient();

@@ -1,12 +1,12 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { api } from '../../../lib/api';
+import { api, paths } from '../../../lib/api';
 import { useInvalidateOn } from '../../../lib/events';
 import type { Api } from '../../../lib/types';
 
 export const importKey = ['import'] as const;
 
 /** The proposal read from the live ruleset (a preview: nothing changes). */
-export const getProposal = (signal?: AbortSignal) => api<Api['ImportProposal']>('/import/proposal', { signal });
+export const getProposal = (signal?: AbortSignal) => api<Api['ImportProposal']>(paths.importProposal, { signal });
 
 export const proposalQueryOptions = () =>
   queryOptions({
