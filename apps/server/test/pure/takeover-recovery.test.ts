@@ -56,6 +56,19 @@ describe('a takeover through the gateway service', () => {
     expect(h.store.takeover.pending()).toMatchObject([{ family: 'ip', name: 'my_nat' }]);
   });
 
+  it('"roll back now" of a provisional takeover loads my_nat back with the previous revision, in one script', async () => {
+    h = harness();
+    await h.gateway.apply(admin);
+    const before = h.gateway.scriptOf(h.gateway.activeRevision());
+    withForeignTable(h);
+    await h.gateway.apply({ ...admin, confirmWithinSeconds: 60 });
+    await h.gateway.rollBackNow('admin');
+    const scripts = loaded(h.runner);
+    expect(scripts).toHaveLength(3);
+    expect(scripts[2]).toBe(`${before}table ip my_nat\ndelete table ip my_nat\n${MY_NAT}`);
+    expect(h.store.takeover.pending()).toMatchObject([{ name: 'my_nat' }]);
+  });
+
   it('undoes a takeover cut short mid-apply: the previous revision and my_nat in one script', async () => {
     h = harness();
     const applied = await h.gateway.apply(admin);
