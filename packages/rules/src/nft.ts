@@ -9,6 +9,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandError, hostRunner, type Runner, type RunOptions, type RunResult } from './runner.js';
 
+/** What a line of our script belongs to: a forward, a helper kind, NAT, the filter, a pair's rules, or the table. */
+export const NFT_OBJECT_KINDS = [
+  'forward',
+  'gateway-forward',
+  'ftp',
+  'tftp',
+  'masquerade',
+  'reflection',
+  'filter',
+  'ha',
+  'table',
+] as const;
+export type NftObjectKind = (typeof NFT_OBJECT_KINDS)[number];
+
 export interface NftDiagnostic {
   /** 1-based line in the script, when nft gave one. */
   line?: number;
@@ -17,7 +31,7 @@ export interface NftDiagnostic {
   /** The offending script line. */
   source?: string;
   /** The model object the line came from, read from its generated comment. */
-  object?: { kind: 'forward' | 'gateway-forward' | 'ftp' | 'masquerade' | 'filter' | 'table'; id?: string };
+  object?: { kind: NftObjectKind; id?: string };
 }
 
 export class NftError extends CommandError {
@@ -70,14 +84,19 @@ function objectAtLine(lines: string[], index: number): NftDiagnostic['object'] {
     if (m) return { kind: 'forward', id: m[1] as string };
     m = /^gateway forward (\S+)/.exec(c);
     if (m) return { kind: 'gateway-forward', id: m[1] as string };
-    if (/^ftp/.test(c)) return { kind: 'ftp' };
+    m = /^(t?ftp)\b/.exec(c);
+    if (m) return { kind: m[1] as 'ftp' | 'tftp' };
     if (/^masquerade/.test(c)) return { kind: 'masquerade' };
+    if (/^reflection/.test(c)) return { kind: 'reflection' };
     if (/^filter/.test(c)) return { kind: 'filter' };
+    if (/^ha:/.test(c)) return { kind: 'ha' };
   }
   // Otherwise the nearest enclosing declaration.
   for (let i = index; i >= 0; i--) {
     const l = lines[i] ?? '';
-    if (/^\s*ct helper /.test(l) || /ftp_helpers/.test(l)) return { kind: 'ftp' };
+    const helper = /^\s*ct helper (t?ftp)-|^\s*chain (t?ftp)_helpers/.exec(l);
+    if (helper) return { kind: (helper[1] ?? helper[2]) as 'ftp' | 'tftp' };
+    if (/^\s*chain ha_/.test(l)) return { kind: 'ha' };
     if (/^\s*map forward_/.test(l)) return { kind: 'forward' };
     if (/^\s*chain snat_/.test(l)) return { kind: 'masquerade' };
     if (/^\s*chain forward_filter/.test(l)) return { kind: 'filter' };

@@ -1,3 +1,4 @@
+import { NFT_OBJECT_KINDS } from '@gatehouse/rules';
 import { z } from 'zod';
 
 /** What a message quotes (a port, a forward's name), for clients that translate by code. */
@@ -16,7 +17,7 @@ export const FieldProblem = z.object({
 });
 
 export const NftObject = z.object({
-  kind: z.enum(['forward', 'gateway-forward', 'ftp', 'masquerade', 'filter', 'table']),
+  kind: z.enum(NFT_OBJECT_KINDS),
   id: z.string().optional(),
 });
 
