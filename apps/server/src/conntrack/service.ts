@@ -52,6 +52,8 @@ const COUNTERS_MS_PER_FLOW = 0.5;
 /** Up to this many flows a page waits for the counters it is about to show. */
 const COUNTERS_WAIT_MAX_FLOWS = 5000;
 
+/** How long start() waits for the first dump before letting the server start (the dump goes on). */
+const START_WAIT_MS = 1000;
 /** Slots swept per turn of the event loop at the end of a resync: ~1-5 ms even when most are dropped (0.2-0.3 µs each). */
 const SWEEP_SLOTS = 25_000;
 
@@ -116,7 +118,20 @@ export class ConntrackService {
     this.startStream('expectations');
     // conntrack gives no sign that its socket is subscribed; give it a moment.
     await new Promise((r) => setTimeout(r, 150));
-    await this.resync('start');
+    // A large table's first dump (a million flows: seconds, more on a busy
+    // box) must not hold up the server's start: Fastify gives its start-up
+    // 10 s, and a dump that took longer failed the start. Requests that need
+    // the table wait for the dump (fresh()); a small one is loaded before this returns.
+    const first = this.resync('start');
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([
+      first,
+      new Promise((r) => {
+        waited = setTimeout(r, START_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(waited);
+    first.catch((err: unknown) => this.log.warn({ err }, 'the first conntrack dump failed'));
   }
 
   async stop(): Promise<void> {
