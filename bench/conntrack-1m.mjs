@@ -38,6 +38,8 @@ const mb = (b) => `${(b / 1024 / 1024).toFixed(1)} MB`;
  * one (n^2 / 2^33), and the index, keyed by id, holds one of each pair.
  */
 const ID_SLACK = Math.ceil(FLOWS / 2000);
+/** BENCH_FIGURES=15.1d,15.6: measure only those (the others are then reported as not measured by run.mjs). */
+const want = (f) => !process.env.BENCH_FIGURES || process.env.BENCH_FIGURES.split(',').includes(f);
 
 function procStatus(pid) {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -129,65 +131,71 @@ try {
     `  15.1  ${kernel} flows made in ${fmtMs(gen.ms)}, indexed ${indexed}; dump ${mb(dumpBytes)}; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`,
   );
 
-  const sorts = ['timeout', 'src', 'dst', 'sport', 'dport', 'id', 'protocol', 'state', 'mark', 'helper'].flatMap(
-    (s) => [`sort=${s}&order=desc`, `sort=${s}&order=asc`],
-  );
-  let si = 0;
-  const page = await compare(
-    () =>
-      timed(async () => {
-        const p = (await srv.api('GET', `/conntrack?${sorts[si++ % sorts.length]}&limit=100`)).json();
-        if (p.items.length !== 100 || p.total < FLOWS - ID_SLACK)
-          throw new Error(`page of ${p.items.length}/${p.total}`);
-      }),
-    () => timeCommand('conntrack', ['-L']),
-    Math.max(RUNS + 2, 7),
-  );
-  report({
-    figure: '15.1a sorted page of 100 / conntrack -L, 1M flows (p50)',
-    ratio: page.ratio,
-    goal: 0.05,
-    better: 'lower',
-    detail: `${fmtMs(page.a)} vs ${fmtMs(page.b)}`,
-  });
+  if (want('15.1a')) {
+    const sorts = ['timeout', 'src', 'dst', 'sport', 'dport', 'id', 'protocol', 'state', 'mark', 'helper'].flatMap(
+      (s) => [`sort=${s}&order=desc`, `sort=${s}&order=asc`],
+    );
+    let si = 0;
+    const page = await compare(
+      () =>
+        timed(async () => {
+          const p = (await srv.api('GET', `/conntrack?${sorts[si++ % sorts.length]}&limit=100`)).json();
+          if (p.items.length !== 100 || p.total < FLOWS - ID_SLACK)
+            throw new Error(`page of ${p.items.length}/${p.total}`);
+        }),
+      () => timeCommand('conntrack', ['-L']),
+      Math.max(RUNS + 2, 7),
+    );
+    report({
+      figure: '15.1a sorted page of 100 / conntrack -L, 1M flows (p50)',
+      ratio: page.ratio,
+      goal: 0.05,
+      better: 'lower',
+      detail: `${fmtMs(page.a)} vs ${fmtMs(page.b)}`,
+    });
+  }
 
-  // 20 flows a port (one per source address); another port each run.
-  let pa = 10400;
-  let pb = 10400;
-  const perPort = Math.floor(FLOWS / 50000);
-  const filtered = await compare(
-    () =>
-      timed(async () => {
-        const p = (await srv.api('GET', `/conntrack?port=${pa++}&sort=timeout&order=desc&limit=100`)).json();
-        if (Math.abs(p.total - perPort) > 1) throw new Error(`port filter: ${p.total} flows, expected ${perPort}`);
-      }),
-    () => timeCommand('conntrack', ['-L', '-p', 'udp', '--dport', String(pb++)]),
-    Math.max(RUNS + 2, 7),
-  );
-  report({
-    figure: '15.1b filtered page (port) / conntrack -L --dport, 1M flows',
-    ratio: filtered.ratio,
-    goal: 0.05,
-    better: 'lower',
-    detail: `${fmtMs(filtered.a)} vs ${fmtMs(filtered.b)}`,
-  });
+  if (want('15.1b')) {
+    // 20 flows a port (one per source address); another port each run.
+    let pa = 10400;
+    let pb = 10400;
+    const perPort = Math.floor(FLOWS / 50000);
+    const filtered = await compare(
+      () =>
+        timed(async () => {
+          const p = (await srv.api('GET', `/conntrack?port=${pa++}&sort=timeout&order=desc&limit=100`)).json();
+          if (Math.abs(p.total - perPort) > 1) throw new Error(`port filter: ${p.total} flows, expected ${perPort}`);
+        }),
+      () => timeCommand('conntrack', ['-L', '-p', 'udp', '--dport', String(pb++)]),
+      Math.max(RUNS + 2, 7),
+    );
+    report({
+      figure: '15.1b filtered page (port) / conntrack -L --dport, 1M flows',
+      ratio: filtered.ratio,
+      goal: 0.05,
+      better: 'lower',
+      detail: `${fmtMs(filtered.a)} vs ${fmtMs(filtered.b)}`,
+    });
+  }
 
-  const count = await compare(
-    () =>
-      timed(async () => {
-        const { count } = (await srv.api('GET', '/conntrack/count')).json();
-        if (count < FLOWS - ID_SLACK) throw new Error(`count ${count}`);
-      }),
-    () => timeCommand('conntrack', ['-C']),
-    Math.max(RUNS * 4 + 1, 21),
-  );
-  report({
-    figure: '15.1c GET /conntrack/count / conntrack -C, 1M flows',
-    ratio: count.ratio,
-    goal: 1,
-    better: 'lower',
-    detail: `${fmtMs(count.a)} vs ${fmtMs(count.b)}`,
-  });
+  if (want('15.1c')) {
+    const count = await compare(
+      () =>
+        timed(async () => {
+          const { count } = (await srv.api('GET', '/conntrack/count')).json();
+          if (count < FLOWS - ID_SLACK) throw new Error(`count ${count}`);
+        }),
+      () => timeCommand('conntrack', ['-C']),
+      Math.max(RUNS * 4 + 1, 21),
+    );
+    report({
+      figure: '15.1c GET /conntrack/count / conntrack -C, 1M flows',
+      ratio: count.ratio,
+      goal: 1,
+      better: 'lower',
+      detail: `${fmtMs(count.a)} vs ${fmtMs(count.b)}`,
+    });
+  }
 
   const after = procStatus(srv.pid);
   const growth = after.hwm - before.rss;
@@ -205,37 +213,39 @@ try {
   // 15.1d and 15.1f: the resync alone, in the harness; the server is stopped (its state kept for 15.6).
   await srv.stop();
   srv = undefined;
-  child = resyncChild();
-  await child.ready;
-  const mem = [];
-  const resync = await compare(
-    () =>
-      timed(async () => {
-        const r = await child.resync();
-        if (r.flows < FLOWS - ID_SLACK) throw new Error(`resync: ${r.flows} flows`);
-        mem.push(r);
-      }),
-    () => timeCommand('conntrack', ['-L', '-o', 'id']),
-    Math.max(RUNS, 10) - 1,
-  );
-  report({
-    figure: '15.1d full resync into the index / conntrack -L -o id, 1M',
-    ratio: resync.ratio,
-    goal: 1.2,
-    better: 'lower',
-    detail: `${fmtMs(resync.a)} vs ${fmtMs(resync.b)} (runs: ${resync.as.map((t, i) => (t / resync.bs[i]).toFixed(2)).join(' ')})`,
-  });
-  // mem[0] is the warm-up resync of compare(); mem[1] the second.
-  const last = mem[mem.length - 1];
-  report({
-    figure: `15.1f RSS growth over ${mem.length} resyncs (2nd -> last) / dump bytes`,
-    ratio: (last.rss - mem[1].rss) / dumpBytes,
-    goal: 0.05,
-    better: 'lower',
-    detail: `RSS ${mem.map((m) => (m.rss / 1048576).toFixed(0)).join(' ')} MB; heap+buffers after GC ${mem.map((m) => (m.heap / 1048576).toFixed(0)).join(' ')} MB`,
-  });
-  child.stop();
-  child = undefined;
+  if (want('15.1d')) {
+    child = resyncChild();
+    await child.ready;
+    const mem = [];
+    const resync = await compare(
+      () =>
+        timed(async () => {
+          const r = await child.resync();
+          if (r.flows < FLOWS - ID_SLACK) throw new Error(`resync: ${r.flows} flows`);
+          mem.push(r);
+        }),
+      () => timeCommand('conntrack', ['-L', '-o', 'id']),
+      Math.max(RUNS, 10) - 1,
+    );
+    report({
+      figure: '15.1d full resync into the index / conntrack -L -o id, 1M',
+      ratio: resync.ratio,
+      goal: 1.2,
+      better: 'lower',
+      detail: `${fmtMs(resync.a)} vs ${fmtMs(resync.b)} (runs: ${resync.as.map((t, i) => (t / resync.bs[i]).toFixed(2)).join(' ')})`,
+    });
+    // mem[0] is the warm-up resync of compare(); mem[1] the second.
+    const last = mem[mem.length - 1];
+    report({
+      figure: `15.1f RSS growth over ${mem.length} resyncs (2nd -> last) / dump bytes`,
+      ratio: (last.rss - mem[1].rss) / dumpBytes,
+      goal: 0.05,
+      better: 'lower',
+      detail: `RSS ${mem.map((m) => (m.rss / 1048576).toFixed(0)).join(' ')} MB; heap+buffers after GC ${mem.map((m) => (m.heap / 1048576).toFixed(0)).join(' ')} MB`,
+    });
+    child.stop();
+    child = undefined;
+  }
 
   // 15.6: the real server started on the first one's state (100,000 forwards,
   // applied; its token), timed from spawn to the first page of Connections.
