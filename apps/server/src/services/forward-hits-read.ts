@@ -1,22 +1,24 @@
 /**
- * The kernel's per-forward counters, read cheaply enough to run before every
- * whole apply, also at 100,000 forwards.
+ * The kernel's per-forward counters, read before every whole apply, also at
+ * 100,000 forwards.
  *
  * A map's elements come out of the kernel in netlink dump batches of ~32 KiB,
  * and nft turns each into expressions before printing: at 100,000 forwards
- * `nft -j list table` cost ~1.9 s of CPU (8-11 s on the loaded 2-core box)
+ * `nft -j list table` cost ~1.9 s of CPU (8-15 s on the loaded 2-core box)
  * against ~0.8 s for the apply itself, which is why counters used to be read
- * before an apply only up to 5,000 forwards. Here each forward map is listed
- * by its own `nft list map` (text: ~25% less CPU than JSON), all at once, so
- * the big maps' dumps run on both cores; the text is scanned once for
- * `counter packets P bytes B comment "forward <id>"`. Measured figures:
- * apps/server/test/forward-hits-read.test.ts prints them.
+ * before an apply only up to 5,000 forwards. The text listing costs ~25% less
+ * CPU than JSON and is scanned once, here, for
+ * `counter packets P bytes B comment "forward <id>"` (rules carry no counter,
+ * so only map elements match). One `nft` process: listing each map by its own
+ * process in parallel was no faster on the loaded box (14.4 s against 15.2 s
+ * at 100,000) and cost eight spawns for a small table. Figures:
+ * apps/server/test/forward-hits-read.test.ts with GATEHOUSE_HITS_MEASURE=1.
  */
-import { FORWARD_MAPS, type ForwardCounter, type Runner } from '@gatehouse/rules';
+import type { ForwardCounter, Runner } from '@gatehouse/rules';
 
 const ELEMENT_COUNTER = /counter packets (\d+) bytes (\d+) comment "forward ([^"\s]+)/g;
 
-/** Sums `counter ... comment "forward <id>"` of a map listing into `sums`. */
+/** Sums `counter ... comment "forward <id>"` of a table or map listing into `sums`. */
 export function addListing(listing: string, sums: Map<string, { packets: number; bytes: number }>): void {
   for (const m of listing.matchAll(ELEMENT_COUNTER)) {
     const id = m[3] as string;
@@ -38,12 +40,10 @@ export async function readForwardCounters(
   forwardIds: readonly string[],
   runner: Runner,
 ): Promise<ForwardCounter[]> {
-  const listings = await Promise.all(
-    FORWARD_MAPS.map((m) => runner.run('nft', ['list', 'map', 'ip', table, m.name], { reject: false })),
-  );
-  if (listings.some((r) => r.exitCode !== 0)) return [];
+  const r = await runner.run('nft', ['list', 'table', 'ip', table], { reject: false });
+  if (r.exitCode !== 0) return [];
   const sums = new Map<string, { packets: number; bytes: number }>();
   for (const id of forwardIds) sums.set(id, { packets: 0, bytes: 0 });
-  for (const r of listings) addListing(r.stdout, sums);
+  addListing(r.stdout, sums);
   return [...sums].map(([forwardId, s]) => ({ forwardId, ...s }));
 }
