@@ -116,7 +116,9 @@ interface Span {
  * carries TCP; its passive range does not overlap its own public ports,
  * another forward's public ports or passive range (reported on the later of
  * the two, like forward overlaps), or a gateway forward's port; passive-only
- * is off while an FTPS forward is enabled.
+ * is off while an FTPS forward is enabled. An overlap with another forward's
+ * public ports is on the passive range either way (and on that forward's
+ * public ports too when it comes later, so its own form shows it).
  */
 export function validateFtps(model: FtpsModelView, issue: Issue): void {
   const ftpsForwards: number[] = [];
@@ -219,6 +221,12 @@ function reportOverlap(model: FtpsModelView, issue: Issue, a: Span, b: Span, rep
       ['forwards', later.index, 'publicPorts'],
       `tcp port(s) ${ports} are the FTPS passive range of "${other.name}"`,
       coded('forward.ports_in_ftps_range', { ports, other: other.name }),
+    );
+    // The passive range is what the admin stated for the FTPS forward: it says so too.
+    issue(
+      ['forwards', earlier.index, 'ftps', 'passivePorts'],
+      `tcp port(s) ${ports} are also forwarded by "${laterForward.name}"`,
+      coded('ftps.passive_overlap', { ports, other: laterForward.name }),
     );
   }
 }

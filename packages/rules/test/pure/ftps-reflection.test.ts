@@ -76,7 +76,7 @@ describe('FTPS forwards in the model', () => {
     expect(codes(base({ forwards: [other, FTPS] }))).toEqual([
       { path: 'forwards.1.ftps.passivePorts', code: 'ftps.passive_overlap' },
     ]);
-    // the other forward is later: its public ports carry it, naming the FTPS forward
+    // the other forward is later: its public ports carry it, naming the FTPS forward, and the passive range too
     const r = validateModel(base({ forwards: [FTPS, other] }));
     expect(r.ok).toBe(false);
     if (r.ok) return;
@@ -85,6 +85,11 @@ describe('FTPS forwards in the model', () => {
         path: 'forwards.1.publicPorts',
         code: 'forward.ports_in_ftps_range',
         params: { ports: '40005', other: 'FTPS' },
+      }),
+      expect.objectContaining({
+        path: 'forwards.0.ftps.passivePorts',
+        code: 'ftps.passive_overlap',
+        params: { ports: '40005', other: 'other' },
       }),
     ]);
   });
@@ -257,6 +262,7 @@ describe('deltas and the forward index', () => {
     // and the whole model refuses it
     expect(codes(base({ forwards: [FTPS, WEB, clash] }))).toEqual([
       { path: 'forwards.2.publicPorts', code: 'forward.ports_in_ftps_range' },
+      { path: 'forwards.0.ftps.passivePorts', code: 'ftps.passive_overlap' },
     ]);
     expect((withFtps.forwards[0] as PortForward).ftps).toEqual({ passivePorts: '40000-40009' });
   });
