@@ -334,6 +334,7 @@ describe('heuristics', () => {
       controls: [{ ...control, expectations: 0 }],
       strays: [{ client: CLIENT, address: PUBLIC, port: 40020, at: 3000 }],
       now: 10_000,
+      authTls: true,
     });
     expect(c).toMatchObject({
       status: 'warning',
@@ -341,22 +342,35 @@ describe('heuristics', () => {
       fix: { code: 'fix.ftps', params: { public: PUBLIC } },
     });
   });
+  it('does not when the server offers no TLS at all', () => {
+    const c = heuristicsCheck(FWD, {
+      controls: [{ ...control, expectations: 0 }],
+      strays: [{ client: CLIENT, address: PUBLIC, port: 40020, at: 3000 }],
+      now: 10_000,
+      authTls: false,
+    });
+    expect(c).toMatchObject({ status: 'ok', evidence: [{ code: 'evidence.auth_tls_not_offered' }] });
+  });
   it('does not for a forward already marked FTPS', () => {
     const c = heuristicsCheck(FTPS_FWD, {
       controls: [{ ...control, expectations: 0 }],
       strays: [{ client: CLIENT, address: PUBLIC, port: 40020, at: 3000 }],
       now: 10_000,
+      authTls: true,
     });
     expect(c.status).toBe('ok');
   });
   it('does not when the helper created expectations, or the stray came from someone else or before', () => {
     const strays = [{ client: CLIENT, address: PUBLIC, port: 40020, at: 3000 }];
-    expect(heuristicsCheck(FWD, { controls: [{ ...control, expectations: 1 }], strays, now: 0 }).status).toBe('ok');
+    expect(
+      heuristicsCheck(FWD, { controls: [{ ...control, expectations: 1 }], strays, now: 0, authTls: true }).status,
+    ).toBe('ok');
     expect(
       heuristicsCheck(FWD, {
         controls: [{ ...control, expectations: 0 }],
         strays: [{ ...strays[0], client: '192.0.2.9' } as never],
         now: 0,
+        authTls: true,
       }).status,
     ).toBe('ok');
     expect(
@@ -364,6 +378,7 @@ describe('heuristics', () => {
         controls: [{ ...control, expectations: 0 }],
         strays: [{ ...strays[0], at: 500 } as never],
         now: 0,
+        authTls: true,
       }).status,
     ).toBe('ok');
   });

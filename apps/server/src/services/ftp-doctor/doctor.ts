@@ -160,6 +160,7 @@ export class FtpDoctor {
           controls: this.activity.controlFlows(f.server, f.controlPort),
           strays: this.activity.strayConnections(),
           now: this.now(),
+          authTls: probe.banner === null ? null : probe.authTls,
         }),
       ];
       items.push({ ...f, status: worst(checks.map((c) => c.status)), checks });

@@ -4,7 +4,8 @@
  * helper=ftp, yet no expectation is ever created for it; the client, told
  * the server's private address (or only a port, by EPSV), connects to a high
  * port of the public address it used, and no forward takes that port (or,
- * believing the 227 reply, to the private address itself). Both
+ * believing the 227 reply, to the private address itself). A server whose
+ * FEAT does not offer AUTH TLS (the probe asks) is never suspected. Both
  * together, from the same client, mean "FTPS suspected"; the fix is what the
  * helper cannot do (a forwarded passive range, the server announcing the
  * public address).
@@ -21,6 +22,8 @@ export interface HeuristicFacts {
   controls: ControlFlow[];
   strays: readonly StrayConnection[];
   now: number;
+  /** Whether the probe saw FEAT offer AUTH TLS (null: it could not tell). A server without TLS cannot be FTPS. */
+  authTls: boolean | null;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -29,6 +32,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function heuristicsCheck(fwd: FtpForward, f: HeuristicFacts): FtpDoctorCheck {
   // Known FTPS: nothing to suspect (the probe checks what its server announces).
   if (fwd.ftpsPassivePorts !== null) return check('heuristics', 'ok', say('heuristics.ok'));
+  if (f.authTls === false)
+    return check('heuristics', 'ok', say('heuristics.ok'), [say('evidence.auth_tls_not_offered')]);
   for (const c of [...f.controls].reverse()) {
     if (c.expectations > 0) continue;
     const strays = f.strays.filter(
@@ -45,6 +50,7 @@ export function heuristicsCheck(fwd: FtpForward, f: HeuristicFacts): FtpDoctorCh
       'warning',
       say('heuristics.ftps_suspected', { server: fwd.server, port: fwd.controlPort }),
       [
+        ...(f.authTls ? [say('evidence.auth_tls_offered')] : []),
         say('evidence.quiet_control_flow', { client: c.client, minutes }),
         ...strays
           .slice(-3)
