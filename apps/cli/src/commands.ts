@@ -114,6 +114,16 @@ function buildProgram(io: Io): Command {
     )
     .option('--source <prefix>', 'allowed source prefix (repeat or comma-separate; default anyone)', listArg)
     .option('--comment <text>', 'a note')
+    .option(
+      '--ftps-passive <range>',
+      "FTPS (encrypted control channel): the server's passive range, e.g. 40000-40009, forwarded as is; the server must announce the public address (vsftpd pasv_address, proftpd MasqueradeAddress, pure-ftpd -P)",
+    )
+    .addOption(
+      new Option('--reflection <on|off>', 'NAT reflection for this forward (default: the gateway setting)').choices([
+        'on',
+        'off',
+      ]),
+    )
     .option('--disabled', 'add it switched off')
     .option('--apply', 'apply the change at once')
     .action(async (o, cmd: Command) => {
@@ -127,6 +137,8 @@ function buildProgram(io: Io): Command {
         targetPort: o.targetPort,
         allowedSources: o.source ?? [],
         comment: o.comment,
+        ...(o.ftpsPassive !== undefined ? { ftps: { passivePorts: o.ftpsPassive } } : {}),
+        ...(o.reflection !== undefined ? { reflection: o.reflection === 'on' } : {}),
       };
       const r = await (await client(cmd)).request<Api['PortForward']>(
         'POST',
