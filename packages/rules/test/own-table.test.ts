@@ -12,16 +12,17 @@ import { compile } from '../src/compile.js';
 import { GatewayModel } from '../src/model.js';
 import { applyRuleset, readTable } from '../src/nft.js';
 import { readOwnTableLive } from '../src/own-table.js';
+import { reflectionInUse } from '../src/reflection.js';
 import { gatewayModel } from './support/model-arbitraries.js';
 import { createNetns, type TestNetns } from './support/netns.js';
 
 const SEED = 20_261_130;
 /**
- * Each case is two loads and three listings, up to 4,096 elements (a shifted
- * range): ~0.3 s on a loaded 2-core box, so 60 keep the file near 20 s.
- * GATEHOUSE_OWN_TABLE_RUNS runs more.
+ * Each case is up to two loads and three listings, up to 4,096 elements (a
+ * shifted range): ~0.3 s on a loaded 2-core box, so 100 keep the file near
+ * 30 s. GATEHOUSE_OWN_TABLE_RUNS runs more.
  */
-const RUNS = Number(process.env.GATEHOUSE_OWN_TABLE_RUNS ?? 60);
+const RUNS = Number(process.env.GATEHOUSE_OWN_TABLE_RUNS ?? 100);
 
 let ns: TestNetns;
 beforeAll(() => {
@@ -32,21 +33,32 @@ afterAll(() => ns?.destroy());
 const drop = (table: string) => ns.runner.run('nft', ['delete', 'table', 'ip', table], { reject: false });
 
 describe('our table read back from the kernel', () => {
-  it(`gives the applied model back (${RUNS} generated models)`, { timeout: 300_000 }, async () => {
+  it(`gives the applied model back, or says what it cannot (${RUNS} generated models)`, {
+    timeout: 300_000,
+  }, async () => {
     let valid = 0;
+    let exact = 0;
     await fc.assert(
       fc.asyncProperty(gatewayModel, async (input) => {
         const r = GatewayModel.safeParse(input);
         if (!r.success) return;
         valid++;
         const model = r.data;
+        // NAT reflection and the HA pair render sets, chains and rules the reader has no words for
+        // yet: adopting refuses them (listed as unexpressible). Everything else reads back exactly.
+        const known = model.ha === undefined && !reflectionInUse(model);
         await applyRuleset(compile(model), { runner: ns.runner });
         try {
           const withBase = await readOwnTableLive(model.table, model, { runner: ns.runner });
+          // Never a silently different model: either the very model, or what cannot be said.
+          if (withBase.unexpressible.length === 0) expect(withBase.model).toEqual(model);
+          if (!known) return;
+          exact++;
           expect(withBase.unexpressible).toEqual([]);
-          expect(withBase.model).toEqual(model);
           // With a bare base (interfaces only: no rule names the LAN when nothing masquerades or
-          // filters; no names, no disabled forwards): a model that loads to the very same table.
+          // filters; no names, no disabled forwards, no FTPS settings): a model that loads to the
+          // very same table.
+          if (model.forwards.some((f) => f.ftps !== undefined)) return;
           const listing = await readTable(model.table, { runner: ns.runner });
           const bareBase = GatewayModel.parse({ table: model.table, interfaces: model.interfaces });
           const bare = await readOwnTableLive(model.table, bareBase, { runner: ns.runner });
@@ -60,6 +72,11 @@ describe('our table read back from the kernel', () => {
       { seed: SEED, numRuns: RUNS },
     );
     expect(valid).toBeGreaterThan(RUNS * 0.3);
+    console.log(
+      `own table read back: ${valid} valid models, ${exact} without reflection or the HA pair read back exactly`,
+    );
+    // Most generated models reflect now: the exact ones must still be enough to mean something.
+    expect(exact).toBeGreaterThanOrEqual(10);
   });
 
   const base = GatewayModel.parse({
