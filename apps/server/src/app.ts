@@ -28,6 +28,7 @@ import { loadTls } from './lib/tls.js';
 import authPlugin, { CSRF_HEADER, SESSION_COOKIE } from './plugins/auth.js';
 import errorsPlugin, { frameworkErrors } from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
+import secretMask from './plugins/secret-mask.js';
 import securityHeaders from './plugins/security-headers.js';
 import servicesPlugin from './plugins/services.js';
 import applyRoutes from './routes/apply.js';
@@ -77,6 +78,7 @@ export const gatehouseApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
 
   await app.register(errorsPlugin);
   await app.register(securityHeaders);
+  await app.register(secretMask);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {

@@ -53,6 +53,8 @@ export const MODEL_ISSUE_CODES = [
   'ha.same_api',
   'ha.same_router_id',
   'ha.sync_interface_taken',
+  'ha.peer_token_short',
+  'ha.secret_masked',
   'tftp.port_twice',
   'tftp.port_not_exposed',
   'tftp.port_not_exposed_on',

@@ -99,6 +99,7 @@ describe('VRRP state', () => {
         authSecret: 'gh-pair1',
       },
       syncInterface: 'eth2',
+      peerToken: 'pair-lab-peer-token-0123456789abcdef',
     },
   });
 

@@ -128,6 +128,8 @@ export const messagesEn = {
       same_api: 'The two nodes need different addresses.',
       same_router_id: 'WAN and LAN need different VRRP router ids.',
       sync_interface_taken: '{{name}} already carries WAN or LAN traffic; the sync link needs its own interface.',
+      peer_token_short: 'A peer token is at least {{minimum}} characters.',
+      secret_masked: 'This secret was shown masked and none is stored; enter the secret itself.',
     },
     password: {
       wrong: 'Wrong password.',

@@ -128,6 +128,9 @@ export const messagesJa: Widen<typeof messagesEn> = {
       same_router_id: 'WAN と LAN には別々の VRRP ルーター ID が必要です。',
       sync_interface_taken:
         '{{name}} は WAN または LAN の通信に使われています。同期リンクには専用のインターフェースが必要です。',
+      peer_token_short: 'ピアトークンは {{minimum}} 文字以上にしてください。',
+      secret_masked:
+        'このシークレットは伏せ字で表示されたもので、保存された値がありません。シークレットそのものを入力してください。',
     },
     password: {
       wrong: 'パスワードが違います。',

@@ -24,6 +24,40 @@ export const Ipv4Interface = z
     { error: 'expected an address with its prefix length, such as 192.0.2.2/24', params: coded('ha.address_format') },
   );
 
+/**
+ * What every route shows instead of a secret of the pair (the VRRP secret, the
+ * peer token). Sent back in a model, it means "keep the stored value"; the
+ * server puts the stored secret back before the model is validated and
+ * refuses it (ha.secret_masked) when there is none.
+ */
+export const SECRET_MASK = '********';
+
+const PRINTABLE = codedPattern(/^[\x21-\x7e]+$/, 'ha.secret_chars');
+
+/**
+ * The bearer token each node's panel accepts from its peer, for the peer
+ * routes only (check and apply a revision of the pair). At least 32
+ * printable characters; the mask stands for the stored one.
+ */
+export const PeerToken = z
+  .string()
+  .max(256, { error: 'a peer token is at most 256 characters', abort: true })
+  .superRefine((s, ctx) => {
+    if (s === SECRET_MASK) return;
+    if (s.length < 32)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a peer token is at least 32 characters',
+        params: coded('ha.peer_token_short', { minimum: 32 }),
+      });
+    else if (!PRINTABLE.test(s))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'use printable characters without spaces',
+        params: coded('ha.secret_chars'),
+      });
+  });
+
 export const HaNode = z.object({
   /** Names the node in keepalived's router_id, the history and the pair page. */
   name: ObjectId,
@@ -54,7 +88,7 @@ export const HaSection = z
         .string()
         .min(1, { error: 'the VRRP secret is required' })
         .max(8, { error: 'VRRP authentication uses at most 8 characters' })
-        .regex(codedPattern(/^[\x21-\x7e]+$/, 'ha.secret_chars'), {
+        .regex(PRINTABLE, {
           error: 'use printable characters without spaces',
         }),
       /** Seconds between VRRP advertisements. */
@@ -62,6 +96,8 @@ export const HaSection = z
     }),
     /** The dedicated link the two conntrackd daemons sync over. */
     syncInterface: InterfaceName,
+    /** The bearer token of the peer routes, the same on both nodes; never shown back (SECRET_MASK). */
+    peerToken: PeerToken,
   })
   .superRefine((ha, ctx) => {
     const [a, b] = ha.nodes;

@@ -12,6 +12,7 @@ export const LAB_PAIR = HaSection.parse({
     authSecret: 'gh-pair1',
   },
   syncInterface: 'eth2',
+  peerToken: 'pair-lab-peer-token-0123456789abcdef',
 });
 
 export function pairContext(node: 'gw-a' | 'gw-b', dir: string): HaNodeContext {

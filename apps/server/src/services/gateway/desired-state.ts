@@ -20,6 +20,7 @@ import {
 import { HttpError } from '../../lib/errors.js';
 import type { Store } from '../../store/store.js';
 import { forwardsBefore } from '../desired-revert.js';
+import { restoreSecrets } from '../ha/secrets.js';
 
 export const DEFAULT_MODEL = { interfaces: { wan: 'eth0', lan: ['eth1'] } };
 
@@ -104,7 +105,10 @@ export class DesiredState {
     target: string,
     mapPath: PathMapper = bodyPath,
   ): Desired {
-    const parsed = validateModel(input);
+    // A secret sent back masked (as every route shows it) keeps the stored one.
+    const restored = restoreSecrets(input, () => this.current().model);
+    if (restored.problems.length > 0) throw invalid(restored.problems, mapPath);
+    const parsed = validateModel(restored.input);
     if (!parsed.ok) throw invalid(parsed.problems, mapPath);
     const version = this.store.tx(() => {
       const v = this.store.desired.put(parsed.model, ifVersion);
