@@ -76,6 +76,11 @@ export const ServerConfig = z
     haNode: z.string().max(40).optional(),
     /** Where the pair's engine files live (conntrackd.conf, the notify hook and its log); unset: <stateDir>/ha. */
     haDir: z.string().optional(),
+    /**
+     * How the pair's engines run on a confirmed apply: systemd units, processes
+     * (the lab and the demo), or off (the files only); unset: off.
+     */
+    haEngines: z.enum(['systemd', 'process', 'off']).default('off'),
     /** Where the modules-load.d entry for nf_nat_ftp is written; unset: not written. */
     modulesLoadDir: z.string().optional(),
     sessionTtlMs: ms(60_000).default(12 * 3600_000),
@@ -140,6 +145,7 @@ export const CONFIG_SOURCES: Record<keyof ServerConfig, { env: string; flag: str
   modulesLoadDir: { env: 'GATEHOUSE_MODULES_LOAD_DIR', flag: '--modules-load-dir' },
   haNode: { env: 'GATEHOUSE_HA_NODE', flag: '--ha-node' },
   haDir: { env: 'GATEHOUSE_HA_DIR', flag: '--ha-dir' },
+  haEngines: { env: 'GATEHOUSE_HA_ENGINES', flag: '--ha-engines' },
   sessionTtlMs: { env: 'GATEHOUSE_SESSION_TTL_MS', flag: '--session-ttl-ms' },
   loginRateLimit: { env: 'GATEHOUSE_LOGIN_RATE_LIMIT', flag: '--login-rate-limit' },
   eventBatchMs: { env: 'GATEHOUSE_EVENT_BATCH_MS', flag: '--event-batch-ms' },

@@ -6,6 +6,7 @@
  * onReady; onClose stops the child processes and closes the store.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRunner, type Runner } from '@gatehouse/rules';
 import fp from 'fastify-plugin';
 import type { ServerConfig } from '../config.js';
@@ -13,6 +14,7 @@ import { ConntrackService } from '../conntrack/service.js';
 import { generatePassword, hashPassword } from '../lib/secrets.js';
 import { EventHub } from '../services/events.js';
 import { GatewayService } from '../services/gateway.js';
+import { createHaEngines } from '../services/ha/engines.js';
 import { Store } from '../store/store.js';
 
 declare module 'fastify' {
@@ -43,6 +45,8 @@ export default fp<ServicesOptions>(
     const initialModel = config.initialModel
       ? (JSON.parse(readFileSync(config.initialModel, 'utf8')) as unknown)
       : undefined;
+    const haDir = config.haDir ?? join(config.stateDir, 'ha');
+    const haEngines = config.haNode ? createHaEngines(config.haEngines, runner, haDir, app.log) : null;
     const gateway = new GatewayService({
       store,
       runner,
@@ -51,6 +55,7 @@ export default fp<ServicesOptions>(
       initialModel,
       driftIntervalMs: config.driftIntervalMs,
       persistence: { nftIncludeDir: config.nftIncludeDir, modulesLoadDir: config.modulesLoadDir },
+      ...(config.haNode ? { pairNode: { node: config.haNode, dir: haDir, runner, engines: haEngines } } : {}),
     });
     const conntrack = new ConntrackService(runner, hub, app.log, {
       eventBufferBytes: config.conntrackEventBufferBytes,
@@ -75,6 +80,7 @@ export default fp<ServicesOptions>(
         }
       }
       await gateway.recover();
+      await gateway.startPairEngines();
       gateway.startDriftWatch();
       if (config.strictTcpPickup) await conntrack.setStrictTcpPickup();
       if (config.conntrack) {
@@ -85,6 +91,7 @@ export default fp<ServicesOptions>(
     app.addHook('onClose', async () => {
       await conntrack.stop();
       await gateway.close();
+      await haEngines?.stop();
       hub.close();
       store.close();
     });

@@ -38,6 +38,7 @@ import { ApplyLock } from './gateway/lock.js';
 import { diffScripts, Revisions } from './gateway/revisions.js';
 import { retireLines, Takeover } from './gateway/takeover.js';
 import type { ApplyObservation, ApplyOutcome, ApplyRequest, GatewayLogger } from './gateway/types.js';
+import { PairBootFiles, type PairNodeOptions } from './ha/pair-files.js';
 import { lockoutProblems, type OperatorConnection } from './lockout.js';
 
 export { DEFAULT_MODEL, type ForwardChangeResult } from './gateway/desired-state.js';
@@ -51,6 +52,8 @@ export interface GatewayServiceOptions {
   initialModel: unknown;
   driftIntervalMs: number;
   persistence?: BootFileDirs;
+  /** This node of a pair: its engine files are written (and engines reloaded) with the boot files. */
+  pairNode?: PairNodeOptions;
 }
 
 export class GatewayService {
@@ -67,6 +70,7 @@ export class GatewayService {
   readonly forwardHits: ForwardHits;
   /** Foreign tables the next apply retires, chosen when an import is adopted (gateway/takeover.ts). */
   readonly takeover: Takeover;
+  private readonly bootFiles: BootFiles;
   private readonly observers = new Set<(o: ApplyObservation) => void>();
   /** desiredDiffersFromApplied for one (active revision, desired version) pair. */
   private differs: { key: string; value: boolean } | null = null;
@@ -78,7 +82,9 @@ export class GatewayService {
     this.desiredState = new DesiredState(o.store, o.initialModel);
     this.revisions = new Revisions(o.store, (m) => this.desiredState.scriptOf(m));
     this.driftWatch = new Drift(o.store, o.runner, this.revisions, o.hub, o.log, () => this.lock.held);
-    const bootFiles = new BootFiles(o.persistence, o.log);
+    const bootFiles = (this.bootFiles = o.pairNode
+      ? new PairBootFiles(o.persistence, o.log, o.pairNode)
+      : new BootFiles(o.persistence, o.log));
     this.forwardHits = new ForwardHits({
       repo: o.store.forwardHits,
       runner: o.runner,
@@ -297,6 +303,18 @@ export class GatewayService {
     return this.confirmWindow.recover();
   }
 
+  /** A pair node at start: the engine files of the active revision written, the engines started. */
+  async startPairEngines(): Promise<void> {
+    if (this.bootFiles instanceof PairBootFiles) {
+      await this.bootFiles.write(this.revisions.model(this.revisions.active()), null);
+    }
+  }
+
+  /** Resolves once the boot and engine files asked for so far are written (a pair node's). */
+  async bootFilesSettled(): Promise<void> {
+    if (this.bootFiles instanceof PairBootFiles) await this.bootFiles.settled();
+  }
+
   // --- drift and kernel status ------------------------------------------------------
 
   get drift(): DriftState {
@@ -344,5 +362,6 @@ export class GatewayService {
     this.desiredState.close();
     this.confirmWindow.close();
     await this.driftWatch.close();
+    await this.bootFilesSettled();
   }
 }
