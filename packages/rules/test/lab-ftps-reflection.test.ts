@@ -161,6 +161,9 @@ describe('FTPS and NAT reflection through the lab gateway', () => {
       await apply(labModel({ ...base, reflection: { enabled: true } }));
       const ssh = await tcpBanner(lan.view, { port: 22, send: 'ping' });
       expect(ssh).toMatchObject({ ok: true, banner: LAB_BANNER.server, echo: 'ping' });
+      // the gateway's own LAN address (where an admin reaches the panel) is never reflected
+      const own = await tcpBanner(lan.view, { host: LAB_ADDR.gatewayLan, port: 22 });
+      expect(own.banner).toBe(LAB_BANNER.gateway);
       const passive = await ftpFetch(lan.view, { port: 2121, mode: 'passive', path: 'hello.txt' });
       expect(passive.exitCode, passive.transcript).toBe(0);
       expect(passive.pasvAddress?.host).toBe(LAB_ADDR.gatewayWan); // the helper rewrote it for the LAN client too
@@ -180,6 +183,17 @@ describe('FTPS and NAT reflection through the lab gateway', () => {
       await load(withoutRules(script, 'reflection: LAN clients of the public address'));
       const ssh = await tcpBanner(lan.view, { port: 22, timeoutMs: 2000 });
       expect(ssh.ok).toBe(false);
+    });
+
+    it("the public address found by fib excludes the client's own LAN interface: without that, the LAN address is taken too", async () => {
+      const script = compile(labModel({ ...base, reflection: { enabled: true } }));
+      const broad = script.replaceAll('fib daddr type local fib daddr . iif type != local', 'fib daddr type local');
+      expect(broad).not.toBe(script);
+      await load(broad);
+      const own = await tcpBanner(lan.view, { host: LAB_ADDR.gatewayLan, port: 22 });
+      expect(own.banner).toBe(LAB_BANNER.server); // the gateway's own LAN address, reflected away
+      await load(script);
+      expect((await tcpBanner(lan.view, { host: LAB_ADDR.gatewayLan, port: 22 })).banner).toBe(LAB_BANNER.gateway);
     });
 
     it('without the LAN-side helper assignment reflected FTP fails, with it it works', async () => {
