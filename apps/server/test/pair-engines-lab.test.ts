@@ -43,7 +43,13 @@ async function api(app: TestApp, token: string, method: string, url: string, pay
     headers: { ...bearer(token), ...headers },
     ...(payload !== undefined ? { payload: payload as object } : {}),
   });
-  return { status: r.statusCode, text: r.body, body: r.json() as Json, etag: String(r.headers.etag ?? '') };
+  const json = String(r.headers['content-type'] ?? '').startsWith('application/json');
+  return {
+    status: r.statusCode,
+    text: r.body,
+    body: json ? (r.json() as Json) : null,
+    etag: String(r.headers.etag ?? ''),
+  };
 }
 
 const wanAddresses = () => ns.exec('ip', ['-4', '-o', 'addr', 'show', 'dev', 'eth0']);
@@ -97,6 +103,8 @@ describe('a pair node’s engines', () => {
       await putModel(plain, token, { ...LAB_MODEL, ha: ha('192.0.2.200') });
       expect((await api(plain, token, 'POST', '/apply', {})).status).toBe(200);
       expect(existsSync(join(plain.state.path, 'ha'))).toBe(false);
+      const metrics = await plain.app.inject({ method: 'GET', url: '/api/v1/metrics', headers: bearer(token) });
+      expect(metrics.body).not.toContain('gatehouse_pair_master{');
     } finally {
       await plain.close();
     }
@@ -120,6 +128,23 @@ describe('a pair node’s engines', () => {
     expect(conntrackdUp()).toBe(true);
     await until('keepalived to take 192.0.2.200', () => wanAddresses().includes('192.0.2.200/24'));
   }, 40_000);
+
+  it('the watch reports the takeover: a pair event in the audit log, the metrics say MASTER', async () => {
+    const app = t as TestApp;
+    const token = await createToken(app.app, await login(app.app), 'viewer', 'v');
+    let audit: Json = null;
+    const end = Date.now() + 10_000;
+    while (Date.now() < end) {
+      audit = (await api(app, token, 'GET', '/audit?action=pair')).body;
+      if (audit.items.some((e: Json) => e.action === 'pair.master' && e.target === 'vrrp:wan')) break;
+      await sleep(300);
+    }
+    // It saw BACKUP first (keepalived waits three adverts before it takes the address), then MASTER.
+    expect(audit.items.map((e: Json) => `${e.action} ${e.target}`)).toContain('pair.master vrrp:wan');
+    const metrics = await app.app.inject({ method: 'GET', url: '/api/v1/metrics', headers: bearer(token) });
+    expect(metrics.body).toContain('gatehouse_pair_master{instance="wan"} 1');
+    expect(metrics.body).toMatch(/gatehouse_pair_sync_errors\{counter="lost"\} 0/);
+  }, 20_000);
 
   it('a provisional apply changes nothing until it is confirmed; then keepalived moves to the new address', async () => {
     const app = t as TestApp;

@@ -7,6 +7,7 @@
  */
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { syncErrorCounters } from '../services/ha/pair-watch.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,6 +25,43 @@ export default fp(
     collectDefaultMetrics({ register, prefix: 'gatehouse_' });
     const { conntrack, gateway, store } = app;
 
+    new Gauge({
+      name: 'gatehouse_pair_master',
+      help: 'HA pair: 1 when this node is MASTER of the VRRP instance (holds its virtual address), 0 when BACKUP',
+      labelNames: ['instance'],
+      registers: [register],
+      collect() {
+        this.reset();
+        const p = app.pairWatch?.last;
+        if (p?.configured) for (const i of p.instances) this.set({ instance: i.name }, i.state === 'master' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'gatehouse_pair_sync_errors',
+      help: "HA pair: conntrackd's failure and error counters (failed cache operations, link errors, malformed and lost messages)",
+      labelNames: ['counter'],
+      registers: [register],
+      collect() {
+        this.reset();
+        const p = app.pairWatch?.last;
+        if (p?.configured && p.sync.ok)
+          for (const [counter, v] of Object.entries(syncErrorCounters(p.sync.stats))) this.set({ counter }, v);
+      },
+    });
+    new Gauge({
+      name: 'gatehouse_pair_sync_states',
+      help: "HA pair: flows in conntrackd's caches (internal: this node's, external: the peer's)",
+      labelNames: ['cache'],
+      registers: [register],
+      collect() {
+        this.reset();
+        const p = app.pairWatch?.last;
+        if (p?.configured && p.sync.ok) {
+          this.set({ cache: 'internal' }, p.sync.stats.internal.active ?? 0);
+          this.set({ cache: 'external' }, p.sync.stats.external.active ?? 0);
+        }
+      },
+    });
     new Gauge({
       name: 'gatehouse_conntrack_flows',
       help: 'Connections in the conntrack table, as followed by the panel',

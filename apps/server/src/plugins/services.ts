@@ -15,6 +15,8 @@ import { generatePassword, hashPassword } from '../lib/secrets.js';
 import { EventHub } from '../services/events.js';
 import { GatewayService } from '../services/gateway.js';
 import { createHaEngines } from '../services/ha/engines.js';
+import { pairStatus } from '../services/ha/pair-status.js';
+import { PairWatch } from '../services/ha/pair-watch.js';
 import { Store } from '../store/store.js';
 
 declare module 'fastify' {
@@ -25,6 +27,8 @@ declare module 'fastify' {
     gateway: GatewayService;
     conntrack: ConntrackService;
     runner: Runner;
+    /** A pair node's watch of its VRRP state and sync counters (null: not a pair node). */
+    pairWatch: PairWatch | null;
   }
 }
 
@@ -57,6 +61,19 @@ export default fp<ServicesOptions>(
       persistence: { nftIncludeDir: config.nftIncludeDir, modulesLoadDir: config.modulesLoadDir },
       ...(config.haNode ? { pairNode: { node: config.haNode, dir: haDir, runner, engines: haEngines } } : {}),
     });
+    const pairWatch = config.haNode
+      ? new PairWatch({
+          read: () =>
+            pairStatus(gateway.revisionModel(gateway.activeRevision()), config.haNode, {
+              runner,
+              interfaces: () => gateway.interfaces(),
+              paths: { conntrackdConfig: join(haDir, 'conntrackd.conf'), notifyLog: join(haDir, 'notify.log') },
+            }),
+          hub,
+          audit: store.audit,
+          log: app.log,
+        })
+      : null;
     const conntrack = new ConntrackService(runner, hub, app.log, {
       eventBufferBytes: config.conntrackEventBufferBytes,
     });
@@ -67,6 +84,7 @@ export default fp<ServicesOptions>(
     app.decorate('hub', hub);
     app.decorate('gateway', gateway);
     app.decorate('conntrack', conntrack);
+    app.decorate('pairWatch', pairWatch);
 
     app.addHook('onReady', async () => {
       if (store.accounts.countUsers() === 0) {
@@ -81,6 +99,7 @@ export default fp<ServicesOptions>(
       }
       await gateway.recover();
       await gateway.startPairEngines();
+      pairWatch?.start();
       gateway.startDriftWatch();
       if (config.strictTcpPickup) await conntrack.setStrictTcpPickup();
       if (config.conntrack) {
@@ -89,6 +108,7 @@ export default fp<ServicesOptions>(
     });
 
     app.addHook('onClose', async () => {
+      await pairWatch?.stop();
       await conntrack.stop();
       await gateway.close();
       await haEngines?.stop();

@@ -11,7 +11,7 @@
  */
 import type { ExpectationRow, FlowRow } from '../schemas/conntrack.js';
 
-export type GatewayEventName = 'apply' | 'confirm' | 'rollback' | 'drift' | 'resync' | 'conntrack';
+export type GatewayEventName = 'apply' | 'confirm' | 'rollback' | 'drift' | 'resync' | 'conntrack' | 'pair';
 
 export interface HubMessage {
   event: string;
