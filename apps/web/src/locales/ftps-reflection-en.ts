@@ -6,6 +6,9 @@
 export const ftpsReflectionEn = {
   ftpsReflection: {
     ftps: 'FTPS (encrypted control channel)',
+    tagFtps: 'FTPS, passive {{range}}',
+    tagReflectionOn: 'reflection on',
+    tagReflectionOff: 'reflection off',
     ftpsHelp:
       'The FTP helper cannot read an encrypted control channel, so it cannot open the data connections. Gatehouse forwards the server’s passive port range instead, to the same server on the same ports. Passive-only cannot be used while this forward is enabled.',
     passivePorts: 'Server’s passive ports',

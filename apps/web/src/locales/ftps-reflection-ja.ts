@@ -2,6 +2,9 @@
 export const ftpsReflectionJa = {
   ftpsReflection: {
     ftps: 'FTPS (暗号化された制御接続)',
+    tagFtps: 'FTPS、パッシブ {{range}}',
+    tagReflectionOn: 'リフレクションあり',
+    tagReflectionOff: 'リフレクションなし',
     ftpsHelp:
       'FTP ヘルパーは暗号化された制御接続を読めないため、データ接続を開けません。代わりに Gatehouse がサーバーのパッシブポート範囲を同じサーバーの同じポートへ転送します。このフォワードが有効な間はパッシブのみを使えません。',
     passivePorts: 'サーバーのパッシブポート',

@@ -240,7 +240,26 @@ export function ForwardsPage() {
                   key: 'publicPorts',
                   header: t('forwards.field.publicPorts'),
                   className: 'mono',
-                  cell: (f) => f.publicPorts,
+                  // An FTPS forward's passive range and a forward's own reflection setting show beside its ports.
+                  cell: (f) => (
+                    <>
+                      {f.publicPorts}
+                      {f.ftps ? (
+                        <div className="small">
+                          <span className="tag tag-info">
+                            {t('ftpsReflection.tagFtps', { range: f.ftps.passivePorts })}
+                          </span>
+                        </div>
+                      ) : null}
+                      {f.reflection !== undefined ? (
+                        <div className="small">
+                          <span className="tag">
+                            {t(f.reflection ? 'ftpsReflection.tagReflectionOn' : 'ftpsReflection.tagReflectionOff')}
+                          </span>
+                        </div>
+                      ) : null}
+                    </>
+                  ),
                 },
                 {
                   key: 'target',
