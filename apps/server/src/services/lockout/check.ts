@@ -25,6 +25,8 @@ export interface OperatorConnection {
   remoteAddress: string;
   /** The gateway's own addresses. */
   localAddresses?: readonly string[];
+  /** The addresses on `interface`. */
+  interfaceAddresses?: readonly string[];
 }
 
 export interface LockoutProblem {
@@ -99,6 +101,7 @@ export function lockoutProblems(
       dport,
       proto: 'tcp',
       localAddresses: op.localAddresses ?? [],
+      iifAddresses: op.interfaceAddresses ?? [],
     };
     const now = fateOf(current, c);
     if (!reachesPanel(now, panelPort)) continue;

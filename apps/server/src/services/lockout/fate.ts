@@ -9,6 +9,9 @@
  *     2. port forwards, source-limited maps first (forward_src_*), then the
  *        plain tcp/udp maps: iifname <wan> dnat to <target>[:<shifted port>];
  *        an FTPS forward's passive range is its own too, never shifted (tcp)
+ *     3. NAT reflection (render/reflection.ts): on a LAN interface, to a public
+ *        address (the model's publicAddresses, or else any gateway address not
+ *        on that LAN interface), the reflected forwards' maps alike
  *   forward hook (chain forward_filter): sees only connections sent on to
  *     another host, never one delivered on the gateway; nothing in our table
  *     hooks input. So the filter policy cannot cut off the panel, and a
@@ -22,6 +25,7 @@ import {
   containsPort,
   ftpsPassiveRanges,
   type GatewayModel,
+  isReflected,
   type PortForward,
   portRanges,
   protocolsOf,
@@ -39,6 +43,8 @@ export interface NewConnection {
   proto: 'tcp' | 'udp';
   /** The gateway's own addresses: a DNAT to one of them is still local delivery. */
   localAddresses?: readonly string[];
+  /** The addresses on `iif` (a reflected address is a gateway address not on the LAN interface it came in on). */
+  iifAddresses?: readonly string[];
 }
 
 export type ActingObject =
@@ -67,6 +73,24 @@ function forwardMatches(f: PortForward, c: NewConnection): boolean {
   );
 }
 
+/** Whether a connection arriving on a LAN interface is one the reflection rules take (to a public address). */
+function reflectedArrival(model: GatewayModel, c: NewConnection): boolean {
+  if (!model.interfaces.lan.includes(c.iif)) return false;
+  const daddr = unmap(c.daddr);
+  const named = model.reflection?.publicAddresses ?? [];
+  if (named.length > 0) return named.includes(daddr);
+  const local = (c.localAddresses ?? []).map(unmap);
+  const onIif = (c.iifAddresses ?? []).map(unmap);
+  return local.includes(daddr) && !onIif.includes(daddr);
+}
+
+function forwardedBy(f: PortForward, c: NewConnection): Fate {
+  const by: ActingObject = { kind: 'forward', id: f.id, name: f.name };
+  const port = forwardPort(f, c.dport);
+  if ((c.localAddresses ?? []).some((a) => unmap(a) === f.target)) return { kind: 'local', port, by };
+  return { kind: 'dnat', address: f.target, port, by };
+}
+
 export function fateOf(model: GatewayModel | null, c: NewConnection): Fate {
   if (!model || !isIpv4(c.saddr) || !isIpv4(c.daddr)) return { kind: 'local', port: c.dport, by: null };
   const onWan = c.iif === model.interfaces.wan;
@@ -79,12 +103,12 @@ export function fateOf(model: GatewayModel | null, c: NewConnection): Fate {
     // The source-limited maps come first in the chain, then the plain ones.
     const limited = model.forwards.find((f) => f.allowedSources.length > 0 && forwardMatches(f, c));
     const f = limited ?? model.forwards.find((x) => x.allowedSources.length === 0 && forwardMatches(x, c));
-    if (f) {
-      const by: ActingObject = { kind: 'forward', id: f.id, name: f.name };
-      const port = forwardPort(f, c.dport);
-      if ((c.localAddresses ?? []).some((a) => unmap(a) === f.target)) return { kind: 'local', port, by };
-      return { kind: 'dnat', address: f.target, port, by };
-    }
+    if (f) return forwardedBy(f, c);
+  } else if (reflectedArrival(model, c)) {
+    const reflected = (x: PortForward) => isReflected(model, x) && forwardMatches(x, c);
+    const limited = model.forwards.find((x) => x.allowedSources.length > 0 && reflected(x));
+    const f = limited ?? model.forwards.find((x) => x.allowedSources.length === 0 && reflected(x));
+    if (f) return forwardedBy(f, c);
   }
   return { kind: 'local', port: c.dport, by: null };
 }
