@@ -1,8 +1,9 @@
 /**
- * Hit counters survive a whole apply above 5,000 forwards (they used to be
- * read before an apply only up to 5,000), in a namespace of our own: a
+ * Hit counters survive a whole apply at COUNT_BEFORE_APPLY_UP_TO forwards (read
+ * with the map listing of forward-hits-read.ts), in a namespace of our own: a
  * forward's kernel counter is set, a whole apply zeroes it in the kernel, and
- * the total still holds it because it was read just before.
+ * the total still holds it because it was read just before. Above that many
+ * a whole apply does not wait for the read (its cost, below).
  *
  * The read's cost against the apply, at 10,000 and 100,000 forwards, is
  * measured and printed on request (a few minutes of a 2-core box):
@@ -10,13 +11,14 @@
  */
 import { applyRuleset, compile, createRunner, forwardCounters, GatewayModel } from '@gatehouse/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COUNT_BEFORE_APPLY_UP_TO } from '../src/services/forward-hits.js';
 import { addListing, readForwardCounters } from '../src/services/forward-hits-read.js';
 import { bearer, createNetns, createToken, LAB_MODEL, login, makeApp, type Netns, type TestApp } from './helpers.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API under test, checked by the assertions
 type Json = any;
 
-const FORWARDS = 6000;
+const FORWARDS = COUNT_BEFORE_APPLY_UP_TO;
 const forwards = (n: number) =>
   Array.from({ length: n }, (_, i) => ({
     id: `f${i}`,
