@@ -120,9 +120,9 @@ describe('adopting a hand change', () => {
     // Restore is the repair left: the rule is gone again.
     expect((await api('POST', '/drift/restore', {})).status).toBe(200);
     await waitFor('in sync', async () => (await drift()) === 'in-sync');
-    expect((await lab.exec('gateway', 'nft', ['list', 'chain', 'ip', 'gatehouse', 'dnat_prerouting'])).stdout).not.toMatch(
-      /2300/,
-    );
+    expect(
+      (await lab.exec('gateway', 'nft', ['list', 'chain', 'ip', 'gatehouse', 'dnat_prerouting'])).stdout,
+    ).not.toMatch(/2300/);
   }, 60_000);
 
   it('with nothing changed by hand there is nothing to adopt', async () => {
