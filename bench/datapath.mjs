@@ -8,12 +8,13 @@
  * - 15.4c bulk throughput of a passive FTP download (curl <- vsftpd) with the
  *   helper, passive-only and filter policy drop / through a minimal ruleset.
  *
- * Two identical labs, A and B: each figure loads its two rulesets once, one
- * into each lab's gateway, then alternates samples between the labs (ABBA
- * order, so a trend in the box's load hits both alike) and quotes the median
- * of the pairwise ratios. New flows come from flow-client.mjs (UDP, one
- * source port per flow, answered by udp-echo.mjs on the server); the
- * gateway's conntrack table is flushed before every sample.
+ * Two identical labs, A and B: each figure loads its two rulesets, one into
+ * each lab's gateway, and alternates short samples between the labs (ABBA
+ * order, so a trend in the box's load hits both alike; the labs swap
+ * rulesets halfway), and quotes the median of the pairwise ratios. New
+ * flows come from flow-client.mjs (UDP, one source port per flow, answered
+ * by udp-echo.mjs on the server); the gateway's conntrack table is flushed
+ * before every sample.
  */
 import { readFileSync } from 'node:fs';
 import { truncate, writeFile } from 'node:fs/promises';
@@ -33,7 +34,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const here = new URL('.', import.meta.url).pathname;
 const FLOWS_PER_SAMPLE = Number(process.env.BENCH_FLOWS ?? 6000);
 const WINDOW = 64;
-const FILE_MB = Number(process.env.BENCH_FTP_MB ?? 512);
+const FILE_MB = Number(process.env.BENCH_FTP_MB ?? 128);
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 const fmtRange = (xs) => `${Math.min(...xs).toFixed(3)}-${Math.max(...xs).toFixed(3)}`;
 
@@ -94,31 +95,41 @@ async function side(lab) {
   };
 }
 
-/** Loads a into lab A and b into lab B, then alternates `sample` between them, ABBA. */
+/**
+ * Loads script a into lab A and b into lab B, then alternates `sample`
+ * between them, ABBA; halfway the labs swap rulesets, so that any difference
+ * between the two labs falls on both sides alike.
+ */
 async function alternate(A, B, scriptA, scriptB, sample, pairs) {
-  await A.load(scriptA);
-  await B.load(scriptB);
-  await sample(A);
-  await sample(B); // warm-up
   const as = [];
   const bs = [];
   const ratios = [];
   const loads = [];
-  for (let i = 0; i < pairs; i++) {
-    if (i % 4 === 0) loads.push(loadavg());
-    let a;
-    let b;
-    if (i % 2 === 0) {
-      a = await sample(A);
-      b = await sample(B);
-    } else {
-      b = await sample(B);
-      a = await sample(A);
+  for (const [onA, onB, half] of [
+    [A, B, Math.ceil(pairs / 2)],
+    [B, A, Math.floor(pairs / 2)],
+  ]) {
+    await onA.load(scriptA);
+    await onB.load(scriptB);
+    await sample(onA);
+    await sample(onB); // warm-up
+    loads.push(loadavg());
+    for (let i = 0; i < half; i++) {
+      let a;
+      let b;
+      if (i % 2 === 0) {
+        a = await sample(onA);
+        b = await sample(onB);
+      } else {
+        b = await sample(onB);
+        a = await sample(onA);
+      }
+      as.push(a);
+      bs.push(b);
+      ratios.push(a.value / b.value);
     }
-    as.push(a);
-    bs.push(b);
-    ratios.push(a.value / b.value);
   }
+  loads.push(loadavg());
   const m = (xs) => median(xs.map((x) => x.value));
   return { ratio: median(ratios), a: m(as), b: m(bs), as, bs, ratios, loads };
 }
@@ -131,7 +142,7 @@ function flowDetail(r) {
 }
 
 async function main(A, B) {
-  const pairs = RUNS * 3;
+  const pairs = RUNS * 4;
   const flows = (s) => s.flows();
   const r1 = await alternate(A, B, generatedScript(100_000), generatedScript(1), flows, pairs);
   report({
@@ -151,7 +162,7 @@ async function main(A, B) {
     detail: flowDetail(r2),
   });
 
-  const r3 = await alternate(A, B, ftpFullScript(), ftpMinimalScript(), (s) => s.download(), RUNS * 2 + 1);
+  const r3 = await alternate(A, B, ftpFullScript(), ftpMinimalScript(), (s) => s.download(), RUNS * 6);
   const gbit = (x) => `${((x * 8) / 1e9).toFixed(2)} Gbit/s`;
   report({
     figure: '15.4c FTP bulk, helper+passive-only+drop / minimal',
