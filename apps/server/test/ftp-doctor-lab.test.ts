@@ -158,6 +158,8 @@ describe('the FTP doctor in the lab', () => {
   it('passive-only: shows the policy and the active attempts it refused', async () => {
     const before = checkOf(await diagnosis(), 'ftp', 'passive-only');
     expect(codes(before)).not.toContain('evidence.active_attempt');
+    // Passive-only off: no drop rule, so no count at all.
+    expect(codes(before)).not.toContain('evidence.drop_counter');
     await setFtp({ enabled: true, controlPorts: [21], passiveOnly: true });
     await apply();
     expect((await active()).ok).toBe(false);
@@ -170,10 +172,10 @@ describe('the FTP doctor in the lab', () => {
     const attempt = check.evidence.find((e: Json) => e.code === 'evidence.active_attempt');
     expect(attempt.params.client).toBe(LAB_ADDR.client);
     expect(Date.parse(attempt.params.at)).toBeGreaterThan(Date.now() - 60_000);
-    // render/ftp.ts gives the drop rule no counter: the doctor says so rather than inventing one.
-    expect(
-      codes(check).some((c: string) => c === 'evidence.counter_unavailable' || c === 'evidence.drop_counter'),
-    ).toBe(true);
+    // The drop rule counts (render/ftp.ts): the refused active attempt raised the count the doctor shows.
+    expect(codes(check)).not.toContain('evidence.counter_unavailable');
+    const counter = check.evidence.find((e: Json) => e.code === 'evidence.drop_counter');
+    expect(counter.params.packets).toBeGreaterThanOrEqual(1);
   }, 30_000);
 
   it('warns about a server that announces the public address, fails one that announces another network', async () => {

@@ -107,7 +107,8 @@ describe('FTP through the lab gateway', () => {
     expect(refused.ok).toBe(false);
     expect(refused.body).toBe('');
     const dropped = await gw.run('nft', ['list', 'chain', 'ip', 'gatehouse', 'forward_filter']);
-    expect(dropped.stdout).toMatch(/ct helper "ftp" drop/);
+    // The drop rule counts what it refused: the active attempt above raised it.
+    expect(dropped.stdout).toMatch(/ct helper "ftp" counter packets [1-9]\d* bytes \d+ drop/);
 
     const passive = await ftpFetch(lab, { mode: 'passive', path: 'hello.txt' });
     expect(passive.ok, passive.transcript).toBe(true);

@@ -36,7 +36,7 @@ export function renderPassiveOnly(model: GatewayModel): string[] {
   return [
     `ct state established accept ${comment('ftp passive-only: established flows')}`,
     `ct state related ct helper "ftp" iifname ${wan} oifname ${lan} tcp sport 1024-65535 accept ${comment('ftp passive-only: passive data connections')}`,
-    `ct state related ct helper "ftp" drop ${comment('ftp passive-only: active data connections are refused')}`,
+    `ct state related ct helper "ftp" counter drop ${comment('ftp passive-only: active data connections are refused')}`,
     `ct state related accept ${comment('ftp passive-only: other related traffic such as ICMP errors')}`,
   ];
 }
