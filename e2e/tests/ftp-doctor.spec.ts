@@ -2,7 +2,7 @@
  * The FTP doctor turns from red to green as the admin fixes the setup in
  * the UI: an FTP forward applied without the helper (a real passive transfer
  * fails, the doctor names the helper and says how to fix it), the helper
- * turned on in the FTP page and applied (the transfer works, every check is
+ * turned on in the Helpers page and applied (the transfer works, every check is
  * OK). The model found at the start is put back (and applied) at the end,
  * also on failure.
  */
@@ -73,7 +73,7 @@ test('the FTP doctor turns from red to green as the admin turns the helper on', 
     const scope = card.locator('[data-check="helper-scope"]');
     await expect(scope).toContainText('Failure');
     await expect(scope).toContainText(/The FTP helper is off in the applied revision \d+\./);
-    await expect(scope).toContainText('Fix: Turn the FTP helper on (the FTP page) and apply.');
+    await expect(scope).toContainText('Fix: Turn the FTP helper on (the Helpers page) and apply.');
     await expect(card.locator('[data-check="live-evidence"]')).toContainText(
       `Control connection from ${LAB_ADDR.client}`,
     );

@@ -250,7 +250,9 @@ function buildProgram(io: Io): Command {
     });
   ftp
     .command('doctor')
-    .description('diagnose FTP through the gateway: a checklist per FTP forward (exit 1 when a check fails)')
+    .description(
+      'diagnose FTP and TFTP through the gateway: a checklist per FTP or TFTP forward (exit 1 when a check fails)',
+    )
     .action(async (_o, cmd: Command) => {
       const r = await (await client(cmd)).get<Api['FtpDiagnosis']>('/ftp/diagnosis');
       print(cmd, r.body, () => formatFtpDiagnosis(r.body));

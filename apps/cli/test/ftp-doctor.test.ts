@@ -1,7 +1,7 @@
 /**
  * `gatehouse ftp doctor` against a real server (built @gatehouse/server, its
  * nft calls and the probe in a throwaway namespace): OK/WARN/FAIL lines,
- * exit 1 on a failure, --json, and the admin role it needs.
+ * exit 1 on a failure, --json, TFTP forwards' checklists, and the admin role it needs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,7 +95,7 @@ describe('gatehouse ftp doctor', () => {
     const lines = r.out.split('\n');
     expect(lines[0]).toBe('FAIL forward ftp (FTP): public port 21 -> 192.168.1.20:21');
     expect(lines).toContain('  FAIL helper-scope: The FTP helper is off in the applied revision 1.');
-    expect(lines).toContain('         fix: Turn the FTP helper on (the FTP page) and apply.');
+    expect(lines).toContain('         fix: Turn the FTP helper on (the Helpers page) and apply.');
     expect(r.out).toMatch(/^ {2}OK {3}kernel: The kernel has nf_conntrack_ftp/m);
     // Nothing listens on 192.168.1.20 in this namespace: the probe says it could not talk to it.
     expect(lines).toContain('  FAIL probe: The gateway could not talk to 192.168.1.20:21.');
@@ -116,6 +116,27 @@ describe('gatehouse ftp doctor', () => {
       'heuristics',
     ]);
   });
+
+  it('prints TFTP forwards too, with the same checklist', async () => {
+    await api('POST', '/forwards', {
+      id: 'tftp',
+      name: 'TFTP',
+      protocol: 'udp',
+      publicPorts: '69',
+      target: '192.168.1.20',
+    });
+    const r = await gatehouse(['ftp', 'doctor']);
+    expect(r.code, r.err).toBe(1);
+    const lines = r.out.split('\n');
+    expect(lines).toContain('FAIL TFTP forward tftp (TFTP): public UDP port 69 -> 192.168.1.20:69');
+    expect(lines).toContain('  FAIL helper-scope: The TFTP helper is off in the applied revision 1.');
+    expect(lines).toContain('         fix: Turn the TFTP helper on (the Helpers page) and apply.');
+    // Nothing answers on 192.168.1.20 in this namespace: the probe's read request gets no answer.
+    expect(lines).toContain('  FAIL probe: The gateway got no answer from the TFTP server 192.168.1.20:69 within 3 s.');
+    expect(lines.indexOf('FAIL TFTP forward tftp (TFTP): public UDP port 69 -> 192.168.1.20:69')).toBeGreaterThan(
+      lines.indexOf('FAIL forward ftp (FTP): public port 21 -> 192.168.1.20:21'),
+    );
+  }, 30_000);
 
   it('needs the admin role', async () => {
     const r = await gatehouse(['ftp', 'doctor'], 'viewer');

@@ -84,6 +84,35 @@ const DIAGNOSIS: Api['FtpDiagnosis'] = {
       ],
     },
   ],
+  tftp: {
+    status: 'failure',
+    forwards: [
+      {
+        forwardId: 'tftp',
+        forwardName: 'Boot files',
+        server: '192.168.1.2',
+        port: 69,
+        publicPort: 69,
+        status: 'failure',
+        checks: [
+          {
+            check: 'kernel',
+            status: 'ok',
+            finding: say('tftp.kernel_ok', { conntrack: 'builtin', nat: 'builtin' }),
+            evidence: [],
+            fix: null,
+          },
+          {
+            check: 'probe',
+            status: 'failure',
+            finding: say('tftp.probe_no_answer', { server: '192.168.1.2', port: 69, seconds: 3 }),
+            evidence: [],
+            fix: say('tftp.fix_start_server', { server: '192.168.1.2', port: 69 }),
+          },
+        ],
+      },
+    ],
+  },
 };
 
 const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
@@ -113,7 +142,16 @@ describe('FtpDoctorPage', () => {
     expect(within(forward).getByText('The FTP helper is off in the applied revision 3.')).toBeTruthy();
     const evidence = within(forward).getByRole('list', { name: 'Evidence: Helper scope' });
     expect(evidence.textContent).toMatch(/^Applied revision 3 \(at .*2026.*\)\.$/);
-    expect(forward.textContent).toContain('Fix: Turn the FTP helper on (the FTP page) and apply.');
+    expect(forward.textContent).toContain('Fix: Turn the FTP helper on (the Helpers page) and apply.');
+    // TFTP forwards get their own card, with the same checklist.
+    const tftp = screen.getByRole('article', { name: /Boot files: public UDP port 69 → 192\.168\.1\.2:69 TFTP/ });
+    expect(
+      within(tftp).getByText('The kernel has nf_conntrack_tftp (built in) and nf_nat_tftp (built in).'),
+    ).toBeTruthy();
+    expect(
+      within(tftp).getByText('The gateway got no answer from the TFTP server 192.168.1.2:69 within 3 s.'),
+    ).toBeTruthy();
+    expect(tftp.textContent).toContain('Fix: Check that the TFTP server runs on 192.168.1.2 port 69');
     expect(within(forward).getAllByText('Failure').length).toBeGreaterThanOrEqual(2);
     expect(screen.getByRole('button', { name: /Check again|Checking/ })).toBeTruthy();
     // The server's own words are set apart as code, not read as the UI's language.
@@ -135,6 +173,10 @@ describe('FtpDoctorPage', () => {
     expect(
       within(forward).getByText('カーネルに nf_conntrack_ftp (組み込み) と nf_nat_ftp (組み込み) があります。'),
     ).toBeTruthy();
-    expect(forward.textContent).toContain('FTP ヘルパーをオンにして (FTP ページ) 適用してください。');
+    expect(forward.textContent).toContain('FTP ヘルパーをオンにして (ヘルパーページ) 適用してください。');
+    const tftp = screen.getByRole('article', { name: /Boot files: 公開 UDP ポート 69/ });
+    expect(
+      within(tftp).getByText('カーネルに nf_conntrack_tftp (組み込み) と nf_nat_tftp (組み込み) があります。'),
+    ).toBeTruthy();
   });
 });

@@ -14,6 +14,7 @@ export * from './ftps.js';
 export * from './ha/index.js';
 export * from './helper-kernel.js';
 export * from './helper-kinds.js';
+export { carriesProtocol as carriesProtocolOf, helperPolicy as helperKindPolicy } from './helper-policy.js';
 export * from './import/compat.js';
 export * from './import/index.js';
 export * from './issues.js';
@@ -36,5 +37,6 @@ export {
   renderElement,
 } from './render/forwards.js';
 export { FTP_HELPER_OBJECT, ftpHelperServers } from './render/ftp.js';
+export { helperServers } from './render/helpers.js';
 export { REFLECTION_CHAIN, REFLECTION_LABEL } from './render/reflection.js';
 export * from './runner.js';

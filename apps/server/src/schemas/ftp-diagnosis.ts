@@ -1,6 +1,8 @@
 /**
  * GET /ftp/diagnosis: the FTP doctor's checklist for each enabled forward
- * that exposes an FTP control port (services/ftp-doctor/). Every finding,
+ * that exposes an FTP control port, and (`tftp`) the same pattern for each
+ * enabled UDP forward exposing a TFTP helper port (services/ftp-doctor/).
+ * Every finding,
  * piece of evidence and fix is a code with params, for clients that
  * translate (the web UI, in English and Japanese), and English text for
  * scripts (`gatehouse ftp doctor`).
@@ -87,6 +89,32 @@ export const FTP_DOCTOR_CODES = [
   'fix.allow_anonymous',
   'fix.ftps',
   'fix.ftps_range',
+  // TFTP, the helper family's second member: the same checks, its own sentences.
+  'tftp.kernel_ok',
+  'tftp.kernel_conntrack_missing',
+  'tftp.kernel_nat_missing',
+  'tftp.scope_ok',
+  'tftp.scope_helper_off',
+  'tftp.scope_port_not_covered',
+  'tftp.scope_server_not_covered',
+  'tftp.scope_object_missing',
+  'tftp.live_ok',
+  'tftp.live_no_traffic',
+  'tftp.live_without_helper',
+  'tftp.live_no_expectations',
+  'tftp.probe_ok',
+  'tftp.probe_no_answer',
+  'tftp.probe_not_tftp',
+  'tftp.evidence_helper_loads',
+  'tftp.evidence_helper_refused',
+  'tftp.evidence_requests',
+  'tftp.evidence_request_without_helper',
+  'tftp.evidence_error_reply',
+  'tftp.fix_load_nat',
+  'tftp.fix_kernel_conntrack',
+  'tftp.fix_enable_helper',
+  'tftp.fix_add_port',
+  'tftp.fix_start_server',
 ] as const;
 export const FtpDoctorCode = z.enum(FTP_DOCTOR_CODES);
 export type FtpDoctorCode = z.output<typeof FtpDoctorCode>;
@@ -123,11 +151,29 @@ export const FtpForwardDiagnosis = z.object({
   checks: z.array(FtpDoctorCheck),
 });
 
+export const TFTP_DOCTOR_CHECKS = ['kernel', 'helper-scope', 'live-evidence', 'probe'] as const;
+
+export const TftpForwardDiagnosis = z.object({
+  forwardId: z.string(),
+  forwardName: z.string(),
+  server: z.string().describe('the forward target (the TFTP server on the LAN)'),
+  port: z.number().int().describe('the TFTP port on the server (69, or a helper port)'),
+  publicPort: z.number().int().describe('the public port that reaches it'),
+  status: FtpDoctorStatus.describe('the worst of its checks'),
+  checks: z.array(FtpDoctorCheck).describe(`the checks ${TFTP_DOCTOR_CHECKS.join(', ')}`),
+});
+
+export const TftpDiagnosis = z.object({
+  status: FtpDoctorStatus.describe('the worst of every TFTP forward (ok when none)'),
+  forwards: z.array(TftpForwardDiagnosis),
+});
+
 export const FtpDiagnosis = z.object({
   at: z.string().describe('when the diagnosis was made'),
   appliedRevision: z.number().int().nullable(),
-  status: FtpDoctorStatus.describe('the worst of every forward (ok when no forward exposes FTP)'),
+  status: FtpDoctorStatus.describe('the worst of every forward, FTP and TFTP (ok when no forward exposes FTP or TFTP)'),
   forwards: z.array(FtpForwardDiagnosis),
+  tftp: TftpDiagnosis.describe('the same pattern for the TFTP helper: each enabled UDP forward exposing a TFTP port'),
 });
 
 export type FtpDoctorStatusValue = z.output<typeof FtpDoctorStatus>;
@@ -135,3 +181,5 @@ export type FtpDoctorSaying = z.output<typeof FtpDoctorSaying>;
 export type FtpDoctorCheck = z.output<typeof FtpDoctorCheck>;
 export type FtpForwardDiagnosis = z.output<typeof FtpForwardDiagnosis>;
 export type FtpDiagnosis = z.output<typeof FtpDiagnosis>;
+export type TftpForwardDiagnosis = z.output<typeof TftpForwardDiagnosis>;
+export type TftpDiagnosis = z.output<typeof TftpDiagnosis>;

@@ -3,7 +3,7 @@ export const ftpDoctorJa = {
   ftpDoctor: {
     title: 'FTP ドクター',
     intro:
-      'FTP の制御ポートを公開している転送ごとに、カーネル、ヘルパー、現在のコネクション、パッシブ限定ポリシー、サーバー自身が NAT 越しの FTP に合った設定かを、根拠と直し方とともに示します。',
+      'FTP の制御ポートを公開している転送ごとに、カーネル、ヘルパー、現在のコネクション、パッシブ限定ポリシー、サーバー自身が NAT 越しの FTP に合った設定かを、根拠と直し方とともに示します。 TFTP のポートを公開している転送にも、TFTP ヘルパーについて同じチェックを行います。',
     adminOnly:
       'FTP ドクターは管理者向けです: ゲートウェイから FTP サーバーを調査し、その結果にはサーバーのバナーやクライアントのアドレスが含まれます。',
     refresh: '再チェック',
@@ -13,6 +13,8 @@ export const ftpDoctorJa = {
     empty: 'FTP の制御ポート (21 またはヘルパーの制御ポート) を公開している有効な転送はありません。',
     forward: '{{name}}: 公開ポート {{publicPort}} → {{server}}:{{controlPort}}',
     ftps: 'FTPS、パッシブ範囲 {{range}}',
+    tftpSection: 'TFTP',
+    tftpForward: '{{name}}: 公開 UDP ポート {{publicPort}} → {{server}}:{{port}}',
     evidence: '根拠',
     evidenceOf: '根拠: {{check}}',
     fix: '直し方',
@@ -117,8 +119,8 @@ export const ftpDoctorJa = {
           '読み込んでください: modprobe nf_nat_ftp を実行し、起動時にも読み込まれるよう /etc/modules-load.d/ のファイルに nf_nat_ftp の行を加えます。',
         kernel_conntrack_ftp: 'CONFIG_NF_CONNTRACK_FTP (モジュールまたは組み込み) のあるカーネルを使ってください。',
         apply: '目標の状態を適用してください (適用ページ)。',
-        enable_helper: 'FTP ヘルパーをオンにして (FTP ページ) 適用してください。',
-        add_control_port: 'ヘルパーの制御ポートにポート {{port}} を加えて (FTP ページ) 適用してください。',
+        enable_helper: 'FTP ヘルパーをオンにして (ヘルパーページ) 適用してください。',
+        add_control_port: 'ヘルパーの制御ポートにポート {{port}} を加えて (ヘルパーページ) 適用してください。',
         add_server:
           'ヘルパーのサーバーに {{server}} を加えるか、一覧を空にしてすべての転送先を対象にし、適用してください。',
         restore: '適用中のリビジョンを復元してください (ダッシュボードのドリフト復元)。',
@@ -132,6 +134,43 @@ export const ftpDoctorJa = {
         ftps: '転送を FTPS にしてサーバーのパッシブのポート範囲を転送し、サーバーが公開アドレス {{public}} を通知するようにしてください: vsftpd は pasv_address={{public}}、proftpd は MasqueradeAddress {{public}}、pure-ftpd は -P {{public}}。',
         ftps_range:
           '転送のパッシブ範囲をサーバーの設定 (vsftpd の pasv_min_port/pasv_max_port、proftpd の PassivePorts、pure-ftpd の -p) に合わせてください。現在は {{range}} です。',
+      },
+      tftp: {
+        kernel_ok: 'カーネルに nf_conntrack_tftp ({{conntrack}}) と nf_nat_tftp ({{nat}}) があります。',
+        kernel_conntrack_missing: 'カーネルに TFTP のコネクション追跡ヘルパー (nf_conntrack_tftp) がありません。',
+        kernel_nat_missing:
+          'カーネルに nf_nat_tftp がありません: ヘルパーはサーバーの応答を予期できても、要求の NAT を与えられないため、応答がクライアントに届きません。',
+        scope_ok:
+          '適用中のリビジョン {{revision}} は TFTP ヘルパーを {{server}} のポート {{port}} に割り当てています。',
+        scope_helper_off: '適用中のリビジョン {{revision}} では TFTP ヘルパーがオフです。',
+        scope_port_not_covered: 'リビジョン {{revision}} の TFTP ヘルパーはポート {{port}} を調べません。',
+        scope_server_not_covered: 'リビジョン {{revision}} の TFTP ヘルパーはサーバー {{server}} を調べません。',
+        scope_object_missing:
+          'リビジョン {{revision}} には TFTP ヘルパーがありますが、ゲートウェイのテーブルに ct helper オブジェクトがありません。',
+        live_ok:
+          '{{server}}:{{port}} への最近の TFTP 要求 {{flows}} 件のうち {{withHelper}} 件に helper=tftp が付いています。',
+        live_no_traffic: '{{since}} 以降、転送を通って {{server}}:{{port}} に届いた TFTP 要求はありません。',
+        live_without_helper:
+          '{{server}}:{{port}} への最近の TFTP 要求 {{flows}} 件のうち {{withoutHelper}} 件にヘルパーが付いていません: サーバーが新しいポートから返す応答はクライアントに届きません。',
+        live_no_expectations:
+          'TFTP 要求にヘルパーは付いていますが、期待 (expectation) が作られていません: ヘルパーが読み書き要求を読めていません。',
+        probe_ok:
+          'TFTP サーバーはゲートウェイに応答します: 存在しえないファイルの読み込み要求にエラーパケットが返りました。',
+        probe_no_answer:
+          'ゲートウェイは TFTP サーバー {{server}}:{{port}} から {{seconds}} 秒以内に応答を得られませんでした。',
+        probe_not_tftp: '{{server}}:{{port}} は応答しましたが、TFTP サーバーの応答ではありません。',
+        evidence_helper_loads: '種類 "tftp" の ct helper がゲートウェイの名前空間で読み込めます (nft -c)。',
+        evidence_helper_refused: '種類 "tftp" の ct helper を読み込めません: {{message}}',
+        evidence_requests: '要求 {{flows}} 件、うちヘルパー付き {{withHelper}} 件。最後は {{last}}。',
+        evidence_request_without_helper: '{{at}} の {{client}} からの要求にヘルパーが付いていません。',
+        evidence_error_reply: 'サーバーはポート {{port}} からエラー {{code}} で応答しました: {{message}}',
+        fix_load_nat:
+          '読み込んでください: modprobe nf_nat_tftp。起動時にも読み込まれるよう /etc/modules-load.d/ のファイルに nf_nat_tftp の行を加えてください。',
+        fix_kernel_conntrack: 'CONFIG_NF_CONNTRACK_TFTP (モジュールまたは組み込み) のあるカーネルを使ってください。',
+        fix_enable_helper: 'TFTP ヘルパーをオンにして (ヘルパーページ) 適用してください。',
+        fix_add_port: 'TFTP ヘルパーのポートに {{port}} を加えて (ヘルパーページ) 適用してください。',
+        fix_start_server:
+          'TFTP サーバーが {{server}} のポート {{port}} で動いていて、ゲートウェイから (UDP で) 届くことを確かめてください。',
       },
     },
   },

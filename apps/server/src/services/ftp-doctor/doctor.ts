@@ -2,23 +2,30 @@
  * The FTP doctor: for each enabled forward that exposes an FTP control port,
  * the six checks of issue #13 (kernel.ts, helper-scope.ts, live-evidence.ts,
  * passive-only.ts, probe.ts, heuristics.ts), each OK / warning / failure
- * with evidence and a fix. This file gathers the facts once per diagnosis
- * (kernel and interfaces once, the probe once per server and port, in
- * parallel) and hands them to the checks' pure verdicts.
+ * with evidence and a fix; and the same pattern for the helper family's
+ * second member, TFTP (tftp-checks.ts: kernel, helper scope, live evidence,
+ * probe), for each enabled UDP forward exposing a TFTP port. This file is
+ * the one orchestrator: it gathers the facts once per diagnosis (kernel and
+ * interfaces once, each probe once per server and port, all in parallel)
+ * and hands them to the checks' pure verdicts.
  */
 import type { GatewayModel, Runner } from '@gatehouse/rules';
 import type { ConntrackService } from '../../conntrack/service.js';
-import type { FtpDiagnosis, FtpForwardDiagnosis } from '../../schemas/ftp-diagnosis.js';
+import type { FtpDiagnosis, FtpForwardDiagnosis, TftpForwardDiagnosis } from '../../schemas/ftp-diagnosis.js';
 import type { GatewayService } from '../gateway.js';
 import { FtpActivity } from './activity.js';
 import { type FtpForward, ftpForwards, helperPolicy } from './forwards.js';
 import { helperCovers, helperScopeCheck } from './helper-scope.js';
 import { heuristicsCheck } from './heuristics.js';
-import { kernelCheck, readKernelFacts } from './kernel.js';
+import { kernelCheck, readHelperKernel, readKernelFacts } from './kernel.js';
 import { liveEvidenceCheck } from './live-evidence.js';
 import { passiveOnlyCheck, readDropCounter } from './passive-only.js';
 import { type ProbeTranscript, probeCheck, runProbe, summarizeProbe } from './probe.js';
 import { worst } from './texts.js';
+import { TftpActivity, type TftpServerActivity } from './tftp-activity.js';
+import { tftpHelperCovers, tftpKernelCheck, tftpLiveCheck, tftpProbeCheck, tftpScopeCheck } from './tftp-checks.js';
+import { type TftpForward, tftpForwards } from './tftp-forwards.js';
+import { runTftpProbe, type TftpProbeResult } from './tftp-probe.js';
 
 export interface FtpDoctorParts {
   gateway: GatewayService;
@@ -33,7 +40,9 @@ const CONTROL_SET_MISS_AGE_MS = 200;
 
 export class FtpDoctor {
   readonly activity: FtpActivity;
+  readonly tftpActivity: TftpActivity;
   private controlSet = new Set<string>();
+  private tftpSet = new Set<string>();
   private controlSetAt = Number.NEGATIVE_INFINITY;
   /** The desired version and applied revision the set was made from. */
   private controlSetModels = '';
@@ -48,13 +57,20 @@ export class FtpDoctor {
       this.now,
       (id) => p.conntrack.table.flows.get(id),
     );
+    this.tftpActivity = new TftpActivity((server, port) => this.isTftp(server, port), this.now);
   }
 
   /** Starts recording FTP activity from the conntrack events. */
   start(): void {
     this.unwatch ??= this.p.conntrack.watch({
-      flow: (type, e) => this.activity.flow(type, e),
-      expectation: (type, x) => this.activity.expectation(type, x),
+      flow: (type, e) => {
+        this.activity.flow(type, e);
+        this.tftpActivity.flow(type, e);
+      },
+      expectation: (type, x) => {
+        this.activity.expectation(type, x);
+        this.tftpActivity.expectation(type, x);
+      },
     });
   }
 
@@ -70,11 +86,20 @@ export class FtpDoctor {
   }
 
   private isControl(server: string, port: number): boolean {
+    return this.refreshedSet('ftp', `${server}:${port}`).has(`${server}:${port}`);
+  }
+
+  private isTftp(server: string, port: number): boolean {
+    return this.refreshedSet('tftp', `${server}:${port}`).has(`${server}:${port}`);
+  }
+
+  /** The FTP control ports' or the TFTP ports' set of `server:port`, re-read when old (or sooner on a miss). */
+  private refreshedSet(kind: 'ftp' | 'tftp', key: string): Set<string> {
     const now = this.now();
-    const key = `${server}:${port}`;
     const age = now - this.controlSetAt;
+    const set = kind === 'ftp' ? this.controlSet : this.tftpSet;
     // A miss re-reads sooner: a forward added a moment ago is not missed.
-    if (age > CONTROL_SET_MAX_AGE_MS || (age > CONTROL_SET_MISS_AGE_MS && !this.controlSet.has(key))) {
+    if (age > CONTROL_SET_MAX_AGE_MS || (age > CONTROL_SET_MISS_AGE_MS && !set.has(key))) {
       this.controlSetAt = now;
       try {
         // Two small reads; the forwards are walked again only when the desired
@@ -86,13 +111,15 @@ export class FtpDoctor {
           const applied = this.p.gateway.revisionModel(active);
           const all = [...ftpForwards(desired.model), ...(applied ? ftpForwards(applied) : [])];
           this.controlSet = new Set(all.map((f) => `${f.server}:${f.controlPort}`));
+          const tftp = [...tftpForwards(desired.model), ...(applied ? tftpForwards(applied) : [])];
+          this.tftpSet = new Set(tftp.map((f) => `${f.server}:${f.port}`));
           this.controlSetModels = models;
         }
       } catch {
         // keeps the last set: a store error must not break the conntrack follower
       }
     }
-    return this.controlSet.has(key);
+    return kind === 'ftp' ? this.controlSet : this.tftpSet;
   }
 
   /**
@@ -118,12 +145,19 @@ export class FtpDoctor {
       const key = `${f.server}:${f.controlPort}`;
       if (!probes.has(key)) probes.set(key, runProbe(f.server, f.controlPort, runner, f.ftpsPassivePorts !== null));
     }
-    const [kernel, interfaces, helperObjectLive, dropPackets] = await Promise.all([
+    const tftp = tftpForwards(desired);
+    const tftpProbes = new Map<string, Promise<TftpProbeResult>>();
+    for (const f of tftp) {
+      const key = `${f.server}:${f.port}`;
+      if (!tftpProbes.has(key)) tftpProbes.set(key, runTftpProbe(f.server, f.port, runner));
+    }
+    const [kernel, interfaces, helperObjectLive, dropPackets, , tftpKernel] = await Promise.all([
       readKernelFacts(runner),
       gateway.interfaces().catch(() => []),
-      forwards.length > 0 ? gateway.helperObjectLive().catch(() => null) : Promise.resolve(null),
+      forwards.length + tftp.length > 0 ? gateway.helperObjectLive().catch(() => null) : Promise.resolve(null),
       applied ? readDropCounter(applied, runner) : Promise.resolve(null),
       conntrack.fresh().catch(() => undefined),
+      tftp.length > 0 ? readHelperKernel(runner, 'tftp') : Promise.resolve(null),
     ]);
     const publicAddresses = (interfaces.find((i) => i.name === wanName)?.addresses ?? []).map(
       (a) => a.split('/')[0] as string,
@@ -165,12 +199,46 @@ export class FtpDoctor {
       ];
       items.push({ ...f, status: worst(checks.map((c) => c.status)), checks });
     }
+    const tftpItems: TftpForwardDiagnosis[] = [];
+    for (const f of tftp) {
+      const probe = await (tftpProbes.get(`${f.server}:${f.port}`) as Promise<TftpProbeResult>);
+      const checks = [
+        tftpKernelCheck(tftpKernel ?? { conntrack: null, nat: null, helperLoads: null }),
+        tftpScopeCheck(f, {
+          applied: applied && active ? { revision: active.id, at: active.createdAt, model: applied } : null,
+          desiredDiffers,
+          desiredCovers: tftpHelperCovers(desired, f.server, f.port),
+          helperObjectLive,
+        }),
+        tftpLiveCheck(f, this.tftpRequests(f), this.tftpActivity.since),
+        tftpProbeCheck(f, probe),
+      ];
+      tftpItems.push({ ...f, status: worst(checks.map((c) => c.status)), checks });
+    }
+    const tftpStatus = worst(tftpItems.map((i) => i.status));
     return {
       at: new Date(this.now()).toISOString(),
       appliedRevision: active?.id ?? null,
-      status: worst(items.map((i) => i.status)),
+      status: worst([...items.map((i) => i.status), tftpStatus]),
       forwards: items,
+      tftp: { status: tftpStatus, forwards: tftpItems },
     };
+  }
+
+  /** The record of TFTP requests, or, when nothing was recorded (the server does not follow the events), the live table's. */
+  private tftpRequests(f: TftpForward): TftpServerActivity {
+    const recorded = this.tftpActivity.activity(f.server, f.port);
+    if (recorded.flows > 0) return recorded;
+    let flows = 0;
+    let withHelper = 0;
+    for (const e of this.p.conntrack.table.flows.values()) {
+      if (e.protonum !== 17 || e.reply.src !== f.server || e.reply.sport !== f.port || e.original.dst === f.server) {
+        continue;
+      }
+      flows++;
+      if (e.helper) withHelper++;
+    }
+    return { ...recorded, flows, withHelper, lastHadHelper: flows === 0 ? null : withHelper === flows };
   }
 
   /** Control connections to the forward's server and port in the live table now (DNATed, so through a forward). */

@@ -7,7 +7,7 @@
  * that a `ct helper` of type "ftp" loads: checked with `nft -c` (nothing is
  * created) in the gateway's namespace, through the one runner.
  */
-import { type ModuleState, probeModule, type Runner } from '@gatehouse/rules';
+import { HELPER_KIND_SPECS, type HelperKind, type ModuleState, probeHelperKind, type Runner } from '@gatehouse/rules';
 import type { FtpDoctorCheck } from '../../schemas/ftp-diagnosis.js';
 import { check, say } from './texts.js';
 
@@ -18,34 +18,48 @@ export interface KernelFacts {
   helperLoads: { ok: boolean; message: string } | null;
 }
 
-/** A throwaway table that is only ever checked (`nft -c`), never loaded. */
-const HELPER_CHECK_SCRIPT = [
-  'table ip gatehouse_ftp_doctor {',
-  '\tct helper ftp-check {',
-  '\t\ttype "ftp" protocol tcp',
-  '\t\tl3proto ip',
-  '\t}',
-  '}',
-  '',
-].join('\n');
+/** Any helper kind's kernel facts: its modules (helper-kernel.ts, from the registry) and whether its ct helper loads. */
+export interface HelperKernelFacts {
+  conntrack: ModuleState | null;
+  nat: ModuleState | null;
+  helperLoads: { ok: boolean; message: string } | null;
+}
 
-export async function readKernelFacts(runner: Runner): Promise<KernelFacts> {
-  const [conntrackFtp, natFtp, nft] = await Promise.all([
-    probeModule('nf_conntrack_ftp').catch(() => null),
-    probeModule('nf_nat_ftp').catch(() => null),
+/** A throwaway table that is only ever checked (`nft -c`), never loaded. */
+function helperCheckScript(kind: HelperKind): string {
+  const spec = HELPER_KIND_SPECS[kind];
+  return [
+    `table ip gatehouse_${kind}_doctor {`,
+    `\tct helper ${kind}-check {`,
+    `\t\ttype "${spec.nftType}" protocol ${spec.protocol}`,
+    '\t\tl3proto ip',
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
+}
+
+export async function readHelperKernel(runner: Runner, kind: HelperKind): Promise<HelperKernelFacts> {
+  const [modules, nft] = await Promise.all([
+    probeHelperKind(kind).catch(() => ({ conntrack: null, nat: null })),
     runner
-      .run('nft', ['-c', '-f', '-'], { input: HELPER_CHECK_SCRIPT, reject: false, timeoutMs: 10_000 })
+      .run('nft', ['-c', '-f', '-'], { input: helperCheckScript(kind), reject: false, timeoutMs: 10_000 })
       .catch(() => null),
   ]);
   const helperLoads = nft
     ? { ok: nft.exitCode === 0, message: nft.stderr.trim().split('\n')[0]?.slice(0, 300) ?? '' }
     : null;
-  return { conntrackFtp, natFtp, helperLoads };
+  return { conntrack: modules.conntrack, nat: modules.nat, helperLoads };
 }
 
-const present = (m: ModuleState | null) => m !== null && m.state !== 'missing';
+export async function readKernelFacts(runner: Runner): Promise<KernelFacts> {
+  const k = await readHelperKernel(runner, 'ftp');
+  return { conntrackFtp: k.conntrack, natFtp: k.nat, helperLoads: k.helperLoads };
+}
+
+export const present = (m: ModuleState | null) => m !== null && m.state !== 'missing';
 /** A state code (builtin, loaded, modprobed, missing, unknown): the UI translates it. */
-const how = (m: ModuleState | null) => m?.state ?? 'unknown';
+export const how = (m: ModuleState | null) => m?.state ?? 'unknown';
 
 /** Pure: the verdict from what was read. */
 export function kernelCheck(f: KernelFacts): FtpDoctorCheck {

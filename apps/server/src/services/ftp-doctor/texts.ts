@@ -82,8 +82,8 @@ export const FTP_DOCTOR_TEXT: Record<FtpDoctorCode, string> = {
     'Load it: modprobe nf_nat_ftp, and add a line nf_nat_ftp to a file in /etc/modules-load.d/ so it loads at boot.',
   'fix.kernel_conntrack_ftp': 'Use a kernel with CONFIG_NF_CONNTRACK_FTP (module or built in).',
   'fix.apply': 'Apply the desired state (the Apply page).',
-  'fix.enable_helper': 'Turn the FTP helper on (the FTP page) and apply.',
-  'fix.add_control_port': 'Add port {{port}} to the helper’s control ports (the FTP page) and apply.',
+  'fix.enable_helper': 'Turn the FTP helper on (the Helpers page) and apply.',
+  'fix.add_control_port': 'Add port {{port}} to the helper’s control ports (the Helpers page) and apply.',
   'fix.add_server':
     'Add {{server}} to the helper’s servers, or leave the list empty for every forwarded server, and apply.',
   'fix.restore': 'Restore the applied revision (the dashboard’s drift restore).',
@@ -97,6 +97,38 @@ export const FTP_DOCTOR_TEXT: Record<FtpDoctorCode, string> = {
     'Mark the forward FTPS and forward the server’s passive port range, and make the server announce the public address {{public}}: vsftpd pasv_address={{public}}, proftpd MasqueradeAddress {{public}}, pure-ftpd -P {{public}}.',
   'fix.ftps_range':
     'Make the forward’s passive range match the server’s (vsftpd pasv_min_port/pasv_max_port, proftpd PassivePorts, pure-ftpd -p), now {{range}}.',
+  'tftp.kernel_ok': 'The kernel has nf_conntrack_tftp ({{conntrack}}) and nf_nat_tftp ({{nat}}).',
+  'tftp.kernel_conntrack_missing': 'The kernel has no TFTP connection tracking helper (nf_conntrack_tftp).',
+  'tftp.kernel_nat_missing':
+    'The kernel has no nf_nat_tftp: the helper expects the server’s answer but cannot give it the request’s NAT, so it never reaches the client.',
+  'tftp.scope_ok': 'The applied revision {{revision}} assigns the TFTP helper to {{server}} port {{port}}.',
+  'tftp.scope_helper_off': 'The TFTP helper is off in the applied revision {{revision}}.',
+  'tftp.scope_port_not_covered': 'The TFTP helper of revision {{revision}} does not inspect port {{port}}.',
+  'tftp.scope_server_not_covered': 'The TFTP helper of revision {{revision}} does not inspect the server {{server}}.',
+  'tftp.scope_object_missing':
+    'Revision {{revision}} has the TFTP helper, but the gateway holds no ct helper object in its table.',
+  'tftp.live_ok': '{{withHelper}} of {{flows}} recent TFTP requests to {{server}}:{{port}} carry helper=tftp.',
+  'tftp.live_no_traffic': 'No TFTP request to {{server}}:{{port}} has come through the forward since {{since}}.',
+  'tftp.live_without_helper':
+    '{{withoutHelper}} of {{flows}} recent TFTP requests to {{server}}:{{port}} carry no helper: the server’s answer from its new port cannot reach the client.',
+  'tftp.live_no_expectations':
+    'TFTP requests carry the helper, but no expectation was created for them: the helper did not read a read or write request.',
+  'tftp.probe_ok':
+    'The TFTP server answers from the gateway: a read request for a file that cannot exist got an error packet.',
+  'tftp.probe_no_answer': 'The gateway got no answer from the TFTP server {{server}}:{{port}} within {{seconds}} s.',
+  'tftp.probe_not_tftp': '{{server}}:{{port}} answered, but not like a TFTP server.',
+  'tftp.evidence_helper_loads': 'A ct helper of type "tftp" loads (nft -c) in the gateway’s namespace.',
+  'tftp.evidence_helper_refused': 'A ct helper of type "tftp" does not load: {{message}}',
+  'tftp.evidence_requests': '{{flows}} requests seen, {{withHelper}} with the helper; the last at {{last}}.',
+  'tftp.evidence_request_without_helper': 'Request from {{client}} at {{at}} without the helper.',
+  'tftp.evidence_error_reply': 'The server answered from port {{port}} with error {{code}}: {{message}}',
+  'tftp.fix_load_nat':
+    'Load it: modprobe nf_nat_tftp, and add a line nf_nat_tftp to a file in /etc/modules-load.d/ so it loads at boot.',
+  'tftp.fix_kernel_conntrack': 'Use a kernel with CONFIG_NF_CONNTRACK_TFTP (module or built in).',
+  'tftp.fix_enable_helper': 'Turn the TFTP helper on (the Helpers page) and apply.',
+  'tftp.fix_add_port': 'Add port {{port}} to the TFTP helper’s ports (the Helpers page) and apply.',
+  'tftp.fix_start_server':
+    'Check that the TFTP server runs on {{server}} port {{port}} and that the gateway reaches it (UDP).',
 };
 
 export type Params = Record<string, string | number>;

@@ -73,6 +73,31 @@ function ForwardDiagnosis({ forward }: { forward: Api['FtpForwardDiagnosis'] }) 
   );
 }
 
+/** A TFTP forward's card: the same checklist, for the helper family's second member. */
+function TftpForwardDiagnosis({ forward }: { forward: Api['TftpForwardDiagnosis'] }) {
+  const { t } = useTranslation();
+  const id = `doctor-tftp-${forward.forwardId}-${forward.port}`;
+  return (
+    <article className="card doctor-forward" aria-labelledby={id}>
+      <h2 id={id}>
+        <StatusTag status={forward.status} />{' '}
+        {t('ftpDoctor.tftpForward', {
+          name: forward.forwardName,
+          publicPort: forward.publicPort,
+          server: forward.server,
+          port: forward.port,
+        })}{' '}
+        <span className="tag tag-info">{t('ftpDoctor.tftpSection')}</span>
+      </h2>
+      <ul className="doctor-checks">
+        {forward.checks.map((c) => (
+          <CheckItem key={c.check} check={c} />
+        ))}
+      </ul>
+    </article>
+  );
+}
+
 export function FtpDoctorPage() {
   const { t } = useTranslation();
   const role = useRole();
@@ -106,6 +131,9 @@ export function FtpDoctorPage() {
             {d.forwards.length === 0 ? <p className="empty">{t('ftpDoctor.empty')}</p> : null}
             {d.forwards.map((f) => (
               <ForwardDiagnosis key={`${f.forwardId}-${f.controlPort}`} forward={f} />
+            ))}
+            {d.tftp.forwards.map((f) => (
+              <TftpForwardDiagnosis key={`tftp-${f.forwardId}-${f.port}`} forward={f} />
             ))}
           </>
         )}
