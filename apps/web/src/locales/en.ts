@@ -142,6 +142,10 @@ export const en = {
       missing: 'not loaded',
       unknown: 'unknown',
     },
+    tftp: 'TFTP helper',
+    tftpPorts: 'TFTP ports',
+    natTftpMissing:
+      'nf_nat_tftp is not loaded: the TFTP server’s answer from its new port is not NATed back to the client, and transfers time out.',
     natFtpMissing: 'nf_nat_ftp is not loaded: passive replies would carry the private address and FTP breaks.',
     flows: 'Flows',
     expectations: 'Expectations',

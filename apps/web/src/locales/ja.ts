@@ -141,6 +141,10 @@ export const ja: Catalogue = {
       missing: '未ロード',
       unknown: '不明',
     },
+    tftp: 'TFTP ヘルパー',
+    tftpPorts: 'TFTP ポート',
+    natTftpMissing:
+      'nf_nat_tftp がロードされていません。TFTP サーバーが新しいポートから返す応答がクライアントへ NAT されず、転送がタイムアウトします。',
     natFtpMissing: 'nf_nat_ftp がロードされていません。パッシブ応答にプライベートアドレスが載り、FTP が失敗します。',
     flows: 'フロー',
     expectations: 'エクスペクテーション',

@@ -14,6 +14,7 @@ import { useRecentChanges } from '../api/get-recent-changes';
 import { Card } from './Card';
 import { ConntrackChart } from './ConntrackChart';
 import { DriftCard } from './DriftCard';
+import { TftpCard } from './TftpCard';
 
 export function DashboardPage() {
   const { t } = useTranslation();
@@ -38,6 +39,7 @@ function DashboardBody({ status }: { status: Api['Status'] }) {
       <AppliedCard status={status} />
       <DriftCard status={status} />
       <FtpCard status={status} />
+      <TftpCard status={status} />
       <CountsCard status={status} />
       <InterfacesCard status={status} />
       <CountersCard status={status} />
