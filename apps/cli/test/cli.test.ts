@@ -9,80 +9,31 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createNetns, type Netns } from '@gatehouse/lab';
-import { buildApp, ServerConfig } from '@gatehouse/server';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeEvent, main } from '../src/commands.js';
+import { describeEvent } from '../src/commands.js';
+import { type CliServer, runGatehouse, startCliServer } from './support.js';
 
 /** Passes the server's password policy (12+ characters, zxcvbn 3+, not containing "admin"). */
 const PASSWORD = 'Gatehouse-cli-tests-Quokka-62';
-let ns: Netns;
-let stateDir: string;
+let server: CliServer;
 let configHome: string;
-let app: FastifyInstance;
-let url: string;
-let adminToken: string;
-let viewerToken: string;
 
-async function gatehouse(
-  args: string[],
-  env: NodeJS.ProcessEnv = { XDG_CONFIG_HOME: configHome },
-  signal?: AbortSignal,
-) {
-  let out = '';
-  let err = '';
-  const code = await main(args, {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    env,
-    ...(signal ? { signal } : {}),
-  });
-  return { code, out, err };
+function gatehouse(args: string[], env: NodeJS.ProcessEnv = { XDG_CONFIG_HOME: configHome }, signal?: AbortSignal) {
+  return runGatehouse(args, env, signal);
 }
 
 beforeAll(async () => {
-  ns = createNetns('gh-cli');
-  stateDir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-state-'));
   configHome = mkdtempSync(join(tmpdir(), 'gatehouse-cli-config-'));
-  const config = ServerConfig.parse({
-    stateDir,
-    netns: ns.name,
-    adminPassword: PASSWORD,
-    conntrack: 'false',
-    driftIntervalMs: 60_000,
-    logLevel: 'silent',
+  server = await startCliServer({
+    netnsPrefix: 'gh-cli',
+    stateDirPrefix: 'gatehouse-cli-state-',
+    password: PASSWORD,
+    tokenNames: { admin: 'cli-admin', viewer: 'cli-viewer' },
   });
-  app = await buildApp({ config, logger: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  const cookie = String(login.headers.get('set-cookie')).split(';')[0] as string;
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const token = async (role: string) => {
-    const r = await fetch(`${url}/api/v1/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-gatehouse-csrf': csrfToken },
-      body: JSON.stringify({ name: `cli-${role}`, role }),
-    });
-    return ((await r.json()) as { token: string }).token;
-  };
-  adminToken = await token('admin');
-  viewerToken = await token('viewer');
 });
 
 afterAll(async () => {
-  await app?.close();
-  ns?.destroy();
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  await server?.close();
   if (configHome) rmSync(configHome, { recursive: true, force: true });
 });
 
@@ -92,11 +43,11 @@ describe('gatehouse CLI', () => {
     expect(before.code).toBe(2);
     expect(before.err).toMatch(/not logged in/);
 
-    const bad = await gatehouse(['login', '--url', url, '--token', 'wrong']);
+    const bad = await gatehouse(['login', '--url', server.url, '--token', 'wrong']);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/HTTP 401/);
 
-    const r = await gatehouse(['login', '--url', url, '--token', adminToken]);
+    const r = await gatehouse(['login', '--url', server.url, '--token', server.tokens.admin]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/logged in to .* as admin \(admin\)/);
     const file = join(configHome, 'gatehouse', 'config.json');
@@ -158,7 +109,7 @@ describe('gatehouse CLI', () => {
     const apply = await gatehouse(['apply', '--confirm-within', '60', '--manual-confirm']);
     expect(apply.code).toBe(0);
     expect(apply.out).toMatch(/applied revision \d+ provisionally .*gatehouse confirm/);
-    expect(ns.exec('nft', ['list', 'table', 'ip', 'gatehouse'])).toContain('ct helper ftp-incoming');
+    expect(server.ns.exec('nft', ['list', 'table', 'ip', 'gatehouse'])).toContain('ct helper ftp-incoming');
 
     const confirm = await gatehouse(['--json', 'confirm']);
     expect(confirm.code).toBe(0);
@@ -186,16 +137,16 @@ describe('gatehouse CLI', () => {
     expect(apply.err).toMatch(/applied revision \d+ provisionally .*checking the panel answers over a new connection/);
     expect(apply.out).toMatch(/^confirmed revision \d+ over a new connection$/m);
     const id = Number(/confirmed revision (\d+)/.exec(apply.out)?.[1]);
-    const revision = await app.inject({
+    const revision = await server.app.inject({
       method: 'GET',
       url: `/api/v1/revisions/${id}`,
-      headers: { authorization: `Bearer ${adminToken}` },
+      headers: { authorization: `Bearer ${server.tokens.admin}` },
     });
     expect(revision.json()).toMatchObject({ status: 'confirmed', active: true });
-    const pending = await app.inject({
+    const pending = await server.app.inject({
       method: 'GET',
       url: '/api/v1/apply/pending',
-      headers: { authorization: `Bearer ${adminToken}` },
+      headers: { authorization: `Bearer ${server.tokens.admin}` },
     });
     expect(pending.json()).toEqual({ pending: null });
 
@@ -210,7 +161,7 @@ describe('gatehouse CLI', () => {
     const { Client } = await import('../src/client.js');
     const { confirmByReconnect } = await import('../src/confirm.js');
     // A port nothing listens on: every attempt is refused, as when the apply cut the panel off.
-    const dead = new Client('http://127.0.0.1:9', adminToken);
+    const dead = new Client('http://127.0.0.1:9', server.tokens.admin);
     const tries: number[] = [];
     const outcome = await confirmByReconnect(dead, 1, { secondsLeft: 1, retryMs: 200, onRetry: (n) => tries.push(n) });
     expect(outcome.kind).toBe('unreachable');
@@ -228,7 +179,7 @@ describe('gatehouse CLI', () => {
 
   it('follows events, one line per event, with the environment instead of the login file', async () => {
     const controller = new AbortController();
-    const env = { GATEHOUSE_URL: url, GATEHOUSE_TOKEN: viewerToken, XDG_CONFIG_HOME: '/nonexistent' };
+    const env = { GATEHOUSE_URL: server.url, GATEHOUSE_TOKEN: server.tokens.viewer, XDG_CONFIG_HOME: '/nonexistent' };
     const following = gatehouse(['events'], env, controller.signal);
     await new Promise((r) => setTimeout(r, 300));
     await gatehouse(['apply', '--no-confirm']); // as admin, from the login file

@@ -3,81 +3,37 @@
  * nft calls and the probe in a throwaway namespace): OK/WARN/FAIL lines,
  * exit 1 on a failure, --json, TFTP forwards' checklists, and the admin role it needs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createNetns, type Netns } from '@gatehouse/lab';
-import { buildApp, ServerConfig } from '@gatehouse/server';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/commands.js';
+import { type CliServer, startCliServer, type TokenRole } from './support.js';
 
 const PASSWORD = 'Gatehouse-cli-doctor-Heron-93';
-let ns: Netns;
-let stateDir: string;
-let app: FastifyInstance;
-let url: string;
-const tokens: Record<'admin' | 'viewer', string> = { admin: '', viewer: '' };
+let server: CliServer;
 
-async function gatehouse(args: string[], role: 'admin' | 'viewer' = 'admin') {
-  let out = '';
-  let err = '';
-  const code = await main(['--url', url, '--token', tokens[role], ...args], {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    env: {},
-  });
-  return { code, out, err };
-}
+const gatehouse = (args: string[], role: TokenRole = 'admin') => server.gatehouse(args, role);
 
 async function api(method: string, path: string, body?: unknown) {
-  const r = await fetch(`${url}/api/v1${path}`, {
+  const r = await fetch(`${server.url}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${tokens.admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${server.tokens.admin}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   expect(r.status, await r.clone().text()).toBeLessThan(300);
 }
 
 beforeAll(async () => {
-  ns = createNetns('gh-clid');
-  stateDir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-doctor-'));
-  const config = ServerConfig.parse({
-    stateDir,
-    netns: ns.name,
-    adminPassword: PASSWORD,
-    conntrack: 'false',
-    driftIntervalMs: 60_000,
-    logLevel: 'silent',
+  server = await startCliServer({
+    netnsPrefix: 'gh-clid',
+    stateDirPrefix: 'gatehouse-cli-doctor-',
+    password: PASSWORD,
+    tokenNames: { admin: 'doctor-admin', viewer: 'doctor-viewer' },
   });
-  app = await buildApp({ config, logger: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  const cookie = String(login.headers.get('set-cookie')).split(';')[0] as string;
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  for (const role of ['admin', 'viewer'] as const) {
-    const r = await fetch(`${url}/api/v1/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-gatehouse-csrf': csrfToken },
-      body: JSON.stringify({ name: `doctor-${role}`, role }),
-    });
-    tokens[role] = ((await r.json()) as { token: string }).token;
-  }
 }, 30_000);
 
 afterAll(async () => {
-  await app?.close();
-  ns?.destroy();
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  await server?.close();
 });
 
 describe('gatehouse ftp doctor', () => {

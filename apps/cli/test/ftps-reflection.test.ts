@@ -4,77 +4,30 @@
  * and the applied table, and the server's refusal comes back as the field's
  * message with a non-zero exit.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createNetns, type Netns } from '@gatehouse/lab';
-import { buildApp, ServerConfig } from '@gatehouse/server';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/commands.js';
+import { type CliServer, startCliServer, type TokenRole } from './support.js';
 
 const PASSWORD = 'Gatehouse-cli-ftps-Otter-57';
-let ns: Netns;
-let stateDir: string;
-let app: FastifyInstance;
-let url: string;
-const tokens: Record<'admin' | 'viewer', string> = { admin: '', viewer: '' };
+let server: CliServer;
 
-async function gatehouse(args: string[], role: 'admin' | 'viewer' = 'admin') {
-  let out = '';
-  let err = '';
-  const code = await main(['--url', url, '--token', tokens[role], ...args], {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    env: {},
-  });
-  return { code, out, err };
-}
+const gatehouse = (args: string[], role: TokenRole = 'admin') => server.gatehouse(args, role);
 
 async function get(path: string): Promise<unknown> {
-  const r = await fetch(`${url}/api/v1${path}`, { headers: { authorization: `Bearer ${tokens.admin}` } });
+  const r = await fetch(`${server.url}/api/v1${path}`, { headers: { authorization: `Bearer ${server.tokens.admin}` } });
   return r.json();
 }
 
 beforeAll(async () => {
-  ns = createNetns('gh-clif');
-  stateDir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-ftps-'));
-  const config = ServerConfig.parse({
-    stateDir,
-    netns: ns.name,
-    adminPassword: PASSWORD,
-    conntrack: 'false',
-    driftIntervalMs: 60_000,
-    logLevel: 'silent',
+  server = await startCliServer({
+    netnsPrefix: 'gh-clif',
+    stateDirPrefix: 'gatehouse-cli-ftps-',
+    password: PASSWORD,
+    tokenNames: { admin: 'ftps-admin', viewer: 'ftps-viewer' },
   });
-  app = await buildApp({ config, logger: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  const cookie = String(login.headers.get('set-cookie')).split(';')[0] as string;
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  for (const role of ['admin', 'viewer'] as const) {
-    const r = await fetch(`${url}/api/v1/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-gatehouse-csrf': csrfToken },
-      body: JSON.stringify({ name: `ftps-${role}`, role }),
-    });
-    tokens[role] = ((await r.json()) as { token: string }).token;
-  }
 }, 30_000);
 
 afterAll(async () => {
-  await app?.close();
-  ns?.destroy();
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  await server?.close();
 });
 
 describe('gatehouse forwards add with FTPS and reflection', () => {
@@ -97,7 +50,7 @@ describe('gatehouse forwards add with FTPS and reflection', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/^added forward ftps \(applied: revision \d+\)/);
     expect(await get('/forwards/ftps')).toMatchObject({ ftps: { passivePorts: '40000-40009' }, reflection: true });
-    const nft = ns.exec('nft', ['list', 'table', 'ip', 'gatehouse']);
+    const nft = server.ns.exec('nft', ['list', 'table', 'ip', 'gatehouse']);
     expect(nft).toMatch(/40000-40009 [^\n]*comment "forward ftps" : 192\.168\.1\.2/);
     expect(nft).toMatch(/set reflected_tcp_ports/);
   });
