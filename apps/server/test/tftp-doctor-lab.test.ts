@@ -156,7 +156,9 @@ describe('the doctor for TFTP in the lab', () => {
     const expectations = live.evidence.find((e: Json) => e.code === 'evidence.expectations');
     expect(expectations.params.count).toBeGreaterThanOrEqual(1);
     expect(Date.parse(expectations.params.last)).toBeGreaterThan(Date.now() - 60_000);
-    expect(live.evidence.find((e: Json) => e.code === 'evidence.data_linked').params.count).toBeGreaterThanOrEqual(1);
+    expect(
+      live.evidence.find((e: Json) => e.code === 'tftp.evidence_answers_linked').params.count,
+    ).toBeGreaterThanOrEqual(1);
     expect(live.finding.params.withHelper).toBeGreaterThanOrEqual(1);
   }, 40_000);
 

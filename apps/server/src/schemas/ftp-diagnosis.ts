@@ -110,6 +110,8 @@ export const FTP_DOCTOR_CODES = [
   'tftp.evidence_requests',
   'tftp.evidence_request_without_helper',
   'tftp.evidence_error_reply',
+  'tftp.evidence_answers_linked',
+  'tftp.evidence_no_answer_linked',
   'tftp.fix_load_nat',
   'tftp.fix_kernel_conntrack',
   'tftp.fix_enable_helper',

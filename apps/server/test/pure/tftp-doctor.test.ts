@@ -138,7 +138,7 @@ describe('the record and live evidence', () => {
     expect(c.evidence.map((e) => e.code)).toEqual([
       'tftp.evidence_requests',
       'evidence.no_expectations',
-      'evidence.no_data_linked',
+      'tftp.evidence_no_answer_linked',
       'tftp.evidence_request_without_helper',
     ]);
     expect(c.evidence.at(-1)?.params.client).toBe(CLIENT);
@@ -167,7 +167,16 @@ describe('the record and live evidence', () => {
     const c = tftpLiveCheck(FWD, a.activity(SERVER, 69), a.since);
     expect(c).toMatchObject({ status: 'ok', finding: { code: 'tftp.live_ok', params: { flows: 1, withHelper: 1 } } });
     expect(c.evidence.find((e) => e.code === 'evidence.expectations')?.params.count).toBe(1);
-    expect(c.evidence.find((e) => e.code === 'evidence.data_linked')?.params.count).toBe(1);
+    expect(c.evidence.find((e) => e.code === 'tftp.evidence_answers_linked')?.params.count).toBe(1);
+    // The expectation's event may come before its request's (two event streams): it is still counted.
+    const b = new TftpActivity(
+      (s, p) => s === SERVER && p === 69,
+      () => 3_000,
+    );
+    const early = request('11', 40003, 'tftp');
+    b.expectation('new', { protonum: 17, master: early.original } as unknown as Expectation);
+    b.flow('new', early);
+    expect(b.activity(SERVER, 69)).toMatchObject({ expectations: 1, lastExpectationAt: 3_000 });
     // TCP to port 69 and requests to another server are not TFTP requests of this forward.
     a.flow('new', { ...request('9', 40002, null), protonum: 6 });
     expect(a.activity(SERVER, 69).flows).toBe(1);

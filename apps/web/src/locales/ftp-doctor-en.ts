@@ -160,6 +160,9 @@ export const ftpDoctorEn = {
         evidence_helper_refused: 'A ct helper of type "tftp" does not load: {{message}}',
         evidence_requests: '{{flows}} requests seen, {{withHelper}} with the helper; the last at {{last}}.',
         evidence_request_without_helper: 'Request from {{client}} at {{at}} without the helper.',
+        evidence_answers_linked:
+          '{{count}} answers from a new server port linked to their request; the last at {{last}}.',
+        evidence_no_answer_linked: 'No answer from the server linked to a request.',
         evidence_error_reply: 'The server answered from port {{port}} with error {{code}}: {{message}}',
         fix_load_nat:
           'Load it: modprobe nf_nat_tftp, and add a line nf_nat_tftp to a file in /etc/modules-load.d/ so it loads at boot.',

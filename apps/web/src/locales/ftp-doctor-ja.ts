@@ -163,6 +163,9 @@ export const ftpDoctorJa = {
         evidence_helper_refused: '種類 "tftp" の ct helper を読み込めません: {{message}}',
         evidence_requests: '要求 {{flows}} 件、うちヘルパー付き {{withHelper}} 件。最後は {{last}}。',
         evidence_request_without_helper: '{{at}} の {{client}} からの要求にヘルパーが付いていません。',
+        evidence_answers_linked:
+          'サーバーが新しいポートから返した応答 {{count}} 件が要求に結び付けられました。最後は {{last}}。',
+        evidence_no_answer_linked: '要求に結び付けられたサーバーの応答はありません。',
         evidence_error_reply: 'サーバーはポート {{port}} からエラー {{code}} で応答しました: {{message}}',
         fix_load_nat:
           '読み込んでください: modprobe nf_nat_tftp。起動時にも読み込まれるよう /etc/modules-load.d/ のファイルに nf_nat_tftp の行を加えてください。',

@@ -121,6 +121,9 @@ export const FTP_DOCTOR_TEXT: Record<FtpDoctorCode, string> = {
   'tftp.evidence_helper_refused': 'A ct helper of type "tftp" does not load: {{message}}',
   'tftp.evidence_requests': '{{flows}} requests seen, {{withHelper}} with the helper; the last at {{last}}.',
   'tftp.evidence_request_without_helper': 'Request from {{client}} at {{at}} without the helper.',
+  'tftp.evidence_answers_linked':
+    '{{count}} answers from a new server port linked to their request; the last at {{last}}.',
+  'tftp.evidence_no_answer_linked': 'No answer from the server linked to a request.',
   'tftp.evidence_error_reply': 'The server answered from port {{port}} with error {{code}}: {{message}}',
   'tftp.fix_load_nat':
     'Load it: modprobe nf_nat_tftp, and add a line nf_nat_tftp to a file in /etc/modules-load.d/ so it loads at boot.',

@@ -50,6 +50,12 @@ export class TftpActivity {
   private readonly byId = new Map<string, string>();
   private readonly byTuple = new Map<string, string>();
   private readonly linked = new Set<string>();
+  /**
+   * Expectations whose request has not been seen yet, by the request's tuple:
+   * the helper creates the expectation as the request is confirmed, and the
+   * flow and expectation events come on two streams, so either may be first.
+   */
+  private readonly early = new Map<string, number>();
 
   /** `isTftp(server, port)`: whether a DNATed UDP flow to server:port is a TFTP request the doctor looks after. */
   constructor(
@@ -90,6 +96,12 @@ export class TftpActivity {
     }
     this.byId.set(f.id, key);
     this.byTuple.set(tupleKey(o), key);
+    const early = this.early.get(tupleKey(o));
+    if (early !== undefined) {
+      this.early.delete(tupleKey(o));
+      a.expectations++;
+      a.lastExpectationAt = early;
+    }
     trim(this.byId, REQUESTS);
     trim(this.byTuple, REQUESTS);
   }
@@ -108,7 +120,11 @@ export class TftpActivity {
   expectation(type: EventType, x: Expectation): void {
     if (type !== 'new' || x.protonum !== 17) return;
     const key = this.byTuple.get(tupleKey(x.master));
-    if (!key) return;
+    if (!key) {
+      this.early.set(tupleKey(x.master), this.now());
+      trim(this.early, REQUESTS);
+      return;
+    }
     const a = this.serverOf(key);
     a.expectations++;
     a.lastExpectationAt = this.now();

@@ -128,8 +128,8 @@ export function tftpLiveCheck(fwd: TftpForward, a: TftpServerActivity, since: nu
       ? say('evidence.expectations', { count: a.expectations, last: iso(a.lastExpectationAt) })
       : say('evidence.no_expectations'),
     a.dataLinked > 0
-      ? say('evidence.data_linked', { count: a.dataLinked, last: iso(a.lastDataAt) })
-      : say('evidence.no_data_linked'),
+      ? say('tftp.evidence_answers_linked', { count: a.dataLinked, last: iso(a.lastDataAt) })
+      : say('tftp.evidence_no_answer_linked'),
     ...a.withoutHelper
       .slice(-3)
       .map((s) => say('tftp.evidence_request_without_helper', { client: s.client, at: iso(s.at) })),
