@@ -8,12 +8,12 @@
  * still carries it); and the imported model, which does carry it, takes
  * over with a new connection through 8443 still reaching the panel.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLab, LAB_ADDR, type Lab } from '@gatehouse/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from './helpers.js';
+import { panelAnswers as panelAnswersAt, startPanelInGateway } from './gateway-panel.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API under test, checked by the assertions
 type Json = any;
@@ -21,7 +21,6 @@ type Json = any;
 const PASSWORD = 'Gatehouse-takeover-lockout-Ibex-39';
 /** The panel through the old table's redirect. */
 const PANEL = `http://${LAB_ADDR.gatewayWan}:8443/api/v1`;
-const SERVER_JS = join(import.meta.dirname, '..', 'dist', 'server.js');
 const OLD_NAT = `table ip old_nat {
   chain pre {
     type nat hook prerouting priority dstnat; policy accept;
@@ -57,10 +56,7 @@ async function fromWan(method: string, path: string, body?: unknown, headers: Re
   return { status, body: json, etag };
 }
 
-async function panelAnswers(): Promise<boolean> {
-  const r = await lab.exec('client', 'curl', ['-sS', '-m', '3', `${PANEL}/health`], { reject: false, timeoutMs: 8000 });
-  return r.exitCode === 0 && r.stdout.includes('"ok"');
-}
+const panelAnswers = () => panelAnswersAt(lab, PANEL);
 
 async function adopt(retire: Array<{ family: string; name: string }>, edit?: (m: Json) => Json) {
   const p = await fromWan('GET', '/import/proposal');
@@ -77,48 +73,14 @@ beforeAll(async () => {
   lab = await createLab({ ftpPorts: [21] });
   await lab.exec('gateway', 'nft', ['-f', '-'], { input: OLD_NAT });
   work = mkdtempSync(join(tmpdir(), 'gatehouse-takeover-lockout-'));
-  writeFileSync(join(work, 'model.json'), JSON.stringify({ interfaces: { wan: 'eth0', lan: ['eth1'] } }));
-  lab.spawn('gateway', process.execPath, [SERVER_JS], {
-    env: {
-      GATEHOUSE_LISTEN: '0.0.0.0:8080',
-      GATEHOUSE_STATE_DIR: join(work, 'state'),
-      GATEHOUSE_ADMIN_PASSWORD: PASSWORD,
-      GATEHOUSE_INITIAL_MODEL: join(work, 'model.json'),
-      GATEHOUSE_LOG_LEVEL: 'warn',
-      GATEHOUSE_CONNTRACK: 'false',
-    },
-    stdin: 'ignore',
-    stdout: 'ignore',
-    stderr: 'ignore',
-    buffer: false,
+  token = await startPanelInGateway(lab, {
+    panel: PANEL,
+    work,
+    password: PASSWORD,
+    model: { interfaces: { wan: 'eth0', lan: ['eth1'] } },
+    tokenName: 'takeover-lockout',
+    waitingFor: 'the panel through the old table',
   });
-  await waitFor('the panel through the old table', panelAnswers, 20_000, 250);
-  const jar = join(work, 'cookies');
-  const login = await lab.exec('client', 'curl', [
-    '-sS',
-    '-c',
-    jar,
-    '-H',
-    'content-type: application/json',
-    '--data-binary',
-    JSON.stringify({ username: 'admin', password: PASSWORD }),
-    `${PANEL}/auth/login`,
-  ]);
-  const csrf = (JSON.parse(login.stdout) as { csrfToken: string }).csrfToken;
-  const made = await lab.exec('client', 'curl', [
-    '-sS',
-    '-b',
-    jar,
-    '-H',
-    'content-type: application/json',
-    '-H',
-    `x-gatehouse-csrf: ${csrf}`,
-    '--data-binary',
-    JSON.stringify({ name: 'takeover-lockout', role: 'admin' }),
-    `${PANEL}/tokens`,
-  ]);
-  token = (JSON.parse(made.stdout) as { token: string }).token;
-  expect(token).toBeTruthy();
 }, 60_000);
 
 afterAll(async () => {

@@ -6,11 +6,12 @@
  * really cut the panel off (a new connection meets the ssh stand-in or
  * nothing) until the automatic rollback, and the allowed kinds really don't.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLab, LAB_ADDR, type Lab } from '@gatehouse/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { panelAnswers as panelAnswersAt, startPanelInGateway } from './gateway-panel.js';
 import { waitFor } from './helpers.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API under test, checked by the assertions
@@ -18,7 +19,6 @@ type Json = any;
 
 const PASSWORD = 'Gatehouse-lockout-lab-Wombat-48';
 const PANEL = `http://${LAB_ADDR.gatewayWan}:8080/api/v1`;
-const SERVER_JS = join(import.meta.dirname, '..', 'dist', 'server.js');
 const BASE_MODEL = {
   table: 'gatehouse',
   interfaces: { wan: 'eth0', lan: ['eth1'] },
@@ -48,11 +48,7 @@ async function fromWan(method: string, path: string, body?: unknown, headers: Re
   return { ok: r.exitCode === 0 && status > 0, status, body: json, err: r.stderr };
 }
 
-/** Whether a new connection from the WAN side gets the panel's answer. */
-async function panelAnswers(): Promise<boolean> {
-  const r = await lab.exec('client', 'curl', ['-sS', '-m', '3', `${PANEL}/health`], { reject: false, timeoutMs: 8000 });
-  return r.exitCode === 0 && r.stdout.includes('"ok"');
-}
+const panelAnswers = () => panelAnswersAt(lab, PANEL);
 
 async function putConfig(model: unknown) {
   const current = await lab.exec(
@@ -74,49 +70,14 @@ async function applyModel(model: unknown, extra: Record<string, unknown> = {}) {
 beforeAll(async () => {
   lab = await createLab();
   work = mkdtempSync(join(tmpdir(), 'gatehouse-lockout-lab-'));
-  writeFileSync(join(work, 'model.json'), JSON.stringify(BASE_MODEL));
-  lab.spawn('gateway', process.execPath, [SERVER_JS], {
-    env: {
-      GATEHOUSE_LISTEN: '0.0.0.0:8080',
-      GATEHOUSE_STATE_DIR: join(work, 'state'),
-      GATEHOUSE_ADMIN_PASSWORD: PASSWORD,
-      GATEHOUSE_INITIAL_MODEL: join(work, 'model.json'),
-      GATEHOUSE_LOG_LEVEL: 'warn',
-      GATEHOUSE_CONNTRACK: 'false',
-    },
-    stdin: 'ignore',
-    stdout: 'ignore',
-    stderr: 'ignore',
-    buffer: false,
+  token = await startPanelInGateway(lab, {
+    panel: PANEL,
+    work,
+    password: PASSWORD,
+    model: BASE_MODEL,
+    tokenName: 'lockout-lab',
+    waitingFor: 'the panel from the WAN side',
   });
-  await waitFor('the panel from the WAN side', panelAnswers, 20_000, 250);
-  // A token, made over a cookie session from the WAN side.
-  const jar = join(work, 'cookies');
-  const login = await lab.exec('client', 'curl', [
-    '-sS',
-    '-c',
-    jar,
-    '-H',
-    'content-type: application/json',
-    '--data-binary',
-    JSON.stringify({ username: 'admin', password: PASSWORD }),
-    `${PANEL}/auth/login`,
-  ]);
-  const csrf = (JSON.parse(login.stdout) as { csrfToken: string }).csrfToken;
-  const made = await lab.exec('client', 'curl', [
-    '-sS',
-    '-b',
-    jar,
-    '-H',
-    'content-type: application/json',
-    '-H',
-    `x-gatehouse-csrf: ${csrf}`,
-    '--data-binary',
-    JSON.stringify({ name: 'lockout-lab', role: 'admin' }),
-    `${PANEL}/tokens`,
-  ]);
-  token = (JSON.parse(made.stdout) as { token: string }).token;
-  expect(token).toBeTruthy();
   // The kernel holds the base model (gateway forward 2222 -> 22).
   const first = await fromWan('POST', '/apply', {});
   expect(first.status, JSON.stringify(first.body)).toBe(200);
