@@ -45,6 +45,14 @@ export function parseHostPort(text: string): { host: string; port: number } | un
   return { host: [m[1], m[2], m[3], m[4]].join('.'), port: Number(m[5]) * 256 + Number(m[6]) };
 }
 
+/** The `227` reply in a curl -v transcript and the address it announces (FTP and FTPS fetches). */
+export function pasvReplyOf(transcript: string): { pasvReply?: string; pasvAddress?: { host: string; port: number } } {
+  const pasvReply = /^< (227 .*)$/m.exec(transcript)?.[1]?.trimEnd();
+  if (!pasvReply) return {};
+  const pasvAddress = parseHostPort(pasvReply);
+  return pasvAddress ? { pasvReply, pasvAddress } : { pasvReply };
+}
+
 /**
  * Fetch a listing or a file with curl from inside a lab namespace (by default
  * the client, through the gateway's public address). Never throws for FTP or
@@ -75,13 +83,8 @@ export async function ftpFetch(lab: Lab, opts: FtpFetchOptions): Promise<FtpFetc
     exitCode: r.exitCode,
     body: r.stdout,
     transcript,
+    ...pasvReplyOf(transcript),
   };
-  const pasv = /^< (227 .*)$/m.exec(transcript)?.[1]?.trimEnd();
-  if (pasv) {
-    result.pasvReply = pasv;
-    const hp = parseHostPort(pasv);
-    if (hp) result.pasvAddress = hp;
-  }
   const portCmd = /^> (PORT .*)$/m.exec(transcript)?.[1]?.trimEnd();
   if (portCmd) result.portCommand = portCmd;
   return result;

@@ -18,9 +18,10 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAB_FILES, PASV_PORT_RANGE } from './constants.js';
-import { ftpUser, LabImpl, setupStep, vsftpdConfig } from './lab.js';
+import { LabImpl, setupStep } from './lab.js';
 import { atProcessEnd, createNetns } from './netns.js';
 import { WAIT_PORTS } from './scripts.js';
+import { ftpUser, vsftpdConfig } from './vsftpd.js';
 
 export type PairWhere = 'client' | 'gwA' | 'gwB' | 'server' | 'switch';
 export type PairNode = 'gwA' | 'gwB';

@@ -11,10 +11,11 @@
  * gives it the master's NAT, so it reaches the client.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResultPromise } from 'execa';
 import { LAB_ADDR } from './constants.js';
+import { stopOnce, writeServedFiles } from './daemon.js';
 import type { Lab, Where } from './lab.js';
 
 /** Files the lab TFTP server serves, with their exact content. */
@@ -71,15 +72,7 @@ export async function startTftpServer(lab: Lab, opts: TftpServerOptions = {}): P
   const readyTimeoutMs = opts.readyTimeoutMs ?? 10_000;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid TFTP port ${port}`);
   const root = join(lab.dir, `tftp-${port}`);
-  await mkdir(root, { recursive: true, mode: 0o755 });
-  await chmod(lab.dir, 0o755);
-  await chmod(root, 0o755);
-  for (const [name, content] of Object.entries(opts.files ?? LAB_TFTP_FILES)) {
-    if (name.includes('/') || name.startsWith('.')) throw new Error(`invalid TFTP file name ${name}`);
-    const file = join(root, name);
-    await writeFile(file, content);
-    await chmod(file, 0o644);
-  }
+  await writeServedFiles(lab.dir, root, opts.files ?? LAB_TFTP_FILES, 'TFTP');
   // -L: stay in the foreground (a lab child); -s: chroot to the root; -a: this address only.
   const proc: ResultPromise = lab.spawn(
     where,
@@ -109,7 +102,6 @@ export async function startTftpServer(lab: Lab, opts: TftpServerOptions = {}): P
     }
     await sleep(50);
   }
-  let stopped: Promise<void> | undefined;
   return {
     address,
     port,
@@ -117,16 +109,8 @@ export async function startTftpServer(lab: Lab, opts: TftpServerOptions = {}): P
     pid: proc.pid,
     pause: () => void proc.kill('SIGSTOP'),
     resume: () => void proc.kill('SIGCONT'),
-    stop() {
-      stopped ??= (async () => {
-        proc.kill('SIGCONT');
-        proc.kill('SIGTERM');
-        const t = setTimeout(() => proc.kill('SIGKILL'), 1000);
-        await proc;
-        clearTimeout(t);
-      })();
-      return stopped;
-    },
+    // A paused daemon does not act on SIGTERM until it is continued.
+    stop: stopOnce(proc, () => void proc.kill('SIGCONT')),
   };
 }
 
