@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import { moduleStateKey, moduleTone } from '../../../components/ModuleState';
+import { moduleStateKey } from '../../../components/ModuleState';
 import type { FieldErrors } from '../../../lib/form-errors';
 import type { Api } from '../../../lib/types';
-import { ListField } from './ListField';
+import { HelperCard } from './HelperCard';
 import { type FtpField, type FtpPolicy, problems } from './validate';
 
 /** Implicit FTPS: the whole control connection is TLS from the first byte. */
@@ -36,80 +36,46 @@ export function FtpCard({ ids, policy, errors, drafts, canEdit, forwards, natSta
     policy.controlPorts.includes(IMPLICIT_FTPS_PORT) ||
     (forwards ?? []).some((f) => f.enabled && f.protocol !== 'udp' && specContains(f.publicPorts, IMPLICIT_FTPS_PORT));
   return (
-    <section className="helper-card" aria-labelledby={`${ids}-title`}>
-      <h2 className="helper-card-title" id={`${ids}-title`}>
-        {t('ftp.title')}
-      </h2>
-      <fieldset className="setting" disabled={!canEdit}>
-        <legend className="visually-hidden">{t('ftp.helper')}</legend>
-        <div className="setting-head">
-          <input
-            id={`${ids}-enabled`}
-            type="checkbox"
-            role="switch"
-            aria-checked={policy.enabled}
-            checked={policy.enabled}
-            aria-describedby={desc('enabled', !!errors.enabled)}
-            onChange={(e) => onChange({ enabled: e.target.checked })}
-          />
-          <label htmlFor={`${ids}-enabled`}>{t('ftp.helper')}</label>
-        </div>
-        <p className="field-help" id={`${ids}-enabled-help`}>
-          {t('ftp.helperHelp')}
-        </p>
-        {errors.enabled ? (
-          <p className="field-error" id={`${ids}-enabled-error`}>
-            {errors.enabled}
-          </p>
-        ) : null}
-        <p className={`status-line status-${moduleTone(natState)}`}>
-          <span className="status-dot" aria-hidden="true" />
-          <span>{t('ftp.natModule', { state: t(`dashboard.moduleState.${moduleStateKey(natState)}`) })}</span>
-        </p>
-      </fieldset>
-
-      <fieldset className="setting" disabled={!canEdit}>
-        <ListField
-          id={`${ids}-controlPorts`}
-          legend={t('ftp.controlPorts')}
-          help={t('ftp.controlPortsHelp')}
-          items={policy.controlPorts}
-          newLabel={t('ftp.newPort')}
-          addLabel={t('ftp.addPort')}
-          removeLabel={(port) => t('ftp.removePort', { port })}
-          placeholder="2121"
-          inputMode="numeric"
-          parse={Number}
-          problem={problems.ftpPort}
-          error={errors.controlPorts}
-          draft={drafts.port}
-          onDraft={(port) => onDraft({ port })}
-          onChange={(controlPorts) => onChange({ controlPorts })}
-        />
-      </fieldset>
-
-      <fieldset className="setting" disabled={!canEdit}>
-        <ListField
-          id={`${ids}-servers`}
-          legend={t('ftp.servers')}
-          help={t('ftp.serversHelp')}
-          items={policy.servers}
-          emptyText={t('ftp.allServers')}
-          newLabel={t('ftp.newServer')}
-          addLabel={t('ftp.addServer')}
-          removeLabel={(server) => t('ftp.removeServer', { server })}
-          placeholder="192.168.1.2"
-          inputMode="decimal"
-          parse={String}
-          problem={problems.server}
-          error={errors.servers}
-          suggestions={[...new Set((forwards ?? []).filter((f) => f.protocol !== 'udp').map((f) => f.target))]}
-          draft={drafts.server}
-          onDraft={(server) => onDraft({ server })}
-          onChange={(servers) => onChange({ servers })}
-        />
-      </fieldset>
-
+    <HelperCard
+      ids={ids}
+      portsField="controlPorts"
+      texts={{
+        title: t('ftp.title'),
+        helper: t('ftp.helper'),
+        helperHelp: t('ftp.helperHelp'),
+        natModule: t('ftp.natModule', { state: t(`dashboard.moduleState.${moduleStateKey(natState)}`) }),
+        ports: {
+          legend: t('ftp.controlPorts'),
+          help: t('ftp.controlPortsHelp'),
+          newLabel: t('ftp.newPort'),
+          addLabel: t('ftp.addPort'),
+          removeLabel: (port) => t('ftp.removePort', { port }),
+          placeholder: '2121',
+        },
+        servers: {
+          legend: t('ftp.servers'),
+          help: t('ftp.serversHelp'),
+          emptyText: t('ftp.allServers'),
+          newLabel: t('ftp.newServer'),
+          addLabel: t('ftp.addServer'),
+          removeLabel: (server) => t('ftp.removeServer', { server }),
+        },
+      }}
+      portProblem={problems.ftpPort}
+      otherProtocol="udp"
+      enabled={policy.enabled}
+      ports={policy.controlPorts}
+      servers={policy.servers}
+      errors={{ enabled: errors.enabled, ports: errors.controlPorts, servers: errors.servers }}
+      drafts={drafts}
+      canEdit={canEdit}
+      forwards={forwards}
+      natState={natState}
+      onEnabled={(enabled) => onChange({ enabled })}
+      onPorts={(controlPorts) => onChange({ controlPorts })}
+      onServers={(servers) => onChange({ servers })}
+      onDraft={onDraft}
+    >
       <fieldset className="setting" disabled={!canEdit}>
         <legend className="visually-hidden">{t('ftp.passiveOnly')}</legend>
         <div className="setting-head">
@@ -141,6 +107,6 @@ export function FtpCard({ ids, policy, errors, drafts, canEdit, forwards, natSta
           {exposes990 ? <p>{t('ftp.tls990')}</p> : null}
         </div>
       ) : null}
-    </section>
+    </HelperCard>
   );
 }
