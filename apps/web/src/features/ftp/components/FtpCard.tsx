@@ -3,6 +3,7 @@ import { moduleStateKey } from '../../../components/ModuleState';
 import type { FieldErrors } from '../../../lib/form-errors';
 import type { Api } from '../../../lib/types';
 import { HelperCard } from './HelperCard';
+import { SwitchSetting } from './SwitchSetting';
 import { type FtpField, type FtpPolicy, problems } from './validate';
 
 /** Implicit FTPS: the whole control connection is TLS from the first byte. */
@@ -31,7 +32,6 @@ export interface FtpCardProps {
 /** The FTP helper: the family's first member, with passive-only and the TLS warning of its own. */
 export function FtpCard({ ids, policy, errors, drafts, canEdit, forwards, natState, onChange, onDraft }: FtpCardProps) {
   const { t } = useTranslation();
-  const desc = (name: string, hasError: boolean) => `${hasError ? `${ids}-${name}-error ` : ''}${ids}-${name}-help`;
   const exposes990 =
     policy.controlPorts.includes(IMPLICIT_FTPS_PORT) ||
     (forwards ?? []).some((f) => f.enabled && f.protocol !== 'udp' && specContains(f.publicPorts, IMPLICIT_FTPS_PORT));
@@ -76,29 +76,15 @@ export function FtpCard({ ids, policy, errors, drafts, canEdit, forwards, natSta
       onServers={(servers) => onChange({ servers })}
       onDraft={onDraft}
     >
-      <fieldset className="setting" disabled={!canEdit}>
-        <legend className="visually-hidden">{t('ftp.passiveOnly')}</legend>
-        <div className="setting-head">
-          <input
-            id={`${ids}-passiveOnly`}
-            type="checkbox"
-            role="switch"
-            aria-checked={policy.passiveOnly}
-            checked={policy.passiveOnly}
-            aria-describedby={desc('passiveOnly', !!errors.passiveOnly)}
-            onChange={(e) => onChange({ passiveOnly: e.target.checked })}
-          />
-          <label htmlFor={`${ids}-passiveOnly`}>{t('ftp.passiveOnly')}</label>
-        </div>
-        <p className="field-help" id={`${ids}-passiveOnly-help`}>
-          {t('ftp.passiveOnlyHelp')}
-        </p>
-        {errors.passiveOnly ? (
-          <p className="field-error" id={`${ids}-passiveOnly-error`}>
-            {errors.passiveOnly}
-          </p>
-        ) : null}
-      </fieldset>
+      <SwitchSetting
+        id={`${ids}-passiveOnly`}
+        label={t('ftp.passiveOnly')}
+        help={t('ftp.passiveOnlyHelp')}
+        checked={policy.passiveOnly}
+        error={errors.passiveOnly}
+        disabled={!canEdit}
+        onChange={(passiveOnly) => onChange({ passiveOnly })}
+      />
 
       {policy.enabled ? (
         <div className={`callout ${exposes990 ? 'callout-error' : 'callout-warn'}`} role="note">

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { moduleTone } from '../../../components/ModuleState';
 import type { Api } from '../../../lib/types';
 import { ListField, type ListFieldProps } from './ListField';
+import { SwitchSetting } from './SwitchSetting';
 import { problems } from './validate';
 
 type ListTexts<T extends string | number> = Pick<
@@ -48,40 +49,26 @@ export interface HelperCardProps {
 /** One conntrack helper's card: on/off with its NAT module, its ports, its servers, then its own settings. */
 export function HelperCard(p: HelperCardProps) {
   const { ids, texts, errors } = p;
-  const describedBy = `${errors.enabled ? `${ids}-enabled-error ` : ''}${ids}-enabled-help`;
   return (
     <section className="helper-card" aria-labelledby={`${ids}-title`}>
       <h2 className="helper-card-title" id={`${ids}-title`}>
         {texts.title}
       </h2>
       {texts.intro ? <p className="muted">{texts.intro}</p> : null}
-      <fieldset className="setting" disabled={!p.canEdit}>
-        <legend className="visually-hidden">{texts.helper}</legend>
-        <div className="setting-head">
-          <input
-            id={`${ids}-enabled`}
-            type="checkbox"
-            role="switch"
-            aria-checked={p.enabled}
-            checked={p.enabled}
-            aria-describedby={describedBy}
-            onChange={(e) => p.onEnabled(e.target.checked)}
-          />
-          <label htmlFor={`${ids}-enabled`}>{texts.helper}</label>
-        </div>
-        <p className="field-help" id={`${ids}-enabled-help`}>
-          {texts.helperHelp}
-        </p>
-        {errors.enabled ? (
-          <p className="field-error" id={`${ids}-enabled-error`}>
-            {errors.enabled}
-          </p>
-        ) : null}
+      <SwitchSetting
+        id={`${ids}-enabled`}
+        label={texts.helper}
+        help={texts.helperHelp}
+        checked={p.enabled}
+        error={errors.enabled}
+        disabled={!p.canEdit}
+        onChange={p.onEnabled}
+      >
         <p className={`status-line status-${moduleTone(p.natState)}`}>
           <span className="status-dot" aria-hidden="true" />
           <span>{texts.natModule}</span>
         </p>
-      </fieldset>
+      </SwitchSetting>
 
       <fieldset className="setting" disabled={!p.canEdit}>
         <ListField
