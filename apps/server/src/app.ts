@@ -165,6 +165,9 @@ export async function buildApp(
     frameworkErrors,
     // Open SSE streams would otherwise hold a graceful close until its deadline.
     forceCloseConnections: true,
+    // Fastify's default 10 s for start-up was not enough on a 2-core box under
+    // load with 100,000 forwards (the server did not start).
+    pluginTimeout: 60_000,
   }).withTypeProvider<ZodTypeProvider>();
   // fastify-plugin: the services decorated inside are visible on the returned instance (tests use them).
   if (tls) app.log.info({ cert: tls.certPath, generated: tls.generated }, 'serving HTTPS');

@@ -78,6 +78,14 @@ export default fp<ServicesOptions>(
       eventBufferBytes: config.conntrackEventBufferBytes,
     });
 
+    // The first dump of a large table takes seconds (a million flows: ~8 s on
+    // a busy box): it starts here, beside the rest of the start-up (routes,
+    // recovery), not after it (bench 15.6, cold start).
+    const following = (async () => {
+      if (config.strictTcpPickup) await conntrack.setStrictTcpPickup();
+      if (config.conntrack) await conntrack.start();
+    })().catch((err: unknown) => app.log.error({ err }, 'could not follow conntrack'));
+
     app.decorate('config', config);
     app.decorate('runner', runner);
     app.decorate('store', store);
@@ -101,10 +109,7 @@ export default fp<ServicesOptions>(
       await gateway.startPairEngines();
       pairWatch?.start();
       gateway.startDriftWatch();
-      if (config.strictTcpPickup) await conntrack.setStrictTcpPickup();
-      if (config.conntrack) {
-        await conntrack.start().catch((err: unknown) => app.log.error({ err }, 'could not follow conntrack'));
-      }
+      await following;
     });
 
     app.addHook('onClose', async () => {
