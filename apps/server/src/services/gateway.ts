@@ -82,9 +82,10 @@ export class GatewayService {
     this.desiredState = new DesiredState(o.store, o.initialModel);
     this.revisions = new Revisions(o.store, (m) => this.desiredState.scriptOf(m));
     this.driftWatch = new Drift(o.store, o.runner, this.revisions, o.hub, o.log, () => this.lock.held);
-    const bootFiles = (this.bootFiles = o.pairNode
+    const bootFiles = o.pairNode
       ? new PairBootFiles(o.persistence, o.log, o.pairNode)
-      : new BootFiles(o.persistence, o.log));
+      : new BootFiles(o.persistence, o.log);
+    this.bootFiles = bootFiles;
     this.forwardHits = new ForwardHits({
       repo: o.store.forwardHits,
       runner: o.runner,
