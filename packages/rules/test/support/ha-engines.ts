@@ -48,6 +48,8 @@ export interface PairEngines {
   notifyLog(node: PairNode): string;
 }
 
+let starts = 0;
+
 export async function startPairEngines(
   lab: PairLab,
   model: GatewayModel,
@@ -57,6 +59,8 @@ export async function startPairEngines(
   const ha = model.ha;
   const procs: Record<PairNode, ReturnType<PairLab['spawn']>[]> = { gwA: [], gwB: [] };
   const keepalived: Partial<Record<PairNode, ReturnType<PairLab['spawn']>>> = {};
+  const exited: Partial<Record<PairNode, string>> = {};
+  const run = ++starts;
   const logs: Record<PairNode, string> = { gwA: join(lab.dir, 'notify-gwA.log'), gwB: join(lab.dir, 'notify-gwB.log') };
   for (const node of ['gwA', 'gwB'] as const) {
     const ctx = nodeContext(lab, model, node);
@@ -92,14 +96,19 @@ export async function startPairEngines(
         '--vrrp',
         '-f',
         conf,
+        // Pid files of their own per start: keepalived refuses to start ("daemon is
+        // already running") over a pid file of a killed one whose pid is in use again.
         '-p',
-        join(lab.dir, `keepalived-${node}.pid`),
+        join(lab.dir, `keepalived-${node}-${run}.pid`),
         '-r',
-        join(lab.dir, `keepalived-vrrp-${node}.pid`),
+        join(lab.dir, `keepalived-vrrp-${node}-${run}.pid`),
       ],
       { stdin: 'ignore', all: true },
     );
     keepalived[node] = p;
+    void p.then((r) => {
+      exited[node] = `keepalived exited ${r.exitCode ?? r.signal}: ${String(r.all ?? '').slice(-1500)}`;
+    });
     procs[node].push(p);
   }
   const holdsVip = async (node: PairNode, vip: string) => {
@@ -116,7 +125,13 @@ export async function startPairEngines(
         if (committed && (await holdsVip(node, wanVip))) return;
         await sleep(100);
       }
-      throw new Error(`${node} did not take the virtual addresses within ${timeoutMs} ms`);
+      const seen = await Promise.all(
+        (['gwA', 'gwB'] as const).map(async (n) => {
+          const addrs = await lab.exec(n, 'ip', ['-4', '-o', 'addr'], { reject: false });
+          return `${n}: ${addrs.stdout.replace(/\s+/g, ' ')}\n${n} notify: ${readFileSync(logs[n], 'utf8')}\n${exited[n] ?? ''}`;
+        }),
+      );
+      throw new Error(`${node} did not take the virtual addresses within ${timeoutMs} ms:\n${seen.join('\n')}`);
     },
     killKeepalived(node) {
       // keepalived's VRRP child holds the addresses; kill the whole process group it runs in.
