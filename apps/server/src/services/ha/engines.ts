@@ -6,6 +6,7 @@
  * (both daemons as children of the server, in its namespace, every path in
  * the HA directory). Every command goes through the Runner.
  */
+import { readFileSync, rmSync } from 'node:fs';
 import type { Runner, StreamedProcess } from '@gatehouse/rules';
 import { haFilePaths } from './engine-files.js';
 
@@ -24,6 +25,18 @@ export interface HaEngines {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** SIGKILLs the process a pid file names when it is still `name` (ours, orphaned); nothing otherwise. */
+function endOrphan(pidFile: string, name: string): void {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 1) return;
+    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== name) return;
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // no file, no such process: nothing left over
+  }
+}
 
 export class SystemdEngines implements HaEngines {
   constructor(private readonly runner: Runner) {}
@@ -88,6 +101,13 @@ export class ProcessEngines implements HaEngines {
 
   private startKeepalived(): void {
     const dir = this.paths.keepalivedConfig.replace(/\/keepalived\.conf$/, '');
+    // A keepalived left by a server that was killed (SIGKILL) outlives it: end
+    // it, and clear its pid files, or the new one refuses to start ("daemon is
+    // already running", also over a stale file whose pid is in use again).
+    for (const file of [`${dir}/keepalived.pid`, `${dir}/keepalived-vrrp.pid`]) {
+      endOrphan(file, 'keepalived');
+      rmSync(file, { force: true });
+    }
     this.keepalived = this.spawn(
       '/usr/sbin/keepalived',
       [
