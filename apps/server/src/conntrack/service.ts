@@ -7,13 +7,7 @@
  * buffer overflowed and events were dropped): subscribers are told, and the
  * index is rebuilt from a dump.
  */
-import {
-  CONNTRACK_ACCOUNTING_SYSCTLS,
-  CommandError,
-  type Runner,
-  type RunnerLogger,
-  type StreamedProcess,
-} from '@gatehouse/rules';
+import { CommandError, type Runner, type RunnerLogger, type StreamedProcess } from '@gatehouse/rules';
 import { HttpError } from '../lib/errors.js';
 import type { ExpectationRow, FlowRow } from '../schemas/conntrack.js';
 import type { EventHub } from '../services/events.js';
@@ -27,6 +21,7 @@ import {
   parseFlowLine,
 } from './parse.js';
 import { ByteLines, newFlowScan, readFlowLine, scanFlowBytes } from './scan.js';
+import { ConntrackSysctls } from './sysctls.js';
 import { ConntrackTable, type ExpectationEntry, type FlowEntry, type FlowPage, type FlowQuery } from './table.js';
 
 export interface ConntrackLogger extends RunnerLogger {
@@ -57,9 +52,6 @@ const START_WAIT_MS = 1000;
 /** Slots swept per turn of the event loop at the end of a resync: ~1-5 ms even when most are dropped (0.2-0.3 µs each). */
 const SWEEP_SLOTS = 25_000;
 
-/** The sysctls that make the kernel count packets and bytes and stamp each flow's start (persisted for boot too). */
-const ACCOUNTING_SYSCTLS = CONNTRACK_ACCOUNTING_SYSCTLS;
-
 /** Sees every flow and expectation event the follower applies (services/ftp-doctor/activity.ts). */
 export interface ConntrackWatcher {
   flow(type: EventType, entry: FlowEntry): void;
@@ -70,6 +62,8 @@ export class ConntrackService {
   readonly table = new ConntrackTable();
   private readonly watchers = new Set<ConntrackWatcher>();
   private readonly runner: Runner;
+  /** The namespace's conntrack sysctls: accounting, TCP pickup (sysctls.ts). */
+  readonly sysctls: ConntrackSysctls;
   private readonly hub: EventHub;
   private readonly log: ConntrackLogger;
   private readonly streams = new Map<Kind, StreamedProcess>();
@@ -102,6 +96,7 @@ export class ConntrackService {
   constructor(runner: Runner, hub: EventHub, log: ConntrackLogger, options: { eventBufferBytes: number }) {
     this.eventBufferBytes = options.eventBufferBytes;
     this.runner = runner;
+    this.sysctls = new ConntrackSysctls(runner);
     this.hub = hub;
     this.log = log;
   }
@@ -110,9 +105,9 @@ export class ConntrackService {
   async start(): Promise<void> {
     this.stopped = false;
     // Before the first dump, so that flows carry counters and start times from now on.
-    await this.enableAccounting().catch((err: unknown) =>
-      this.log.warn({ err }, 'could not turn on conntrack accounting and timestamps'),
-    );
+    await this.sysctls
+      .enableAccounting()
+      .catch((err: unknown) => this.log.warn({ err }, 'could not turn on conntrack accounting and timestamps'));
     this.following = true;
     this.startStream('flows');
     this.startStream('expectations');
@@ -579,28 +574,5 @@ export class ConntrackService {
     }
     if (!this.following) this.table.applyFlowEvent('destroy', e);
     return row;
-  }
-
-  /** net.netfilter.nf_conntrack_tcp_loose in the gateway namespace (null if unreadable). */
-  async tcpLoose(): Promise<boolean | null> {
-    const r = await this.runner.run('sysctl', ['-n', 'net.netfilter.nf_conntrack_tcp_loose'], { reject: false });
-    return r.exitCode === 0 ? r.stdout.trim() !== '0' : null;
-  }
-
-  /** Turns on per-flow packet/byte counters and start timestamps in this namespace (boot: persistence.ts). */
-  async enableAccounting(): Promise<void> {
-    await this.runner.run('sysctl', ['-w', ...ACCOUNTING_SYSCTLS.map((k) => `${k}=1`)]);
-  }
-
-  /** Whether the kernel counts packets and bytes and stamps flow starts (null when unreadable). */
-  async accounting(): Promise<{ counters: boolean | null; timestamps: boolean | null }> {
-    const r = await this.runner.run('sysctl', ['-n', ...ACCOUNTING_SYSCTLS], { reject: false });
-    const [acct, ts] = r.stdout.trim().split('\n');
-    const on = (v: string | undefined) => (r.exitCode === 0 && v !== undefined ? v.trim() === '1' : null);
-    return { counters: on(acct), timestamps: on(ts) };
-  }
-
-  async setStrictTcpPickup(): Promise<void> {
-    await this.runner.run('sysctl', ['-w', 'net.netfilter.nf_conntrack_tcp_loose=0']);
   }
 }

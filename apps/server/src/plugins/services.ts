@@ -82,7 +82,7 @@ export default fp<ServicesOptions>(
     // a busy box): it starts here, beside the rest of the start-up (routes,
     // recovery), not after it (bench 15.6, cold start).
     const following = (async () => {
-      if (config.strictTcpPickup) await conntrack.setStrictTcpPickup();
+      if (config.strictTcpPickup) await conntrack.sysctls.setStrictTcpPickup();
       if (config.conntrack) await conntrack.start();
     })().catch((err: unknown) => app.log.error({ err }, 'could not follow conntrack'));
 

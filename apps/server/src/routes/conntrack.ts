@@ -124,7 +124,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ConntrackAccounting, ...errors },
       },
     },
-    async () => ct.accounting(),
+    async () => ct.sysctls.accounting(),
   );
 
   app.get(
@@ -162,7 +162,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         original: flow.original,
         protocol: flow.protocol,
       });
-      const loose = flow.protocol === 'tcp' ? await ct.tcpLoose() : false;
+      const loose = flow.protocol === 'tcp' ? await ct.sysctls.tcpLoose() : false;
       return { killed: true as const, flow, connectionEnds: flow.protocol === 'tcp' && loose === false };
     },
   );

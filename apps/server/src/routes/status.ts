@@ -39,7 +39,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         g.natFtpState(),
         g.helperNatState('tftp'),
         ct.kernelCount(),
-        ct.tcpLoose(),
+        ct.sysctls.tcpLoose(),
       ]);
       await ct.fresh();
       const desired = g.desired();
