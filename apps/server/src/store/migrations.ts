@@ -217,6 +217,18 @@ CREATE TABLE IF NOT EXISTS retired_tables (
 )`);
     },
   },
+  {
+    // The pair managed as one (issue #16): which nodes hold each revision
+    // (JSON array of node names; NULL: not a pair revision) and, on the peer's
+    // copy, the revision it came from (JSON {node, revisionId}).
+    version: 8,
+    name: 'pair revisions: nodes and origin',
+    up(db) {
+      const cols = columnsOf(db, 'revisions');
+      if (!cols.includes('nodes')) db.exec('ALTER TABLE revisions ADD COLUMN nodes TEXT');
+      if (!cols.includes('origin')) db.exec('ALTER TABLE revisions ADD COLUMN origin TEXT');
+    },
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {
