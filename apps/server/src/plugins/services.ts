@@ -14,7 +14,7 @@ import { ConntrackService } from '../conntrack/service.js';
 import { generatePassword, hashPassword } from '../lib/secrets.js';
 import { EventHub } from '../services/events.js';
 import { GatewayService } from '../services/gateway.js';
-import { createHaEngines } from '../services/ha/engines.js';
+import { createHaEngines, type HaEngines } from '../services/ha/engines.js';
 import { pairStatus } from '../services/ha/pair-status.js';
 import { PairWatch } from '../services/ha/pair-watch.js';
 import { Store } from '../store/store.js';
@@ -29,6 +29,8 @@ declare module 'fastify' {
     runner: Runner;
     /** A pair node's watch of its VRRP state and sync counters (null: not a pair node). */
     pairWatch: PairWatch | null;
+    /** A pair node's engines (null: not a pair node, or GATEHOUSE_HA_ENGINES=off): the failover by hand holds keepalived. */
+    haEngines: HaEngines | null;
   }
 }
 
@@ -93,6 +95,7 @@ export default fp<ServicesOptions>(
     app.decorate('gateway', gateway);
     app.decorate('conntrack', conntrack);
     app.decorate('pairWatch', pairWatch);
+    app.decorate('haEngines', haEngines);
 
     app.addHook('onReady', async () => {
       if (store.accounts.countUsers() === 0) {
