@@ -74,6 +74,17 @@ export const ServerConfig = z
     nftIncludeDir: z.string().optional(),
     /** This node's name in the model's HA pair (ha.nodes[].name); unset: not part of a pair. */
     haNode: z.string().max(40).optional(),
+    /**
+     * The peer token accepted (Authorization: Peer) before any revision of the
+     * pair exists on this node: the bootstrap. Afterwards the model's
+     * ha.peerToken is accepted too. At least 32 printable characters.
+     */
+    haPeerToken: z
+      .string()
+      .min(32, { error: 'a peer token is at least 32 characters' })
+      .max(256, { error: 'a peer token is at most 256 characters' })
+      .regex(/^[\x21-\x7e]+$/, { error: 'use printable characters without spaces' })
+      .optional(),
     /** Where the pair's engine files live (conntrackd.conf, the notify hook and its log); unset: <stateDir>/ha. */
     haDir: z.string().optional(),
     /**
@@ -145,6 +156,7 @@ export const CONFIG_SOURCES: Record<keyof ServerConfig, { env: string; flag: str
   modulesLoadDir: { env: 'GATEHOUSE_MODULES_LOAD_DIR', flag: '--modules-load-dir' },
   haNode: { env: 'GATEHOUSE_HA_NODE', flag: '--ha-node' },
   haDir: { env: 'GATEHOUSE_HA_DIR', flag: '--ha-dir' },
+  haPeerToken: { env: 'GATEHOUSE_HA_PEER_TOKEN', flag: '--ha-peer-token' },
   haEngines: { env: 'GATEHOUSE_HA_ENGINES', flag: '--ha-engines' },
   sessionTtlMs: { env: 'GATEHOUSE_SESSION_TTL_MS', flag: '--session-ttl-ms' },
   loginRateLimit: { env: 'GATEHOUSE_LOGIN_RATE_LIMIT', flag: '--login-rate-limit' },
