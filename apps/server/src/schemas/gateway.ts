@@ -54,6 +54,16 @@ export const RevisionSummary = z.object({
   comment: z.string(),
   restoredFrom: z.number().nullable(),
   active: z.boolean(),
+  nodes: z
+    .array(z.string())
+    .nullable()
+    .default(null)
+    .describe('pair nodes that hold this revision: null not a pair revision, one entry applied on this node only'),
+  origin: z
+    .object({ node: z.string(), revisionId: z.number().nullable() })
+    .nullable()
+    .default(null)
+    .describe("on the peer's copy of a pair revision: the node and revision it came from"),
 });
 export const Revision = RevisionSummary.extend({
   model: GatewayModel.nullable().describe('null: the state before anything was applied (no table)'),

@@ -9,6 +9,12 @@ import type { Db } from './db.js';
 export type RevisionKind = 'apply' | 'rollback' | 'auto-rollback';
 export type RevisionStatus = 'applying' | 'provisional' | 'confirmed' | 'superseded' | 'rolled-back' | 'failed';
 
+/** On the peer's copy of a pair revision: the revision it came from. */
+export interface RevisionOrigin {
+  node: string;
+  revisionId: number | null;
+}
+
 export interface RevisionSummary {
   id: number;
   parentId: number | null;
@@ -26,6 +32,14 @@ export interface RevisionSummary {
   delta: string | null;
   comment: string;
   restoredFrom: number | null;
+  /**
+   * The pair nodes that hold this revision (issue #16): null for a revision
+   * that is not a pair's; [self] when applied on this node only (degraded);
+   * [self, peer] when both hold it.
+   */
+  nodes: string[] | null;
+  /** Set on the peer's copy: the node and revision it was applied from. */
+  origin: RevisionOrigin | null;
 }
 
 export const REVISION_TEXTS = ['model', 'script', 'diff'] as const;
@@ -39,7 +53,9 @@ export type RevisionTexts = Record<RevisionTextName, string>;
 
 export type RevisionFull = RevisionSummary & RevisionTexts;
 
-export type NewRevision = Omit<RevisionSummary, 'id' | 'createdAt'> & Partial<RevisionTexts>;
+export type NewRevision = Omit<RevisionSummary, 'id' | 'createdAt' | 'nodes' | 'origin'> &
+  Partial<Pick<RevisionSummary, 'nodes' | 'origin'>> &
+  Partial<RevisionTexts>;
 
 interface SummaryRow {
   id: number;
@@ -52,9 +68,21 @@ interface SummaryRow {
   comment: string;
   restored_from: number | null;
   delta: string | null;
+  nodes: string | null;
+  origin: string | null;
 }
 
-const SUMMARY_COLUMNS = 'id, parent_id, author, created_at, kind, status, baseline, comment, restored_from, delta';
+const SUMMARY_COLUMNS =
+  'id, parent_id, author, created_at, kind, status, baseline, comment, restored_from, delta, nodes, origin';
+
+function parseJson<T>(text: string | null | undefined): T | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}
 
 const toSummary = (r: SummaryRow): RevisionSummary => ({
   id: r.id,
@@ -67,6 +95,8 @@ const toSummary = (r: SummaryRow): RevisionSummary => ({
   delta: r.delta ?? null,
   comment: r.comment,
   restoredFrom: r.restored_from,
+  nodes: parseJson<string[]>(r.nodes),
+  origin: parseJson<RevisionOrigin>(r.origin),
 });
 
 export class RevisionsRepository {
@@ -86,17 +116,29 @@ export class RevisionsRepository {
       const createdAt = new Date().toISOString();
       const res = this.db.sql
         .prepare(
-          `INSERT INTO revisions (parent_id, author, created_at, kind, status, model, script, diff, baseline, comment, restored_from, delta)
-           VALUES (?, ?, ?, ?, ?, '', '', '', ?, ?, ?, ?)`,
+          `INSERT INTO revisions (parent_id, author, created_at, kind, status, model, script, diff, baseline, comment, restored_from, delta, nodes, origin)
+           VALUES (?, ?, ?, ?, ?, '', '', '', ?, ?, ?, ?, ?, ?)`,
         )
-        .run(r.parentId, r.author, createdAt, r.kind, r.status, r.baseline, r.comment, r.restoredFrom, r.delta);
+        .run(
+          r.parentId,
+          r.author,
+          createdAt,
+          r.kind,
+          r.status,
+          r.baseline,
+          r.comment,
+          r.restoredFrom,
+          r.delta,
+          r.nodes ? JSON.stringify(r.nodes) : null,
+          r.origin ? JSON.stringify(r.origin) : null,
+        );
       const id = Number(res.lastInsertRowid);
       for (const name of REVISION_TEXTS) {
         const text = r[name];
         if (text) this.putText(id, name, text);
       }
       const { model: _m, script: _s, diff: _d, ...summary } = r;
-      return { ...summary, id, createdAt };
+      return { ...summary, nodes: r.nodes ?? null, origin: r.origin ?? null, id, createdAt };
     };
     return options.flush === false ? this.db.unflushed(write) : write();
   }
@@ -137,6 +179,18 @@ export class RevisionsRepository {
       // emptied, and the condition leaves every other row alone (no rewrite).
       this.db.sql.prepare(`UPDATE revisions SET ${name} = '' WHERE id = ? AND ${name} != ''`).run(id);
     }
+  }
+
+  /** Which pair nodes hold a revision, and where the peer's copy came from (issue #16). */
+  setPair(id: number, pair: { nodes?: string[] | null; origin?: RevisionOrigin | null }): void {
+    if (pair.nodes !== undefined)
+      this.db.sql
+        .prepare('UPDATE revisions SET nodes = ? WHERE id = ?')
+        .run(pair.nodes ? JSON.stringify(pair.nodes) : null, id);
+    if (pair.origin !== undefined)
+      this.db.sql
+        .prepare('UPDATE revisions SET origin = ? WHERE id = ?')
+        .run(pair.origin ? JSON.stringify(pair.origin) : null, id);
   }
 
   summary(id: number): RevisionSummary | undefined {

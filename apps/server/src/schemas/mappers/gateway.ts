@@ -14,6 +14,8 @@ export function revisionSummary(r: RevisionRecord, activeId: number | null): z.o
     comment: r.comment,
     restoredFrom: r.restoredFrom,
     active: r.id === activeId,
+    nodes: r.nodes ?? null,
+    origin: r.origin ?? null,
   };
 }
 
