@@ -179,6 +179,11 @@ export const messagesEn = {
     lockout: 'This apply would cut off the connection you are using.',
     panel_connection: 'This is a connection to the panel itself: killing it would cut off the browser using it.',
     apply_in_progress: 'Another apply or rollback is running; try again when it has finished.',
+    peer_not_allowed: 'The pair’s peer token is only for the peer routes.',
+    pair_degraded:
+      'The peer {{peer}} cannot be reached, so the pair is degraded. Apply on this node only, or bring the peer back first.',
+    pair_peer_refused: 'Node {{node}} refused the revision, so neither node changed: {{reason}}',
+    peer_refused: 'Node {{node}} refused the revision: {{reason}}',
     nothing_to_confirm: 'No provisional apply is waiting for confirmation.',
     import_own_table: 'Table {{table}} is Gatehouse’s own table; it is never retired.',
     import_table_not_read: 'Table {{table}} is not one the import read; only those may be retired.',

@@ -178,6 +178,11 @@ export const messagesJa: Widen<typeof messagesEn> = {
     lockout: 'この適用を行うと、使用中の接続が切断されます。',
     panel_connection: 'パネル自体への接続です。切断すると、それを使っているブラウザーが操作できなくなります。',
     apply_in_progress: '別の適用またはロールバックが実行中です。終わってからやり直してください。',
+    peer_not_allowed: 'ペアのピアトークンはピア用のルートにしか使えません。',
+    pair_degraded:
+      'ピア {{peer}} に接続できないため、ペアは縮退状態です。このノードだけに適用するか、先にピアを復旧してください。',
+    pair_peer_refused: 'ノード {{node}} がリビジョンを拒否したため、どちらのノードも変更されていません: {{reason}}',
+    peer_refused: 'ノード {{node}} がリビジョンを拒否しました: {{reason}}',
     nothing_to_confirm: '確認を待っている仮適用はありません。',
     import_own_table: 'テーブル {{table}} は Gatehouse 自身のテーブルです。廃止することはありません。',
     import_table_not_read:
