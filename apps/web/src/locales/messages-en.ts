@@ -184,6 +184,10 @@ export const messagesEn = {
       'The peer {{peer}} cannot be reached, so the pair is degraded. Apply on this node only, or bring the peer back first.',
     pair_peer_refused: 'Node {{node}} refused the revision, so neither node changed: {{reason}}',
     peer_refused: 'Node {{node}} refused the revision: {{reason}}',
+    peer_unreachable: 'The peer {{node}} cannot be reached: its table cannot be shown now.',
+    not_master: 'This node holds no virtual address: there is nothing to fail over.',
+    not_pair_node:
+      'This panel is not a node of the applied pair (GATEHOUSE_HA_NODE, and a pair naming it in the applied revision).',
     nothing_to_confirm: 'No provisional apply is waiting for confirmation.',
     import_own_table: 'Table {{table}} is Gatehouse’s own table; it is never retired.',
     import_table_not_read: 'Table {{table}} is not one the import read; only those may be retired.',

@@ -183,6 +183,10 @@ export const messagesJa: Widen<typeof messagesEn> = {
       'ピア {{peer}} に接続できないため、ペアは縮退状態です。このノードだけに適用するか、先にピアを復旧してください。',
     pair_peer_refused: 'ノード {{node}} がリビジョンを拒否したため、どちらのノードも変更されていません: {{reason}}',
     peer_refused: 'ノード {{node}} がリビジョンを拒否しました: {{reason}}',
+    peer_unreachable: '相手ノード {{node}} に到達できないため、その表は今表示できません。',
+    not_master: 'このノードは仮想アドレスを保持していません。フェイルオーバーするものはありません。',
+    not_pair_node:
+      'このパネルは適用済みのペアのノードではありません（GATEHOUSE_HA_NODE と、それを含むペアが適用済みリビジョンに必要です）。',
     nothing_to_confirm: '確認を待っている仮適用はありません。',
     import_own_table: 'テーブル {{table}} は Gatehouse 自身のテーブルです。廃止することはありません。',
     import_table_not_read:
