@@ -76,6 +76,8 @@ const ROUTES: Array<{
   { method: 'PUT', url: '/api/v1/ftp', level: 'admin', payload: { enabled: false } },
   { method: 'GET', url: '/api/v1/ftp/diagnosis', level: 'admin' },
   { method: 'GET', url: '/api/v1/pair', level: 'viewer' },
+  { method: 'POST', url: '/api/v1/pair/failover', level: 'admin' },
+  { method: 'POST', url: '/api/v1/pair/resume', level: 'admin' },
   { method: 'GET', url: '/api/v1/tftp', level: 'viewer' },
   { method: 'PUT', url: '/api/v1/tftp', level: 'admin', payload: { enabled: false } },
   { method: 'GET', url: '/api/v1/preview', level: 'viewer' },

@@ -510,6 +510,8 @@ export const ROUTES: RouteSpec[] = [
     url: `${API}/apply/rollback-now`,
   })),
   withBody('POST /drift/restore', 1, mostlyValid(commentBody), () => ({ method: 'POST', url: `${API}/drift/restore` })),
+  withBody('POST /pair/failover', 1, mostlyValid(commentBody), () => ({ method: 'POST', url: `${API}/pair/failover` })),
+  withBody('POST /pair/resume', 1, mostlyValid(commentBody), () => ({ method: 'POST', url: `${API}/pair/resume` })),
   withBody(
     'POST /drift/adopt',
     1,

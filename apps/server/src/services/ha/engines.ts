@@ -22,6 +22,17 @@ export interface HaEngines {
   reload(changed: HaEngineChange): Promise<void>;
   /** Ends what this server started (the process engines); systemd units are left running. */
   stop(): Promise<void>;
+  /**
+   * A failover by hand (POST /pair/failover): stops keepalived alone, so the
+   * peer takes the virtual addresses, and keeps it stopped (a reload leaves it
+   * down) until resumeKeepalived(). conntrackd keeps running: the peer's
+   * flows still arrive in the external cache for a failback.
+   */
+  holdKeepalived(): Promise<void>;
+  /** Starts keepalived again on the config already written (POST /pair/resume). */
+  resumeKeepalived(): Promise<void>;
+  /** Whether keepalived is held down by a failover by hand. */
+  readonly keepalivedHeld: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -39,23 +50,44 @@ function endOrphan(pidFile: string, name: string): void {
 }
 
 export class SystemdEngines implements HaEngines {
+  keepalivedHeld = false;
+
   constructor(private readonly runner: Runner) {}
 
   async reload(changed: HaEngineChange): Promise<void> {
-    // conntrackd first: the notify hook keepalived runs talks to it.
-    const units = [...(changed.conntrackd ? ['conntrackd'] : []), ...(changed.keepalived ? ['keepalived'] : [])];
+    // conntrackd first: the notify hook keepalived runs talks to it. A held
+    // keepalived stays stopped: its unit reads the new file on resume.
+    const units = [
+      ...(changed.conntrackd ? ['conntrackd'] : []),
+      ...(changed.keepalived && !this.keepalivedHeld ? ['keepalived'] : []),
+    ];
     if (units.length === 0) return;
-    const r = await this.runner.run('systemctl', ['reload-or-restart', ...units], { reject: false });
-    if (r.exitCode !== 0) throw new Error(`systemctl reload-or-restart ${units.join(' ')}: ${r.stderr.trim()}`);
+    await this.systemctl(['reload-or-restart', ...units]);
   }
 
   async stop(): Promise<void> {}
+
+  async holdKeepalived(): Promise<void> {
+    await this.systemctl(['stop', 'keepalived']);
+    this.keepalivedHeld = true;
+  }
+
+  async resumeKeepalived(): Promise<void> {
+    await this.systemctl(['start', 'keepalived']);
+    this.keepalivedHeld = false;
+  }
+
+  private async systemctl(args: string[]): Promise<void> {
+    const r = await this.runner.run('systemctl', args, { reject: false });
+    if (r.exitCode !== 0) throw new Error(`systemctl ${args.join(' ')}: ${r.stderr.trim()}`);
+  }
 }
 
 export class ProcessEngines implements HaEngines {
   private conntrackd: StreamedProcess | null = null;
   private keepalived: StreamedProcess | null = null;
   private readonly paths: ReturnType<typeof haFilePaths>;
+  keepalivedHeld = false;
 
   constructor(
     private readonly runner: Runner,
@@ -71,7 +103,19 @@ export class ProcessEngines implements HaEngines {
       await this.startConntrackd();
     }
     if (this.keepalived && changed.keepalived) this.keepalived.kill('SIGHUP');
-    else if (!this.keepalived) this.startKeepalived();
+    else if (!this.keepalived && !this.keepalivedHeld) this.startKeepalived();
+  }
+
+  async holdKeepalived(): Promise<void> {
+    this.keepalivedHeld = true;
+    // SIGTERM: keepalived sends a priority-0 advertisement and removes the
+    // virtual addresses, so the peer takes over at once, not after 3 adverts.
+    await this.end('keepalived');
+  }
+
+  async resumeKeepalived(): Promise<void> {
+    this.keepalivedHeld = false;
+    if (!this.keepalived) this.startKeepalived();
   }
 
   private spawn(command: string, args: string[], name: 'conntrackd' | 'keepalived'): StreamedProcess {
