@@ -119,6 +119,9 @@ export const messagesEn = {
     ids: {
       twice: '"{{id}}" is named twice.',
     },
+    pair: {
+      unknown_node: 'No node of the pair is called {{node}}; the pair has {{known}}.',
+    },
     ha: {
       address_format: 'Expected an address with its prefix length, such as 192.0.2.2/24.',
       secret_chars: 'Use printable characters without spaces.',
@@ -188,6 +191,9 @@ export const messagesEn = {
     not_master: 'This node holds no virtual address: there is nothing to fail over.',
     not_pair_node:
       'This panel is not a node of the applied pair (GATEHOUSE_HA_NODE, and a pair naming it in the applied revision).',
+    ha_engines_off:
+      'Gatehouse does not run keepalived on this node (GATEHOUSE_HA_ENGINES=off): fail over with keepalived itself.',
+    ha_engine_failed: 'Could not {{action}} keepalived: {{detail}}',
     nothing_to_confirm: 'No provisional apply is waiting for confirmation.',
     import_own_table: 'Table {{table}} is Gatehouse’s own table; it is never retired.',
     import_table_not_read: 'Table {{table}} is not one the import read; only those may be retired.',

@@ -118,6 +118,9 @@ export const messagesJa: Widen<typeof messagesEn> = {
     ids: {
       twice: '「{{id}}」が 2 回指定されています。',
     },
+    pair: {
+      unknown_node: 'ペアに {{node}} というノードはありません。ペアのノードは {{known}} です。',
+    },
     ha: {
       address_format: 'プレフィックス長付きのアドレスを指定してください（例: 192.0.2.2/24）。',
       secret_chars: '空白を含まない表示可能な文字を使ってください。',
@@ -187,6 +190,9 @@ export const messagesJa: Widen<typeof messagesEn> = {
     not_master: 'このノードは仮想アドレスを保持していません。フェイルオーバーするものはありません。',
     not_pair_node:
       'このパネルは適用済みのペアのノードではありません（GATEHOUSE_HA_NODE と、それを含むペアが適用済みリビジョンに必要です）。',
+    ha_engines_off:
+      'このノードでは Gatehouse は keepalived を動かしていません（GATEHOUSE_HA_ENGINES=off）。keepalived 自体でフェイルオーバーしてください。',
+    ha_engine_failed: 'keepalived を {{action}} できませんでした: {{detail}}',
     nothing_to_confirm: '確認を待っている仮適用はありません。',
     import_own_table: 'テーブル {{table}} は Gatehouse 自身のテーブルです。廃止することはありません。',
     import_table_not_read:
