@@ -51,10 +51,22 @@ export function serverErrorText(code: string | null | undefined, params?: Params
   return code ? translate(`serverError.${code}`, params) : null;
 }
 
+/**
+ * The parameters of an error body's sentence: its `params`, and the plain
+ * values the server sends beside them as fields of their own (a pair's
+ * `node`, `peer`, `reason`), so a sentence can name them either way.
+ */
+function bodyParams(body: ApiError['body']): Params | undefined {
+  if (!body) return undefined;
+  const out: Params = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === 'string' || typeof v === 'number') out[k] = v;
+  return { ...out, ...body.params };
+}
+
 /** One sentence for an error, in the operator's language. */
 export function errorText(t: TFunction, error: unknown): string {
   if (error instanceof ApiError) {
-    const known = serverErrorText(error.code, error.body?.params);
+    const known = serverErrorText(error.code, bodyParams(error.body));
     if (error.code === 'validation' && error.problems[0]) {
       // A validation error without a form to place its fields on: its first problem says the most.
       return problemText(error.problems[0]);

@@ -28,5 +28,67 @@ export const pairEn = {
     lastBulk: 'Last bulk sync sent: {{at}}.',
     never: 'never',
     unknown: 'unknown',
+    degraded: {
+      title: 'Degraded: the peer {{peer}} cannot be reached',
+      explain:
+        'The virtual addresses and the synced connections still fail over as keepalived and conntrackd allow, but a change can no longer go to both nodes: every revision is applied to both or to neither.',
+      override:
+        'Applying now needs the override "Apply on this node only". The peer then keeps its older revision until it is back and a revision is applied again.',
+    },
+    peer: {
+      title: 'The peer, {{peer}}',
+      unknownState: 'The state of {{peer}} is not known yet.',
+      reachable: 'Its panel answers',
+      yes: 'yes',
+      no: 'no',
+      revision: 'Its active revision',
+      noRevision: 'none',
+      inSync: 'Same revision as this node',
+      inSyncYes: 'in sync',
+      inSyncNo: 'not in sync',
+    },
+    actions: {
+      title: 'Fail over by hand',
+      failover: 'Fail over to {{peer}}',
+      failoverQuestion:
+        'This node gives up the virtual addresses (its keepalived stops): {{peer}} takes them, and connections continue on {{peer}}. Fail over?',
+      failoverConfirm: 'Yes, fail over',
+      failoverDone: 'This node gave up the virtual addresses; {{peer}} takes over in a few seconds.',
+      resume: 'Resume',
+      resumeQuestion:
+        'This node starts keepalived again and takes part in the pair: with the higher priority it takes the virtual addresses back. Resume?',
+      resumeConfirm: 'Yes, resume',
+      resumeDone: 'keepalived runs again on this node.',
+      notMaster: 'This node holds no virtual address: there is nothing to fail over from here.',
+    },
+  },
+  /** An apply of a pair revision that did not reach both nodes (Apply, rollback, roll back now). */
+  pairApply: {
+    thePeer: 'the peer',
+    aNode: 'A node',
+    degradedTitle: 'Not applied: the peer {{peer}} cannot be reached.',
+    degradedExplain:
+      'This gateway is one of a pair, and a revision goes to both nodes or to neither; nothing was changed. You can apply it on this node only: {{peer}} keeps its older revision until it is back and you apply again.',
+    thisNodeOnly: 'Apply on this node only',
+    refusedAtCheck: '{{node}} refused this revision when it was checked.',
+    refusedAtApply: '{{node}} refused this revision when it was applied.',
+    nothingChanged: 'Nothing changed on either node.',
+    rolledBackHere: 'This node had applied it and went back to its previous revision: nothing changed on either node.',
+    notRolledBack:
+      'This node could not go back to its previous revision by itself: compare the two nodes on the Pair page and in History.',
+  },
+  /** Which nodes of a pair hold a revision (History) and which node a table shows (Connections, Expectations). */
+  pairNodes: {
+    column: 'Nodes',
+    notPair: '—',
+    thisNodeOnly: 'this node only',
+    onlyOn: '{{node}} only',
+    from: 'from {{node}} #{{id}}',
+    fromNode: 'from {{node}}',
+    holdsLabel: 'Held by {{nodes}}',
+    node: 'Node',
+    thisNode: 'This node ({{node}})',
+    polled:
+      "The table of {{node}} is read from its panel every few seconds, not streamed: this node's live stream does not carry it.",
   },
 };

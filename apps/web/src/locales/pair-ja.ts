@@ -28,5 +28,67 @@ export const pairJa = {
     lastBulk: '最後の一括同期送信: {{at}}。',
     never: 'なし',
     unknown: '不明',
+    degraded: {
+      title: '縮退中: 相手の {{peer}} に到達できません',
+      explain:
+        '仮想アドレスと同期済みの接続は keepalived と conntrackd により引き続き引き継がれますが、変更を両方のノードに届けられません。リビジョンは両方に適用するか、どちらにも適用しないかのどちらかです。',
+      override:
+        '今適用するには「このノードだけに適用」を明示的に選ぶ必要があります。その場合、相手は復帰して再度リビジョンが適用されるまで古いリビジョンのままです。',
+    },
+    peer: {
+      title: '相手ノード {{peer}}',
+      unknownState: '{{peer}} の状態はまだ分かりません。',
+      reachable: 'パネルの応答',
+      yes: 'あり',
+      no: 'なし',
+      revision: '有効なリビジョン',
+      noRevision: 'なし',
+      inSync: 'このノードと同じリビジョン',
+      inSyncYes: '一致',
+      inSyncNo: '不一致',
+    },
+    actions: {
+      title: '手動フェイルオーバー',
+      failover: '{{peer}} にフェイルオーバー',
+      failoverQuestion:
+        'このノードは仮想アドレスを手放します（keepalived を停止）。{{peer}} がそれを引き継ぎ、接続は {{peer}} 上で続きます。フェイルオーバーしますか？',
+      failoverConfirm: 'フェイルオーバーする',
+      failoverDone: 'このノードは仮想アドレスを手放しました。数秒で {{peer}} が引き継ぎます。',
+      resume: '再開',
+      resumeQuestion:
+        'このノードで keepalived を再び起動し、ペアに復帰します。優先度が高ければ仮想アドレスを取り戻します。再開しますか？',
+      resumeConfirm: '再開する',
+      resumeDone: 'このノードで keepalived が再び動いています。',
+      notMaster: 'このノードは仮想アドレスを保持していません。ここからフェイルオーバーするものはありません。',
+    },
+  },
+  /** ペアのリビジョンが両方のノードに届かなかった適用（適用、ロールバック、今すぐロールバック）。 */
+  pairApply: {
+    thePeer: '相手ノード',
+    aNode: 'いずれかのノード',
+    degradedTitle: '適用されませんでした: 相手の {{peer}} に到達できません。',
+    degradedExplain:
+      'このゲートウェイはペアの一方で、リビジョンは両方のノードに適用するか、どちらにも適用しないかのどちらかです。何も変更していません。このノードだけに適用することもできます。その場合 {{peer}} は復帰して再度適用するまで古いリビジョンのままです。',
+    thisNodeOnly: 'このノードだけに適用',
+    refusedAtCheck: '{{node}} が検査の段階でこのリビジョンを拒否しました。',
+    refusedAtApply: '{{node}} が適用の段階でこのリビジョンを拒否しました。',
+    nothingChanged: 'どちらのノードも変更されていません。',
+    rolledBackHere: 'このノードは一度適用し、直前のリビジョンに戻しました。どちらのノードも変更されていません。',
+    notRolledBack:
+      'このノードは直前のリビジョンに自動で戻せませんでした。ペアのページと履歴で両ノードを比べてください。',
+  },
+  /** リビジョンを保持するノード（履歴）と、表が示すノード（接続、期待）。 */
+  pairNodes: {
+    column: 'ノード',
+    notPair: '—',
+    thisNodeOnly: 'このノードのみ',
+    onlyOn: '{{node}} のみ',
+    from: '{{node}} の #{{id}} から',
+    fromNode: '{{node}} から',
+    holdsLabel: '保持: {{nodes}}',
+    node: 'ノード',
+    thisNode: 'このノード（{{node}}）',
+    polled:
+      '{{node}} の表は数秒ごとにそのパネルから読み込みます（ストリームではありません）。このノードのライブストリームには含まれません。',
   },
 };

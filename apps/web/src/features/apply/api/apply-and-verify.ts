@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useRef, useState } from 'react';
 import { ApiError, api, paths } from '../../../lib/api';
+import { DEGRADED_QUERY } from '../../../lib/pair-apply';
 import { appliedStateKeys } from '../../../lib/query-keys';
 import type { Api, ApiBody } from '../../../lib/types';
 
@@ -46,12 +47,17 @@ export function useApplyAndVerify() {
   }, [queryClient]);
 
   const run = useCallback(
-    async (body: ApiBody['ApplyBody']) => {
+    /** `degraded`: a pair node whose peer is unreachable applies on itself only (the operator asked). */
+    async (body: ApiBody['ApplyBody'], opts: { degraded?: boolean } = {}) => {
       if (running.current) return;
       running.current = true;
       setState({ phase: 'applying' });
       try {
-        const result = await api<Api['ApplyResult']>(paths.apply, { method: 'POST', body });
+        const result = await api<Api['ApplyResult']>(paths.apply, {
+          method: 'POST',
+          body,
+          ...(opts.degraded ? { query: DEGRADED_QUERY } : {}),
+        });
         const pending = result.pending;
         if (!pending) {
           setState({ phase: 'applied', revisionId: result.revision.id });

@@ -1,9 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { PairApplyFailure } from '../../../components/PairApplyFailure';
 import { errorText } from '../../../lib/errors';
 import { useLiveEvent } from '../../../lib/events';
 import { formatDuration } from '../../../lib/format';
+import { pairApplyFailure } from '../../../lib/pair-apply';
 import { useCanEdit } from '../../../lib/session';
 import { useStatus } from '../../../lib/status';
 import { useNow } from '../../../lib/use-now';
@@ -92,6 +94,18 @@ export function ApplyBanner() {
   });
 
   if (pending) {
+    const rollBackHere = (opts: { degraded: boolean } | undefined) => {
+      confirmedByUs.current = true;
+      rollBack.mutate(opts, {
+        onSuccess: () => {
+          lastPending.current = null;
+          setOutcome({ kind: 'rolled-back-now', revisionId: pending.revisionId });
+        },
+        onError: () => {
+          confirmedByUs.current = false;
+        },
+      });
+    };
     return (
       <section className="banner banner-warn" aria-labelledby="apply-banner-title">
         <div>
@@ -100,8 +114,24 @@ export function ApplyBanner() {
           <span className="countdown mono" aria-hidden="true">
             {formatDuration(secondsLeft)}
           </span>
-          {confirm.isError ? <p role="alert">{errorText(t, confirm.error)}</p> : null}
-          {rollBack.isError ? <p role="alert">{errorText(t, rollBack.error)}</p> : null}
+          {confirm.isError ? (
+            pairApplyFailure(confirm.error) ? (
+              <PairApplyFailure error={confirm.error} />
+            ) : (
+              <p role="alert">{errorText(t, confirm.error)}</p>
+            )
+          ) : null}
+          {rollBack.isError ? (
+            pairApplyFailure(rollBack.error) ? (
+              <PairApplyFailure
+                error={rollBack.error}
+                busy={rollBack.isPending}
+                onThisNodeOnly={canEdit ? () => rollBackHere({ degraded: true }) : undefined}
+              />
+            ) : (
+              <p role="alert">{errorText(t, rollBack.error)}</p>
+            )
+          ) : null}
         </div>
         {canEdit ? (
           <div className="banner-actions">
@@ -109,18 +139,7 @@ export function ApplyBanner() {
               type="button"
               className="btn btn-danger-outline"
               disabled={rollBack.isPending || confirm.isPending}
-              onClick={() => {
-                confirmedByUs.current = true;
-                rollBack.mutate(undefined, {
-                  onSuccess: () => {
-                    lastPending.current = null;
-                    setOutcome({ kind: 'rolled-back-now', revisionId: pending.revisionId });
-                  },
-                  onError: () => {
-                    confirmedByUs.current = false;
-                  },
-                });
-              }}
+              onClick={() => rollBackHere(undefined)}
             >
               {rollBack.isPending ? t('apply.rollingBack') : t('apply.rollBackNow')}
             </button>

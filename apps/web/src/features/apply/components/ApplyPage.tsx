@@ -7,10 +7,12 @@ import { ConfirmWindowField } from '../../../components/ConfirmWindowField';
 import { DiffView } from '../../../components/DiffView';
 import { ErrorCallout } from '../../../components/ErrorCallout';
 import { PageHeader } from '../../../components/PageHeader';
+import { PairApplyFailure } from '../../../components/PairApplyFailure';
 import { ErrorState, Loading } from '../../../components/QueryState';
 import { ApiError } from '../../../lib/api';
 import { cleanDiff } from '../../../lib/clean-diff';
 import { errorText, lockoutText } from '../../../lib/errors';
+import { pairApplyFailure } from '../../../lib/pair-apply';
 import { useCanEdit } from '../../../lib/session';
 import { useStatus } from '../../../lib/status';
 import { useApplyAndVerify, type VerifyPhase } from '../api/apply-and-verify';
@@ -37,12 +39,18 @@ export function ApplyPage() {
   const errorBody = failure instanceof ApiError ? failure.body : null;
   const diagnostics = errorBody?.diagnostics ?? [];
   const lockout = failure instanceof ApiError && failure.code === 'lockout' ? (errorBody?.lockout ?? []) : null;
-  const submit = (force: boolean) =>
-    void verify.run({
-      confirmWithinSeconds: noConfirm ? undefined : seconds,
-      force,
-      comment: comment.trim() || undefined,
-    });
+  const [forced, setForced] = useState(false);
+  const submit = (force: boolean, degraded = false) => {
+    setForced(force);
+    void verify.run(
+      {
+        confirmWithinSeconds: noConfirm ? undefined : seconds,
+        force,
+        comment: comment.trim() || undefined,
+      },
+      { degraded },
+    );
+  };
 
   return (
     <section aria-labelledby="page-title">
@@ -152,6 +160,12 @@ export function ApplyPage() {
                 {t('apply.force')}
               </button>
             </div>
+          ) : pairApplyFailure(failure) ? (
+            <PairApplyFailure
+              error={failure}
+              busy={verify.busy}
+              onThisNodeOnly={canEdit ? () => submit(forced, true) : undefined}
+            />
           ) : failure ? (
             <div className="callout callout-error" role="alert">
               <p>{t('apply.failed', { message: errorText(t, failure) })}</p>

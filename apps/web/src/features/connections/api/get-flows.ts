@@ -1,13 +1,17 @@
 import { type InfiniteData, infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
+import type { NodeFlowQuery as FlowQuery } from '../../../lib/pair-contract';
 import { keys } from '../../../lib/query-keys';
-import type { Api, FlowQuery } from '../../../lib/types';
+import type { Api } from '../../../lib/types';
 
 /** Rows per request; the server allows up to 1000. */
 export const FLOW_PAGE_SIZE = 500;
 
 /** How often a table that fits one page is read again for its counters. */
 const COUNTERS_REFRESH_MS = 5000;
+
+/** How often the peer's table (GET /conntrack?node=<peer>, proxied to its panel) is read again. */
+export const PEER_REFRESH_MS = 5000;
 
 /** When each row was read, so its timeout can count down between updates without refetching. */
 export const receivedAt = new WeakMap<Api['FlowRow'], number>();
@@ -38,8 +42,10 @@ export const flowsQueryOptions = (query: FlowQuery) =>
     staleTime: Number.POSITIVE_INFINITY,
     refetchOnWindowFocus: false,
     // Except the packet and byte counters, which flow events do not carry: a
-    // table that fits one page is read again every few seconds for them.
+    // table that fits one page is read again every few seconds for them. A
+    // peer's table (node=) has no stream here: it is read again each time.
     refetchInterval: (q) => {
+      if (query.node) return PEER_REFRESH_MS;
       const pages = q.state.data?.pages;
       return pages?.length === 1 && pages[0]?.nextCursor === null ? COUNTERS_REFRESH_MS : false;
     },

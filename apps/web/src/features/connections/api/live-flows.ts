@@ -6,7 +6,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useLiveEvent } from '../../../lib/events';
-import type { Api, FlowQuery } from '../../../lib/types';
+import type { NodeFlowQuery as FlowQuery } from '../../../lib/pair-contract';
+import type { Api } from '../../../lib/types';
 import { type FlowsData, flowsQueryKey, matchesFlowQuery, receivedAt } from './get-flows';
 
 export interface LiveFlowStats {
@@ -43,7 +44,9 @@ export function useLiveFlows(query: FlowQuery): LiveFlowStats {
   // of a burst have stopped for a moment (at most RELOAD_MAX_WAIT_MS after the first).
   const reload = useRef<{ timer?: ReturnType<typeof setTimeout>; since: number }>({ since: 0 });
   useEffect(() => () => clearTimeout(reload.current.timer), []);
+  // The stream is this node's: a peer's table (node=) is polled instead (get-flows.ts).
   useLiveEvent('resync', () => {
+    if (queryRef.current.node) return;
     const r = reload.current;
     const now = Date.now();
     if (r.timer === undefined) r.since = now;
@@ -59,7 +62,7 @@ export function useLiveFlows(query: FlowQuery): LiveFlowStats {
 
   useLiveEvent('flows', (data) => {
     const batch = data as Api['FlowChanges'];
-    if (batch.events.length === 0) return;
+    if (batch.events.length === 0 || queryRef.current.node) return;
     const q = queryRef.current;
     const key = flowsQueryKey(q);
     const current = queryClient.getQueryData<FlowsData>(key);

@@ -4,12 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { TableHead } from '../../../components/DataTable';
 import { ErrorCallout } from '../../../components/ErrorCallout';
+import { NodeSelect, PeerPolledNote } from '../../../components/NodeSelect';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
 import { formatNumber } from '../../../lib/format';
 import { PHONE_QUERY, useMediaQuery } from '../../../lib/media';
+import type { NodeFlowQuery } from '../../../lib/pair-contract';
 import { useCanEdit } from '../../../lib/session';
-import type { Api, FlowQuery, FlowSortKey } from '../../../lib/types';
+import type { Api, FlowSortKey } from '../../../lib/types';
 import { useNow } from '../../../lib/use-now';
 import { useAccounting } from '../api/get-accounting';
 import { type ExpectationCounts, useExpectationCounts } from '../api/get-expectation-counts';
@@ -83,6 +85,8 @@ export function ConnectionsPage() {
   const protocol = params.get('protocol') ?? '';
   const state = params.get('state') ?? '';
   const helper = params.get('helper') ?? '';
+  // A pair's peer (its name) or this node (absent): see NodeSelect.
+  const node = params.get('node') ?? '';
   const sort = (params.get('sort') as FlowSortKey | null) ?? 'timeout';
   const order = params.get('order') === 'asc' ? 'asc' : 'desc';
   const debAddress = useDebounced(address.trim(), 400);
@@ -110,8 +114,9 @@ export function ConnectionsPage() {
   const portNumber = /^\d{1,5}$/.test(debPort) && Number(debPort) <= 65535 ? Number(debPort) : undefined;
   const portValid = debPort === '' || portNumber !== undefined;
 
-  const query = useMemo<FlowQuery>(
+  const query = useMemo<NodeFlowQuery>(
     () => ({
+      node: node || undefined,
       sort,
       order,
       protocol: protocol || undefined,
@@ -120,13 +125,14 @@ export function ConnectionsPage() {
       address: (addressValid && debAddress) || undefined,
       port: portNumber,
     }),
-    [sort, order, protocol, state, helper, addressValid, debAddress, portNumber],
+    [node, sort, order, protocol, state, helper, addressValid, debAddress, portNumber],
   );
 
   return (
     <section aria-labelledby="page-title" className="connections">
       <PageHeader title={t('connections.title')} />
       <form className="filters" aria-label={t('connections.filters')} onSubmit={(e) => e.preventDefault()}>
+        <NodeSelect id="flt-node" value={node} onChange={(v) => setParam('node', v)} />
         <div className="field">
           <label htmlFor="flt-protocol">{t('connections.protocol')}</label>
           <select id="flt-protocol" value={protocol} onChange={(e) => setParam('protocol', e.target.value)}>
@@ -198,17 +204,19 @@ export function ConnectionsPage() {
           </select>
         </div>
       </form>
+      <PeerPolledNote node={node} />
       <FlowTable query={query} />
     </section>
   );
 }
 
-function FlowTable({ query }: { query: FlowQuery }) {
+function FlowTable({ query }: { query: NodeFlowQuery }) {
   const { t, i18n } = useTranslation();
-  const canEdit = useCanEdit();
+  // A kill acts on this node's table: the peer's rows are shown, not killed from here.
+  const canEdit = useCanEdit() && !query.node;
   const flows = useFlows(query);
   const live = useLiveFlows(query);
-  const expectationCounts = useExpectationCounts();
+  const expectationCounts = useExpectationCounts(query.node);
   const kill = useKillFlow();
   const now = useNow(1000);
 
@@ -242,6 +250,7 @@ function FlowTable({ query }: { query: FlowQuery }) {
       forwardTitle: t('connections.forwardTitle'),
       gatewayForwardTitle: t('connections.gatewayForwardTitle'),
       expectationsLink: (n: number) => t('connections.expectationsLink', { count: n }),
+      expectationsOf: query.node ? { node: query.node } : ({} as Record<string, string>),
       fmt: flowFormatter(language === 'ja' ? 'ja-JP' : 'en-GB', {
         s: t('connections.units.s', { n: '{{n}}', interpolation: { skipOnVariables: true } }),
         min: t('connections.units.min', { n: '{{n}}', interpolation: { skipOnVariables: true } }),
@@ -258,7 +267,7 @@ function FlowTable({ query }: { query: FlowQuery }) {
         timeout: t('connections.timeout'),
       },
     };
-  }, [t, language]);
+  }, [t, language, query.node]);
 
   if (flows.isPending) return <Loading />;
   if (flows.isError) return <ErrorState error={flows.error} onRetry={() => void flows.refetch()} />;

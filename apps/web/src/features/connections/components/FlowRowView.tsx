@@ -27,6 +27,8 @@ export interface RowLabels {
   forwardTitle: string;
   gatewayForwardTitle: string;
   expectationsLink: (n: number) => string;
+  /** Query of a control flow's expectations link, without its id: the node shown (a pair's peer) or nothing. */
+  expectationsOf: Record<string, string>;
   fmt: FlowFormatter;
   /** Column names, shown next to each value when a phone stacks the row. */
   col: {
@@ -198,7 +200,10 @@ export const FlowRowView = memo(function FlowRowView({
         ) : null}
         {r.helper ? <span className="tag tag-info">{r.helper}</span> : null}
         {expectations > 0 ? (
-          <Link to={`/expectations?${new URLSearchParams({ master: r.id })}`} className="vcell-expect">
+          <Link
+            to={`/expectations?${new URLSearchParams({ ...labels.expectationsOf, master: r.id })}`}
+            className="vcell-expect"
+          >
             {labels.expectationsLink(expectations)}
           </Link>
         ) : null}

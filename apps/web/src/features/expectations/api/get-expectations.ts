@@ -7,24 +7,29 @@ import type { Api } from '../../../lib/types';
 /** When each row was read, for the countdown. */
 export const expectationReceivedAt = new WeakMap<Api['ExpectationRow'], number>();
 
-export async function getExpectations(signal?: AbortSignal): Promise<Api['ExpectationList']> {
-  const list = await api<Api['ExpectationList']>(paths.expectations, { signal });
+/** `node`: a pair's peer by name (its panel answers, proxied); empty for this node's table. */
+export async function getExpectations(node: string, signal?: AbortSignal): Promise<Api['ExpectationList']> {
+  const list = await api<Api['ExpectationList']>(paths.expectations, { query: { node }, signal });
   const at = Date.now();
   for (const row of list.items) expectationReceivedAt.set(row, at);
   return list;
 }
 
-export const expectationsQueryOptions = () =>
+/** This node's table under keys.expectations itself (what the stream updates), a peer's beside it. */
+const expectationsKey = (node: string) => (node ? ([...keys.expectations, node] as const) : keys.expectations);
+
+export const expectationsQueryOptions = (node = '') =>
   queryOptions({
-    queryKey: keys.expectations,
-    queryFn: ({ signal }) => getExpectations(signal),
-    // Expectations live seconds; the stream keeps the table current, a slow poll catches anything missed.
-    refetchInterval: 30_000,
+    queryKey: expectationsKey(node),
+    queryFn: ({ signal }) => getExpectations(node, signal),
+    // Expectations live seconds; the stream keeps this node's table current, a
+    // slow poll catches anything missed. The peer's is not streamed: polled.
+    refetchInterval: node ? 5000 : 30_000,
   });
 
-export function useExpectations() {
+export function useExpectations(node = '') {
   const queryClient = useQueryClient();
-  useLiveEvent('resync', () => void queryClient.invalidateQueries({ queryKey: keys.expectations }));
+  useLiveEvent('resync', () => void queryClient.invalidateQueries({ queryKey: keys.expectations, exact: true }));
   useLiveEvent('expectations', (data) => {
     const batch = data as Api['ExpectationChanges'];
     if (batch.events.length === 0) return;
@@ -43,5 +48,5 @@ export function useExpectations() {
       return { items, total: items.length };
     });
   });
-  return useQuery(expectationsQueryOptions());
+  return useQuery(expectationsQueryOptions(node));
 }

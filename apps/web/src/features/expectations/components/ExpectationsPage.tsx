@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { DataTable } from '../../../components/DataTable';
+import { NodeSelect, PeerPolledNote } from '../../../components/NodeSelect';
 import { PageHeader } from '../../../components/PageHeader';
 import { formatDuration, formatTuple } from '../../../lib/format';
 import type { Api } from '../../../lib/types';
@@ -8,8 +9,9 @@ import { useNow } from '../../../lib/use-now';
 import { expectationReceivedAt, useExpectations } from '../api/get-expectations';
 
 /** The control connection on Connections: its address and port, which also keep its data flows in view. */
-function controlFlowLink(e: Api['ExpectationRow']): string {
+function controlFlowLink(e: Api['ExpectationRow'], node: string): string {
   const q = new URLSearchParams();
+  if (node) q.set('node', node);
   q.set('address', e.master.src);
   if (e.master.sport) q.set('port', String(e.master.sport));
   return `/connections?${q}`;
@@ -17,9 +19,10 @@ function controlFlowLink(e: Api['ExpectationRow']): string {
 
 export function ExpectationsPage() {
   const { t } = useTranslation();
-  const expectations = useExpectations();
+  const [params, setParams] = useSearchParams();
+  const node = params.get('node') ?? '';
+  const expectations = useExpectations(node);
   const now = useNow(1000);
-  const [params] = useSearchParams();
   // From a control flow's link on Connections: only that flow's expectations.
   const master = params.get('master');
   const all = expectations.data?.items ?? [];
@@ -30,6 +33,18 @@ export function ExpectationsPage() {
   return (
     <section aria-labelledby="page-title">
       <PageHeader title={t('expectations.title')} />
+      <NodeSelect
+        id="exp-node"
+        standalone
+        value={node}
+        onChange={(v) => {
+          const next = new URLSearchParams(params);
+          if (v) next.set('node', v);
+          else next.delete('node');
+          setParams(next, { replace: true });
+        }}
+      />
+      <PeerPolledNote node={node} />
       {master ? (
         <p className="table-note" role="status">
           {t('expectations.ofFlow')} <Link to="/expectations">{t('expectations.showAll')}</Link>
@@ -55,7 +70,7 @@ export function ExpectationsPage() {
             header: t('expectations.master'),
             className: 'mono',
             cell: (e) => (
-              <Link to={controlFlowLink(e)} title={t('expectations.showControl')}>
+              <Link to={controlFlowLink(e, node)} title={t('expectations.showControl')}>
                 {formatTuple(e.master)}
               </Link>
             ),

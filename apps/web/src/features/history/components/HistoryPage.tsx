@@ -3,12 +3,16 @@ import { useTranslation } from 'react-i18next';
 import { DataTable } from '../../../components/DataTable';
 import { ErrorCallout } from '../../../components/ErrorCallout';
 import { PageHeader } from '../../../components/PageHeader';
+import { PairApplyFailure } from '../../../components/PairApplyFailure';
 import { formatDateTime, formatRelative } from '../../../lib/format';
+import { usePairNodes } from '../../../lib/pair';
+import { pairApplyFailure } from '../../../lib/pair-apply';
 import { useCanEdit } from '../../../lib/session';
 import { useStatus } from '../../../lib/status';
 import type { Api } from '../../../lib/types';
 import { useRevisions } from '../api/get-revisions';
-import { useRollback } from '../api/rollback';
+import { type RollbackRequest, useRollback } from '../api/rollback';
+import { NodesCell } from './NodesCell';
 import { RestoreForm } from './RestoreForm';
 import { RevisionCompare, RevisionDiff } from './RevisionPanels';
 import { RollbackForm } from './RollbackForm';
@@ -27,6 +31,7 @@ export function HistoryPage() {
   const revisions = useRevisions();
   const rollback = useRollback();
   const status = useStatus();
+  const pair = usePairNodes();
   const [panel, setPanel] = useState<Panel>(null);
   /** The provisional revision our rollback made: the notice lasts while it waits for confirmation. */
   const [started, setStarted] = useState<{ revisionId: number; target: number } | null>(null);
@@ -34,6 +39,16 @@ export function HistoryPage() {
   const notice = started && pendingId === started.revisionId ? started : null;
   const toggle = (id: number, mode: NonNullable<Panel>['mode']) =>
     setPanel(panel?.id === id && panel.mode === mode ? null : { id, mode });
+  const rollBack = (request: RollbackRequest) =>
+    rollback.mutate(request, {
+      onSuccess: (res) => {
+        setPanel(null);
+        setStarted({ revisionId: res.revision.id, target: request.id });
+      },
+    });
+  const rows = revisions.data?.pages.flatMap((p) => p.items) ?? [];
+  // On a pair node, and for the revisions a pair once held.
+  const showNodes = pair !== null || rows.some((r) => r.nodes !== null);
 
   return (
     <section aria-labelledby="page-title">
@@ -41,12 +56,22 @@ export function HistoryPage() {
       <div aria-live="polite" className="notice-area">
         {notice ? <p className="callout callout-ok">{t('history.rollbackDone', { id: notice.target })}</p> : null}
       </div>
-      <ErrorCallout error={rollback.error} />
+      {pairApplyFailure(rollback.error) ? (
+        <PairApplyFailure
+          error={rollback.error}
+          busy={rollback.isPending}
+          onThisNodeOnly={
+            canEdit && rollback.variables ? () => rollBack({ ...rollback.variables, degraded: true }) : undefined
+          }
+        />
+      ) : (
+        <ErrorCallout error={rollback.error} />
+      )}
       <DataTable
         label={t('history.tableLabel')}
         query={revisions}
         pages={revisions}
-        rows={revisions.data?.pages.flatMap((p) => p.items) ?? []}
+        rows={rows}
         rowKey={(r) => r.id}
         rowClassName={(r) => (r.active ? 'row-current' : undefined)}
         detail={(r) =>
@@ -66,17 +91,7 @@ export function HistoryPage() {
                       revision={r}
                       busy={rollback.isPending}
                       onCancel={() => setPanel(null)}
-                      onSubmit={(body) =>
-                        rollback.mutate(
-                          { id: r.id, body },
-                          {
-                            onSuccess: (res) => {
-                              setPanel(null);
-                              setStarted({ revisionId: res.revision.id, target: r.id });
-                            },
-                          },
-                        )
-                      }
+                      onSubmit={(body) => rollBack({ id: r.id, body })}
                     />
                   ),
               }
@@ -118,6 +133,15 @@ export function HistoryPage() {
             ),
           },
           { key: 'status', header: t('history.status'), cell: (r) => <StatusTag status={r.status} /> },
+          ...(showNodes
+            ? [
+                {
+                  key: 'nodes',
+                  header: t('pairNodes.column'),
+                  cell: (r: Api['RevisionSummary']) => <NodesCell revision={r} self={pair?.self ?? null} />,
+                },
+              ]
+            : []),
           { key: 'comment', header: t('history.comment'), cell: (r) => r.comment },
           {
             key: 'actions',

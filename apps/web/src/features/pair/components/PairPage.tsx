@@ -2,10 +2,12 @@ import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../../components/PageHeader';
 import { QueryState } from '../../../components/QueryState';
 import { formatDateTime, formatNumber } from '../../../lib/format';
-import type { Api } from '../../../lib/types';
+import type { PairConfigured } from '../../../lib/pair-contract';
 import { usePair } from '../api/get-pair';
+import { PairActions } from './PairActions';
+import { DegradedBanner, PeerState } from './PeerState';
 
-type Configured = Extract<Api['PairStatus'], { configured: true }>;
+type Configured = PairConfigured;
 type Stats = Extract<Configured['sync'], { ok: true }>['stats'];
 
 function Instances({ pair }: { pair: Configured }) {
@@ -82,12 +84,16 @@ export function PairPage() {
             <p className="empty">{t('pair.notConfigured')}</p>
           ) : (
             <>
+              <DegradedBanner pair={p} />
               <p className="lede">
                 {p.node === null
                   ? t('pair.nodeUnknown')
                   : t('pair.thisNode', { node: p.node, peer: p.peer ?? t('pair.unknown') })}
               </p>
+              <h2>{t('pair.peer.title', { peer: p.peer ?? t('pair.unknown') })}</h2>
+              <PeerState pair={p} />
               <Instances pair={p} />
+              <PairActions pair={p} />
               <h2>{t('pair.sync')}</h2>
               {p.sync.ok ? (
                 <SyncStats stats={p.sync.stats} />
