@@ -21,7 +21,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['pair'],
-        summary: 'The HA pair from this node: VRRP state per instance, conntrackd sync statistics',
+        summary:
+          'The HA pair from this node: VRRP state per instance, conntrackd sync statistics, the peer (reachable, its revision, in sync) and whether the pair is degraded',
         response: { 200: PairStatus, 401: ErrorBody },
       },
     },
@@ -32,6 +33,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         runner: app.runner,
         interfaces: () => app.gateway.interfaces(),
         paths: { conntrackdConfig: join(dir, 'conntrackd.conf'), notifyLog: join(dir, 'notify.log') },
+        peerState: () => g.peerState(),
       });
     },
   );

@@ -36,6 +36,16 @@ export const VrrpInstanceState = z.object({
   state: z.enum(['master', 'backup']).describe('master: this node holds the virtual address'),
 });
 
+/** The peer as this node sees it through GET /peer/state (issue #16, one change two nodes). */
+export const PeerStateView = z.object({
+  reachable: z.boolean(),
+  error: z.string().nullable().describe('why the peer did not answer'),
+  activeRevisionId: z.number().int().nullable().describe("the peer's active revision (its own id)"),
+  inSync: z
+    .boolean()
+    .describe("the peer's active revision is a copy of this node's, or this node's is a copy of the peer's"),
+});
+
 export const PairStatus = z.discriminatedUnion('configured', [
   z.object({ configured: z.literal(false) }),
   z.object({
@@ -49,10 +59,19 @@ export const PairStatus = z.discriminatedUnion('configured', [
     ]),
     lastPrimaryAt: z.iso.datetime().nullable(),
     lastBulkSyncAt: z.iso.datetime().nullable(),
+    degraded: z
+      .boolean()
+      .default(false)
+      .describe('the peer is unreachable or does not hold this node’s revision: applies need ?degraded=true'),
+    peerState: PeerStateView.nullable().default(null).describe('null: this server is not a node of the pair'),
   }),
 ]);
 
 export type ConntrackdStats = z.output<typeof ConntrackdStats>;
 export type CacheStats = z.output<typeof CacheStats>;
 export type VrrpInstanceState = z.output<typeof VrrpInstanceState>;
-export type PairStatus = z.output<typeof PairStatus>;
+/** As services build it: degraded and peerState may be left out (pair-watch's reads); the route's answer has them (defaults). */
+export type PairStatus = z.input<typeof PairStatus>;
+/** GET /pair's answer: every field set. */
+export type PairStatusView = z.output<typeof PairStatus>;
+export type PeerStateView = z.output<typeof PeerStateView>;

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type GatewayModel, type InterfaceState, type Runner, vipAddress } from '@gatehouse/rules';
-import type { PairStatus, VrrpInstanceState } from '../../schemas/pair.js';
+import type { PairStatusView, PeerStateView, VrrpInstanceState } from '../../schemas/pair.js';
 import { parseConntrackdStats } from './conntrackd-stats.js';
 
 export interface PairPaths {
@@ -44,16 +44,23 @@ export function vrrpStates(model: GatewayModel, interfaces: InterfaceState[]): V
 export async function pairStatus(
   model: GatewayModel | null,
   node: string | undefined,
-  deps: { runner: Runner; interfaces: () => Promise<InterfaceState[]>; paths: PairPaths },
-): Promise<PairStatus> {
+  deps: {
+    runner: Runner;
+    interfaces: () => Promise<InterfaceState[]>;
+    paths: PairPaths;
+    /** The peer through GET /peer/state (services/ha/pair-apply.ts); absent: not asked (peerState null). */
+    peerState?: () => Promise<PeerStateView | null>;
+  },
+): Promise<PairStatusView> {
   if (!model?.ha) return { configured: false };
   const names = model.ha.nodes.map((n) => n.name);
   const self = node && names.includes(node) ? node : null;
   const peer = self ? (names.find((n) => n !== self) ?? null) : null;
-  const [interfaces, stats, log] = await Promise.all([
+  const [interfaces, stats, log, peerState] = await Promise.all([
     deps.interfaces(),
     deps.runner.run('conntrackd', ['-C', deps.paths.conntrackdConfig, '-s'], { reject: false }),
     readFile(deps.paths.notifyLog, 'utf8').catch(() => ''),
+    self && deps.peerState ? deps.peerState() : Promise.resolve(null),
   ]);
   return {
     configured: true,
@@ -65,5 +72,7 @@ export async function pairStatus(
         ? { ok: true, stats: parseConntrackdStats(stats.stdout) }
         : { ok: false, error: (stats.stderr || stats.stdout).trim().split('\n').at(-1) ?? 'conntrackd did not answer' },
     ...lastHookTimes(log),
+    degraded: peerState !== null && (!peerState.reachable || !peerState.inSync),
+    peerState,
   };
 }
