@@ -12,6 +12,7 @@ import {
   ApplyBody,
   ApplyResult,
   ConfirmBody,
+  DegradedQuery,
   PendingConfirmation,
   Preview,
   Revision,
@@ -30,12 +31,17 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   /** The connection this request came through, for the lockout check (see services/lockout/operator.ts). */
   const operator = (req: FastifyRequest) => operatorOf(app.config.netns, req.raw.socket);
   /** The options of an apply (or a rollback's apply) from its body and the request's actor and connection. */
-  const applyOptions = (req: FastifyRequest, body: z.infer<typeof ApplyBody>) => ({
+  const applyOptions = (
+    req: FastifyRequest,
+    body: z.infer<typeof ApplyBody>,
+    query: z.infer<typeof DegradedQuery>,
+  ) => ({
     actor: actorOf(req),
     confirmWithinSeconds: body.confirmWithinSeconds,
     force: body.force,
     comment: body.comment,
     operator: operator(req),
+    degraded: query.degraded === 'true',
   });
   ages.watch(app.server);
   // While a provisional apply waits, a connection opened before it closes after
@@ -81,12 +87,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { auth: 'admin' },
       schema: {
         tags: ['apply'],
-        summary: 'Apply the desired model (provisionally with confirmWithinSeconds); 409 while another apply runs',
+        summary:
+          'Apply the desired model (provisionally with confirmWithinSeconds); 409 while another apply runs; on a pair node on both nodes or neither (409 pair_degraded, pair_peer_refused)',
+        querystring: DegradedQuery,
         body: ApplyBody,
         response: { 200: ApplyResult, ...applyErrorResponses },
       },
     },
-    async (req, reply) => result(await g.apply(applyOptions(req, req.body)), reply),
+    async (req, reply) => result(await g.apply(applyOptions(req, req.body, req.query)), reply),
   );
 
   app.get(
@@ -108,7 +116,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['apply'],
         summary:
-          'Keep the provisional apply (stops the automatic rollback); with reconnect: true only over a connection opened after it',
+          "Keep the provisional apply (stops the automatic rollback); with reconnect: true only over a connection opened after it; on a pair node the peer's copy first",
+        querystring: DegradedQuery,
         body: ConfirmBody,
         response: { 200: z.object({ revision: RevisionSummary }), ...errors, 409: ErrorBody },
       },
@@ -123,7 +132,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           { extra: { revisionId: pending.revisionId } },
         );
       }
-      const revision = g.confirm(actorOf(req));
+      const revision = await g.confirmPaired(actorOf(req), { degraded: req.query.degraded === 'true' });
       return { revision: revisionSummary(revision, g.activeRevision()?.id ?? null) };
     },
   );
@@ -180,11 +189,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['revisions'],
         summary: 'Apply an old revision again (as a new revision); it also becomes the desired model',
         params: IdParam,
+        querystring: DegradedQuery,
         body: RollbackBody,
         response: { 200: ApplyResult, ...applyErrorResponses },
       },
     },
-    async (req, reply) => result(await g.rollbackTo(req.params.id, applyOptions(req, req.body)), reply),
+    async (req, reply) => result(await g.rollbackTo(req.params.id, applyOptions(req, req.body, req.query)), reply),
   );
 };
 

@@ -14,7 +14,14 @@ import { HttpError, notFound } from '../lib/errors.js';
 import { etag, ifMatch } from '../lib/etag.js';
 import { actorOf } from '../plugins/auth.js';
 import { ErrorBody, errorResponses, Ok, writeErrorResponses } from '../schemas/common.js';
-import { ForwardList, FtpHelperPolicy, GatewayConfig, PortForward, TftpHelperPolicy } from '../schemas/gateway.js';
+import {
+  DegradedQuery,
+  ForwardList,
+  FtpHelperPolicy,
+  GatewayConfig,
+  PortForward,
+  TftpHelperPolicy,
+} from '../schemas/gateway.js';
 import type { ApplyOutcome, ForwardChangeResult } from '../services/gateway.js';
 import { operatorOf } from '../services/lockout.js';
 
@@ -34,7 +41,10 @@ const ApplyQuery = z.object({
     .enum(['true', 'false'])
     .optional()
     .describe('true: apply the change at once (an element delta where possible)'),
+  degraded: DegradedQuery.shape.degraded,
 });
+/** `?degraded=true`: a pair node whose peer is unreachable applies on itself alone (issue #16). */
+const degradedOf = (req: FastifyRequest) => (req.query as { degraded?: string } | undefined)?.degraded === 'true';
 /** Problems of the whole model, named relative to the part this request sent when they concern it. */
 function focusOn(prefix: string): (modelPath: string) => string {
   return (p) =>
@@ -189,7 +199,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     await applyOrUndo(
       req,
       reply,
-      () => g.applyForwardChange(c, { actor, operator: operatorOf(app.config.netns, req.raw.socket) }),
+      () =>
+        g.applyForwardChange(c, {
+          actor,
+          operator: operatorOf(app.config.netns, req.raw.socket),
+          degraded: degradedOf(req),
+        }),
       (reason) => g.revertForwardChange(c, actor, reason),
       { kind: 'forward', id: c.change.id, path: 'body.publicPorts' },
     );
@@ -208,7 +223,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     await applyOrUndo(
       req,
       reply,
-      () => g.apply({ actor, operator: operatorOf(app.config.netns, req.raw.socket) }),
+      () => g.apply({ actor, operator: operatorOf(app.config.netns, req.raw.socket), degraded: degradedOf(req) }),
       (reason) => g.revertDesired(before.model, after.version, actor, reason),
     );
   }

@@ -10,6 +10,7 @@ import { HttpError, notFound } from '../lib/errors.js';
 import { etag, ifMatch } from '../lib/etag.js';
 import { actorOf } from '../plugins/auth.js';
 import { applyErrorResponses, ErrorBody, errorResponses as errors, IdParam } from '../schemas/common.js';
+import { DegradedQuery } from '../schemas/gateway.js';
 import {
   DiscardBody,
   DiscardResult,
@@ -100,12 +101,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['apply'],
         summary:
           'Undo the provisional apply now instead of at its deadline: the revision before it is loaded again; the desired model keeps the change',
+        querystring: DegradedQuery,
         body: RestoreBody,
         response: { 200: RestoreResult, ...applyErrorResponses },
       },
     },
     async (req) => {
-      const r = await g.rollBackNow(actorOf(req));
+      const r = await g.rollBackNow(actorOf(req), { degraded: req.query.degraded === 'true' });
       return { revisionId: r?.id ?? null, restoredFrom: r?.restoredFrom ?? null };
     },
   );
@@ -118,11 +120,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['apply'],
         summary:
           'Repair drift: load the active revision again (as a new revision restored from it), whatever the live table holds',
+        querystring: DegradedQuery,
         body: RestoreBody,
         response: { 200: RestoreResult, ...applyErrorResponses },
       },
     },
     async (req) => {
+      // Drift repair is this node's alone: `degraded` is accepted, and nothing needs the peer.
       const r = await g.restoreActive(actorOf(req));
       void g.checkDrift();
       return { revisionId: r?.id ?? null, restoredFrom: r?.restoredFrom ?? null };

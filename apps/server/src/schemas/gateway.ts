@@ -102,3 +102,15 @@ export const Preview = z.object({
   drift: z.object({ drifted: z.boolean(), missing: z.boolean(), diff: z.string() }).nullable(),
   lockout: z.array(LockoutProblem),
 });
+
+/**
+ * `?degraded=true` on every route that applies, on a pair node (issue #16):
+ * the peer is unreachable and the operator applies on this node alone.
+ * Without it, an unreachable peer is 409 pair_degraded and nothing changes.
+ */
+export const DegradedQuery = z.object({
+  degraded: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('a pair node with its peer unreachable: apply on this node only (audited pair.degraded_apply)'),
+});

@@ -11,6 +11,10 @@
  *   boot-files.ts     the files a reboot loads
  *   takeover.ts       foreign tables an apply retires (adopting a gateway), and their restore
  *
+ * A pair node (issue #16) applies every revision of the pair on both nodes or
+ * on neither: ha/pair-apply.ts around each apply path here, and
+ * ha/pair-peer.ts for what the peer's routes ask of this node.
+ *
  * Kernel probes (interfaces, counters, nf_nat_ftp) are @gatehouse/rules' kernel.ts.
  */
 import {
@@ -38,7 +42,9 @@ import { ApplyLock } from './gateway/lock.js';
 import { diffScripts, Revisions } from './gateway/revisions.js';
 import { retireLines, Takeover } from './gateway/takeover.js';
 import type { ApplyObservation, ApplyOutcome, ApplyRequest, GatewayLogger } from './gateway/types.js';
+import { PairApply, type PeerStateView } from './ha/pair-apply.js';
 import { PairBootFiles, type PairNodeOptions } from './ha/pair-files.js';
+import { PeerSide } from './ha/pair-peer.js';
 import { lockoutProblems, type OperatorConnection } from './lockout.js';
 
 export { DEFAULT_MODEL, type ForwardChangeResult } from './gateway/desired-state.js';
@@ -71,6 +77,10 @@ export class GatewayService {
   /** Foreign tables the next apply retires, chosen when an import is adopted (gateway/takeover.ts). */
   readonly takeover: Takeover;
   private readonly bootFiles: BootFiles;
+  /** The origin's side of a pair apply; null when this server is not a pair node. */
+  private readonly pair: PairApply | null;
+  /** What the peer routes ask of this node (routes/peer.ts). */
+  readonly peer: PeerSide;
   private readonly observers = new Set<(o: ApplyObservation) => void>();
   /** desiredDiffersFromApplied for one (active revision, desired version) pair. */
   private differs: { key: string; value: boolean } | null = null;
@@ -121,6 +131,45 @@ export class GatewayService {
       log: o.log,
       writeBootFiles: (model, natFtp) => bootFiles.write(model, natFtp),
     });
+    this.pair = o.pairNode
+      ? new PairApply({
+          self: o.pairNode.node,
+          log: o.log,
+          audit: (actor, action, target, details) => o.store.audit.record(actor, action, target, details),
+          setNodes: (id, nodes) => o.store.revisions.setPair(id, { nodes }),
+          activeModel: () => this.revisions.model(this.revisions.active()),
+        })
+      : null;
+    this.peer = new PeerSide({
+      self: o.pairNode?.node,
+      store: o.store,
+      runner: o.runner,
+      revisions: this.revisions,
+      applier: this.applier,
+      lock: this.lock,
+      desiredState: this.desiredState,
+      confirmWindow: this.confirmWindow,
+      rewriteBootFiles: () => this.rewriteBootFiles(),
+    });
+  }
+
+  /** Around an apply of `model`: on a pair node, the peer too, or neither (ha/pair-apply.ts). */
+  private paired(model: GatewayModel, req: ApplyRequest, applyLocal: () => Promise<ApplyOutcome>) {
+    if (!this.pair) return applyLocal();
+    return this.pair.around(model, req, applyLocal, async (o) => {
+      await this.applier.restore(o.revision.parentId, 'rollback', 'system (pair: the peer refused)', o.revision.id);
+      await this.rewriteBootFiles();
+    });
+  }
+
+  /** The boot (and a pair node's engine) files of the active revision, after an undo. */
+  private async rewriteBootFiles(): Promise<void> {
+    await this.bootFiles.write(this.revisions.model(this.revisions.active()), null);
+  }
+
+  /** The peer as GET /pair shows it; null when this is not a pair node. */
+  peerState(): Promise<PeerStateView | null> {
+    return this.pair ? this.pair.peerState(this.revisions.active()) : Promise.resolve(null);
   }
 
   /** Calls `fn` after every apply, rollback and automatic rollback, whatever came of it. */
@@ -235,13 +284,17 @@ export class GatewayService {
   apply(req: ApplyRequest): Promise<ApplyOutcome> {
     return this.lock.run(() => {
       const { model, version } = this.desired();
-      return this.applier.applyModel(model, null, 'apply', req, version);
+      return this.paired(model, req, () => this.applier.applyModel(model, null, 'apply', req, version));
     });
   }
 
   /** Applies a change made by changeForward(): an element delta where it can be (apply.ts). */
   applyForwardChange(c: ForwardChangeResult, req: ApplyRequest): Promise<ApplyOutcome> {
-    return this.lock.run(() => this.applier.applyForwardChange(c, this.desired(), req));
+    return this.lock.run(() => {
+      const current = this.desired();
+      // The peer gets the whole model; this node may load it as an element delta.
+      return this.paired(current.model, req, () => this.applier.applyForwardChange(c, current, req));
+    });
   }
 
   /** Applies an old revision again; the result is a new revision, and the desired model becomes that revision's. */
@@ -254,7 +307,9 @@ export class GatewayService {
       const model = this.revisions.model(target);
       if (!model)
         throw new HttpError(409, 'not_restorable', `revision ${revisionId} holds no gateway model to restore`);
-      const outcome = await this.applier.applyModel(model, target, 'rollback', req, null);
+      const outcome = await this.paired(model, req, () =>
+        this.applier.applyModel(model, target, 'rollback', req, null),
+      );
       const version = this.desiredState.adopt(model);
       this.store.tx(() => {
         this.store.meta.setAppliedFrom(version);
@@ -271,11 +326,24 @@ export class GatewayService {
     return this.confirmWindow.confirm(actor);
   }
 
+  /** Keeps the provisional apply; on a pair node the peer's copy is confirmed first (POST /apply/confirm). */
+  async confirmPaired(actor: string, o: { degraded?: boolean | undefined } = {}): Promise<RevisionSummary> {
+    const p = this.store.meta.pending();
+    const pending = p ? this.store.revisions.summary(p.revisionId) : undefined;
+    if (this.pair && pending)
+      await this.pair.confirm(this.revisions.model(pending), pending, actor, o.degraded ?? false);
+    return this.confirmWindow.confirm(actor);
+  }
+
   /** "Roll back now": the provisional apply is undone at once, as its deadline would (the desired model keeps it). */
-  rollBackNow(actor: string): Promise<RevisionSummary | null> {
+  rollBackNow(actor: string, o: { degraded?: boolean | undefined } = {}): Promise<RevisionSummary | null> {
     return this.lock.run(async () => {
       const p = this.store.meta.pending();
       if (!p) throw new HttpError(409, 'nothing_to_roll_back', 'no provisional apply is waiting for confirmation');
+      const undone = this.store.revisions.summary(p.revisionId);
+      // The peer first: unreachable without the override, nothing is undone anywhere.
+      if (this.pair && undone)
+        await this.pair.rollBack(this.revisions.model(undone), undone, actor, o.degraded ?? false);
       await this.applier.restore(p.previousRevisionId, 'rollback', actor, p.revisionId);
       return this.revisions.active();
     });
@@ -290,7 +358,11 @@ export class GatewayService {
       if (this.store.meta.pending())
         throw new HttpError(409, 'pending_confirmation', 'confirm or roll back the provisional apply first');
       await this.applier.restore(active.id, 'rollback', actor, null);
-      return this.revisions.active();
+      // A repair of this node's kernel: the revision the nodes hold is still the same.
+      const repaired = this.revisions.active();
+      if (repaired && active.nodes)
+        this.store.revisions.setPair(repaired.id, { nodes: active.nodes, origin: active.origin });
+      return repaired ? (this.store.revisions.summary(repaired.id) ?? repaired) : null;
     });
   }
 

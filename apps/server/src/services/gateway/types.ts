@@ -16,6 +16,12 @@ export interface ApplyRequest {
   force?: boolean | undefined;
   comment?: string | undefined;
   operator?: OperatorConnection | null;
+  /**
+   * A pair node (issue #16): apply on this node alone when the peer is
+   * unreachable (the operator's explicit override); without it that is 409
+   * pair_degraded and nothing is applied.
+   */
+  degraded?: boolean | undefined;
 }
 
 /** Everything an apply's response needs: routes map it and ask the store for nothing. */
