@@ -46,6 +46,7 @@ import gatewaySettingsRoutes from './routes/gateway-settings.js';
 import importRoutes from './routes/import.js';
 import metricsRoutes from './routes/metrics.js';
 import pairRoutes from './routes/pair.js';
+import peerRoutes from './routes/peer.js';
 import pendingRoutes from './routes/pending.js';
 import revisionRestoreRoutes from './routes/revision-restore.js';
 import sessionRoutes from './routes/session.js';
@@ -133,6 +134,7 @@ export const gatehouseApp: FastifyPluginAsync<AppOptions> = async (app, opts) =>
       await api.register(sessionRoutes);
       await api.register(ftpDiagnosisRoutes);
       await api.register(pairRoutes);
+      await api.register(peerRoutes);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },
