@@ -1,42 +1,24 @@
 /**
- * What the doctor remembers of FTP traffic. Expectations live a few seconds
- * (until their data connection arrives) and a failed data connection leaves
- * nothing in the table, so "how many, when last" has to be kept as the
- * conntrack events go by: this record listens to the events the conntrack
- * follower applies (conntrack/service.ts watch()) and keeps counters and a
- * few recent examples per FTP server, all bounded.
+ * What the doctor remembers of FTP traffic: the counters every helper kind
+ * keeps (helper-activity.ts), found FTP's way (a data connection by its
+ * control connection, an expectation by its master tuple), plus what only
+ * FTP has: the control connections with the helper (for the FTPS
+ * heuristics), active attempts (an expectation announced by PORT/EPRT) and
+ * stray connections (a client of an FTP server connecting to a high port
+ * nothing forwards). It listens to the events the conntrack follower
+ * applies (conntrack/service.ts watch()); everything is bounded.
  */
-import type { EventType, Expectation, Flow, Tuple } from '../../conntrack/parse.js';
+import type { EventType, Expectation, Tuple } from '../../conntrack/parse.js';
+import { HelperActivity, type ObservedFlow, trimOldest, tupleKey } from './helper-activity.js';
 
-/** Recent examples kept per server (flows without the helper, active attempts). */
-const EXAMPLES = 5;
+export type { ObservedFlow, Seen, ServerActivity } from './helper-activity.js';
+
 /** Control connections with the helper remembered (for expectations and stray connections). */
 const CONTROLS = 1024;
 /** Stray connections remembered. */
 const STRAYS = 256;
-/** Data flow ids remembered, so a late link is not counted twice. */
-const LINKED_IDS = 4096;
 /** How long a client with a helper control connection is watched for stray connections. */
 const STRAY_WINDOW_MS = 30 * 60_000;
-
-export interface Seen {
-  at: number;
-  client: string;
-}
-
-export interface ServerActivity {
-  flows: number;
-  withHelper: number;
-  lastFlowAt: number | null;
-  /** Whether the newest control connection carried the helper (null: none seen). */
-  lastHadHelper: boolean | null;
-  withoutHelper: Seen[];
-  expectations: number;
-  lastExpectationAt: number | null;
-  activeAttempts: Seen[];
-  dataLinked: number;
-  lastDataAt: number | null;
-}
 
 export interface ControlFlow {
   client: string;
@@ -57,61 +39,30 @@ export interface StrayConnection {
   at: number;
 }
 
-const emptyActivity = (): ServerActivity => ({
-  flows: 0,
-  withHelper: 0,
-  lastFlowAt: null,
-  lastHadHelper: null,
-  withoutHelper: [],
-  expectations: 0,
-  lastExpectationAt: null,
-  activeAttempts: [],
-  dataLinked: 0,
-  lastDataAt: null,
-});
-
-const tupleKey = (t: Tuple) => `${t.src}:${t.sport}>${t.dst}:${t.dport}`;
-const pushBounded = <T>(list: T[], item: T, max: number) => {
-  list.push(item);
-  if (list.length > max) list.splice(0, list.length - max);
-};
-
-/** A flow as the events hand it over: the fields the record reads. */
-export type ObservedFlow = Pick<Flow, 'id' | 'protonum' | 'original' | 'reply' | 'helper'> & {
-  masterId?: string | null;
-};
-
-export class FtpActivity {
-  readonly since: number;
-  private readonly servers = new Map<string, ServerActivity>();
+export class FtpActivity extends HelperActivity {
   private readonly controls = new Map<string, ControlFlow>();
   private readonly controlById = new Map<string, string>();
-  /** `client>public address` -> when a helper control connection between them was last seen (stray lookups are O(1)). */
-  private readonly controlClients = new Map<string, number>();
+  /**
+   * client -> (address its data connections could go to -> when a helper
+   * control connection of it was last seen): two map reads per candidate
+   * stray connection, no string built on the way.
+   */
+  private readonly controlClients = new Map<string, Map<string, number>>();
   private readonly strays: StrayConnection[] = [];
-  private readonly linked = new Set<string>();
-  private readonly now: () => number;
 
   /**
    * `isControl(server, port)`: whether a DNATed TCP flow to server:port is an
    * FTP control connection the doctor looks after (a forward exposes that port).
-   */
-  /**
    * `flowById`: the live table's flow by id, for an expectation whose control
    * connection the record has not seen go by (it was read from a dump, after
    * a restart of the event streams).
    */
   constructor(
-    private readonly isControl: (server: string, port: number) => boolean,
+    isControl: (server: string, port: number) => boolean,
     now: () => number = Date.now,
     private readonly flowById: (id: string) => ObservedFlow | undefined = () => undefined,
   ) {
-    this.now = now;
-    this.since = now();
-  }
-
-  activity(server: string, port: number): ServerActivity {
-    return this.servers.get(`${server}:${port}`) ?? emptyActivity();
+    super('ftp', isControl, now);
   }
 
   /** Control connections with the helper to server:port, newest last. */
@@ -123,31 +74,29 @@ export class FtpActivity {
     return this.strays;
   }
 
-  private serverOf(key: string): ServerActivity {
-    let a = this.servers.get(key);
-    if (!a) {
-      a = emptyActivity();
-      this.servers.set(key, a);
-    }
-    return a;
-  }
-
   flow(type: EventType, f: ObservedFlow): void {
-    if (f.protonum !== 6 || type === 'destroy') {
-      if (type === 'destroy') this.flowGone(f);
+    if (f.protonum !== this.protonum) return;
+    if (type === 'destroy') {
+      if (this.controlById.size > 0) this.flowGone(f);
+      return;
+    }
+    const { original: o, reply: r } = f;
+    const dnat = r.src !== o.dst;
+    if (!f.helper && !f.masterId) {
+      // Nearly every flow of a busy gateway: no helper, no master. Only a new
+      // one can be a control connection without the helper, or a stray one.
+      if (type !== 'new') return;
+      if (dnat) {
+        if (r.sport !== null && this.isServed(r.src, r.sport)) this.countRequest(`${r.src}:${r.sport}`, f, this.now());
+      } else if (o.dport !== null && o.dport >= 1024 && r.sport === o.dport && this.controlClients.size > 0) {
+        this.maybeStray(o, this.now());
+      }
       return;
     }
     const at = this.now();
-    const { original: o, reply: r } = f;
-    const dnat = r.src !== o.dst;
-    if (f.masterId) this.dataFlow(f, at);
-    if (type === 'new' && dnat && r.sport !== null && this.isControl(r.src, r.sport)) {
-      const a = this.serverOf(`${r.src}:${r.sport}`);
-      a.flows++;
-      a.lastFlowAt = at;
-      a.lastHadHelper = f.helper !== null;
-      if (f.helper) a.withHelper++;
-      else pushBounded(a.withoutHelper, { at, client: o.src }, EXAMPLES);
+    if (f.masterId) this.linkOnce(f, this.serverKeyOfControl(f.masterId), at);
+    if (type === 'new' && dnat && r.sport !== null && this.isServed(r.src, r.sport)) {
+      this.countRequest(`${r.src}:${r.sport}`, f, at);
     }
     if (f.helper && dnat && r.sport !== null && !this.controlById.has(f.id)) {
       const key = tupleKey(o);
@@ -164,14 +113,8 @@ export class FtpActivity {
       });
       this.controlById.set(f.id, key);
       this.touchClient(o.src, o.dst, r.src, at);
-      if (this.controls.size > CONTROLS) {
-        const oldest = this.controls.keys().next().value as string;
-        this.controls.delete(oldest);
-      }
-      if (this.controlById.size > CONTROLS * 2) {
-        const oldest = this.controlById.keys().next().value as string;
-        this.controlById.delete(oldest);
-      }
+      trimOldest(this.controls, CONTROLS);
+      trimOldest(this.controlById, CONTROLS * 2);
     } else if (f.helper) {
       const c = this.controls.get(this.controlById.get(f.id) ?? '');
       if (c) {
@@ -179,9 +122,12 @@ export class FtpActivity {
         this.touchClient(c.client, c.publicAddress, c.server, at);
       }
     }
-    if (type === 'new' && !dnat && !f.helper && !f.masterId && o.dport !== null && o.dport >= 1024) {
-      this.maybeStray(o, r, at);
-    }
+  }
+
+  private serverKeyOfControl(controlId: string): string | undefined {
+    const key = this.controlById.get(controlId);
+    const c = key ? this.controls.get(key) : undefined;
+    return c ? `${c.server}:${c.port}` : undefined;
   }
 
   private flowGone(f: ObservedFlow): void {
@@ -201,34 +147,21 @@ export class FtpActivity {
    * believes the 227 reply the helper could not rewrite).
    */
   private touchClient(client: string, publicAddress: string, server: string, at: number): void {
-    for (const key of [`${client}>${publicAddress}`, `${client}>${server}`]) {
-      this.controlClients.delete(key);
-      this.controlClients.set(key, at);
-    }
-    while (this.controlClients.size > CONTROLS * 2) {
-      this.controlClients.delete(this.controlClients.keys().next().value as string);
-    }
+    const addresses = this.controlClients.get(client) ?? new Map<string, number>();
+    this.controlClients.delete(client);
+    this.controlClients.set(client, addresses);
+    addresses.set(publicAddress, at);
+    addresses.set(server, at);
+    trimOldest(this.controlClients, CONTROLS);
   }
 
-  /** A connection from a client of an FTP server to a high port, of the address it used or the server's, that nothing forwards. */
-  private maybeStray(o: Tuple, r: Tuple, at: number): void {
-    if (r.sport !== o.dport) return;
-    const last = this.controlClients.get(`${o.src}>${o.dst}`);
+  /** A connection (not DNATed) from a client of an FTP server to a high port, of the address it used or the server's. */
+  private maybeStray(o: Tuple, at: number): void {
+    const last = this.controlClients.get(o.src)?.get(o.dst);
     if (last !== undefined && at - last < STRAY_WINDOW_MS) {
-      pushBounded(this.strays, { client: o.src, address: o.dst, port: o.dport as number, at }, STRAYS);
+      this.strays.push({ client: o.src, address: o.dst, port: o.dport as number, at });
+      if (this.strays.length > STRAYS) this.strays.splice(0, this.strays.length - STRAYS);
     }
-  }
-
-  private dataFlow(f: ObservedFlow, at: number): void {
-    if (this.linked.has(f.id)) return;
-    this.linked.add(f.id);
-    if (this.linked.size > LINKED_IDS) this.linked.delete(this.linked.values().next().value as string);
-    const key = this.controlById.get(f.masterId as string);
-    const c = key ? this.controls.get(key) : undefined;
-    if (!c) return;
-    const a = this.serverOf(`${c.server}:${c.port}`);
-    a.dataLinked++;
-    a.lastDataAt = at;
   }
 
   expectation(type: EventType, x: Expectation & { masterId?: string | null }): void {
@@ -243,10 +176,9 @@ export class FtpActivity {
     const at = this.now();
     c.expectations++;
     const a = this.serverOf(`${c.server}:${c.port}`);
-    a.expectations++;
-    a.lastExpectationAt = at;
+    this.countExpectation(a, at);
     // A passive data connection comes from the client (PASV/EPSV); one
     // expected from anyone else was announced by PORT/EPRT: an active one.
-    if (x.expected.src !== x.master.src) pushBounded(a.activeAttempts, { at, client: c.client }, EXAMPLES);
+    if (x.expected.src !== x.master.src) this.countActiveAttempt(a, at, c.client);
   }
 }

@@ -9,7 +9,7 @@
  * interfaces once, each probe once per server and port, all in parallel)
  * and hands them to the checks' pure verdicts.
  */
-import type { GatewayModel, Runner } from '@gatehouse/rules';
+import type { GatewayModel, HelperKind, Runner } from '@gatehouse/rules';
 import type { ConntrackService } from '../../conntrack/service.js';
 import type { FtpDiagnosis, FtpForwardDiagnosis, TftpForwardDiagnosis } from '../../schemas/ftp-diagnosis.js';
 import type { GatewayService } from '../gateway.js';
@@ -34,18 +34,33 @@ export interface FtpDoctorParts {
   now?: () => number;
 }
 
-/** How often the record re-reads which server ports are FTP control ports. */
-const CONTROL_SET_MAX_AGE_MS = 2000;
-const CONTROL_SET_MISS_AGE_MS = 200;
+/** How often the records re-read which server ports are each kind's. */
+const SERVED_MAX_AGE_MS = 2000;
+const SERVED_MISS_AGE_MS = 200;
+
+type Served = Map<number, ReadonlySet<string>>;
+
+/** port -> the servers a kind's forwards expose it on: looked up per event without building a key. */
+function servedOf(pairs: Iterable<{ server: string; port: number }>): Served {
+  const m = new Map<number, Set<string>>();
+  for (const { server, port } of pairs) {
+    let s = m.get(port);
+    if (!s) {
+      s = new Set();
+      m.set(port, s);
+    }
+    s.add(server);
+  }
+  return m;
+}
 
 export class FtpDoctor {
   readonly activity: FtpActivity;
   readonly tftpActivity: TftpActivity;
-  private controlSet = new Set<string>();
-  private tftpSet = new Set<string>();
-  private controlSetAt = Number.NEGATIVE_INFINITY;
-  /** The desired version and applied revision the set was made from. */
-  private controlSetModels = '';
+  private served: Record<HelperKind, Served> = { ftp: new Map(), tftp: new Map() };
+  private servedAt = Number.NEGATIVE_INFINITY;
+  /** The desired version and applied revision the sets were made from. */
+  private servedModels = '';
   private unwatch: (() => void) | null = null;
   private running: Promise<FtpDiagnosis> | null = null;
   private readonly now: () => number;
@@ -53,14 +68,14 @@ export class FtpDoctor {
   constructor(private readonly p: FtpDoctorParts) {
     this.now = p.now ?? Date.now;
     this.activity = new FtpActivity(
-      (server, port) => this.isControl(server, port),
+      (server, port) => this.isServed('ftp', server, port),
       this.now,
       (id) => p.conntrack.table.flows.get(id),
     );
-    this.tftpActivity = new TftpActivity((server, port) => this.isTftp(server, port), this.now);
+    this.tftpActivity = new TftpActivity((server, port) => this.isServed('tftp', server, port), this.now);
   }
 
-  /** Starts recording FTP activity from the conntrack events. */
+  /** Starts recording FTP and TFTP activity from the conntrack events. */
   start(): void {
     this.unwatch ??= this.p.conntrack.watch({
       flow: (type, e) => {
@@ -85,41 +100,35 @@ export class FtpDoctor {
     return { desired, applied };
   }
 
-  private isControl(server: string, port: number): boolean {
-    return this.refreshedSet('ftp', `${server}:${port}`).has(`${server}:${port}`);
-  }
-
-  private isTftp(server: string, port: number): boolean {
-    return this.refreshedSet('tftp', `${server}:${port}`).has(`${server}:${port}`);
-  }
-
-  /** The FTP control ports' or the TFTP ports' set of `server:port`, re-read when old (or sooner on a miss). */
-  private refreshedSet(kind: 'ftp' | 'tftp', key: string): Set<string> {
-    const now = this.now();
-    const age = now - this.controlSetAt;
-    const set = kind === 'ftp' ? this.controlSet : this.tftpSet;
+  /** Whether a forward exposes server:port as one of the kind's ports; the sets are re-read when old (or sooner on a miss). */
+  private isServed(kind: HelperKind, server: string, port: number): boolean {
+    const hit = this.served[kind].get(port)?.has(server) === true;
+    const age = this.now() - this.servedAt;
     // A miss re-reads sooner: a forward added a moment ago is not missed.
-    if (age > CONTROL_SET_MAX_AGE_MS || (age > CONTROL_SET_MISS_AGE_MS && !set.has(key))) {
-      this.controlSetAt = now;
-      try {
-        // Two small reads; the forwards are walked again only when the desired
-        // state or the applied revision changed (a model may hold 100,000 forwards).
-        const desired = this.p.gateway.desired();
-        const active = this.p.gateway.activeRevision();
-        const models = `${desired.version}:${active?.id ?? '-'}`;
-        if (models !== this.controlSetModels) {
-          const applied = this.p.gateway.revisionModel(active);
-          const all = [...ftpForwards(desired.model), ...(applied ? ftpForwards(applied) : [])];
-          this.controlSet = new Set(all.map((f) => `${f.server}:${f.controlPort}`));
-          const tftp = [...tftpForwards(desired.model), ...(applied ? tftpForwards(applied) : [])];
-          this.tftpSet = new Set(tftp.map((f) => `${f.server}:${f.port}`));
-          this.controlSetModels = models;
-        }
-      } catch {
-        // keeps the last set: a store error must not break the conntrack follower
-      }
+    if (age <= SERVED_MAX_AGE_MS && (hit || age <= SERVED_MISS_AGE_MS)) return hit;
+    this.refreshServed();
+    return this.served[kind].get(port)?.has(server) === true;
+  }
+
+  private refreshServed(): void {
+    this.servedAt = this.now();
+    try {
+      // Two small reads; the forwards are walked again only when the desired
+      // state or the applied revision changed (a model may hold 100,000 forwards).
+      const desired = this.p.gateway.desired();
+      const active = this.p.gateway.activeRevision();
+      const models = `${desired.version}:${active?.id ?? '-'}`;
+      if (models === this.servedModels) return;
+      const applied = this.p.gateway.revisionModel(active);
+      const both = applied ? [desired.model, applied] : [desired.model];
+      this.served = {
+        ftp: servedOf(both.flatMap(ftpForwards).map((f) => ({ server: f.server, port: f.controlPort }))),
+        tftp: servedOf(both.flatMap(tftpForwards)),
+      };
+      this.servedModels = models;
+    } catch {
+      // keeps the last sets: a store error must not break the conntrack follower
     }
-    return kind === 'ftp' ? this.controlSet : this.tftpSet;
   }
 
   /**
@@ -136,7 +145,7 @@ export class FtpDoctor {
   private async diagnoseNow(): Promise<FtpDiagnosis> {
     const { gateway, conntrack, runner } = this.p;
     const { desired, applied } = this.models();
-    this.controlSetAt = Number.NEGATIVE_INFINITY;
+    this.servedAt = Number.NEGATIVE_INFINITY;
     const active = gateway.activeRevision();
     const forwards = ftpForwards(desired);
     const wanName = (applied ?? desired).interfaces.wan;

@@ -1,14 +1,16 @@
 /**
- * Kernel check: nf_conntrack_ftp (reads FTP control channels, creates the
- * expectations) and nf_nat_ftp (rewrites the address in them), and how each
- * is there. A kernel without module support (like the lab's) shows neither
- * in /proc/modules; @gatehouse/rules' probeModule reads /sys/module,
- * modules.builtin, the kernel config and the symbol table. The live proof is
- * that a `ct helper` of type "ftp" loads: checked with `nft -c` (nothing is
- * created) in the gateway's namespace, through the one runner.
+ * Kernel check, for each helper kind (helper-kinds.ts): its conntrack
+ * module (nf_conntrack_ftp reads FTP control channels and creates the
+ * expectations) and its NAT module (nf_nat_ftp rewrites the address in
+ * them), and how each is there. A kernel without module support (like the
+ * lab's) shows neither in /proc/modules; @gatehouse/rules' probeModule reads
+ * /sys/module, modules.builtin, the kernel config and the symbol table. The
+ * live proof is that a `ct helper` of the kind's type loads: checked with
+ * `nft -c` (nothing is created) in the gateway's namespace, through the one
+ * runner.
  */
 import { HELPER_KIND_SPECS, type HelperKind, type ModuleState, probeHelperKind, type Runner } from '@gatehouse/rules';
-import type { FtpDoctorCheck } from '../../schemas/ftp-diagnosis.js';
+import type { FtpDoctorCheck, FtpDoctorCode } from '../../schemas/ftp-diagnosis.js';
 import { check, say } from './texts.js';
 
 export interface KernelFacts {
@@ -61,38 +63,65 @@ export const present = (m: ModuleState | null) => m !== null && m.state !== 'mis
 /** A state code (builtin, loaded, modprobed, missing, unknown): the UI translates it. */
 export const how = (m: ModuleState | null) => m?.state ?? 'unknown';
 
-/** Pure: the verdict from what was read. */
-export function kernelCheck(f: KernelFacts): FtpDoctorCheck {
+/** What each kind's kernel check says, by code (FTP's codes predate the family). */
+const KERNEL_CODES = {
+  ftp: {
+    ok: 'kernel.ok',
+    conntrackMissing: 'kernel.conntrack_missing',
+    natMissing: 'kernel.nat_missing',
+    helperLoads: 'evidence.helper_loads',
+    helperRefused: 'evidence.helper_refused',
+    fixConntrack: 'fix.kernel_conntrack_ftp',
+    fixNat: 'fix.load_nat_ftp',
+  },
+  tftp: {
+    ok: 'tftp.kernel_ok',
+    conntrackMissing: 'tftp.kernel_conntrack_missing',
+    natMissing: 'tftp.kernel_nat_missing',
+    helperLoads: 'tftp.evidence_helper_loads',
+    helperRefused: 'tftp.evidence_helper_refused',
+    fixConntrack: 'tftp.fix_kernel_conntrack',
+    fixNat: 'tftp.fix_load_nat',
+  },
+} as const satisfies Record<HelperKind, Record<string, FtpDoctorCode>>;
+
+/** Pure: a helper kind's kernel verdict from what was read (its modules from the registry). */
+export function helperKernelCheck(kind: HelperKind, f: HelperKernelFacts): FtpDoctorCheck {
+  const spec = HELPER_KIND_SPECS[kind];
+  const codes = KERNEL_CODES[kind];
   const evidence = [
     say('evidence.module', {
-      module: 'nf_conntrack_ftp',
-      state: how(f.conntrackFtp),
-      source: f.conntrackFtp?.evidence ?? '-',
+      module: spec.conntrackModule,
+      state: how(f.conntrack),
+      source: f.conntrack?.evidence ?? '-',
     }),
-    say('evidence.module', { module: 'nf_nat_ftp', state: how(f.natFtp), source: f.natFtp?.evidence ?? '-' }),
+    say('evidence.module', { module: spec.natModule, state: how(f.nat), source: f.nat?.evidence ?? '-' }),
   ];
   if (f.helperLoads) {
     evidence.push(
       f.helperLoads.ok
-        ? say('evidence.helper_loads')
-        : say('evidence.helper_refused', { message: f.helperLoads.message || 'nft refused it' }),
+        ? say(codes.helperLoads)
+        : say(codes.helperRefused, { message: f.helperLoads.message || 'nft refused it' }),
     );
   }
-  // The helper loading proves nf_conntrack_ftp whatever the files say (it may be autoloaded).
-  const conntrackOk = f.helperLoads ? f.helperLoads.ok : present(f.conntrackFtp);
+  // The helper loading proves the conntrack module whatever the files say (it may be autoloaded).
+  const conntrackOk = f.helperLoads ? f.helperLoads.ok : present(f.conntrack);
   if (!conntrackOk) {
-    return check('kernel', 'failure', say('kernel.conntrack_missing'), evidence, say('fix.kernel_conntrack_ftp'));
+    return check('kernel', 'failure', say(codes.conntrackMissing), evidence, say(codes.fixConntrack));
   }
-  if (!present(f.natFtp)) {
-    return check('kernel', 'failure', say('kernel.nat_missing'), evidence, say('fix.load_nat_ftp'));
-  }
+  if (!present(f.nat)) return check('kernel', 'failure', say(codes.natMissing), evidence, say(codes.fixNat));
   return check(
     'kernel',
     'ok',
-    say('kernel.ok', {
-      conntrack: how(f.conntrackFtp ?? { module: '', state: 'loaded', evidence: '' }),
-      nat: how(f.natFtp),
+    say(codes.ok, {
+      conntrack: how(f.conntrack ?? { module: '', state: 'loaded', evidence: '' }),
+      nat: how(f.nat),
     }),
     evidence,
   );
+}
+
+/** Pure: FTP's kernel verdict. */
+export function kernelCheck(f: KernelFacts): FtpDoctorCheck {
+  return helperKernelCheck('ftp', { conntrack: f.conntrackFtp, nat: f.natFtp, helperLoads: f.helperLoads });
 }

@@ -4,14 +4,8 @@
  * TFTP port (the helper's ports, and 69 always: a server on 69 is TFTP
  * whether or not the helper is set up), with the public port that reaches it.
  */
-import {
-  carriesProtocolOf,
-  containsPort,
-  type GatewayModel,
-  helperKindPolicy,
-  portRangesOrNone,
-  targetRanges,
-} from '@gatehouse/rules';
+import { carriesProtocolOf, containsPort, type GatewayModel, targetRanges } from '@gatehouse/rules';
+import { helperPortsOf, publicPortOf } from './forwards.js';
 
 export interface TftpForward {
   forwardId: string;
@@ -22,7 +16,7 @@ export interface TftpForward {
 }
 
 export function tftpPortsOf(model: GatewayModel): number[] {
-  return [...new Set([69, ...helperKindPolicy(model, 'tftp').ports])].sort((a, b) => a - b);
+  return helperPortsOf(model, 'tftp');
 }
 
 export function tftpForwards(model: GatewayModel): TftpForward[] {
@@ -31,13 +25,9 @@ export function tftpForwards(model: GatewayModel): TftpForward[] {
   for (const f of model.forwards) {
     if (!f.enabled || !carriesProtocolOf(f, 'udp')) continue;
     const targets = targetRanges(f);
-    const publics = portRangesOrNone(f.publicPorts);
     for (const port of ports) {
       if (!containsPort(targets, port)) continue;
-      // A shifted forward has one range; same-port forwards map a port to itself.
-      const shifted = f.targetPort !== undefined && publics[0] && targets[0];
-      const publicPort = shifted ? (publics[0]?.from ?? port) + (port - (targets[0]?.from ?? port)) : port;
-      out.push({ forwardId: f.id, forwardName: f.name, server: f.target, port, publicPort });
+      out.push({ forwardId: f.id, forwardName: f.name, server: f.target, port, publicPort: publicPortOf(f, port) });
     }
   }
   return out;
