@@ -75,7 +75,7 @@ export const en = {
     history: 'History',
     connections: 'Connections',
     expectations: 'Expectations',
-    ftpDoctor: 'FTP doctor',
+    ftpDoctor: 'Helper doctor',
     access: 'Access',
     import: 'Import',
     pair: 'Pair',

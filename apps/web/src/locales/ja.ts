@@ -73,7 +73,7 @@ export const ja: Catalogue = {
     history: '履歴',
     connections: 'コネクション',
     expectations: 'エクスペクテーション',
-    ftpDoctor: 'FTP ドクター',
+    ftpDoctor: 'ヘルパー診断',
     access: 'アクセス管理',
     import: 'インポート',
     pair: 'ペア',
