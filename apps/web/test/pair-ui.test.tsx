@@ -21,7 +21,6 @@ import { ApiError } from '../src/lib/api';
 import { LiveEventsProvider } from '../src/lib/events';
 import i18n from '../src/lib/i18n';
 import { pairKey, pairQueryOptions, usePairNodes } from '../src/lib/pair';
-import type { PairStatusView } from '../src/lib/pair-contract';
 import { sessionKey } from '../src/lib/session';
 import type { Api } from '../src/lib/types';
 
@@ -75,7 +74,7 @@ const STATS_NULL = {
   destroyedFailed: null,
 };
 
-function pairStatus(over: Partial<Extract<PairStatusView, { configured: true }>> = {}): PairStatusView {
+function pairStatus(over: Partial<Extract<Api['PairStatus'], { configured: true }>> = {}): Api['PairStatus'] {
   return {
     configured: true,
     node: 'gw-a',
@@ -109,7 +108,7 @@ function pairStatus(over: Partial<Extract<PairStatusView, { configured: true }>>
   };
 }
 
-const DEGRADED = pairStatus({
+const DEGRADED: Api['PairStatus'] = pairStatus({
   degraded: true,
   peerState: { reachable: false, error: 'connect ECONNREFUSED 127.0.0.1:9', activeRevisionId: null, inSync: false },
 });
@@ -168,6 +167,19 @@ describe('the Pair page', () => {
       '/api/v1/pair/failover',
       '/api/v1/pair/resume',
     ]);
+  });
+
+  it('says a peer that answers but runs another revision apart from an unreachable one', async () => {
+    const outOfSync = pairStatus({
+      degraded: true,
+      peerState: { reachable: true, error: null, activeRevisionId: 4, inSync: false },
+    });
+    stubApi((_, url) => (url === '/api/v1/pair' ? [200, outOfSync] : undefined));
+    renderWith(<PairPage />);
+    const banner = await screen.findByRole('alert');
+    expect(within(banner).getByRole('heading').textContent).toBe('Degraded: gw-b does not run this node’s revision');
+    expect(banner.textContent).not.toContain('Apply on this node only');
+    expect(screen.getByText('Same revision as this node').nextElementSibling?.textContent).toBe('not in sync');
   });
 
   it('gives a viewer no failover or resume button', async () => {
@@ -234,7 +246,7 @@ describe('applying a pair revision', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Apply without confirmation' }));
     const refusal = await screen.findByRole('alert');
     expect(refusal.textContent).toContain('Not applied: the peer gw-b cannot be reached.');
-    expect(refusal.textContent).toContain('nothing was changed');
+    expect(refusal.textContent).toContain('a change goes to both nodes or to neither; nothing was changed');
     fireEvent.click(within(refusal).getByRole('button', { name: 'Apply on this node only' }));
     await screen.findByText('Revision 7 is applied (without confirmation).');
     expect(applies).toEqual(['/api/v1/apply', '/api/v1/apply?degraded=true']);
@@ -263,6 +275,11 @@ describe('applying a pair revision', () => {
     expect(alert.textContent).toContain('a provisional apply is pending on gw-b');
     expect(alert.textContent).toContain('Nothing changed on either node.');
     expect(within(alert).queryByRole('button')).toBeNull();
+    cleanup();
+    render(<PairApplyFailure action="confirm" error={refused('confirm', false)} />);
+    expect(screen.getByRole('alert').textContent).toContain(
+      'gw-b refused to confirm this revision.a provisional apply is pending on gw-bThe revision is still provisional on this node',
+    );
     cleanup();
     render(<PairApplyFailure error={refused('apply', true)} />);
     expect(screen.getByRole('alert').textContent).toContain(

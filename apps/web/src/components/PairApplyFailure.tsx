@@ -1,5 +1,13 @@
 import { useTranslation } from 'react-i18next';
-import { pairApplyFailure } from '../lib/pair-apply';
+import { pairApplyFailure, type RefusalPhase } from '../lib/pair-apply';
+
+/** What the refusal left behind, by where it happened. */
+function outcome(phase: RefusalPhase | null, rolledBack: boolean) {
+  if (phase === 'apply') return rolledBack ? 'rolledBackHere' : 'notRolledBack';
+  if (phase === 'confirm') return 'stillProvisional';
+  if (phase === 'rollback') return 'notUndone';
+  return 'nothingChanged';
+}
 
 /**
  * An apply of a pair revision that did not go to both nodes: the peer is
@@ -12,8 +20,11 @@ export function PairApplyFailure({
   error,
   onThisNodeOnly,
   busy,
+  action = 'apply',
 }: {
   error: unknown;
+  /** What was refused: an apply (or rollback to a revision), a confirm, or a "roll back now". */
+  action?: 'apply' | 'confirm' | 'rollback';
   /** Re-sends the same request with ?degraded=true; without it the button is not offered. */
   onThisNodeOnly?: (() => void) | undefined;
   busy?: boolean;
@@ -26,14 +37,14 @@ export function PairApplyFailure({
     return (
       <div className="callout callout-warn pair-apply-failure" role="alert" data-pair="degraded">
         <p>
-          <strong>{t('pairApply.degradedTitle', { peer })}</strong>
+          <strong>{t(`pairApply.degradedTitle.${action}`, { peer })}</strong>
         </p>
         <p>{t('pairApply.degradedExplain', { peer })}</p>
         {f.detail ? <p className="mono small">{f.detail}</p> : null}
         {onThisNodeOnly ? (
           <div className="form-actions">
             <button type="button" className="btn btn-danger" disabled={busy} onClick={onThisNodeOnly}>
-              {t('pairApply.thisNodeOnly')}
+              {t(`pairApply.thisNodeOnly.${action}`)}
             </button>
           </div>
         ) : null}
@@ -44,18 +55,10 @@ export function PairApplyFailure({
   return (
     <div className="callout callout-error pair-apply-failure" role="alert" data-pair="refused">
       <p>
-        <strong>
-          {f.phase === 'apply' ? t('pairApply.refusedAtApply', { node }) : t('pairApply.refusedAtCheck', { node })}
-        </strong>
+        <strong>{t(`pairApply.refusedAt.${f.phase ?? 'check'}`, { node })}</strong>
       </p>
       {f.reason ? <p className="mono small">{f.reason}</p> : null}
-      <p>
-        {f.phase !== 'apply'
-          ? t('pairApply.nothingChanged')
-          : f.rolledBack
-            ? t('pairApply.rolledBackHere')
-            : t('pairApply.notRolledBack')}
-      </p>
+      <p>{t(`pairApply.outcome.${outcome(f.phase, f.rolledBack)}`)}</p>
     </div>
   );
 }

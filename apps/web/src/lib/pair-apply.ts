@@ -15,10 +15,14 @@ export type PairApplyFailure =
   | {
       kind: 'refused';
       node: string | null;
-      phase: 'check' | 'apply' | null;
+      phase: RefusalPhase | null;
       reason: string | null;
       rolledBack: boolean;
     };
+
+/** Where the peer refused: checking or applying a revision, confirming it, or undoing it ("roll back now"). */
+export type RefusalPhase = 'check' | 'apply' | 'confirm' | 'rollback';
+const PHASES: readonly unknown[] = ['check', 'apply', 'confirm', 'rollback'] satisfies RefusalPhase[];
 
 /** A field of the error body: top level (HttpError `extra`) or in `params`. */
 function field(err: ApiError, name: string): unknown {
@@ -31,7 +35,7 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ?
 export function pairApplyFailure(error: unknown): PairApplyFailure | null {
   if (!(error instanceof ApiError)) return null;
   if (error.code === 'pair_degraded') {
-    // `error` in extra would be overwritten by the code in the body: the detail may come as `detail`.
+    // The server's reason (its `error` in extra) is overwritten by the code in the body: a `detail` is shown if sent.
     return { kind: 'degraded', peer: text(field(error, 'peer')), detail: text(field(error, 'detail')) };
   }
   if (error.code === 'pair_peer_refused') {
@@ -39,7 +43,7 @@ export function pairApplyFailure(error: unknown): PairApplyFailure | null {
     return {
       kind: 'refused',
       node: text(field(error, 'node')),
-      phase: phase === 'check' || phase === 'apply' ? phase : null,
+      phase: PHASES.includes(phase) ? (phase as RefusalPhase) : null,
       reason: text(field(error, 'reason')),
       rolledBack: field(error, 'rolledBack') === true,
     };

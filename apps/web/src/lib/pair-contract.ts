@@ -5,21 +5,7 @@
  * apps/server/src/schemas has them, each type here becomes the `Api` type it
  * stands for and this file goes.
  */
-import type { Api, FlowQuery } from './types';
-
-type Configured = Extract<Api['PairStatus'], { configured: true }>;
-
-/** GET /pair, configured: `degraded` and `peerState` (contract: "GET /pair gains"). */
-export type PairConfigured = Configured & {
-  degraded?: boolean;
-  peerState?: {
-    reachable: boolean;
-    error: string | null;
-    activeRevisionId: number | null;
-    inSync: boolean;
-  } | null;
-};
-export type PairStatusView = Extract<Api['PairStatus'], { configured: false }> | PairConfigured;
+import type { FlowQuery } from './types';
 
 /** GET /conntrack, /conntrack/expectations and /conntrack/count accept `node`. */
 export type NodeFlowQuery = FlowQuery & { node?: string | undefined };

@@ -6,7 +6,7 @@
  */
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from './api';
-import type { PairStatusView } from './pair-contract';
+import type { Api } from './types';
 
 export const PAIR_PATH = '/pair';
 export const pairKey = ['pair'] as const;
@@ -14,7 +14,7 @@ export const pairKey = ['pair'] as const;
 export const pairQueryOptions = () =>
   queryOptions({
     queryKey: pairKey,
-    queryFn: ({ signal }) => api<PairStatusView>(PAIR_PATH, { signal }),
+    queryFn: ({ signal }) => api<Api['PairStatus']>(PAIR_PATH, { signal }),
     // A takeover is over in seconds: the Pair page follows it.
     refetchInterval: 3000,
   });
@@ -25,7 +25,7 @@ export interface PairNodes {
   peer: string;
 }
 
-export function pairNodesOf(p: PairStatusView): PairNodes | null {
+export function pairNodesOf(p: Api['PairStatus']): PairNodes | null {
   return p.configured && p.node !== null && p.peer !== null ? { self: p.node, peer: p.peer } : null;
 }
 

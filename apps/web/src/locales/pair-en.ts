@@ -34,6 +34,9 @@ export const pairEn = {
         'The virtual addresses and the synced connections still fail over as keepalived and conntrackd allow, but a change can no longer go to both nodes: every revision is applied to both or to neither.',
       override:
         'Applying now needs the override "Apply on this node only". The peer then keeps its older revision until it is back and a revision is applied again.',
+      outOfSyncTitle: 'Degraded: {{peer}} does not run this node’s revision',
+      outOfSync:
+        'The two nodes hold different revisions, for example after an apply on this node only while {{peer}} was unreachable. Its panel answers again: the next apply puts both nodes on the same revision.',
     },
     peer: {
       title: 'The peer, {{peer}}',
@@ -66,16 +69,34 @@ export const pairEn = {
   pairApply: {
     thePeer: 'the peer',
     aNode: 'A node',
-    degradedTitle: 'Not applied: the peer {{peer}} cannot be reached.',
+    degradedTitle: {
+      apply: 'Not applied: the peer {{peer}} cannot be reached.',
+      confirm: 'Not confirmed: the peer {{peer}} cannot be reached.',
+      rollback: 'Not rolled back: the peer {{peer}} cannot be reached.',
+    },
     degradedExplain:
-      'This gateway is one of a pair, and a revision goes to both nodes or to neither; nothing was changed. You can apply it on this node only: {{peer}} keeps its older revision until it is back and you apply again.',
-    thisNodeOnly: 'Apply on this node only',
-    refusedAtCheck: '{{node}} refused this revision when it was checked.',
-    refusedAtApply: '{{node}} refused this revision when it was applied.',
-    nothingChanged: 'Nothing changed on either node.',
-    rolledBackHere: 'This node had applied it and went back to its previous revision: nothing changed on either node.',
-    notRolledBack:
-      'This node could not go back to its previous revision by itself: compare the two nodes on the Pair page and in History.',
+      'This gateway is one of a pair, and a change goes to both nodes or to neither; nothing was changed. You can make it on this node only: {{peer}} keeps its older revision until it is back and you apply again.',
+    thisNodeOnly: {
+      apply: 'Apply on this node only',
+      confirm: 'Keep on this node only',
+      rollback: 'Roll back on this node only',
+    },
+    refusedAt: {
+      check: '{{node}} refused this revision when it was checked.',
+      apply: '{{node}} refused this revision when it was applied.',
+      confirm: '{{node}} refused to confirm this revision.',
+      rollback: '{{node}} refused to roll this revision back.',
+    },
+    outcome: {
+      nothingChanged: 'Nothing changed on either node.',
+      rolledBackHere:
+        'This node had applied it and went back to its previous revision: nothing changed on either node.',
+      notRolledBack:
+        'This node could not go back to its previous revision by itself: compare the two nodes on the Pair page and in History.',
+      stillProvisional:
+        'The revision is still provisional on this node: it rolls back at its deadline unless confirmed.',
+      notUndone: 'Nothing was rolled back: the provisional revision still waits for confirmation.',
+    },
   },
   /** Which nodes of a pair hold a revision (History) and which node a table shows (Connections, Expectations). */
   pairNodes: {

@@ -72,6 +72,8 @@ export function useApplyAndVerify() {
               method: 'POST',
               body: { reconnect: true },
               signal: AbortSignal.timeout(ATTEMPT_MS),
+              // Applied on this node only: its confirm does not wait for the peer either.
+              ...(opts.degraded ? { query: DEGRADED_QUERY } : {}),
             });
             setState({ phase: 'confirmed', revisionId });
             return;

@@ -1,9 +1,16 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
+import { DEGRADED_QUERY } from '../../../lib/pair-apply';
 import { appliedStateKeys } from '../../../lib/query-keys';
 import type { Api } from '../../../lib/types';
 
-export const confirmApply = () => api<Api['ConfirmResult']>(paths.applyConfirm, { method: 'POST', body: {} });
+/** Keeps the provisional apply (on both nodes of a pair; `degraded`: on this node only while the peer is unreachable). */
+export const confirmApply = (opts?: { degraded?: boolean }) =>
+  api<Api['ConfirmResult']>(paths.applyConfirm, {
+    method: 'POST',
+    body: {},
+    ...(opts?.degraded ? { query: DEGRADED_QUERY } : {}),
+  });
 
 export function useConfirmApply() {
   const queryClient = useQueryClient();

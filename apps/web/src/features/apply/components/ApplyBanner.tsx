@@ -106,6 +106,15 @@ export function ApplyBanner() {
         },
       });
     };
+    const confirmHere = (opts: { degraded: boolean } | undefined) => {
+      confirmedByUs.current = true;
+      confirm.mutate(opts, {
+        onSuccess: () => setOutcome({ kind: 'confirmed', revisionId: pending.revisionId }),
+        onError: () => {
+          confirmedByUs.current = false;
+        },
+      });
+    };
     return (
       <section className="banner banner-warn" aria-labelledby="apply-banner-title">
         <div>
@@ -116,7 +125,12 @@ export function ApplyBanner() {
           </span>
           {confirm.isError ? (
             pairApplyFailure(confirm.error) ? (
-              <PairApplyFailure error={confirm.error} />
+              <PairApplyFailure
+                action="confirm"
+                error={confirm.error}
+                busy={confirm.isPending}
+                onThisNodeOnly={canEdit ? () => confirmHere({ degraded: true }) : undefined}
+              />
             ) : (
               <p role="alert">{errorText(t, confirm.error)}</p>
             )
@@ -124,6 +138,7 @@ export function ApplyBanner() {
           {rollBack.isError ? (
             pairApplyFailure(rollBack.error) ? (
               <PairApplyFailure
+                action="rollback"
                 error={rollBack.error}
                 busy={rollBack.isPending}
                 onThisNodeOnly={canEdit ? () => rollBackHere({ degraded: true }) : undefined}
@@ -147,15 +162,7 @@ export function ApplyBanner() {
               type="button"
               className="btn btn-primary"
               disabled={confirm.isPending}
-              onClick={() => {
-                confirmedByUs.current = true;
-                confirm.mutate(undefined, {
-                  onSuccess: () => setOutcome({ kind: 'confirmed', revisionId: pending.revisionId }),
-                  onError: () => {
-                    confirmedByUs.current = false;
-                  },
-                });
-              }}
+              onClick={() => confirmHere(undefined)}
             >
               {confirm.isPending ? t('apply.confirming') : t('apply.keep')}
             </button>

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
 import { pairKey } from '../../../lib/pair';
 import { keys } from '../../../lib/query-keys';
+import type { Api } from '../../../lib/types';
 
 /**
  * POST /pair/failover: this node stops its keepalived, so the peer takes the
@@ -11,17 +12,20 @@ import { keys } from '../../../lib/query-keys';
 export const PAIR_FAILOVER_PATH = '/pair/failover';
 export const PAIR_RESUME_PATH = '/pair/resume';
 
-const post = (path: string) => () => api<unknown>(path, { method: 'POST', body: {} });
+const post =
+  <T>(path: string) =>
+  () =>
+    api<T>(path, { method: 'POST', body: {} });
 
-function usePairAction(path: string) {
+function usePairAction<T>(path: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: post(path),
+    mutationFn: post<T>(path),
     onSettled: () => {
       for (const queryKey of [pairKey, keys.audit]) void queryClient.invalidateQueries({ queryKey });
     },
   });
 }
 
-export const useFailover = () => usePairAction(PAIR_FAILOVER_PATH);
-export const useResume = () => usePairAction(PAIR_RESUME_PATH);
+export const useFailover = () => usePairAction<Api['PairFailoverResult']>(PAIR_FAILOVER_PATH);
+export const useResume = () => usePairAction<Api['PairResumeResult']>(PAIR_RESUME_PATH);

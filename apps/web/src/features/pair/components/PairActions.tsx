@@ -1,7 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import { ConfirmButton } from '../../../components/ConfirmButton';
 import { ErrorCallout } from '../../../components/ErrorCallout';
-import type { PairConfigured } from '../../../lib/pair-contract';
+import type { Api } from '../../../lib/types';
+
+type PairConfigured = Extract<Api['PairStatus'], { configured: true }>;
+
 import { useCanEdit } from '../../../lib/session';
 import { useFailover, useResume } from '../api/failover';
 

@@ -2,12 +2,12 @@ import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../../components/PageHeader';
 import { QueryState } from '../../../components/QueryState';
 import { formatDateTime, formatNumber } from '../../../lib/format';
-import type { PairConfigured } from '../../../lib/pair-contract';
+import type { Api } from '../../../lib/types';
 import { usePair } from '../api/get-pair';
 import { PairActions } from './PairActions';
 import { DegradedBanner, PeerState } from './PeerState';
 
-type Configured = PairConfigured;
+type Configured = Extract<Api['PairStatus'], { configured: true }>;
 type Stats = Extract<Configured['sync'], { ok: true }>['stats'];
 
 function Instances({ pair }: { pair: Configured }) {

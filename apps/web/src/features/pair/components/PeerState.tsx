@@ -1,5 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import type { PairConfigured } from '../../../lib/pair-contract';
+import type { Api } from '../../../lib/types';
+
+type PairConfigured = Extract<Api['PairStatus'], { configured: true }>;
 
 /**
  * The pair as one: whether the peer's panel answers, which revision it runs,
@@ -10,6 +12,15 @@ export function DegradedBanner({ pair }: { pair: PairConfigured }) {
   const { t } = useTranslation();
   if (!pair.degraded) return null;
   const peer = pair.peer ?? t('pair.unknown');
+  // Degraded also when the peer answers but runs another revision (after an apply on this node only).
+  if (pair.peerState?.reachable) {
+    return (
+      <section className="callout callout-warn pair-degraded" role="alert" aria-labelledby="pair-degraded-title">
+        <h2 id="pair-degraded-title">{t('pair.degraded.outOfSyncTitle', { peer })}</h2>
+        <p>{t('pair.degraded.outOfSync', { peer })}</p>
+      </section>
+    );
+  }
   return (
     <section className="callout callout-error pair-degraded" role="alert" aria-labelledby="pair-degraded-title">
       <h2 id="pair-degraded-title">{t('pair.degraded.title', { peer })}</h2>
