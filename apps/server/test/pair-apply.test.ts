@@ -1,0 +1,318 @@
+/**
+ * One change, two nodes (issue #16): two panels of one pair, each a server in
+ * this process listening on 127.0.0.1 (a random port; the peer calls go over
+ * loopback and nowhere else) with its own network namespace for its nft
+ * (GATEHOUSE_HA_NODE gw-a / gw-b, engines off). Every revision applied
+ * through gw-a is on both nodes or on neither:
+ *
+ *   - an apply through A lands on both (the two tables list identically),
+ *     history on both names both nodes, B's copy its origin;
+ *   - a revision B's kernel refuses at the check changes neither node: B's
+ *     namespace holds an `owner` table of the name the revision uses (held by
+ *     an `nft -i` process of the test; the kernel answers EPERM to anyone
+ *     else). At the apply: the owner table appears in B while A loads the
+ *     revision (A's runner waits at its `nft -f` for the test; B's refusal is
+ *     the kernel's), and A is put back byte for byte. Without the owner
+ *     table, the same revision lands on both;
+ *   - provisional on both, confirmed on both through A; unconfirmed, rolled
+ *     back on both at the deadline; while one is provisional B refuses
+ *     another at the check;
+ *   - Peer authentication: wrong token 401, the peer token on an admin route
+ *     403 peer_not_allowed, an API token on /peer/* 403, a node without a
+ *     pair model accepts the bootstrap token only;
+ *   - B unreachable: 409 pair_degraded, nothing applied; with degraded=true
+ *     on A only (history nodes [gw-a], GET /pair degraded).
+ *
+ * One setup, ~25 s (8 of them the provisional deadline waited for).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { createRunner, type Runner } from '@gatehouse/rules';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bearer,
+  createNetns,
+  createToken,
+  LAB_MODEL,
+  login,
+  makeApp,
+  type Netns,
+  type TestApp,
+  waitFor,
+} from './helpers.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API under test, checked by the assertions
+type Json = any;
+
+const TOKEN = 'pair-apply-test-token-5d1c9e7b3a2f4e6d8c0b';
+const OTHER_TOKEN = 'not-the-pair-token-0a9b8c7d6e5f4a3b2c1d';
+
+interface Node {
+  ns: Netns;
+  t: TestApp;
+  port: number;
+  admin: string;
+}
+let a: Node;
+let b: Node;
+/** A's nft -f waits for this when set (the window between the peer's check and its apply). */
+let gate: { reached: () => void; release: Promise<void> } | null = null;
+const holders: ChildProcess[] = [];
+
+function model(o: { table?: string; sshPort?: number } = {}) {
+  return {
+    ...LAB_MODEL,
+    table: o.table ?? 'gatehouse',
+    gatewayForwards: [{ id: 'ssh-gateway', name: 'ssh to the gateway', publicPort: o.sshPort ?? 2222, localPort: 22 }],
+    ha: {
+      nodes: [
+        { name: 'gw-a', apiUrl: `http://127.0.0.1:${a.port}`, syncAddress: '10.9.0.1', priority: 150 },
+        { name: 'gw-b', apiUrl: `http://127.0.0.1:${b.port}`, syncAddress: '10.9.0.2', priority: 100 },
+      ],
+      vrrp: {
+        wan: { routerId: 71, address: '192.0.2.2/24' },
+        lan: { routerId: 72, address: '192.168.1.1/24' },
+        authSecret: 'Vr7pass',
+      },
+      syncInterface: 'eth2',
+      peerToken: TOKEN,
+    },
+  };
+}
+
+async function api(n: Node, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers = {}) {
+  const r = await n.t.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: { ...bearer(n.admin), ...headers },
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
+  return { status: r.statusCode, text: r.body, body: r.json() as Json, etag: String(r.headers.etag ?? '') };
+}
+
+const peer = (n: Node, method: 'GET' | 'POST', url: string, token = TOKEN) =>
+  n.t.app.inject({ method, url: `/api/v1${url}`, headers: { authorization: `Peer ${token}` } });
+
+/** Makes `m` A's desired model and applies it through A (the query: e.g. ?degraded=true). */
+async function applyThroughA(m: unknown, query = '', body: object = {}) {
+  const cfg = await api(a, 'GET', '/config');
+  const put = await api(a, 'PUT', '/config', m, { 'if-match': cfg.etag });
+  expect(put.status, put.text).toBe(200);
+  return api(a, 'POST', `/apply${query}`, body);
+}
+
+const ruleset = (n: Node) => n.ns.exec('nft', ['list', 'ruleset']);
+const table = (n: Node, name = 'gatehouse') => n.ns.exec('nft', ['list', 'table', 'ip', name]);
+const active = (n: Node) => n.t.app.gateway.activeRevision();
+const top = async (n: Node) => (await api(n, 'GET', '/revisions?limit=1')).body.items[0];
+
+/** An `owner` table in B's namespace, held by an `nft -i` of this test: the kernel lets no one else touch it. */
+async function holdOwnerTable(name: string): Promise<() => void> {
+  const p = spawn('ip', ['netns', 'exec', b.ns.name, 'nft', '-i'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  holders.push(p);
+  p.stdin?.write(`add table ip ${name} { flags owner; }\n`);
+  await waitFor('the owner table', async () => b.ns.exec('nft', ['list', 'tables']).includes(`table ip ${name}`));
+  return () => {
+    p.stdin?.end();
+    p.kill();
+  };
+}
+
+async function startNode(name: 'gw-a' | 'gw-b', runner?: Runner): Promise<Node> {
+  const ns = createNetns();
+  const t = await makeApp(ns.name, { haNode: name, haPeerToken: TOKEN }, runner);
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (t.app.server.address() as AddressInfo).port;
+  const admin = await createToken(t.app, await login(t.app), 'admin');
+  return { ns, t, port, admin };
+}
+
+beforeAll(async () => {
+  const nsA = createNetns();
+  const real = createRunner({ netns: nsA.name });
+  const runnerA: Runner = {
+    netns: nsA.name,
+    async run(command, args, opts) {
+      if (command === 'nft' && args.includes('-f') && !args.includes('-c') && gate) {
+        const g = gate;
+        gate = null;
+        g.reached();
+        await g.release;
+      }
+      return real.run(command, args, opts);
+    },
+    stream: (command, args, handlers) => real.stream(command, args, handlers),
+  };
+  const t = await makeApp(nsA.name, { haNode: 'gw-a', haPeerToken: TOKEN }, runnerA);
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  a = {
+    ns: nsA,
+    t,
+    port: (t.app.server.address() as AddressInfo).port,
+    admin: await createToken(t.app, await login(t.app), 'admin'),
+  };
+  b = await startNode('gw-b');
+}, 60_000);
+
+afterAll(async () => {
+  for (const p of holders) p.kill('SIGKILL');
+  for (const n of [a, b]) {
+    await n?.t.close().catch(() => undefined);
+    n?.ns.destroy();
+  }
+});
+
+describe('peer authentication', () => {
+  it('a node without a pair model accepts the bootstrap token only', async () => {
+    expect(b.t.app.gateway.desired().model.ha).toBeUndefined();
+    expect((await peer(b, 'GET', '/peer/state')).statusCode).toBe(200);
+    const wrong = await peer(b, 'GET', '/peer/state', OTHER_TOKEN);
+    expect(wrong.statusCode).toBe(401);
+  });
+
+  it('the peer token opens the peer routes only; users do not get them', async () => {
+    const onAdmin = await peer(b, 'POST', '/apply');
+    expect(onAdmin.statusCode).toBe(403);
+    expect(onAdmin.json().error).toBe('peer_not_allowed');
+    const onRead = await peer(b, 'GET', '/config');
+    expect(onRead.statusCode).toBe(403);
+    expect(onRead.json().error).toBe('peer_not_allowed');
+    const asUser = await api(b, 'GET', '/peer/state');
+    expect(asUser.status).toBe(403);
+    expect(asUser.body.error).toBe('forbidden');
+    const anonymous = await b.t.app.inject({ method: 'GET', url: '/api/v1/peer/state' });
+    expect(anonymous.statusCode).toBe(401);
+  });
+});
+
+describe('one change, two nodes', () => {
+  it('an apply through A lands on both nodes, recorded with both and with its origin', async () => {
+    expect(() => table(b)).toThrow(); // nothing on B before
+    const r = await applyThroughA(model());
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.revision.nodes).toEqual(['gw-a', 'gw-b']);
+    expect(table(b)).toBe(table(a));
+    const onA = await top(a);
+    const onB = await top(b);
+    expect(onA).toMatchObject({ id: r.body.revision.id, nodes: ['gw-a', 'gw-b'], origin: null, active: true });
+    expect(onB).toMatchObject({ nodes: ['gw-a', 'gw-b'], origin: { node: 'gw-a', revisionId: onA.id }, active: true });
+    expect(onB.author).toBe(`${onA.author} via gw-a`);
+    // B's desired model is the revision's (its peer token now opens B's peer routes)
+    expect(b.t.app.gateway.desired().model.ha?.peerToken).toBe(TOKEN);
+    const pair = await api(a, 'GET', '/pair');
+    expect(pair.body).toMatchObject({ degraded: false, peerState: { reachable: true, inSync: true } });
+    expect(pair.body.peerState.activeRevisionId).toBe(onB.id);
+  });
+
+  it("a revision B's kernel refuses at the check changes neither node, and says which node and why", async () => {
+    const beforeA = ruleset(a);
+    const beforeB = table(b);
+    const [revA, revB] = [active(a)?.id, active(b)?.id];
+    const release = await holdOwnerTable('gh2');
+    try {
+      const r = await applyThroughA(model({ table: 'gh2' }));
+      expect(r.status, r.text).toBe(409);
+      expect(r.body).toMatchObject({ error: 'pair_peer_refused', node: 'gw-b', phase: 'check', rolledBack: false });
+      expect(r.body.reason).toMatch(/Operation not permitted/);
+    } finally {
+      release();
+    }
+    expect(ruleset(a)).toBe(beforeA);
+    expect(table(b)).toBe(beforeB);
+    expect([active(a)?.id, active(b)?.id]).toEqual([revA, revB]);
+  });
+
+  it("a revision B's kernel refuses at its apply leaves A on its previous ruleset and B unchanged", async () => {
+    const beforeA = ruleset(a);
+    const beforeB = table(b);
+    const [revA, revB] = [active(a)?.id, active(b)?.id];
+    let release: () => void = () => undefined;
+    let open: () => void = () => undefined;
+    const reached = new Promise<void>((resolve) => {
+      gate = { reached: resolve, release: new Promise<void>((r) => (open = r)) };
+    });
+    try {
+      const applying = applyThroughA(model({ table: 'gh2' }));
+      await reached; // B has checked it; A is about to load it
+      release = await holdOwnerTable('gh2');
+      open();
+      const r = await applying;
+      expect(r.status, r.text).toBe(409);
+      expect(r.body).toMatchObject({ error: 'pair_peer_refused', node: 'gw-b', phase: 'apply', rolledBack: true });
+      expect(r.body.reason).toMatch(/Operation not permitted/);
+    } finally {
+      gate = null;
+      open();
+      release();
+    }
+    expect(ruleset(a)).toBe(beforeA);
+    expect(table(b)).toBe(beforeB);
+    expect(active(b)?.id).toBe(revB);
+    const history = (await api(a, 'GET', '/revisions?limit=2')).body.items;
+    expect(history[1]).toMatchObject({ status: 'rolled-back' });
+    expect(history[0]).toMatchObject({ restoredFrom: revA, active: true });
+    // The other way: with nothing holding the name in B, the same revision lands on both.
+    await waitFor('the owner table gone', async () => !b.ns.exec('nft', ['list', 'tables']).includes('gh2'));
+    const ok = await api(a, 'POST', '/apply', {});
+    expect(ok.status, ok.text).toBe(200);
+    expect(table(b, 'gh2')).toBe(table(a, 'gh2'));
+    expect(() => table(b)).toThrow(); // the renamed table replaced the old one on both
+  });
+
+  it('a provisional apply is provisional on both; confirmed through A, confirmed on both', async () => {
+    const r = await applyThroughA(model({ table: 'gh2', sshPort: 2223 }), '', { confirmWithinSeconds: 30 });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.pending).not.toBeNull();
+    expect(b.t.app.gateway.pending()?.revisionId).toBe(active(b)?.id);
+    // While it waits, B refuses another revision at the check.
+    const another = await applyThroughA(model({ table: 'gh2', sshPort: 2224 }));
+    expect(another.status, another.text).toBe(409);
+    expect(another.body).toMatchObject({ error: 'pair_peer_refused', node: 'gw-b', phase: 'check' });
+    expect(another.body.reason).toMatch(/provisional/);
+    const c = await api(a, 'POST', '/apply/confirm');
+    expect(c.status, c.text).toBe(200);
+    expect(a.t.app.gateway.pending()).toBeNull();
+    expect(b.t.app.gateway.pending()).toBeNull();
+    expect((await top(b)).status).toBe('confirmed');
+    expect(table(b, 'gh2')).toBe(table(a, 'gh2'));
+    expect(table(a, 'gh2')).toMatch(/2223/);
+  });
+
+  it('an unconfirmed provisional apply rolls back on both at its deadline', async () => {
+    const beforeA = table(a, 'gh2');
+    const [revA, revB] = [active(a)?.id, active(b)?.id];
+    const r = await applyThroughA(model({ table: 'gh2', sshPort: 2225 }), '', { confirmWithinSeconds: 5 });
+    expect(r.status, r.text).toBe(200);
+    expect(table(a, 'gh2')).toMatch(/2225/);
+    expect(table(b, 'gh2')).toMatch(/2225/);
+    await waitFor(
+      'both rolled back',
+      async () => a.t.app.gateway.pending() === null && b.t.app.gateway.pending() === null,
+      12_000,
+    );
+    expect(table(a, 'gh2')).toBe(beforeA);
+    expect(table(b, 'gh2')).toBe(beforeA);
+    expect(active(a)?.restoredFrom).toBe(revA);
+    expect(active(b)?.restoredFrom).toBe(revB);
+  }, 20_000);
+
+  it('with the peer unreachable: 409 pair_degraded and nothing applied; with degraded=true on A only', async () => {
+    b.t.app.server.close();
+    b.t.app.server.closeAllConnections();
+    const before = ruleset(a);
+    const revA = active(a)?.id;
+    const r = await applyThroughA(model({ table: 'gh2', sshPort: 2226 }));
+    expect(r.status, r.text).toBe(409);
+    expect(r.body).toMatchObject({ error: 'pair_degraded', peer: 'gw-b' });
+    expect(ruleset(a)).toBe(before);
+    expect(active(a)?.id).toBe(revA);
+    const forced = await api(a, 'POST', '/apply?degraded=true', {});
+    expect(forced.status, forced.text).toBe(200);
+    expect(forced.body.revision.nodes).toEqual(['gw-a']);
+    expect(table(a, 'gh2')).toMatch(/2226/);
+    expect(table(b, 'gh2')).not.toMatch(/2226/);
+    expect((await top(a)).nodes).toEqual(['gw-a']);
+    const pair = await api(a, 'GET', '/pair');
+    expect(pair.body).toMatchObject({ degraded: true, peerState: { reachable: false, inSync: false } });
+  });
+});
