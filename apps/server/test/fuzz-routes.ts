@@ -639,6 +639,7 @@ const queryValue = fc.oneof(
     'login',
     'config',
     'admin',
+    'gw-b',
     '2026-01-01T00:00:00Z',
     '8640000000000001',
     '1e400',
@@ -666,6 +667,7 @@ const query = fc
         'target',
         'sort',
         'order',
+        'node',
         'x',
         '__proto__',
       ),
@@ -678,6 +680,7 @@ const query = fc
 export const QUERY_ROUTES = [
   '/conntrack',
   '/conntrack/count',
+  '/expectations',
   '/forwards',
   '/audit',
   '/audit.csv',

@@ -9,6 +9,7 @@
  * not_master, a server whose applied model names no pair 409 not_pair_node.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
@@ -27,8 +28,10 @@ type Json = any;
 
 const ha = (wanVip: string) => ({
   nodes: [
-    { name: 'gw-a', apiUrl: 'http://10.9.0.1:8080', syncAddress: '10.9.0.1', priority: 150 },
-    { name: 'gw-b', apiUrl: 'http://10.9.0.2:8080', syncAddress: '10.9.0.2', priority: 100 },
+    // The panel (this process, on the host) would reach the peer's URL from the host's network:
+    // loopback only, a port nothing listens on, so the peer is unreachable and nothing leaves the host.
+    { name: 'gw-a', apiUrl: `http://127.0.0.1:${closedPort}`, syncAddress: '10.9.0.1', priority: 150 },
+    { name: 'gw-b', apiUrl: `http://127.0.0.2:${closedPort}`, syncAddress: '10.9.0.2', priority: 100 },
   ],
   vrrp: {
     wan: { routerId: 61, address: `${wanVip}/24` },
@@ -40,6 +43,7 @@ const ha = (wanVip: string) => ({
 });
 
 let ns: Netns;
+let closedPort = 0;
 let t: TestApp;
 let admin: string;
 let viewer: string;
@@ -58,7 +62,8 @@ async function applyModel(model: unknown) {
   const cfg = await api('GET', '/config', admin);
   const put = await api('PUT', '/config', admin, model, { 'if-match': cfg.etag });
   expect(put.status, put.text).toBe(200);
-  const applied = await api('POST', '/apply', admin, {});
+  // The peer is unreachable: the pair apply needs the override (this node only).
+  const applied = await api('POST', '/apply?degraded=true', admin, {});
   expect(applied.status, applied.text).toBe(200);
   await t.app.gateway.bootFilesSettled();
 }
@@ -79,7 +84,17 @@ const keepalivedRuns = () =>
       }
     });
 
+/** A loopback port that was free a moment ago: connecting to it is refused. */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
 beforeAll(async () => {
+  closedPort = await freePort();
   ns = createNetns();
   for (const [dev, addr] of [
     ['eth0', '192.0.2.1/24'],
@@ -107,6 +122,18 @@ describe('failover by hand', () => {
     const r = await api('POST', '/pair/failover', admin);
     expect(r.status, r.text).toBe(409);
     expect(r.body.error).toBe('not_pair_node');
+  });
+
+  it('node= before a pair is applied: this node’s own name reads locally, any other is a 400 on the field', async () => {
+    expect((await api('GET', '/conntrack?node=gw-a&limit=1', viewer)).status).toBe(200);
+    const other = await api('GET', '/conntrack?node=gw-b', viewer);
+    expect(other.status, other.text).toBe(400);
+    expect(other.body.problems).toEqual([
+      expect.objectContaining({ path: 'querystring.node', code: 'pair.unknown_node' }),
+    ]);
+    const bad = await api('GET', '/expectations?node=GW%20A', viewer);
+    expect(bad.status).toBe(400);
+    expect(bad.body.problems[0]).toMatchObject({ path: 'querystring.node', code: 'id.format' });
   });
 
   it('a viewer may neither fail over nor resume', async () => {
@@ -156,6 +183,25 @@ describe('failover by hand', () => {
     expect(audit.body.items[0]).toMatchObject({ action: 'pair.failover', target: 'node:gw-a' });
     expect(audit.body.items[0].detail).toMatchObject({ released: ['wan', 'lan'], comment: 'maintenance' });
   }, 40_000);
+
+  it('node= on a pair node: this node locally, the peer through its panel (502 peer_unreachable naming it), no other', async () => {
+    const local = await api('GET', '/conntrack/count?node=gw-a', viewer);
+    expect(local.status, local.text).toBe(200);
+    expect(typeof local.body.count).toBe('number');
+    for (const url of ['/conntrack?node=gw-b&limit=5', '/conntrack/count?node=gw-b', '/expectations?node=gw-b']) {
+      const r = await api('GET', url, viewer);
+      expect(r.status, `${url}: ${r.text}`).toBe(502);
+      expect(r.body).toMatchObject({ error: 'peer_unreachable', node: 'gw-b', params: { node: 'gw-b' } });
+      expect(r.body.message).toContain('ECONNREFUSED');
+    }
+    const unknown = await api('GET', '/expectations?node=gw-c', viewer);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.problems[0]).toMatchObject({
+      path: 'querystring.node',
+      code: 'pair.unknown_node',
+      params: { node: 'gw-c', known: 'gw-a, gw-b' },
+    });
+  });
 
   it('resume starts keepalived on the config written meanwhile: it takes the new addresses back', async () => {
     const r = await api('POST', '/pair/resume', admin);

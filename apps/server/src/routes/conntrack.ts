@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { FlowAttribution, LocalAddresses, parseIpAddr } from '../conntrack/attribution.js';
 import type { FlowFilter } from '../conntrack/table.js';
 import { notFound } from '../lib/errors.js';
@@ -13,7 +13,10 @@ import {
   FlowQuery,
   FlowRow,
   KillResult,
+  NodeQuery,
 } from '../schemas/conntrack.js';
+import { FlowCount } from '../schemas/index.js';
+import { chooseNode, queryWithoutNode, readFromPeer } from '../services/ha/either-node.js';
 
 const FlowCountQuery = FlowQuery.pick({
   protocol: true,
@@ -22,6 +25,7 @@ const FlowCountQuery = FlowQuery.pick({
   state: true,
   helper: true,
   mark: true,
+  node: true,
 });
 
 /** The index's filter from a query: only the fields the query has (exact optional properties). */
@@ -57,19 +61,27 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     }),
   );
   const pageJson = new WeakMap<object, { head: string; at: number }>();
+  /** `node=`: this node's table, or the peer's (services/ha/either-node.ts). */
+  const nodeOf = (node: string | undefined) =>
+    chooseNode(gateway.revisionModel(gateway.activeRevision()), app.config.haNode, node);
+  /** The peer reads these with the pair's peer token (Authorization: Peer), and nothing else. */
+  const peerRead = { peerRead: true } as const;
 
   app.get(
     '/conntrack',
     {
+      config: peerRead,
       schema: {
         tags: ['conntrack'],
-        summary: 'The flow table: filter, sort, cursor paging, total count',
+        summary: 'The flow table: filter, sort, cursor paging, total count (node=: either node of a pair)',
         querystring: FlowQuery,
-        response: { 200: FlowPage, ...errors },
+        response: { 200: FlowPage, ...errors, 502: ErrorBody },
       },
     },
     async (req, reply) => {
       const q = req.query;
+      const choice = nodeOf(q.node);
+      if (!choice.local) return readFromPeer(choice, `/conntrack${queryWithoutNode(req.url)}`, FlowPage);
       const page = await ct.queryPage({
         sort: q.sort,
         order: q.order,
@@ -99,16 +111,20 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/conntrack/count',
     {
+      config: peerRead,
       schema: {
         tags: ['conntrack'],
-        summary: 'How many flows match a filter (no filter: the size of the table), from the index',
+        summary:
+          'How many flows match a filter (no filter: the size of the table), from the index (node=: either node of a pair)',
         querystring: FlowCountQuery,
-        response: { 200: z.object({ count: z.number() }), ...errors },
+        response: { 200: FlowCount, ...errors, 502: ErrorBody },
       },
     },
     async (req) => {
-      await ct.fresh();
       const q = req.query;
+      const choice = nodeOf(q.node);
+      if (!choice.local) return readFromPeer(choice, `/conntrack/count${queryWithoutNode(req.url)}`, FlowCount);
+      await ct.fresh();
       return {
         count: ct.table.count(flowFilterOf(q)),
       };
@@ -170,13 +186,17 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/expectations',
     {
+      config: peerRead,
       schema: {
         tags: ['conntrack'],
-        summary: 'The expectation table, each row linked to its master (control) flow',
-        response: { 200: ExpectationList, ...errors },
+        summary: 'The expectation table, each row linked to its master (control) flow (node=: either node of a pair)',
+        querystring: NodeQuery,
+        response: { 200: ExpectationList, ...errors, 502: ErrorBody },
       },
     },
-    async () => {
+    async (req) => {
+      const choice = nodeOf(req.query.node);
+      if (!choice.local) return readFromPeer(choice, '/expectations', ExpectationList);
       const items = await ct.listExpectations();
       return { items, total: items.length };
     },

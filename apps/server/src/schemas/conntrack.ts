@@ -1,3 +1,4 @@
+import { ObjectId } from '@gatehouse/rules';
 import { z } from 'zod';
 import { FLOW_SORT_FIELDS } from '../conntrack/table/query.js';
 import { IntText } from './common.js';
@@ -66,6 +67,15 @@ export const ExpectationRow = z
   .meta({ id: 'Expectation' });
 export type ExpectationRow = z.infer<typeof ExpectationRow>;
 
+/**
+ * Which node of an HA pair's table to read (issue #16): absent or this node's
+ * name, this node's; the peer's name, the same request answered by the peer
+ * (services/ha/either-node.ts). Any other name is a 400 on the field.
+ */
+export const NodeQuery = z.object({
+  node: ObjectId.optional().describe("a pair node's name: read that node's table (default: this node)"),
+});
+
 export const FlowQuery = z.object({
   protocol: z.string().max(16).optional().describe('tcp, udp, icmp or a protocol number'),
   address: z
@@ -84,6 +94,7 @@ export const FlowQuery = z.object({
   order: z.enum(['asc', 'desc']).default('asc'),
   limit: IntText(1, 1000).default(100),
   cursor: z.string().max(512).optional(),
+  node: NodeQuery.shape.node,
 });
 
 export const FlowPage = z.object({
