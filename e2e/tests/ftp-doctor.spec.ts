@@ -67,7 +67,7 @@ test('the FTP doctor turns from red to green as the admin turns the helper on', 
     expect(before.ok).toBe(false);
 
     // Red: the doctor names the helper and says how to fix it.
-    await goTo(page, 'FTP doctor');
+    await goTo(page, 'Helper doctor');
     const card = page.getByRole('article', { name: /FTP for the doctor: public port 21 → 192\.168\.1\.2:21/ });
     await expect(card.getByRole('heading', { level: 2 })).toContainText('Failure');
     const scope = card.locator('[data-check="helper-scope"]');
@@ -94,7 +94,7 @@ test('the FTP doctor turns from red to green as the admin turns the helper on', 
     expect(after.body).toBe(LAB_FILES['hello.txt']);
 
     // Green: every check of the forward OK.
-    await goTo(page, 'FTP doctor');
+    await goTo(page, 'Helper doctor');
     await page.getByRole('button', { name: 'Check again' }).click();
     await expect(card.getByRole('heading', { level: 2 })).toContainText('OK', { timeout: 20_000 });
     for (const check of ['kernel', 'helper-scope', 'live-evidence', 'passive-only', 'probe', 'heuristics']) {
@@ -109,7 +109,7 @@ test('the FTP doctor turns from red to green as the admin turns the helper on', 
 
     // The same checklist in Japanese: said by code, not the server's English.
     await page.getByLabel('Language').selectOption('ja');
-    await expect(page.getByRole('heading', { level: 1, name: 'FTP ドクター' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'ヘルパー診断' })).toBeVisible();
     const cardJa = page.getByRole('article', { name: /FTP for the doctor: 公開ポート 21/ });
     await expect(cardJa.locator('[data-check="helper-scope"]')).toContainText(
       /適用中のリビジョン \d+ はヘルパーを 192\.168\.1\.2 のポート 21 に割り当てています。/,
@@ -118,7 +118,7 @@ test('the FTP doctor turns from red to green as the admin turns the helper on', 
     await expect(cardJa).not.toContainText('The kernel has');
     await snap(page, 'ja-ftp-doctor');
     await page.getByLabel('言語').selectOption('en');
-    await expect(page.getByRole('heading', { level: 1, name: 'FTP doctor' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Helper doctor' })).toBeVisible();
   } finally {
     try {
       if (original) await putApplied(page, original);

@@ -90,7 +90,7 @@ test('TFTP: switched on in the Helpers page and applied, a real tftp get through
 
   await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
   // The doctor, red: the TFTP forward's card names the helper and says how to fix it.
-  await goTo(page, 'FTP doctor');
+  await goTo(page, 'Helper doctor');
   const card = page.getByRole('article', { name: /TFTP server: public UDP port 69 → 192\.168\.1\.2:69/ });
   await expect(card.getByRole('heading', { level: 2 })).toContainText('Failure');
   const scope = card.locator('[data-check="helper-scope"]');
@@ -126,7 +126,7 @@ test('TFTP: switched on in the Helpers page and applied, a real tftp get through
   expect(after.body).toBe(LAB_TFTP_FILES[FILE]);
 
   // The doctor, green: every check of the TFTP forward OK, the request seen with the helper.
-  await goTo(page, 'FTP doctor');
+  await goTo(page, 'Helper doctor');
   await page.getByRole('button', { name: 'Check again' }).click();
   await expect(card.getByRole('heading', { level: 2 })).toContainText('OK', { timeout: 20_000 });
   for (const check of ['kernel', 'helper-scope', 'live-evidence', 'probe']) {

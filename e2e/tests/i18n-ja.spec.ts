@@ -242,7 +242,7 @@ const PAGES: Array<[string, string]> = [
   ['/forwards', 'ポートフォワード'],
   ['/gateway', 'ゲートウェイ'],
   ['/ftp', 'ヘルパー'],
-  ['/ftp-doctor', 'FTP ドクター'],
+  ['/ftp-doctor', 'ヘルパー診断'],
   ['/apply', '適用'],
   ['/history', '履歴'],
   ['/connections', 'コネクション'],

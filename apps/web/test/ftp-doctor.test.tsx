@@ -162,7 +162,7 @@ describe('FtpDoctorPage', () => {
 
   it('tells a viewer it is for admins, without asking the server for a diagnosis', async () => {
     const fetchMock = renderPage('viewer');
-    expect(await screen.findByText(/The FTP doctor is for admins/)).toBeTruthy();
+    expect(await screen.findByText(/The helper doctor is for admins/)).toBeTruthy();
     expect(fetchMock.mock.calls.map(([url]) => String(url)).filter((u) => u.includes('/ftp/diagnosis'))).toEqual([]);
   });
 

@@ -1,15 +1,16 @@
 /**
- * The FTP doctor page's strings (en), and every code the doctor sends
+ * The helper doctor page's strings (en; the page diagnoses the FTP and
+ * TFTP helpers, at /ftp-doctor), and every code the doctor sends
  * (`ftpDoctor.say.<code>`, see apps/server/src/services/ftp-doctor/texts.ts
  * for the server's English). Spread into en.ts like gateway-en.ts.
  */
 export const ftpDoctorEn = {
   ftpDoctor: {
-    title: 'FTP doctor',
+    title: 'Helper doctor',
     intro:
       'For each forward that exposes an FTP control port: whether the kernel, the helper, the live connections, the passive-only policy and the server itself are set up for FTP through NAT, with the evidence and what to fix. Forwards that expose a TFTP port get the same checks for the TFTP helper.',
     adminOnly:
-      'The FTP doctor is for admins: it probes the FTP servers from the gateway, and its answer shows their banners and the clients’ addresses.',
+      'The helper doctor is for admins: it probes the FTP and TFTP servers from the gateway, and its answer shows their banners and the clients’ addresses.',
     refresh: 'Check again',
     refreshing: 'Checking…',
     checkedAt: 'Checked at {{at}}, applied revision {{revision}}',
