@@ -31,9 +31,17 @@ const GATEWAY_FORWARD = { id: 'ssh-gateway', name: 'ssh to the gateway', publicP
 const ROUTES: Array<{
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
-  level: 'viewer' | 'admin';
+  level: 'viewer' | 'admin' | 'peer';
   payload?: unknown;
 }> = [
+  // The pair's peer routes (issue #16): Authorization: Peer only (pair-apply.test.ts proves them).
+  ...(['check', 'apply', 'confirm', 'rollback'] as const).map((step) => ({
+    method: 'POST' as const,
+    url: `/api/v1/peer/${step}`,
+    level: 'peer' as const,
+    payload: { model: {}, origin: { node: 'gw-a', revisionId: 1 }, actor: 'admin' },
+  })),
+  { method: 'GET', url: '/api/v1/peer/state', level: 'peer' },
   { method: 'POST', url: '/api/v1/auth/logout', level: 'viewer' },
   { method: 'GET', url: '/api/v1/auth/me', level: 'viewer' },
   {
@@ -169,7 +177,7 @@ describe('authentication and roles', () => {
       listed.add(r);
       expect({ route: `${route.method} ${route.url}`, level: route.level }).toEqual({
         route: `${route.method} ${route.url}`,
-        level: r.auth === 'admin' ? 'admin' : 'viewer',
+        level: r.auth === 'admin' ? 'admin' : r.auth === 'peer' ? 'peer' : 'viewer',
       });
     }
     const missing = registered.filter((r) => r.auth !== 'public' && !listed.has(r)).map((r) => `${r.method} ${r.path}`);
@@ -191,6 +199,17 @@ describe('authentication and roles', () => {
       method: route.method,
       url: route.url,
       headers: bearer(viewerToken),
+      ...(route.payload ? { payload: route.payload as object } : {}),
+    });
+    expect(r.statusCode).toBe(403);
+    expect(r.json()).toMatchObject({ error: 'forbidden' });
+  });
+
+  it.each(ROUTES.filter((r) => r.level === 'peer'))('$method $url is refused to an admin token', async (route) => {
+    const r = await inject({
+      method: route.method,
+      url: route.url,
+      headers: bearer(adminToken),
       ...(route.payload ? { payload: route.payload as object } : {}),
     });
     expect(r.statusCode).toBe(403);
