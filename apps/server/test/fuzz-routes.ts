@@ -512,6 +512,21 @@ export const ROUTES: RouteSpec[] = [
   withBody('POST /drift/restore', 1, mostlyValid(commentBody), () => ({ method: 'POST', url: `${API}/drift/restore` })),
   withBody('POST /pair/failover', 1, mostlyValid(commentBody), () => ({ method: 'POST', url: `${API}/pair/failover` })),
   withBody('POST /pair/resume', 1, mostlyValid(commentBody), () => ({ method: 'POST', url: `${API}/pair/resume` })),
+  // The peer routes (issue #16): only Authorization: Peer on a pair node opens them; the fuzzer's users get 401/403.
+  ...(['check', 'apply', 'confirm', 'rollback'] as const).map((step) =>
+    withBody(
+      `POST /peer/${step}`,
+      1,
+      mostlyValid(
+        fc.record({
+          model: fc.oneof(model, fc.constant({})),
+          origin: fc.record({ node: fc.constantFrom('gw-a', 'gw-b'), revisionId: fc.option(fc.nat()) }),
+          actor: printable,
+        }),
+      ),
+      () => ({ method: 'POST', url: `${API}/peer/${step}` }),
+    ),
+  ),
   withBody(
     'POST /drift/adopt',
     1,
