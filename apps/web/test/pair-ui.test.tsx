@@ -21,6 +21,7 @@ import { ApiError } from '../src/lib/api';
 import { LiveEventsProvider } from '../src/lib/events';
 import i18n from '../src/lib/i18n';
 import { pairKey, pairQueryOptions, usePairNodes } from '../src/lib/pair';
+import type { RefusalPhase } from '../src/lib/pair-apply';
 import { sessionKey } from '../src/lib/session';
 import type { Api } from '../src/lib/types';
 
@@ -254,7 +255,7 @@ describe('applying a pair revision', () => {
   });
 
   it('refused by the peer: names the node, the phase and the reason, and that nothing changed; no override', () => {
-    const refused = (phase: 'check' | 'apply', rolledBack: boolean) =>
+    const refused = (phase: RefusalPhase, rolledBack: boolean) =>
       new ApiError(
         409,
         'gw-b refused',

@@ -1,8 +1,7 @@
 import { type InfiniteData, infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
-import type { NodeFlowQuery as FlowQuery } from '../../../lib/pair-contract';
 import { keys } from '../../../lib/query-keys';
-import type { Api } from '../../../lib/types';
+import type { Api, FlowQuery } from '../../../lib/types';
 
 /** Rows per request; the server allows up to 1000. */
 export const FLOW_PAGE_SIZE = 500;

@@ -6,8 +6,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useLiveEvent } from '../../../lib/events';
-import type { NodeFlowQuery as FlowQuery } from '../../../lib/pair-contract';
-import type { Api } from '../../../lib/types';
+import type { Api, FlowQuery } from '../../../lib/types';
 import { type FlowsData, flowsQueryKey, matchesFlowQuery, receivedAt } from './get-flows';
 
 export interface LiveFlowStats {

@@ -9,9 +9,8 @@ import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, Loading } from '../../../components/QueryState';
 import { formatNumber } from '../../../lib/format';
 import { PHONE_QUERY, useMediaQuery } from '../../../lib/media';
-import type { NodeFlowQuery } from '../../../lib/pair-contract';
 import { useCanEdit } from '../../../lib/session';
-import type { Api, FlowSortKey } from '../../../lib/types';
+import type { Api, FlowQuery, FlowSortKey } from '../../../lib/types';
 import { useNow } from '../../../lib/use-now';
 import { useAccounting } from '../api/get-accounting';
 import { type ExpectationCounts, useExpectationCounts } from '../api/get-expectation-counts';
@@ -114,7 +113,7 @@ export function ConnectionsPage() {
   const portNumber = /^\d{1,5}$/.test(debPort) && Number(debPort) <= 65535 ? Number(debPort) : undefined;
   const portValid = debPort === '' || portNumber !== undefined;
 
-  const query = useMemo<NodeFlowQuery>(
+  const query = useMemo<FlowQuery>(
     () => ({
       node: node || undefined,
       sort,
@@ -210,7 +209,7 @@ export function ConnectionsPage() {
   );
 }
 
-function FlowTable({ query }: { query: NodeFlowQuery }) {
+function FlowTable({ query }: { query: FlowQuery }) {
   const { t, i18n } = useTranslation();
   // A kill acts on this node's table: the peer's rows are shown, not killed from here.
   const canEdit = useCanEdit() && !query.node;
