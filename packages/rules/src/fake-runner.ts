@@ -21,6 +21,7 @@ import {
   type StreamExit,
   type StreamedProcess,
   type StreamHandlers,
+  type StreamOptions,
 } from './runner.js';
 
 /**
@@ -36,6 +37,8 @@ export interface FakeCall {
   args: readonly string[];
   /** What run() was given on stdin. */
   input?: string;
+  /** Started from the spawn helper (run's or stream's `fromHelper`). */
+  fromHelper?: boolean;
 }
 
 export interface FakeRunResponse {
@@ -170,6 +173,7 @@ export class FakeRunner implements Runner {
   async run(command: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const call: FakeCall = { kind: 'run', command, args: [...args] };
     if (opts.input !== undefined) call.input = opts.input;
+    if (opts.fromHelper) call.fromHelper = true;
     this.calls.push(call);
     opts.onSpawn?.();
     const reply = find(this.runScripts, call) ?? { exitCode: 127, stderr: `${unscripted(call)}\n` };
@@ -185,8 +189,14 @@ export class FakeRunner implements Runner {
     return result;
   }
 
-  stream(command: string, args: readonly string[], handlers: StreamHandlers): FakeStreamedProcess {
+  stream(
+    command: string,
+    args: readonly string[],
+    handlers: StreamHandlers,
+    opts: StreamOptions = {},
+  ): FakeStreamedProcess {
     const call: FakeCall = { kind: 'stream', command, args: [...args] };
+    if (opts.fromHelper) call.fromHelper = true;
     this.calls.push(call);
     const proc = new FakeStreamedProcess(this.nextPid++, call, handlers);
     this.streams.push(proc);

@@ -10,8 +10,9 @@
  * Tests script both through FakeRunner (fake-runner.ts).
  */
 import { createInterface, type Interface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { execa } from 'execa';
-import { runFromHelper } from './spawn-helper.js';
+import { runFromHelper, streamFromHelper } from './spawn-helper.js';
 
 export interface RunOptions {
   /** Text for the command's standard input (rulesets go here, never on the command line). */
@@ -54,6 +55,18 @@ export interface StreamHandlers {
   onStderrLine?(line: string): void;
 }
 
+export interface StreamOptions {
+  /**
+   * Start the command from the small streams' helper (spawn-helper.ts), not
+   * from this process, and let the helper hold output this process has not
+   * read yet: for the conntrack dumps (a 1M-flow `conntrack -L` no longer
+   * stalls on a full pipe while the server is busy starting, and a resync
+   * does not fork a ~300 MB process). Not for endless output (`conntrack -E`):
+   * the helper would hold what a stuck reader leaves.
+   */
+  fromHelper?: boolean;
+}
+
 export interface StreamExit {
   /** null when a signal ended the process; 127 when it could not be started. */
   exitCode: number | null;
@@ -80,7 +93,7 @@ export interface Runner {
   readonly netns: string | undefined;
   run(command: string, args: readonly string[], opts?: RunOptions): Promise<RunResult>;
   /** Starts a command and hands over its output line by line; no time limit (the caller kills it). */
-  stream(command: string, args: readonly string[], handlers: StreamHandlers): StreamedProcess;
+  stream(command: string, args: readonly string[], handlers: StreamHandlers, opts?: StreamOptions): StreamedProcess;
 }
 
 export class CommandError extends Error {
@@ -163,9 +176,23 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       return result;
     },
 
-    stream(command, args, handlers) {
+    stream(command, args, handlers, opts = {}) {
       const [file, argv] = commandLine(command, args);
       const started = performance.now();
+      const logged = (exit: StreamExit) => {
+        logger?.debug(
+          {
+            cmd: [command, ...args].join(' '),
+            netns,
+            exitCode: exit.exitCode,
+            signal: exit.signal,
+            ms: Math.round(exit.durationMs),
+          },
+          'command',
+        );
+        return exit;
+      };
+      if (opts.fromHelper) return streamedFromHelper(file, argv, handlers, started, logged);
       // No buffering (the output of `conntrack -E` never ends): lines are read
       // off the pipes with readline, which joins lines split across chunks.
       const subprocess = execa(file, argv, {
@@ -207,17 +234,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
           stderr,
           durationMs: performance.now() - started,
         };
-        logger?.debug(
-          {
-            cmd: [command, ...args].join(' '),
-            netns,
-            exitCode: exit.exitCode,
-            signal: exit.signal,
-            ms: Math.round(exit.durationMs),
-          },
-          'command',
-        );
-        return exit;
+        return logged(exit);
       });
       return {
         pid: subprocess.pid,
@@ -227,6 +244,72 @@ export function createRunner(options: RunnerOptions = {}): Runner {
         },
       };
     },
+  };
+}
+
+/** Splits text chunks into lines (a last line without a newline included at `end`). */
+function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
+  const decoder = new StringDecoder('utf8');
+  let tail = '';
+  return {
+    push(chunk) {
+      const text = tail + decoder.write(chunk);
+      let from = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+        onLine(text.slice(from, nl).replace(/\r$/, ''));
+        from = nl + 1;
+      }
+      tail = text.slice(from);
+    },
+    end() {
+      const rest = tail + decoder.end();
+      tail = '';
+      if (rest !== '') onLine(rest.replace(/\r$/, ''));
+    },
+  };
+}
+
+/** Runner.stream() through the streams' helper (StreamOptions.fromHelper): the same handlers and exit. */
+function streamedFromHelper(
+  file: string,
+  argv: string[],
+  handlers: StreamHandlers,
+  started: number,
+  logged: (exit: StreamExit) => StreamExit,
+): StreamedProcess {
+  let stderr = '';
+  const out = handlers.onChunk ? null : lineSplitter((line) => handlers.onLine(line));
+  const err = lineSplitter((line) => {
+    if (stderr.length < STREAM_STDERR_MAX) stderr += `${line}\n`;
+    handlers.onStderrLine?.(line);
+  });
+  const onChunk = handlers.onChunk;
+  const proc = streamFromHelper(
+    file,
+    argv,
+    { LC_ALL: 'C' },
+    {
+      onStdout: onChunk ? (chunk) => onChunk(chunk) : (chunk) => out?.push(chunk),
+      onStderr: (chunk) => err.push(chunk),
+    },
+  );
+  const done = proc.done.then((e) => {
+    out?.end();
+    err.end();
+    if (e.error) stderr += `${e.error}\n`;
+    return logged({
+      exitCode: e.exitCode,
+      signal: e.signal,
+      stderr,
+      durationMs: performance.now() - started,
+    });
+  });
+  return {
+    get pid() {
+      return proc.pid;
+    },
+    done,
+    kill: (signal) => proc.kill(signal),
   };
 }
 

@@ -1,0 +1,120 @@
+/**
+ * Runner.stream() with `fromHelper` (spawn-helper.ts's streams' helper, for
+ * the conntrack dumps): the same output, exits and kills as a direct start;
+ * the command runs to its end while this process's event loop is blocked
+ * (the helper holds the output); a helper that dies fails its streams with
+ * a reason and the next stream starts a new one.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRunner, type StreamHandlers } from '../src/runner.js';
+import { createNetns, type TestNetns } from './support/netns.js';
+
+const node = process.execPath;
+const runner = createRunner();
+
+function collect(command: string, args: string[], fromHelper: boolean, chunks = false) {
+  const lines: string[] = [];
+  const bufs: Buffer[] = [];
+  const stderrLines: string[] = [];
+  const handlers: StreamHandlers = {
+    onLine: (l) => lines.push(l),
+    onStderrLine: (l) => stderrLines.push(l),
+    ...(chunks ? { onChunk: (c: Buffer) => bufs.push(Buffer.from(c)) } : {}),
+  };
+  const proc = runner.stream(command, args, handlers, { fromHelper });
+  return { proc, lines, stderrLines, bytes: () => Buffer.concat(bufs) };
+}
+
+/** The parent pid of a process (the helper, for a command it started). */
+const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+
+async function pidOf(proc: { pid: number | undefined }): Promise<number> {
+  for (let i = 0; i < 500 && proc.pid === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+  if (proc.pid === undefined) throw new Error('no pid reported');
+  return proc.pid;
+}
+
+describe('Runner.stream from the helper', () => {
+  it('hands over the same bytes and lines as a direct start', async () => {
+    const direct = collect('seq', ['1', '300000'], false, true);
+    const helped = collect('seq', ['1', '300000'], true, true);
+    expect((await helped.proc.done).exitCode).toBe(0);
+    await direct.proc.done;
+    expect(helped.bytes().length).toBeGreaterThan(1_000_000);
+    expect(helped.bytes().equals(direct.bytes())).toBe(true);
+    const script =
+      "process.stdout.write('fir'); setTimeout(() => process.stdout.write('st\\nsec'), 50);" +
+      "setTimeout(() => process.stdout.write('ond\\nthird'), 100);";
+    const split = collect(node, ['-e', script], true);
+    expect(await split.proc.done).toMatchObject({ exitCode: 0, signal: null, stderr: '' });
+    expect(split.lines).toEqual(['first', 'second', 'third']);
+  });
+
+  it('reports exit codes and standard error, a missing command as 127, arguments without a shell', async () => {
+    const failing = collect(node, ['-e', "console.log('out'); console.error('a problem'); process.exit(3)"], true);
+    expect(await failing.proc.done).toMatchObject({ exitCode: 3, signal: null, stderr: 'a problem\n' });
+    expect(failing.stderrLines).toEqual(['a problem']);
+    expect(failing.lines).toEqual(['out']);
+    const missing = collect('gatehouse-no-such-command', [], true);
+    const exit = await missing.proc.done;
+    expect(exit.exitCode).toBe(127);
+    expect(exit.stderr).toMatch(/ENOENT/);
+    const quoted = collect(node, ['-e', 'console.log(process.argv[1])', '$(echo no); `x` > f'], true);
+    await quoted.proc.done;
+    expect(quoted.lines).toEqual(['$(echo no); `x` > f']);
+  });
+
+  it('kills with the signal asked for', async () => {
+    const { proc } = collect(node, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"], true);
+    const pid = await pidOf(proc);
+    expect(pid).toBeGreaterThan(0);
+    expect(parentOf(pid)).not.toBe(process.pid);
+    proc.kill('SIGKILL');
+    expect(await proc.done).toMatchObject({ exitCode: null, signal: 'SIGKILL' });
+    expect(() => proc.kill()).not.toThrow();
+  });
+
+  it('lets the command finish while this event loop is blocked, and delivers all of it after', async () => {
+    // ~20 MB: far more than a pipe holds, so a direct start would wait for us.
+    const { proc, bytes } = collect('seq', ['1', '2800000'], true, true);
+    const pid = await pidOf(proc);
+    const until = Date.now() + 1500;
+    let gone = false;
+    while (Date.now() < until && !gone) gone = !existsSync(`/proc/${pid}`);
+    expect(gone).toBe(true);
+    expect((await proc.done).exitCode).toBe(0);
+    const text = bytes().toString();
+    expect(text.length).toBe(21_288_896);
+    expect(text.endsWith('\n2800000\n')).toBe(true);
+  });
+
+  it('fails the streams of a helper that dies, with the reason, and starts a new one for the next', async () => {
+    const { proc } = collect('sleep', ['30'], true);
+    const helper = parentOf(await pidOf(proc));
+    process.kill(helper, 'SIGKILL');
+    const exit = await proc.done;
+    expect(exit.exitCode).toBe(1);
+    expect(exit.stderr).toMatch(/spawn helper exited \(SIGKILL\)/);
+    const next = collect('seq', ['1', '3'], true);
+    expect((await next.proc.done).exitCode).toBe(0);
+    expect(next.lines).toEqual(['1', '2', '3']);
+    expect(parentOf(await pidOf(collect('sleep', ['0.5'], true).proc))).not.toBe(helper);
+  });
+});
+
+describe('Runner.stream from the helper in a namespace', () => {
+  let ns: TestNetns;
+  beforeAll(() => {
+    ns = createNetns('shelper');
+  });
+  afterAll(() => ns?.destroy());
+
+  it('runs the command inside the namespace', async () => {
+    const lines: string[] = [];
+    const proc = ns.runner.stream('ip', ['-o', 'link', 'show'], { onLine: (l) => lines.push(l) }, { fromHelper: true });
+    expect((await proc.done).exitCode).toBe(0);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^1: lo:/);
+  });
+});
