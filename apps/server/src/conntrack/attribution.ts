@@ -154,6 +154,11 @@ export class FlowAttribution {
     return this.forwards().forwardOf(protonum, original, reply);
   }
 
+  /** Reads the applied model's forwards now if they are not known yet (at start, beside the first dump). */
+  warm(): void {
+    if (this.key === undefined) this.forwards();
+  }
+
   /** Reads the namespace's addresses if the last reading is old (before a decision that must be right). */
   fresh(): Promise<void> {
     return this.local.fresh();
