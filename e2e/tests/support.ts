@@ -190,3 +190,139 @@ setTimeout(() => end('timeout'), 60000);
     stop: () => child.kill('SIGKILL'),
   };
 }
+
+// --- Shared set-up of the specs (H4): the applied model changed and put back, page loads watched, screenshots. ---
+
+/** GET /config, or PUT it with `?apply=true`, from the page, with the ETag (fetchInPage does not return headers). */
+export async function configInPage(
+  page: Page,
+  body?: unknown,
+  etag?: string,
+): Promise<{ status: number; etag: string; json: unknown }> {
+  const me = await fetchInPage(page, '/api/v1/auth/me');
+  const { csrfToken } = me.json as { csrfToken: string };
+  return page.evaluate(
+    async ({ body, etag, csrfToken }) => {
+      const r = await fetch(body === undefined ? '/api/v1/config' : '/api/v1/config?apply=true', {
+        method: body === undefined ? 'GET' : 'PUT',
+        headers: {
+          'content-type': 'application/json',
+          'x-gatehouse-csrf': csrfToken,
+          ...(etag ? { 'if-match': etag } : {}),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: r.status, etag: r.headers.get('etag') ?? '', json: (await r.json()) as unknown };
+    },
+    { body, etag, csrfToken },
+  );
+}
+
+/**
+ * For a spec's beforeAll: signed in as `admin` on a page of its own, reads
+ * the model (returned, to be put back by restoreAppliedModel) and, given
+ * `change`, applies a copy changed by it.
+ */
+export async function changeAppliedModel<M = Record<string, unknown>>(
+  browser: Browser,
+  password: string,
+  change?: (model: M) => void,
+): Promise<unknown> {
+  const page = await browser.newPage();
+  try {
+    await signIn(page, 'admin', password);
+    const got = await configInPage(page);
+    if (change) {
+      const model = structuredClone(got.json) as M;
+      change(model);
+      const put = await configInPage(page, model, got.etag);
+      expect(put.status, JSON.stringify(put.json)).toBe(200);
+    }
+    return got.json;
+  } finally {
+    await page.close();
+  }
+}
+
+/** For a spec's afterAll: applies the model changeAppliedModel returned again (nothing when it never ran). */
+export async function restoreAppliedModel(browser: Browser, password: string, original: unknown): Promise<void> {
+  if (original === undefined) return;
+  const page = await browser.newPage();
+  try {
+    await signIn(page, 'admin', password);
+    const now = await configInPage(page);
+    const put = await configInPage(page, original, now.etag);
+    expect(put.status, JSON.stringify(put.json)).toBe(200);
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * What the page loads, recorded from now on: `failed`, the page itself, its
+ * scripts and stylesheets that did not load (an API poll cancelled by a
+ * navigation is no failure); `assets`, each script and stylesheet as
+ * `<type> <status> <url>`.
+ */
+export function watchPageLoads(page: Page): { failed: string[]; assets: string[] } {
+  const failed: string[] = [];
+  const assets: string[] = [];
+  page.on('requestfailed', (r) => {
+    if (['document', 'script', 'stylesheet'].includes(r.resourceType()))
+      failed.push(`${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => {
+    const type = r.request().resourceType();
+    if (type === 'script' || type === 'stylesheet') assets.push(`${type} ${r.status()} ${r.url()}`);
+  });
+  return { failed, assets };
+}
+
+/** The page's localStorage (the e2e project has no DOM types). */
+interface PageStorage {
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/**
+ * Screenshots `<name>-<w>x<h>-<lang>-<theme>` of the page in English and
+ * Japanese, light and dark, desktop and phone, each once its heading
+ * (`heading[lang]`) and `ready(page)` are visible; then English, the system
+ * theme and a 1400x900 viewport again.
+ */
+export async function snapAllStyles(
+  page: Page,
+  name: string,
+  heading: { en: string; ja: string },
+  ready: (page: Page) => ReturnType<Page['locator']>,
+): Promise<void> {
+  for (const lang of ['en', 'ja'] as const) {
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate(
+        ([l, th]) => {
+          const storage = (globalThis as unknown as { localStorage: PageStorage }).localStorage;
+          storage.setItem('gatehouse.lang', l);
+          storage.setItem('gatehouse.theme', th);
+        },
+        [lang, theme] as const,
+      );
+      for (const [w, h] of [
+        [1280, 800],
+        [390, 844],
+      ] as const) {
+        await page.setViewportSize({ width: w, height: h });
+        await page.reload();
+        await expect(page.getByRole('heading', { level: 1, name: heading[lang] })).toBeVisible();
+        await expect(ready(page)).toBeVisible();
+        await snap(page, `${name}-${w}x${h}-${lang}-${theme}`);
+      }
+    }
+  }
+  await page.evaluate(() => {
+    const storage = (globalThis as unknown as { localStorage: PageStorage }).localStorage;
+    storage.setItem('gatehouse.lang', 'en');
+    storage.removeItem('gatehouse.theme');
+  });
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.reload();
+}
