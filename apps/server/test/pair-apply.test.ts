@@ -106,12 +106,12 @@ const table = (n: Node, name = 'gatehouse') => n.ns.exec('nft', ['list', 'table'
 const active = (n: Node) => n.t.app.gateway.activeRevision();
 const top = async (n: Node) => (await api(n, 'GET', '/revisions?limit=1')).body.items[0];
 
-/** An `owner` table in B's namespace, held by an `nft -i` of this test: the kernel lets no one else touch it. */
-async function holdOwnerTable(name: string): Promise<() => void> {
-  const p = spawn('ip', ['netns', 'exec', b.ns.name, 'nft', '-i'], { stdio: ['pipe', 'ignore', 'ignore'] });
+/** An `owner` table in a node's namespace, held by an `nft -i` of this test: the kernel lets no one else touch it. */
+async function holdOwnerTable(name: string, n: Node = b): Promise<() => void> {
+  const p = spawn('ip', ['netns', 'exec', n.ns.name, 'nft', '-i'], { stdio: ['pipe', 'ignore', 'ignore'] });
   holders.push(p);
   p.stdin?.write(`add table ip ${name} { flags owner; }\n`);
-  await waitFor('the owner table', async () => b.ns.exec('nft', ['list', 'tables']).includes(`table ip ${name}`));
+  await waitFor('the owner table', async () => n.ns.exec('nft', ['list', 'tables']).includes(`table ip ${name}`));
   return () => {
     p.stdin?.end();
     p.kill();
@@ -257,6 +257,34 @@ describe('one change, two nodes', () => {
     expect(ok.status, ok.text).toBe(200);
     expect(table(b, 'gh2')).toBe(table(a, 'gh2'));
     expect(() => table(b)).toThrow(); // the renamed table replaced the old one on both
+  });
+
+  it("A's own kernel refusing changes nothing anywhere, and the error names A", async () => {
+    const before = table(b, 'gh2');
+    const revB = active(b)?.id;
+    const release = await holdOwnerTable('gh3', a);
+    try {
+      const r = await applyThroughA(model({ table: 'gh3' }));
+      expect(r.status, r.text).toBe(422);
+      expect(r.body).toMatchObject({ error: 'nft_rejected', node: 'gw-a' });
+    } finally {
+      release();
+    }
+    expect(table(b, 'gh2')).toBe(before);
+    expect(active(b)?.id).toBe(revB);
+    expect(() => table(b, 'gh3')).toThrow();
+  });
+
+  it('roll back now through A undoes the provisional apply on both', async () => {
+    const before = table(a, 'gh2');
+    const r = await applyThroughA(model({ table: 'gh2', sshPort: 2227 }), '', { confirmWithinSeconds: 30 });
+    expect(r.status, r.text).toBe(200);
+    expect(table(b, 'gh2')).toMatch(/2227/);
+    const undo = await api(a, 'POST', '/apply/rollback-now', {});
+    expect(undo.status, undo.text).toBe(200);
+    expect([a.t.app.gateway.pending(), b.t.app.gateway.pending()]).toEqual([null, null]);
+    expect(table(a, 'gh2')).toBe(before);
+    expect(table(b, 'gh2')).toBe(before);
   });
 
   it('a provisional apply is provisional on both; confirmed through A, confirmed on both', async () => {

@@ -20,7 +20,7 @@
  * A server is a pair node for a model when GATEHOUSE_HA_NODE is set and the
  * model's `ha` names it; any other apply goes through untouched.
  */
-import { type GatewayModel, type HaNode, SECRET_MASK } from '@gatehouse/rules';
+import { type GatewayModel, type HaNode, NftError, SECRET_MASK } from '@gatehouse/rules';
 import { HttpError } from '../../lib/errors.js';
 import type { RevisionSummary } from '../../store/store.js';
 import type { ApplyOutcome, ApplyRequest, GatewayLogger } from '../gateway/types.js';
@@ -64,6 +64,30 @@ function reasonOf(reply: PeerReply): string {
   if (typeof b.reason === 'string' && b.reason) return b.reason;
   if (typeof b.message === 'string' && b.message) return b.message;
   return `HTTP ${reply.status}`;
+}
+
+/**
+ * A refusal by this node's own kernel or checks, said as today's error with
+ * the node named (extra.node): nft's refusal stays 422 nft_rejected with its
+ * diagnostics, any HttpError (lockout, busy) keeps its code.
+ */
+export function namingNode(err: unknown, node: string): unknown {
+  if (err instanceof HttpError) {
+    (err.extra as Record<string, unknown>).node = node;
+    return err;
+  }
+  if (err instanceof NftError) {
+    const object = err.diagnostics.find((d) => d.object)?.object;
+    return new HttpError(422, 'nft_rejected', err.message, {
+      extra: {
+        node,
+        ...(object ? { object } : {}),
+        diagnostics: err.diagnostics.slice(0, 20),
+        problemCount: err.diagnostics.length,
+      },
+    });
+  }
+  return err;
 }
 
 export class PairApply {
@@ -143,7 +167,9 @@ export class PairApply {
       if (!req.degraded) throw this.degraded(t.peer.name, err.detail);
       unreachable = err;
     }
-    const outcome = await applyLocal();
+    const outcome = await applyLocal().catch((err: unknown) => {
+      throw namingNode(err, self);
+    });
     if (unreachable) {
       this.p.setNodes(outcome.revision.id, [self]);
       this.p.audit(req.actor, 'pair.degraded_apply', `revision:${outcome.revision.id}`, {
