@@ -27,6 +27,8 @@ export type { Netns, NetnsOptions } from './netns.js';
 export { atProcessEnd, cleanupStaleNetns, createNetns, listNetns, NETNS_NAME_RE } from './netns.js';
 export type { CreatePairLabOptions, PairLab, PairNode, PairWhere } from './pair.js';
 export { createPairLab, PAIR_ADDR, PAIR_BIG_FILE, PAIR_IFACE, PAIR_PASV_RANGE } from './pair.js';
+export type { PairPanels, PairPanelsOptions, PanelReply } from './pair-panels.js';
+export { PAIR_NODE_NAMES, PAIR_PANEL_PORT, pairPanelModel, startPairPanels } from './pair-panels.js';
 export type { TftpGetOptions, TftpGetResult, TftpServer, TftpServerOptions } from './tftp.js';
 export { LAB_TFTP_FILES, startTftpServer, tftpGet } from './tftp.js';
 export { waitForHttp } from './wait-http.js';
