@@ -7,6 +7,7 @@
  * and sorting by bytes or age is validated like the other sorts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertTcpFlow } from './api-call.js';
 import { bearer, createNetns, createToken, login, makeApp, type Netns, type TestApp, waitFor } from './helpers.js';
 
 let ns: Netns;
@@ -15,27 +16,8 @@ let admin: string;
 let viewer: string;
 
 /** A flow the kernel holds as if it were real (conntrack -I: no traffic needed). */
-function insert(src: string, dst: string, sport: number, dport: number): void {
-  ns.exec('conntrack', [
-    '-I',
-    '-p',
-    'tcp',
-    '-s',
-    src,
-    '-d',
-    dst,
-    '--sport',
-    String(sport),
-    '--dport',
-    String(dport),
-    '--state',
-    'ESTABLISHED',
-    '-t',
-    '600',
-    '-u',
-    'ASSURED',
-  ]);
-}
+const insert = (src: string, dst: string, sport: number, dport: number) =>
+  insertTcpFlow(ns, { src, dst, sport, dport });
 
 beforeAll(async () => {
   ns = createNetns();

@@ -3,6 +3,7 @@
  * throwaway namespace, filled with `conntrack -I` (no traffic needed).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertTcpFlow } from './api-call.js';
 import { bearer, createNetns, createToken, login, makeApp, type Netns, type TestApp, waitFor } from './helpers.js';
 
 let ns: Netns;
@@ -11,29 +12,8 @@ let admin: string;
 let viewer: string;
 let base: string;
 
-function insert(src: string, sport: number, dport: number, mark = 0): void {
-  ns.exec('conntrack', [
-    '-I',
-    '-p',
-    'tcp',
-    '-s',
-    src,
-    '-d',
-    '10.9.0.1',
-    '--sport',
-    String(sport),
-    '--dport',
-    String(dport),
-    '--state',
-    'ESTABLISHED',
-    '-t',
-    '600',
-    '-u',
-    'ASSURED',
-    '-m',
-    String(mark),
-  ]);
-}
+const insert = (src: string, sport: number, dport: number, mark = 0) =>
+  insertTcpFlow(ns, { src, dst: '10.9.0.1', sport, dport, mark });
 
 interface SseMessage {
   event: string;

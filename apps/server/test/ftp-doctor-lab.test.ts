@@ -6,10 +6,8 @@
  */
 import { createLab, type FtpsServer, ftpFetch, ftpsFetch, LAB_ADDR, type Lab, startFtpsServer } from '@gatehouse/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createToken, LAB_MODEL, login, makeApp, type TestApp, waitFor } from './helpers.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API under test, checked by the assertions
-type Json = any;
+import { fetchApi, type Json } from './api-call.js';
+import { createToken, LAB_MODEL, login, makeApp, type TestApp, waitFor } from './helpers.js';
 
 let lab: Lab;
 let t: TestApp;
@@ -21,15 +19,8 @@ const servers: FtpsServer[] = [];
 const PORT = { public: 2122, foreign: 2123, ftps: 2124, ftpsPublic: 2125 } as const;
 const FOREIGN_ADDRESS = '10.9.8.7';
 
-async function api(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${base}/api/v1${url}`, {
-    method,
-    headers: { ...bearer(token), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, etag: res.headers.get('etag') ?? '' };
-}
+const api = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) =>
+  fetchApi(base, token, method, url, body, headers);
 
 async function apply() {
   const r = await api('POST', '/apply', {});

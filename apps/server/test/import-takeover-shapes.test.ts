@@ -16,10 +16,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLab, ftpFetch, LAB_BANNER, type Lab, tcpBanner } from '@gatehouse/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { injectApi, type Json } from './api-call.js';
 import { ADMIN_PASSWORD, login, makeApp, type Session, type TestApp, waitFor } from './helpers.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API under test, checked by the assertions
-type Json = any;
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'packages', 'rules', 'test', 'fixtures', 'import');
 
@@ -83,14 +81,8 @@ class Panel {
     return new Panel(t, await login(t.app, 'admin', ADMIN_PASSWORD));
   }
 
-  async call(method: 'GET' | 'POST', url: string, payload?: unknown, headers = {}) {
-    const r = await this.t.app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: { ...this.s.headers, ...headers },
-      ...(payload !== undefined ? { payload: payload as Json } : {}),
-    });
-    return { status: r.statusCode, body: r.body ? (r.json() as Json) : null, etag: String(r.headers.etag ?? '') };
+  call(method: 'GET' | 'POST', url: string, payload?: unknown, headers = {}) {
+    return injectApi(this.t.app, method, url, { ...this.s.headers, ...headers }, payload);
   }
 
   async proposal() {

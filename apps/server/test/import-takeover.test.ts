@@ -14,10 +14,8 @@ import { join } from 'node:path';
 import { createLab, ftpFetch, LAB_BANNER, type Lab, tcpBanner } from '@gatehouse/lab';
 import { createRunner, type Runner } from '@gatehouse/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { injectApi, type Json } from './api-call.js';
 import { ADMIN_PASSWORD, login, makeApp, type Session, type TestApp, tempDir, waitFor } from './helpers.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API under test, checked by the assertions
-type Json = any;
 
 const BRIEF_FINAL = join(
   import.meta.dirname,
@@ -99,14 +97,8 @@ class Panel {
     return new Panel(t, await login(t.app, 'admin', ADMIN_PASSWORD));
   }
 
-  async call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, headers = {}) {
-    const r = await this.t.app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: { ...this.s.headers, ...headers },
-      ...(payload !== undefined ? { payload: payload as Json } : {}),
-    });
-    return { status: r.statusCode, body: r.body ? (r.json() as Json) : null, etag: String(r.headers.etag ?? '') };
+  call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, headers = {}) {
+    return injectApi(this.t.app, method, url, { ...this.s.headers, ...headers }, payload);
   }
 
   async proposal() {

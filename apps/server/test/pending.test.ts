@@ -6,31 +6,16 @@
  */
 import { LAB_ADDR } from '@gatehouse/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { injectApi, type Json } from './api-call.js';
 import { bearer, createNetns, createToken, LAB_MODEL, login, makeApp, type Netns, type TestApp } from './helpers.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API under test, checked by the assertions
-type Json = any;
 
 let ns: Netns;
 let t: TestApp;
 let admin: string;
 let viewer: string;
 
-async function api(
-  method: string,
-  url: string,
-  payload?: unknown,
-  token = admin,
-  headers: Record<string, string> = {},
-) {
-  const r = await t.app.inject({
-    method: method as 'GET',
-    url: `/api/v1${url}`,
-    headers: { ...bearer(token), ...headers },
-    ...(payload !== undefined ? { payload: payload as object } : {}),
-  });
-  return { status: r.statusCode, body: r.body ? (r.json() as Json) : null, etag: String(r.headers.etag ?? '') };
-}
+const api = (method: string, url: string, payload?: unknown, token = admin, headers: Record<string, string> = {}) =>
+  injectApi(t.app, method, url, { ...bearer(token), ...headers }, payload);
 
 /** Our table as nft lists it; '' when there is none. */
 async function table(): Promise<string> {

@@ -8,10 +8,8 @@
 import { LAB_ADDR } from '@gatehouse/lab';
 import { createRunner, type Runner } from '@gatehouse/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { injectApi, type Json } from './api-call.js';
 import { bearer, createNetns, createToken, LAB_MODEL, login, makeApp, type Netns, type TestApp } from './helpers.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API under test, checked by the assertions
-type Json = any;
 
 let ns: Netns;
 let t: TestApp;
@@ -20,21 +18,8 @@ let failNextLoad: string | null = null;
 let admin: string;
 let viewer: string;
 
-async function api(
-  method: string,
-  url: string,
-  payload?: unknown,
-  token = admin,
-  headers: Record<string, string> = {},
-) {
-  const r = await t.app.inject({
-    method: method as 'GET',
-    url: `/api/v1${url}`,
-    headers: { ...bearer(token), ...headers },
-    ...(payload !== undefined ? { payload: payload as object } : {}),
-  });
-  return { status: r.statusCode, body: r.body ? (r.json() as Json) : null, etag: String(r.headers.etag ?? '') };
-}
+const api = (method: string, url: string, payload?: unknown, token = admin, headers: Record<string, string> = {}) =>
+  injectApi(t.app, method, url, { ...bearer(token), ...headers }, payload);
 
 const table = () => ns.exec('nft', ['list', 'table', 'ip', 'gatehouse']);
 const forward = (id: string, port: string) => ({ id, name: id, publicPorts: port, target: LAB_ADDR.server });

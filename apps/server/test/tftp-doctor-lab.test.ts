@@ -16,10 +16,8 @@ import {
   tftpGet,
 } from '@gatehouse/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createToken, LAB_MODEL, login, makeApp, type TestApp, waitFor } from './helpers.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API under test, checked by the assertions
-type Json = any;
+import { fetchApi, type Json } from './api-call.js';
+import { createToken, LAB_MODEL, login, makeApp, type TestApp, waitFor } from './helpers.js';
 
 let lab: Lab;
 let t: TestApp;
@@ -27,15 +25,8 @@ let token: string;
 let base: string;
 let tftpd: TftpServer;
 
-async function api(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${base}/api/v1${url}`, {
-    method,
-    headers: { ...bearer(token), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, etag: res.headers.get('etag') ?? '' };
-}
+const api = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) =>
+  fetchApi(base, token, method, url, body, headers);
 
 async function apply() {
   const r = await api('POST', '/apply', {});

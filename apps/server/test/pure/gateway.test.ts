@@ -5,6 +5,7 @@
  */
 import type { GatewayModel } from '@gatehouse/rules';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { interruptedApply } from './interrupted-apply.js';
 import { type Harness, harness, loaded } from './support.js';
 
 const admin = { actor: 'admin' };
@@ -109,20 +110,8 @@ describe('delta chains', () => {
 describe('crash recovery at start', () => {
   it('undoes an apply left `applying`: marked failed, audited, the active revision loaded again', async () => {
     h = harness();
-    const applied = await h.gateway.apply(admin);
-    const activeScript = h.gateway.scriptOf(h.gateway.activeRevision());
     // What a crash between the `applying` row and the confirmation leaves.
-    const half = h.store.revisions.insert({
-      parentId: applied.revision.id,
-      author: 'admin',
-      kind: 'apply',
-      status: 'applying',
-      baseline: null,
-      delta: null,
-      comment: '',
-      restoredFrom: null,
-      model: JSON.stringify({ ...h.gateway.desired().model, forwards: [] }),
-    });
+    const { applied, activeScript, half } = await interruptedApply(h, { ...h.gateway.desired().model, forwards: [] });
     h = await h.restart();
     await h.gateway.recover();
     expect(h.store.revisions.summary(half.id)?.status).toBe('failed');

@@ -7,6 +7,7 @@
  * keeps nothing and leaves the takeover pending.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { interruptedApply } from './interrupted-apply.js';
 import { type Harness, harness, loaded } from './support.js';
 
 const MY_NAT =
@@ -71,18 +72,7 @@ describe('a takeover through the gateway service', () => {
 
   it('undoes a takeover cut short mid-apply: the previous revision and my_nat in one script', async () => {
     h = harness();
-    const applied = await h.gateway.apply(admin);
-    const activeScript = h.gateway.scriptOf(h.gateway.activeRevision());
-    const half = h.store.revisions.insert({
-      parentId: applied.revision.id,
-      author: 'admin',
-      kind: 'apply',
-      status: 'applying',
-      baseline: null,
-      delta: null,
-      comment: '',
-      restoredFrom: null,
-    });
+    const { activeScript, half } = await interruptedApply(h);
     h.store.takeover.recordRetired(half.id, [{ family: 'ip', name: 'my_nat', text: MY_NAT }]);
     h = await h.restart();
     await h.gateway.recover();

@@ -4,29 +4,9 @@
  * valid model and breaks exactly one thing, so removing a rule fails its test.
  */
 import { describe, expect, it } from 'vitest';
-import { GatewayModel, type GatewayModelInput, validateModel } from '../../src/model.js';
+import { GatewayModel, validateModel } from '../../src/model.js';
 import { parsePortSpec } from '../../src/ports.js';
-
-const base = (): GatewayModelInput => ({
-  interfaces: { wan: 'eth0', lan: ['eth1'] },
-  gatewayForwards: [{ id: 'ssh-gw', name: 'ssh to the gateway', publicPort: 2222, localPort: 22 }],
-  forwards: [
-    { id: 'ftp', name: 'FTP', publicPorts: '21', target: '192.168.1.2' },
-    { id: 'web', name: 'web', publicPorts: '80,443', target: '192.168.1.3' },
-  ],
-  ftp: { enabled: true, controlPorts: [21], servers: ['192.168.1.2'], passiveOnly: false },
-});
-
-function problems(input: unknown): Array<{ path: string; message: string }> {
-  const r = validateModel(input);
-  // The English path and message; codes and params have their own test (issue-codes.test.ts).
-  return r.ok ? [] : r.problems.map(({ path, message }) => ({ path, message }));
-}
-
-function expectProblem(input: unknown, path: string, message: RegExp): void {
-  const found = problems(input);
-  expect(found, `expected a problem at ${path}`).toContainEqual({ path, message: expect.stringMatching(message) });
-}
+import { base, expectProblem, problems } from '../support/model-problems.js';
 
 describe('the base model', () => {
   it('is valid and fills defaults', () => {
