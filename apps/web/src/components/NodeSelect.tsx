@@ -33,7 +33,7 @@ export function NodeSelect({
   );
   if (!standalone) return field;
   return (
-    <form className="filters" aria-label={t('pairNodes.node')} onSubmit={(e) => e.preventDefault()}>
+    <form className="filters" aria-label={t('pairNodes.nodeForm')} onSubmit={(e) => e.preventDefault()}>
       {field}
     </form>
   );

@@ -108,6 +108,7 @@ export const pairEn = {
     fromNode: 'from {{node}}',
     holdsLabel: 'Held by {{nodes}}',
     node: 'Node',
+    nodeForm: 'Which node’s table',
     thisNode: 'This node ({{node}})',
     polled:
       "The table of {{node}} is read from its panel every few seconds, not streamed: this node's live stream does not carry it.",

@@ -106,6 +106,7 @@ export const pairJa = {
     fromNode: '{{node}} から',
     holdsLabel: '保持: {{nodes}}',
     node: 'ノード',
+    nodeForm: '表示するノードの表',
     thisNode: 'このノード（{{node}}）',
     polled:
       '{{node}} の表は数秒ごとにそのパネルから読み込みます（ストリームではありません）。このノードのライブストリームには含まれません。',

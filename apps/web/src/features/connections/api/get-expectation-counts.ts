@@ -22,6 +22,7 @@ export const expectationCountsQueryOptions = (node = '') =>
     queryFn: ({ signal }) => getExpectationCounts(node, signal),
     // This node's are refreshed by the stream; the peer's are not streamed here.
     refetchInterval: node ? 5000 : 15_000,
+    ...(node ? { retry: false } : {}),
   });
 
 /** Expectation counts per control flow, refreshed when the stream reports an expectation change (this node's). */

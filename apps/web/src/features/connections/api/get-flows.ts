@@ -43,6 +43,8 @@ export const flowsQueryOptions = (query: FlowQuery) =>
     // Except the packet and byte counters, which flow events do not carry: a
     // table that fits one page is read again every few seconds for them. A
     // peer's table (node=) has no stream here: it is read again each time.
+    // The peer's answer is read again at the next poll: no retries in between (its 502 says it is down).
+    ...(query.node ? { retry: false } : {}),
     refetchInterval: (q) => {
       if (query.node) return PEER_REFRESH_MS;
       const pages = q.state.data?.pages;

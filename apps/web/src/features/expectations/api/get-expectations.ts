@@ -25,6 +25,8 @@ export const expectationsQueryOptions = (node = '') =>
     // Expectations live seconds; the stream keeps this node's table current, a
     // slow poll catches anything missed. The peer's is not streamed: polled.
     refetchInterval: node ? 5000 : 30_000,
+    // The peer's is read again at the next poll: no retries in between (its 502 says it is down).
+    ...(node ? { retry: false } : {}),
   });
 
 export function useExpectations(node = '') {
