@@ -13,9 +13,10 @@
  *     else). At the apply: the owner table appears in B while A loads the
  *     revision (A's runner waits at its `nft -f` for the test; B's refusal is
  *     the kernel's), and A is put back byte for byte. Without the owner
- *     table, the same revision lands on both;
- *   - provisional on both, confirmed on both through A; unconfirmed, rolled
- *     back on both at the deadline; while one is provisional B refuses
+ *     table, the same revision lands on both. A's own kernel refusing (the
+ *     owner table in A's namespace) changes nothing on B, and names gw-a;
+ *   - provisional on both, confirmed on both through A, rolled back now on
+ *     both through A; unconfirmed, rolled back on both at the deadline; while one is provisional B refuses
  *     another at the check;
  *   - Peer authentication: wrong token 401, the peer token on an admin route
  *     403 peer_not_allowed, an API token on /peer/* 403, a node without a
@@ -23,7 +24,8 @@
  *   - B unreachable: 409 pair_degraded, nothing applied; with degraded=true
  *     on A only (history nodes [gw-a], GET /pair degraded).
  *
- * One setup, ~25 s (8 of them the provisional deadline waited for).
+ * One setup; 10 tests in ~15 s (6 of them the provisional deadline waited
+ * for), ~25 s with start-up.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
@@ -250,7 +252,9 @@ describe('one change, two nodes', () => {
     expect(active(b)?.id).toBe(revB);
     const history = (await api(a, 'GET', '/revisions?limit=2')).body.items;
     expect(history[1]).toMatchObject({ status: 'rolled-back' });
-    expect(history[0]).toMatchObject({ restoredFrom: revA, active: true });
+    // The restored parent is what both nodes hold.
+    expect(history[0]).toMatchObject({ restoredFrom: revA, active: true, nodes: ['gw-a', 'gw-b'] });
+    expect((await api(a, 'GET', '/pair')).body.peerState).toMatchObject({ inSync: true, activeRevisionId: revB });
     // The other way: with nothing holding the name in B, the same revision lands on both.
     await waitFor('the owner table gone', async () => !b.ns.exec('nft', ['list', 'tables']).includes('gh2'));
     const ok = await api(a, 'POST', '/apply', {});
@@ -285,6 +289,8 @@ describe('one change, two nodes', () => {
     expect([a.t.app.gateway.pending(), b.t.app.gateway.pending()]).toEqual([null, null]);
     expect(table(a, 'gh2')).toBe(before);
     expect(table(b, 'gh2')).toBe(before);
+    // Each node's restore holds the revision both held before: in sync.
+    expect((await api(a, 'GET', '/pair')).body).toMatchObject({ degraded: false, peerState: { inSync: true } });
   });
 
   it('a provisional apply is provisional on both; confirmed through A, confirmed on both', async () => {

@@ -357,12 +357,9 @@ export class GatewayService {
         throw new HttpError(409, 'nothing_applied', 'nothing has been applied yet: there is nothing to restore');
       if (this.store.meta.pending())
         throw new HttpError(409, 'pending_confirmation', 'confirm or roll back the provisional apply first');
+      // A repair of this node's kernel alone: the new revision keeps the pair's nodes (Applier.restore).
       await this.applier.restore(active.id, 'rollback', actor, null);
-      // A repair of this node's kernel: the revision the nodes hold is still the same.
-      const repaired = this.revisions.active();
-      if (repaired && active.nodes)
-        this.store.revisions.setPair(repaired.id, { nodes: active.nodes, origin: active.origin });
-      return repaired ? (this.store.revisions.summary(repaired.id) ?? repaired) : null;
+      return this.revisions.active();
     });
   }
 

@@ -296,6 +296,9 @@ export class Applier {
         delta: null,
         comment: target ? `restored revision ${target.id}` : 'removed the table: nothing was applied before',
         restoredFrom: target?.id ?? null,
+        // A pair's revision loaded again holds what the nodes that held it hold (issue #16).
+        nodes: target?.nodes ?? null,
+        origin: target?.origin ?? null,
       });
       if (undone !== null) store.revisions.update(undone, { status: 'rolled-back' });
       store.meta.setActiveRevisionId(targetModel ? r.id : null);
