@@ -31,6 +31,8 @@ export const LIVE_EVENTS = [
   'drift',
   'config',
   'audit',
+  /** An HA pair's takeover, sync errors, failover and resume by hand: { kind, node, ... } (services/ha). */
+  'pair',
 ] as const;
 export type LiveEventName = (typeof LIVE_EVENTS)[number];
 
