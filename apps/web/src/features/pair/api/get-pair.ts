@@ -1,7 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
-import { pairQueryOptions } from '../../../lib/pair';
+import { useInvalidateOn } from '../../../lib/events';
+import { pairKey, pairQueryOptions } from '../../../lib/pair';
 
-/** GET /pair: the HA pair as this node sees it (the query is shared: lib/pair.ts). */
+/**
+ * GET /pair: the HA pair as this node sees it (the query is shared:
+ * lib/pair.ts), read again at once on a pair event (a takeover, a failover
+ * by hand) and an apply, which can change the peer's state.
+ */
 export function usePair() {
+  useInvalidateOn(['pair', 'apply', 'confirm', 'rollback'], [pairKey]);
   return useQuery(pairQueryOptions());
 }
