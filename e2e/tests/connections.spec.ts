@@ -15,7 +15,16 @@ import { join } from 'node:path';
 import { ftpFetch, holdPassive, LAB_ADDR, LAB_FILES } from '@gatehouse/lab';
 import { expect, type Page, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD } from './model.js';
-import { fetchInPage, goTo, lab, openLongConnection, SCREENSHOTS, signIn } from './support.js';
+import {
+  changeAppliedModel,
+  fetchInPage,
+  goTo,
+  lab,
+  openLongConnection,
+  restoreAppliedModel,
+  SCREENSHOTS,
+  signIn,
+} from './support.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -34,30 +43,6 @@ interface FlowRow {
   masterId: string | null;
 }
 
-/** GET or PUT /config from the page, with the ETag (fetchInPage does not return headers). */
-async function config(
-  page: Page,
-  body?: unknown,
-  etag?: string,
-): Promise<{ status: number; etag: string; json: unknown }> {
-  return page.evaluate(
-    async ({ body, etag }) => {
-      const me = (await (await fetch('/api/v1/auth/me')).json()) as { csrfToken: string };
-      const r = await fetch(body === undefined ? '/api/v1/config' : '/api/v1/config?apply=true', {
-        method: body === undefined ? 'GET' : 'PUT',
-        headers: {
-          'content-type': 'application/json',
-          'x-gatehouse-csrf': me.csrfToken,
-          ...(etag ? { 'if-match': etag } : {}),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: r.status, etag: r.headers.get('etag') ?? '', json: await r.json() };
-    },
-    { body, etag },
-  );
-}
-
 async function flowsOn(page: Page, query: string): Promise<FlowRow[]> {
   const r = await fetchInPage(page, `/api/v1/conntrack?${query}`);
   expect(r.status).toBe(200);
@@ -66,38 +51,17 @@ async function flowsOn(page: Page, query: string): Promise<FlowRow[]> {
 
 let original: unknown;
 
+type Model = { forwards: Array<Record<string, unknown>>; ftp: { enabled: boolean; passiveOnly: boolean } };
+
 test.beforeAll(async ({ browser }) => {
-  const page = await browser.newPage();
-  try {
-    await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
-    const got = await config(page);
-    original = got.json;
-    const model = structuredClone(got.json) as {
-      forwards: Array<Record<string, unknown>>;
-      ftp: { enabled: boolean; passiveOnly: boolean };
-    };
+  original = await changeAppliedModel<Model>(browser, E2E_ADMIN_PASSWORD, (model) => {
     model.forwards.push({ id: 'ftp-conn', name: 'FTP for connections', publicPorts: '21', target: LAB_ADDR.server });
     model.ftp.enabled = true;
     model.ftp.passiveOnly = false;
-    const put = await config(page, model, got.etag);
-    expect(put.status, JSON.stringify(put.json)).toBe(200);
-  } finally {
-    await page.close();
-  }
+  });
 });
 
-test.afterAll(async ({ browser }) => {
-  if (original === undefined) return;
-  const page = await browser.newPage();
-  try {
-    await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
-    const now = await config(page);
-    const put = await config(page, original, now.etag);
-    expect(put.status, JSON.stringify(put.json)).toBe(200);
-  } finally {
-    await page.close();
-  }
-});
+test.afterAll(async ({ browser }) => restoreAppliedModel(browser, E2E_ADMIN_PASSWORD, original));
 
 test('a real FTP transfer: packets, bytes, age, its forward, and the data flow kept with its control flow on port 21', async ({
   page,

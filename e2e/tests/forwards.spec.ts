@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { LAB_BANNER, tcpBanner } from '@gatehouse/lab';
 import { expect, type Page, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD } from './model.js';
-import { fetchInPage, goTo, lab, pageOn, panelReach, signIn, snap } from './support.js';
+import { fetchInPage, goTo, lab, pageOn, panelReach, signIn, snap, snapAllStyles } from './support.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -72,46 +72,6 @@ async function hitsOf(page: Page, id: string): Promise<number> {
 async function freshHitsOf(page: Page, id: string): Promise<number> {
   await page.reload();
   return hitsOf(page, id);
-}
-
-/** The page's localStorage (the e2e project has no DOM types). */
-interface PageStorage {
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
-
-async function screenshots(page: Page): Promise<void> {
-  for (const lang of ['en', 'ja'] as const) {
-    for (const theme of ['light', 'dark'] as const) {
-      await page.evaluate(
-        ([l, th]) => {
-          const storage = (globalThis as unknown as { localStorage: PageStorage }).localStorage;
-          storage.setItem('gatehouse.lang', l);
-          storage.setItem('gatehouse.theme', th);
-        },
-        [lang, theme] as const,
-      );
-      for (const [w, h] of [
-        [1280, 800],
-        [390, 844],
-      ] as const) {
-        await page.setViewportSize({ width: w, height: h });
-        await page.reload();
-        await expect(
-          page.getByRole('heading', { level: 1, name: lang === 'ja' ? 'ポートフォワード' : 'Port forwards' }),
-        ).toBeVisible();
-        await expect(page.locator('.forward-hits').first()).toBeVisible();
-        await snap(page, `forwards-${w}x${h}-${lang}-${theme}`);
-      }
-    }
-  }
-  await page.evaluate(() => {
-    const storage = (globalThis as unknown as { localStorage: PageStorage }).localStorage;
-    storage.setItem('gatehouse.lang', 'en');
-    storage.removeItem('gatehouse.theme');
-  });
-  await page.setViewportSize({ width: 1400, height: 900 });
-  await page.reload();
 }
 
 test('the forward list: sort, filter in the URL, bulk actions on the wire, clone, hits across applies, export and import', async () => {
@@ -273,7 +233,9 @@ test('the forward list: sort, filter in the URL, bulk actions on the wire, clone
       await expect(row(page, TWO.id)).toBeVisible();
     });
 
-    await screenshots(page);
+    await snapAllStyles(page, 'forwards', { en: 'Port forwards', ja: 'ポートフォワード' }, (p) =>
+      p.locator('.forward-hits').first(),
+    );
   } finally {
     if (saved) await restore(page, saved);
     await lan.close();

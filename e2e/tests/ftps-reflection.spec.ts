@@ -13,7 +13,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type FtpsServer, ftpsFetch, LAB_ADDR, startFtpsServer } from '@gatehouse/lab';
 import { expect, type Page, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD } from './model.js';
-import { applyFromUi, fetchInPage, goTo, lab, signIn, snap } from './support.js';
+import {
+  applyFromUi,
+  changeAppliedModel,
+  fetchInPage,
+  goTo,
+  lab,
+  restoreAppliedModel,
+  signIn,
+  snap,
+} from './support.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -21,27 +30,6 @@ const PORT = 990;
 const PASSIVE = '40000-40009';
 const BLOB = randomBytes(128 * 1024);
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-/** GET or PUT (applied) /config from the page, with the ETag. */
-async function config(page: Page, body?: unknown, etag?: string) {
-  const me = await fetchInPage(page, '/api/v1/auth/me');
-  const { csrfToken } = me.json as { csrfToken: string };
-  return page.evaluate(
-    async ({ body, etag, csrfToken }) => {
-      const r = await fetch(body === undefined ? '/api/v1/config' : '/api/v1/config?apply=true', {
-        method: body === undefined ? 'GET' : 'PUT',
-        headers: {
-          'content-type': 'application/json',
-          'x-gatehouse-csrf': csrfToken,
-          ...(etag ? { 'if-match': etag } : {}),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: r.status, etag: r.headers.get('etag') ?? '', json: (await r.json()) as unknown };
-    },
-    { body, etag, csrfToken },
-  );
-}
 
 /**
  * applyFromUi waits for "Revision N is confirmed", which a second apply in
@@ -67,27 +55,12 @@ test.beforeAll(async ({ browser }) => {
     pasvAddress: LAB_ADDR.gatewayWan,
     files: { 'blob.bin': BLOB },
   });
-  const page = await browser.newPage();
-  try {
-    await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
-    original = (await config(page)).json;
-  } finally {
-    await page.close();
-  }
+  original = await changeAppliedModel(browser, E2E_ADMIN_PASSWORD);
 });
 
 test.afterAll(async ({ browser }) => {
   try {
-    if (original === undefined) return;
-    const page = await browser.newPage();
-    try {
-      await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
-      const now = await config(page);
-      const put = await config(page, original, now.etag);
-      expect(put.status, JSON.stringify(put.json)).toBe(200);
-    } finally {
-      await page.close();
-    }
+    await restoreAppliedModel(browser, E2E_ADMIN_PASSWORD, original);
   } finally {
     await server?.stop();
   }

@@ -9,7 +9,7 @@
 import { LAB_ADDR, LAB_BANNER, tcpBanner } from '@gatehouse/lab';
 import { expect, type Page, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD, E2E_VIEWER_PASSWORD } from './model.js';
-import { applyFromUi, fetchInPage, goTo, lab, pageOn, panelReach, signIn, snap } from './support.js';
+import { applyFromUi, fetchInPage, goTo, lab, pageOn, panelReach, signIn, snap, snapAllStyles } from './support.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -51,43 +51,6 @@ async function settled(page: Page): Promise<void> {
       { timeout: 30_000 },
     )
     .toBe(true);
-}
-
-/** The page's localStorage (the e2e project has no DOM types). */
-type PageStorage = { setItem(key: string, value: string): void; removeItem(key: string): void };
-
-async function screenshots(page: Page): Promise<void> {
-  for (const lang of ['en', 'ja'] as const) {
-    for (const theme of ['light', 'dark'] as const) {
-      await page.evaluate(
-        ([l, th]) => {
-          const storage = (globalThis as unknown as { localStorage: PageStorage }).localStorage;
-          storage.setItem('gatehouse.lang', l);
-          storage.setItem('gatehouse.theme', th);
-        },
-        [lang, theme] as const,
-      );
-      for (const [w, h] of [
-        [1280, 800],
-        [390, 844],
-      ] as const) {
-        await page.setViewportSize({ width: w, height: h });
-        await page.reload();
-        await expect(
-          page.getByRole('heading', { level: 1, name: lang === 'ja' ? 'ゲートウェイ' : 'Gateway' }),
-        ).toBeVisible();
-        await expect(page.getByRole('table').nth(1)).toBeVisible();
-        await snap(page, `gateway-${w}x${h}-${lang}-${theme}`);
-      }
-    }
-  }
-  await page.evaluate(() => {
-    const storage = (globalThis as unknown as { localStorage: PageStorage }).localStorage;
-    storage.setItem('gatehouse.lang', 'en');
-    storage.removeItem('gatehouse.theme');
-  });
-  await page.setViewportSize({ width: 1400, height: 900 });
-  await page.reload();
 }
 
 test('the Gateway page edits gateway forwards, masquerade, the filter and interface roles', async () => {
@@ -216,7 +179,7 @@ test('the Gateway page edits gateway forwards, masquerade, the filter and interf
     restored = true;
     const again = await tcpBanner(lab(), { port: GATEWAY_PUBLIC_PORT });
     expect(again.banner).toBe(LAB_BANNER.gateway);
-    await screenshots(page);
+    await snapAllStyles(page, 'gateway', { en: 'Gateway', ja: 'ゲートウェイ' }, (p) => p.getByRole('table').nth(1));
 
     // A viewer sees the same page with no control.
     const made = await fetchInPage(page, '/api/v1/users', {

@@ -10,71 +10,29 @@
  * model back as it found it at the end, also on failure.
  */
 import { LAB_ADDR, LAB_TFTP_FILES, startTftpServer, type TftpServer, tftpGet } from '@gatehouse/lab';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD } from './model.js';
-import { applyFromUi, goTo, lab, signIn, snap } from './support.js';
+import { applyFromUi, changeAppliedModel, goTo, lab, restoreAppliedModel, signIn, snap } from './support.js';
 
 test.describe.configure({ mode: 'serial' });
 
 const FILE = 'boot.txt';
 const TFTP_FORWARD = { id: 'tftp', name: 'TFTP server', protocol: 'udp', publicPorts: '69', target: LAB_ADDR.server };
 
-/** GET or PUT (applied) /config from the page, with the ETag. */
-async function config(
-  page: Page,
-  body?: unknown,
-  etag?: string,
-): Promise<{ status: number; etag: string; json: unknown }> {
-  return page.evaluate(
-    async ({ body, etag }) => {
-      const me = (await (await fetch('/api/v1/auth/me')).json()) as { csrfToken: string };
-      const r = await fetch(body === undefined ? '/api/v1/config' : '/api/v1/config?apply=true', {
-        method: body === undefined ? 'GET' : 'PUT',
-        headers: {
-          'content-type': 'application/json',
-          'x-gatehouse-csrf': me.csrfToken,
-          ...(etag ? { 'if-match': etag } : {}),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: r.status, etag: r.headers.get('etag') ?? '', json: await r.json() };
-    },
-    { body, etag },
-  );
-}
-
 let original: unknown;
 let server: TftpServer | undefined;
 
 test.beforeAll(async ({ browser }) => {
   server = await startTftpServer(lab());
-  const page = await browser.newPage();
-  try {
-    await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
-    const got = await config(page);
-    original = got.json;
-    const model = structuredClone(got.json) as { forwards: unknown[]; tftp?: unknown };
+  original = await changeAppliedModel<{ forwards: unknown[]; tftp?: unknown }>(browser, E2E_ADMIN_PASSWORD, (model) => {
     model.forwards = [...model.forwards, TFTP_FORWARD];
     model.tftp = { enabled: false, ports: [69], servers: [] };
-    const put = await config(page, model, got.etag);
-    expect(put.status, JSON.stringify(put.json)).toBe(200);
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test.afterAll(async ({ browser }) => {
   try {
-    if (original === undefined) return;
-    const page = await browser.newPage();
-    try {
-      await signIn(page, 'admin', E2E_ADMIN_PASSWORD);
-      const now = await config(page);
-      const put = await config(page, original, now.etag);
-      expect(put.status, JSON.stringify(put.json)).toBe(200);
-    } finally {
-      await page.close();
-    }
+    await restoreAppliedModel(browser, E2E_ADMIN_PASSWORD, original);
   } finally {
     await server?.stop();
   }

@@ -12,7 +12,7 @@ import { type LabPanel, startLabPanel } from '@gatehouse/demo';
 import { LAB_ADDR, LAB_BANNER, tcpBanner } from '@gatehouse/lab';
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD, E2E_INITIAL_MODEL } from './model.js';
-import { applyFromUi, goTo, pageOn, signIn, snap } from './support.js';
+import { applyFromUi, goTo, pageOn, signIn, snap, watchPageLoads } from './support.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -38,17 +38,7 @@ test('over HTTPS (self-signed) the admin signs in, adds and applies a forward, a
   const side = await pageOn(lan.lan, { ignoreHTTPSErrors: true });
   try {
     const { page } = side;
-    const failed: string[] = [];
-    page.on('requestfailed', (r) => {
-      // The page itself, its scripts and stylesheets (an API poll cancelled by a navigation is no failure).
-      if (['document', 'script', 'stylesheet'].includes(r.resourceType()))
-        failed.push(`${r.url()} ${r.failure()?.errorText}`);
-    });
-    const assets: string[] = [];
-    page.on('response', (r) => {
-      const type = r.request().resourceType();
-      if (type === 'script' || type === 'stylesheet') assets.push(`${type} ${r.status()} ${r.url()}`);
-    });
+    const { failed, assets } = watchPageLoads(page);
 
     const response = await page.goto('/');
     expect(response?.status()).toBe(200);

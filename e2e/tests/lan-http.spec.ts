@@ -7,24 +7,14 @@
  */
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD } from './model.js';
-import { panelReach, signIn } from './support.js';
+import { panelReach, signIn, watchPageLoads } from './support.js';
 
 test('over plain HTTP on 192.168.1.1 the panel renders and signs in; no HSTS, no upgrade-insecure-requests', async ({
   page,
 }) => {
   const { lan } = panelReach();
   expect(lan.base).toBe('http://192.168.1.1:8080');
-  const failed: string[] = [];
-  page.on('requestfailed', (r) => {
-    // The page itself, its scripts and stylesheets (an API poll cancelled by a navigation is no failure).
-    if (['document', 'script', 'stylesheet'].includes(r.resourceType()))
-      failed.push(`${r.url()} ${r.failure()?.errorText}`);
-  });
-  const assets: string[] = [];
-  page.on('response', (r) => {
-    const type = r.request().resourceType();
-    if (type === 'script' || type === 'stylesheet') assets.push(`${type} ${r.status()} ${r.url()}`);
-  });
+  const { failed, assets } = watchPageLoads(page);
 
   const response = await page.goto('/');
   expect(response?.status()).toBe(200);
