@@ -15,7 +15,8 @@
  * a minute or says which step did not come up.
  *
  * Started by `npm run demo` (scripts/demo.mjs: setup and build first), as
- * root. Ctrl-C removes the lab.
+ * root. Ctrl-C removes the lab. With `--ha` it runs the HA pair instead
+ * (demo-ha.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { ftpFetch, type HeldPassive, holdPassive, LAB_ADDR, tcpBanner } from '@gatehouse/lab';
@@ -134,7 +135,9 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch(async (err: unknown) => {
+// `npm run demo -- --ha`: the HA pair instead (demo-ha.ts, which cleans up after itself).
+const run = process.argv.includes('--ha') ? () => import('./demo-ha.js').then((m) => m.demoHa()) : main;
+run().catch(async (err: unknown) => {
   process.stderr.write(`demo: ${err instanceof Error ? err.message : String(err)}\n`);
   await started?.stop();
   process.exit(1);

@@ -73,7 +73,8 @@ export interface LabPanel {
   stop(): Promise<void>;
 }
 
-function listenRelay(port: number, socketPath: string, open: Set<Socket>): Promise<Server> {
+/** Listens on the host's 127.0.0.1:<port> and pipes each connection to a Unix socket (a panel's relay in its namespace). */
+export function listenRelay(port: number, socketPath: string, open: Set<Socket>): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer((c) => {
       const u = createConnection(socketPath);
