@@ -18,13 +18,14 @@
  *   - provisional on both, confirmed on both through A, rolled back now on
  *     both through A; unconfirmed, rolled back on both at the deadline; while one is provisional B refuses
  *     another at the check;
- *   - Peer authentication: wrong token 401, the peer token on an admin route
+ *   - Peer authentication: wrong token 401, a rotated token reaches B with
+ *     the one B holds and is then accepted; the peer token on an admin route
  *     403 peer_not_allowed, an API token on /peer/* 403, a node without a
  *     pair model accepts the bootstrap token only;
  *   - B unreachable: 409 pair_degraded, nothing applied; with degraded=true
  *     on A only (history nodes [gw-a], GET /pair degraded).
  *
- * One setup; 10 tests in ~15 s (6 of them the provisional deadline waited
+ * One setup; 11 tests in ~17 s (6 of them the provisional deadline waited
  * for), ~25 s with start-up.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -61,7 +62,7 @@ let b: Node;
 let gate: { reached: () => void; release: Promise<void> } | null = null;
 const holders: ChildProcess[] = [];
 
-function model(o: { table?: string; sshPort?: number } = {}) {
+function model(o: { table?: string; sshPort?: number; peerToken?: string } = {}) {
   return {
     ...LAB_MODEL,
     table: o.table ?? 'gatehouse',
@@ -77,7 +78,7 @@ function model(o: { table?: string; sshPort?: number } = {}) {
         authSecret: 'Vr7pass',
       },
       syncInterface: 'eth2',
-      peerToken: TOKEN,
+      peerToken: o.peerToken ?? TOKEN,
     },
   };
 }
@@ -204,6 +205,18 @@ describe('one change, two nodes', () => {
     const pair = await api(a, 'GET', '/pair');
     expect(pair.body).toMatchObject({ degraded: false, peerState: { reachable: true, inSync: true } });
     expect(pair.body.peerState.activeRevisionId).toBe(onB.id);
+  });
+
+  it("a new peer token reaches B with the token B holds; then B accepts the model's token, not the bootstrap alone", async () => {
+    const rotated = 'rotated-pair-token-7e6d5c4b3a29181716151413';
+    expect((await peer(b, 'GET', '/peer/state', rotated)).statusCode).toBe(401);
+    const r = await applyThroughA(model({ peerToken: rotated }));
+    expect(r.status, r.text).toBe(200);
+    expect((await peer(b, 'GET', '/peer/state', rotated)).statusCode).toBe(200);
+    expect((await peer(b, 'GET', '/peer/state', OTHER_TOKEN)).statusCode).toBe(401);
+    const back = await applyThroughA(model());
+    expect(back.status, back.text).toBe(200);
+    expect(back.body.revision.nodes).toEqual(['gw-a', 'gw-b']);
   });
 
   it("a revision B's kernel refuses at the check changes neither node, and says which node and why", async () => {
