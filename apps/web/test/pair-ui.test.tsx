@@ -191,6 +191,14 @@ describe('the Pair page', () => {
     expect(screen.queryByRole('button', { name: 'Resume' })).toBeNull();
   });
 
+  it('offers no failover on a panel that does not know its node (GATEHOUSE_HA_NODE unset)', async () => {
+    stubApi((_, url) => (url === '/api/v1/pair' ? [200, pairStatus({ node: null, peerState: null })] : undefined));
+    renderWith(<PairPage />);
+    await screen.findByText(/does not know which node of the pair it runs on/);
+    expect(screen.queryByRole('button', { name: /Fail over/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Resume' })).toBeNull();
+  });
+
   it('says the degraded state in Japanese', async () => {
     await i18n.changeLanguage('ja');
     stubApi((_, url) => (url === '/api/v1/pair' ? [200, DEGRADED] : undefined));

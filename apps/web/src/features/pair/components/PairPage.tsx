@@ -93,7 +93,7 @@ export function PairPage() {
               <h2>{t('pair.peer.title', { peer: p.peer ?? t('pair.unknown') })}</h2>
               <PeerState pair={p} />
               <Instances pair={p} />
-              <PairActions pair={p} />
+              {p.node !== null ? <PairActions pair={p} /> : null}
               <h2>{t('pair.sync')}</h2>
               {p.sync.ok ? (
                 <SyncStats stats={p.sync.stats} />
