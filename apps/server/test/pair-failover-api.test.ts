@@ -170,6 +170,7 @@ describe('failover by hand', () => {
     expect(readdirSync(`${t.state.path}/ha`)).toContain('conntrackd.conf');
     expect(ns.exec('conntrackd', ['-C', `${t.state.path}/ha/conntrackd.conf`, '-s'])).toContain('cache internal');
 
+    expect((await api('GET', '/pair', viewer)).body).toMatchObject({ heldByHand: true });
     const again = await api('POST', '/pair/failover', admin);
     expect(again.status, again.text).toBe(409);
     expect(again.body).toMatchObject({ error: 'not_master', params: { node: 'gw-a' } });
@@ -212,6 +213,7 @@ describe('failover by hand', () => {
       async () => holds('192.0.2.201') && holds('192.168.1.1'),
       15_000,
     );
+    expect((await api('GET', '/pair', viewer)).body).toMatchObject({ heldByHand: false });
     // Resuming a node that is not held is a no-op.
     const again = await api('POST', '/pair/resume', admin);
     expect(again.body).toEqual({ node: 'gw-a', started: false });

@@ -34,6 +34,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         interfaces: () => app.gateway.interfaces(),
         paths: { conntrackdConfig: join(dir, 'conntrackd.conf'), notifyLog: join(dir, 'notify.log') },
         peerState: () => g.peerState(),
+        heldByHand: () => app.haEngines?.keepalivedHeld ?? false,
       });
     },
   );

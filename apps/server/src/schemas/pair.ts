@@ -64,6 +64,10 @@ export const PairStatus = z.discriminatedUnion('configured', [
       .default(false)
       .describe('the peer is unreachable or does not hold this node’s revision: applies need ?degraded=true'),
     peerState: PeerStateView.nullable().default(null).describe('null: this server is not a node of the pair'),
+    heldByHand: z
+      .boolean()
+      .optional()
+      .describe('true: this node’s keepalived is held down by POST /pair/failover until POST /pair/resume'),
   }),
 ]);
 

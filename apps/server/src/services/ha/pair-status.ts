@@ -50,6 +50,8 @@ export async function pairStatus(
     paths: PairPaths;
     /** The peer through GET /peer/state (services/ha/pair-apply.ts); absent: not asked (peerState null). */
     peerState?: () => Promise<PeerStateView | null>;
+    /** Whether this node's keepalived is held down by a failover by hand (services/ha/failover.ts). */
+    heldByHand?: () => boolean;
   },
 ): Promise<PairStatusView> {
   if (!model?.ha) return { configured: false };
@@ -74,5 +76,6 @@ export async function pairStatus(
     ...lastHookTimes(log),
     degraded: peerState !== null && (!peerState.reachable || !peerState.inSync),
     peerState,
+    heldByHand: deps.heldByHand?.() ?? false,
   };
 }
