@@ -2,7 +2,9 @@
  * One change, two nodes (issue #16): two panels of one pair, each a server in
  * this process listening on 127.0.0.1 (a random port; the peer calls go over
  * loopback and nowhere else) with its own network namespace for its nft
- * (GATEHOUSE_HA_NODE gw-a / gw-b, engines off). Every revision applied
+ * (GATEHOUSE_HA_NODE gw-a / gw-b, engines off). The peer's check refuses a
+ * bad body by field (400) and a bad model by reason (422 peer_refused: not
+ * valid, not naming it, a masked secret). Every revision applied
  * through gw-a is on both nodes or on neither:
  *
  *   - an apply through A lands on both (the two tables list identically),
@@ -25,7 +27,7 @@
  *   - B unreachable: 409 pair_degraded, nothing applied; with degraded=true
  *     on A only (history nodes [gw-a], GET /pair degraded).
  *
- * One setup; 11 tests in ~17 s (6 of them the provisional deadline waited
+ * One setup; 12 tests in ~17 s (6 of them the provisional deadline waited
  * for), ~25 s with start-up.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -185,6 +187,39 @@ describe('peer authentication', () => {
     expect(asUser.body.error).toBe('forbidden');
     const anonymous = await b.t.app.inject({ method: 'GET', url: '/api/v1/peer/state' });
     expect(anonymous.statusCode).toBe(401);
+  });
+});
+
+describe("the peer's check", () => {
+  const check = (body: unknown) =>
+    b.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/peer/check',
+      headers: { authorization: `Peer ${TOKEN}` },
+      payload: body as object,
+    });
+  const origin = { node: 'gw-a', revisionId: null };
+
+  it('refuses bad bodies and models by field and reason, never a 5xx; takes a good one', async () => {
+    const noOrigin = await check({ model: model(), actor: 'admin' });
+    expect(noOrigin.statusCode).toBe(400);
+    expect(noOrigin.json().problems).toContainEqual(expect.objectContaining({ path: 'body.origin' }));
+    const invalid = await check({ model: { table: 'x y' }, origin, actor: 'admin' });
+    expect(invalid.statusCode).toBe(422);
+    expect(invalid.json()).toMatchObject({ error: 'peer_refused', node: 'gw-b' });
+    expect(invalid.json().reason).toMatch(/does not validate/);
+    const other = model();
+    other.ha.nodes[1] = { ...other.ha.nodes[1], name: 'gw-c' } as (typeof other.ha.nodes)[1];
+    const notNamed = await check({ model: other, origin, actor: 'admin' });
+    expect(notNamed.statusCode).toBe(422);
+    expect(notNamed.json().reason).toMatch(/does not name this node/);
+    const masked = model({ peerToken: '********' });
+    const maskedReply = await check({ model: masked, origin, actor: 'admin' });
+    expect(maskedReply.statusCode).toBe(422);
+    expect(maskedReply.json().reason).toMatch(/masked/);
+    const good = await check({ model: model(), origin, actor: 'admin' });
+    expect(good.statusCode, good.body).toBe(200);
+    expect(good.json()).toMatchObject({ ok: true, node: 'gw-b' });
   });
 });
 
