@@ -119,7 +119,8 @@ describe('the Pair page', () => {
   it('shows the degraded banner and the peer’s state, and an admin fails over after confirming', async () => {
     const calls = stubApi((method, url) => {
       if (url === '/api/v1/pair') return [200, DEGRADED];
-      if (method === 'POST' && url === '/api/v1/pair/failover') return [200, { node: 'gw-a', released: ['wan'] }];
+      if (method === 'POST' && url === '/api/v1/pair/failover')
+        return [200, { node: 'gw-a', peer: 'gw-b', released: ['wan', 'lan'], stillHeld: [] }];
       return undefined;
     });
     renderWith(<PairPage />);
@@ -145,11 +146,14 @@ describe('the Pair page', () => {
   });
 
   it('shows a peer in sync, resumes, and says a refused failover by its code', async () => {
+    let stillHeld: string[] | null = null;
     const calls = stubApi((method, url) => {
       if (url === '/api/v1/pair') return [200, pairStatus()];
-      if (method === 'POST' && url === '/api/v1/pair/resume') return [200, { node: 'gw-a' }];
+      if (method === 'POST' && url === '/api/v1/pair/resume') return [200, { node: 'gw-a', started: true }];
       if (method === 'POST' && url === '/api/v1/pair/failover')
-        return [409, { error: 'not_master', message: 'gw-a holds no virtual address', params: { node: 'gw-a' } }];
+        return stillHeld
+          ? [200, { node: 'gw-a', peer: 'gw-b', released: ['wan'], stillHeld }]
+          : [409, { error: 'not_master', message: 'gw-a holds no virtual address', params: { node: 'gw-a' } }];
       return undefined;
     });
     renderWith(<PairPage />);
@@ -165,9 +169,15 @@ describe('the Pair page', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Resume' }));
     fireEvent.click(screen.getByRole('button', { name: 'Yes, resume' }));
     await screen.findByText('keepalived runs again on this node.');
+    // keepalived did not give up a segment in time: the page says which, rather than "done".
+    stillHeld = ['lan'];
+    fireEvent.click(screen.getByRole('button', { name: 'Fail over to gw-b' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, fail over' }));
+    await screen.findByText(/keepalived stopped on this node, but it still held the virtual address of LAN/);
     expect(calls.filter((c) => c.method === 'POST').map((c) => c.url)).toEqual([
       '/api/v1/pair/failover',
       '/api/v1/pair/resume',
+      '/api/v1/pair/failover',
     ]);
   });
 

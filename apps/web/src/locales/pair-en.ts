@@ -62,6 +62,9 @@ export const pairEn = {
         'This node starts keepalived again and takes part in the pair: with the higher priority it takes the virtual addresses back. Resume?',
       resumeConfirm: 'Yes, resume',
       resumeDone: 'keepalived runs again on this node.',
+      resumeNothing: 'keepalived was not held down on this node: nothing to resume.',
+      failoverStillHeld:
+        'keepalived stopped on this node, but it still held the virtual address of {{segments}} when the wait ended: check {{peer}} on its own Pair page.',
       notMaster: 'This node holds no virtual address: there is nothing to fail over from here.',
     },
   },

@@ -62,6 +62,9 @@ export const pairJa = {
         'このノードで keepalived を再び起動し、ペアに復帰します。優先度が高ければ仮想アドレスを取り戻します。再開しますか？',
       resumeConfirm: '再開する',
       resumeDone: 'このノードで keepalived が再び動いています。',
+      resumeNothing: 'このノードの keepalived は止められていませんでした。再開するものはありません。',
+      failoverStillHeld:
+        'このノードの keepalived は停止しましたが、待機の終了時点で {{segments}} の仮想アドレスをまだ保持していました。{{peer}} のペアのページを確認してください。',
       notMaster: 'このノードは仮想アドレスを保持していません。ここからフェイルオーバーするものはありません。',
     },
   },

@@ -51,10 +51,21 @@ export function PairActions({ pair }: { pair: PairConfigured }) {
       </div>
       {!holds ? <p className="muted small">{t('pair.actions.notMaster')}</p> : null}
       <div aria-live="polite" className="notice-area">
-        {failover.isSuccess ? (
-          <p className="callout callout-ok">{t('pair.actions.failoverDone', { peer })}</p>
-        ) : resume.isSuccess ? (
-          <p className="callout callout-ok">{t('pair.actions.resumeDone')}</p>
+        {failover.data ? (
+          failover.data.stillHeld.length > 0 ? (
+            <p className="callout callout-warn">
+              {t('pair.actions.failoverStillHeld', {
+                peer,
+                segments: failover.data.stillHeld.map((n) => t(`pair.segment.${n}`)).join(', '),
+              })}
+            </p>
+          ) : (
+            <p className="callout callout-ok">{t('pair.actions.failoverDone', { peer })}</p>
+          )
+        ) : resume.data ? (
+          <p className="callout callout-ok">
+            {resume.data.started ? t('pair.actions.resumeDone') : t('pair.actions.resumeNothing')}
+          </p>
         ) : null}
       </div>
       <ErrorCallout error={failover.error ?? resume.error} />
