@@ -31,7 +31,7 @@ import type { PendingConfirmation, RetiredTable, RevisionKind, RevisionSummary, 
 import type { EventHub } from '../events.js';
 import { forwardChangeLockoutProblems, type LockoutProblem, lockoutProblems } from '../lockout.js';
 import type { BootFiles } from './boot-files.js';
-import type { ForwardChangeResult } from './desired-state.js';
+import { type ForwardChangeResult, preparedJson } from './desired-state.js';
 import { type Drift, TERSE_DRIFT_ABOVE } from './drift.js';
 import { type RevisionDelta, type Revisions, removalScript } from './revisions.js';
 import { recreateScript, retireLines, type Takeover, tableKey, undoneChain } from './takeover.js';
@@ -78,8 +78,10 @@ export class Applier {
     const parentModel = revisions.model(parent);
     const script = revisions.scriptFor(desired, parentModel);
     // This apply's own copy: the desired model's forwards change in place
-    // while nft runs, and what is recorded must be what was loaded.
+    // while nft runs, and what is recorded must be what was loaded. Its JSON
+    // as made after the save, when it was (the same text), taken now too.
     const model = frozenCopy(desired);
+    const modelJson = preparedJson(desired);
     const renamed = parentModel !== null && parentModel.table !== model.table;
     // A takeover: the foreign tables chosen at adopt time go in this transaction (only a plain apply takes them).
     const retiring = kind === 'apply' ? store.takeover.pending() : [];
@@ -113,7 +115,7 @@ export class Applier {
     const loaded = saved.length > 0 ? script + retireLines(saved) : script;
     const durationMs = await this.load(loaded, revision.id, kind, req.actor, false, () =>
       store.revisions.update(revision.id, {
-        model: JSON.stringify(model),
+        model: modelJson ?? JSON.stringify(model),
         // A large script that is just the model compiled is not stored:
         // compile() is deterministic, Revisions.script() compiles it again.
         script: script.length > STORE_SCRIPT_UP_TO && !renamed ? '' : script,
