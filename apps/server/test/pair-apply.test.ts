@@ -24,8 +24,8 @@
  *     the one B holds and is then accepted; the peer token on an admin route
  *     403 peer_not_allowed, an API token on /peer/* 403, a node without a
  *     pair model accepts the bootstrap token only;
- *   - B unreachable: 409 pair_degraded, nothing applied; with degraded=true
- *     on A only (history nodes [gw-a], GET /pair degraded).
+ *   - B unreachable: 409 pair_degraded, nothing applied (nor confirmed);
+ *     with degraded=true on A only (history nodes [gw-a], GET /pair degraded).
  *
  * One setup; 12 tests in ~17 s (6 of them the provisional deadline waited
  * for), ~25 s with start-up.
@@ -379,8 +379,18 @@ describe('one change, two nodes', () => {
   }, 20_000);
 
   it('with the peer unreachable: 409 pair_degraded and nothing applied; with degraded=true on A only', async () => {
+    // A provisional revision of both, then B goes away: confirming needs the override too.
+    const provisional = await applyThroughA(model({ table: 'gh2', sshPort: 2228 }), '', { confirmWithinSeconds: 60 });
+    expect(provisional.status, provisional.text).toBe(200);
     b.t.app.server.close();
     b.t.app.server.closeAllConnections();
+    const refused = await api(a, 'POST', '/apply/confirm');
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.body).toMatchObject({ error: 'pair_degraded', peer: 'gw-b' });
+    expect(a.t.app.gateway.pending()).not.toBeNull();
+    const confirmed = await api(a, 'POST', '/apply/confirm?degraded=true');
+    expect(confirmed.status, confirmed.text).toBe(200);
+    expect(a.t.app.gateway.pending()).toBeNull();
     const before = ruleset(a);
     const revA = active(a)?.id;
     const r = await applyThroughA(model({ table: 'gh2', sshPort: 2226 }));
