@@ -194,6 +194,23 @@ describe('the Pair page', () => {
     expect(screen.getByText('Same revision as this node').nextElementSibling?.textContent).toBe('not in sync');
   });
 
+  it('while held down by hand says so, offers Resume and not another failover', async () => {
+    const held = { ...pairStatus(), heldByHand: true } as Api['PairStatus'];
+    stubApi((_, url) => (url === '/api/v1/pair' ? [200, held] : undefined));
+    renderWith(<PairPage />);
+    await screen.findByText(/This node gave up the virtual addresses by hand \(Fail over\)/);
+    expect((screen.getByRole('button', { name: 'Fail over to gw-b' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Resume' }) as HTMLButtonElement).disabled).toBe(false);
+    cleanup();
+    const running = { ...pairStatus(), heldByHand: false } as Api['PairStatus'];
+    stubApi((_, url) => (url === '/api/v1/pair' ? [200, running] : undefined));
+    renderWith(<PairPage />);
+    await screen.findByRole('heading', { name: 'The peer, gw-b' });
+    expect(screen.queryByText(/gave up the virtual addresses by hand/)).toBeNull();
+    expect((screen.getByRole('button', { name: 'Fail over to gw-b' }) as HTMLButtonElement).disabled).toBe(false);
+    expect((screen.getByRole('button', { name: 'Resume' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it('gives a viewer no failover or resume button', async () => {
     stubApi((_, url) => (url === '/api/v1/pair' ? [200, DEGRADED] : undefined));
     renderWith(<PairPage />, 'viewer');

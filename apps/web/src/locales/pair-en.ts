@@ -28,6 +28,8 @@ export const pairEn = {
     lastBulk: 'Last bulk sync sent: {{at}}.',
     never: 'never',
     unknown: 'unknown',
+    heldByHand:
+      'This node gave up the virtual addresses by hand (Fail over): its keepalived stays stopped, across applies too, until Resume. {{peer}} holds them meanwhile.',
     degraded: {
       title: 'Degraded: the peer {{peer}} cannot be reached',
       explain:

@@ -28,6 +28,8 @@ export const pairJa = {
     lastBulk: '最後の一括同期送信: {{at}}。',
     never: 'なし',
     unknown: '不明',
+    heldByHand:
+      'このノードは手動で仮想アドレスを手放しました（フェイルオーバー）。「再開」するまで keepalived は停止したままです（適用後も）。その間は {{peer}} が保持します。',
     degraded: {
       title: '縮退中: 相手の {{peer}} に到達できません',
       explain:

@@ -20,6 +20,8 @@ export function PairActions({ pair }: { pair: PairConfigured }) {
   if (!canEdit) return null;
   const peer = pair.peer ?? t('pair.unknown');
   const holds = pair.instances.some((i) => i.state === 'master');
+  // Held down by a failover by hand until resumed (an older server does not say: both stay offered).
+  const held = pair.heldByHand === true;
   const busy = failover.isPending || resume.isPending;
   return (
     <section className="pair-actions" aria-labelledby="pair-actions-title">
@@ -30,7 +32,7 @@ export function PairActions({ pair }: { pair: PairConfigured }) {
           question={t('pair.actions.failoverQuestion', { peer })}
           confirmLabel={t('pair.actions.failoverConfirm')}
           busy={failover.isPending}
-          disabled={busy || !holds}
+          disabled={busy || !holds || held}
           onConfirm={() => {
             resume.reset();
             failover.mutate();
@@ -42,14 +44,14 @@ export function PairActions({ pair }: { pair: PairConfigured }) {
           confirmLabel={t('pair.actions.resumeConfirm')}
           variant="primary"
           busy={resume.isPending}
-          disabled={busy}
+          disabled={busy || pair.heldByHand === false}
           onConfirm={() => {
             failover.reset();
             resume.mutate();
           }}
         />
       </div>
-      {!holds ? <p className="muted small">{t('pair.actions.notMaster')}</p> : null}
+      {!holds && !held ? <p className="muted small">{t('pair.actions.notMaster')}</p> : null}
       <div aria-live="polite" className="notice-area">
         {failover.data ? (
           failover.data.stillHeld.length > 0 ? (

@@ -90,6 +90,11 @@ export function PairPage() {
                   ? t('pair.nodeUnknown')
                   : t('pair.thisNode', { node: p.node, peer: p.peer ?? t('pair.unknown') })}
               </p>
+              {p.heldByHand ? (
+                <p className="callout callout-warn" role="status">
+                  {t('pair.heldByHand', { peer: p.peer ?? t('pair.unknown') })}
+                </p>
+              ) : null}
               <h2>{t('pair.peer.title', { peer: p.peer ?? t('pair.unknown') })}</h2>
               <PeerState pair={p} />
               <Instances pair={p} />
