@@ -6,7 +6,8 @@
  *
  * A delta is refused (full apply instead) whenever the change could touch
  * anything but the maps: another part of the model differs, or a helper
- * (FTP, TFTP) derives its server list from the forwards and the change
+ * (FTP, TFTP) derives its server list from the forwards, or FTP its ports
+ * (a control port only FTPS forwards expose is left out), and the change
  * touches one of its ports.
  */
 import { TABLE_FAMILY } from './compile.js';
@@ -24,14 +25,16 @@ function withoutForwards(m: GatewayModel): string {
   return JSON.stringify({ ...m, forwards: undefined });
 }
 
-/** The helper (its label) whose server list a forward feeds, if any: FTP's, TFTP's, ... */
+/** The helper (its label) whose server list or ports a forward feeds, if any: FTP's, TFTP's, ... */
 function touchedHelper(model: GatewayModel, f: PortForward | undefined): string | undefined {
   if (!f?.enabled) return undefined;
   const ranges = targetRanges(f);
   const h = helperPolicies(model).find(
     (h) =>
       h.enabled &&
-      h.servers.length === 0 &&
+      // FTP's rule also leaves out a control port only FTPS forwards expose
+      // (render/helpers.ts helperRulePorts): any forward on a control port may change it.
+      (h.servers.length === 0 || h.kind === 'ftp') &&
       carriesProtocol(f, h.spec.protocol) &&
       h.ports.some((p) => containsPort(ranges, p)),
   );

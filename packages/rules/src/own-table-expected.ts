@@ -6,12 +6,11 @@
  */
 import { CHAIN } from './compile.js';
 import { HELPER_KIND_SPECS, HELPER_KINDS } from './helper-kinds.js';
-import { helperPolicy } from './helper-policy.js';
 import type { GatewayForward, GatewayModel } from './model.js';
 import { formatRange } from './ports.js';
 import { needsForwardFilter } from './render/filter.js';
 import { FORWARD_MAPS, type ForwardMapName } from './render/forwards.js';
-import { enabledHelperKinds, helperChainName, helperServers } from './render/helpers.js';
+import { enabledHelperKinds, helperChainName, helperRulePorts, helperServers } from './render/helpers.js';
 
 export type Json = Record<string, unknown>;
 export type NftObject = Record<string, Json>;
@@ -213,8 +212,8 @@ function helperRules(model: GatewayModel): ExpectedRule[] {
   return enabledHelperKinds(model).flatMap((kind) => {
     const spec = HELPER_KIND_SPECS[kind];
     const servers = helperServers(model, kind);
-    if (servers.length === 0) return [];
-    const ports = [...helperPolicy(model, kind).ports].sort((a, b) => a - b);
+    const ports = helperRulePorts(model, kind);
+    if (servers.length === 0 || ports.length === 0) return [];
     return [
       {
         chain: helperChainName(kind),

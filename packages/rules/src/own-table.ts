@@ -50,7 +50,7 @@ import {
 import { formatRange, type PortRange } from './ports.js';
 import { compareIpv4 } from './render/format.js';
 import { FORWARD_MAPS, type ForwardMapName, forwardElements } from './render/forwards.js';
-import { helperChainName, helperServers } from './render/helpers.js';
+import { helperChainName, helperRulePorts, helperServers } from './render/helpers.js';
 import { hostRunner } from './runner.js';
 
 /** One thing in the live table the model cannot say: a sentence, and a code with params for translation. */
@@ -417,8 +417,9 @@ export function readOwnTable(json: unknown, options: ReadOwnTableOptions): OwnTa
     if (servers) serversRead.set(kind, servers);
     return {
       enabled: helpers.has(kind),
+      // The rule may leave out FTPS-only control ports (render/helpers.ts helperRulePorts): still the model's.
       [spec.portsField]:
-        was && sameSet(ports, was.ports)
+        base && was && (sameSet(ports, was.ports) || sameSet(ports, helperRulePorts(base, kind)))
           ? was.ports
           : ports.length > 0
             ? ports

@@ -129,6 +129,36 @@ describe('FTPS and NAT reflection through the lab gateway', () => {
       expect(flows.stdout).toMatch(new RegExp(`dport=${r.pasvAddress?.port} .*src=${LAB_ADDR.server}`));
     });
 
+    it('gets no FTP helper on its control port, while plain FTP on another forward keeps it; with the helper there, it sits on the FTPS control flow', async () => {
+      // 21 is a control port, but only the FTPS forward exposes it: the rule names 2121 alone.
+      const m = labModel({ forwards: [SSH, FTP, FTPS], ftp: { enabled: true, controlPorts: [21, 2121] } });
+      const script = compile(m);
+      const rule = `ip daddr ${LAB_ADDR.server} tcp dport 2121 ct helper set "ftp-incoming"`;
+      expect(script).toContain(rule);
+      const helperOn = async (port: number) => {
+        const flows = await lab.exec('gateway', 'conntrack', ['-L', '-p', 'tcp', '--orig-dst', LAB_ADDR.gatewayWan]);
+        return new RegExp(`dport=${port} .*helper=ftp`).test(flows.stdout);
+      };
+      const transfers = async () => {
+        await lab.exec('gateway', 'conntrack', ['-F']); // the flows of earlier cases carry the helper still
+        const ftps = await ftpsFetch(lab, { path: 'blob.bin' });
+        expect(ftps.exitCode, ftps.transcript).toBe(0);
+        expect(sha256(ftps.body)).toBe(sha256(BLOB));
+        const plain = await ftpFetch(lab, { port: 2121, mode: 'passive', path: 'hello.txt' });
+        expect(plain.exitCode, plain.transcript).toBe(0);
+        expect(plain.pasvAddress?.host).toBe(LAB_ADDR.gatewayWan); // the helper rewrote the plain server's 227
+      };
+      await apply(m);
+      await transfers();
+      expect(await helperOn(21)).toBe(false);
+      expect(await helperOn(2121)).toBe(true);
+      // The rule as it was (every control port): the helper sits on the encrypted control flow too.
+      await load(script.replace(rule, rule.replace('dport 2121', 'dport { 21, 2121 }')));
+      await transfers();
+      expect(await helperOn(21)).toBe(true);
+      expect(await helperOn(2121)).toBe(true);
+    });
+
     it('still needs the server to announce the public address: without pasv_address it fails', async () => {
       await apply(labModel({ forwards: [SSH, FTP, FTPS, FTPS_NO_ADDR], ftp: { enabled: true, controlPorts: [2121] } }));
       // curl goes to the private address (routed, but the server has no way back): a timeout

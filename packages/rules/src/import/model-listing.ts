@@ -9,11 +9,10 @@
  */
 import { CHAIN, TABLE_FAMILY } from '../compile.js';
 import { HELPER_KIND_SPECS } from '../helper-kinds.js';
-import { helperPolicy } from '../helper-policy.js';
 import { type GatewayModel, protocolsOf } from '../model.js';
 import { needsForwardFilter } from '../render/filter.js';
 import { FORWARD_MAPS, forwardElements } from '../render/forwards.js';
-import { enabledHelperKinds, helperChainName, helperServers } from '../render/helpers.js';
+import { enabledHelperKinds, helperChainName, helperRulePorts, helperServers } from '../render/helpers.js';
 import type { Json } from './ruleset.js';
 
 function atom(text: string): unknown {
@@ -98,11 +97,12 @@ export function modelListing(model: GatewayModel): { nftables: Json[] } {
     const name = helperChainName(kind);
     chain(name, 'filter', 'prerouting', 10);
     const servers = helperServers(model, kind);
-    if (servers.length === 0) continue;
+    const ports = helperRulePorts(model, kind);
+    if (servers.length === 0 || ports.length === 0) continue;
     rule(name, [
       wan,
       match(payload('ip', 'daddr'), one(servers)),
-      match(payload(spec.protocol, 'dport'), one([...helperPolicy(model, kind).ports].sort((a, b) => a - b))),
+      match(payload(spec.protocol, 'dport'), one(ports)),
       { 'ct helper': spec.objectName },
     ]);
   }

@@ -42,6 +42,28 @@ export function helperServers(model: GatewayModel, kind: HelperKind): string[] {
   return [...servers].sort(compareIpv4);
 }
 
+/**
+ * The ports a kind's assignment rule names: the policy's, less, for FTP, a
+ * control port that only FTPS forwards expose. Their control channel is
+ * encrypted (AUTH TLS), so the helper there reads nothing and only costs a
+ * parse of every control packet; their passive range is forwarded instead
+ * (ftps.ts). A port a plain forward also exposes keeps the helper: the rule
+ * is servers x ports, so it cannot leave out one server's port alone.
+ */
+export function helperRulePorts(model: GatewayModel, kind: HelperKind): number[] {
+  const h = helperPolicy(model, kind);
+  const ports = [...h.ports].sort((a, b) => a - b);
+  if (kind !== 'ftp') return ports;
+  const ftps = new Set<number>();
+  const plain = new Set<number>();
+  for (const f of model.forwards) {
+    if (!f.enabled || !carriesProtocol(f, h.spec.protocol)) continue;
+    const ranges = targetRanges(f);
+    for (const p of ports) if (containsPort(ranges, p)) (f.ftps ? ftps : plain).add(p);
+  }
+  return ports.filter((p) => !ftps.has(p) || plain.has(p));
+}
+
 export function renderHelperObject(kind: HelperKind): string[] {
   const spec = HELPER_KIND_SPECS[kind];
   return [`ct helper ${spec.objectName} {`, `\ttype ${q(spec.nftType)} protocol ${spec.protocol}`, '\tl3proto ip', '}'];
@@ -56,14 +78,14 @@ export interface HelperAssignment {
 
 /**
  * The assignment rule of one kind for flows arriving on `interfaces`, or none
- * when no server qualifies. Exported so that other flows (NAT reflection's
+ * when no server or no port qualifies. Exported so that other flows (NAT reflection's
  * LAN-in ones) can get the same rule for their interfaces.
  */
 export function renderHelperAssignment(model: GatewayModel, kind: HelperKind, on: HelperAssignment): string[] {
   const servers = helperServers(model, kind);
-  if (servers.length === 0 || on.interfaces.length === 0) return [];
+  const ports = helperRulePorts(model, kind).map(String);
+  if (servers.length === 0 || ports.length === 0 || on.interfaces.length === 0) return [];
   const spec = HELPER_KIND_SPECS[kind];
-  const ports = [...helperPolicy(model, kind).ports].sort((a, b) => a - b).map(String);
   return [
     `iifname ${ifnames(on.interfaces)} ip daddr ${anonSet(servers)} ${spec.protocol} dport ${anonSet(ports)} ct helper set ${q(spec.objectName)} ${comment(`${kind} helper: inspect ${on.what ?? spec.inspects}`)}`,
   ];
