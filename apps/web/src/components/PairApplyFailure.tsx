@@ -14,7 +14,7 @@ function outcome(phase: RefusalPhase | null, rolledBack: boolean) {
  * unreachable (with "Apply on this node only" when the caller can re-send
  * with `?degraded=true`), or a node refused it (which, at which phase, why,
  * and that nothing changed). Renders nothing for any other error, so a
- * caller shows its usual error line when `isPairApplyFailure` is false.
+ * caller shows its usual error line when `pairApplyFailure(error)` (lib/pair-apply.ts) is null.
  */
 export function PairApplyFailure({
   error,
