@@ -326,3 +326,15 @@ export async function snapAllStyles(
   await page.setViewportSize({ width: 1400, height: 900 });
   await page.reload();
 }
+
+/** The session's CSRF token, as the page's own API calls send it. */
+export async function csrfToken(page: Page): Promise<string> {
+  return ((await fetchInPage(page, '/api/v1/auth/me')).json as { csrfToken: string }).csrfToken;
+}
+
+/** Puts `model` back as the desired state and applies it, from the page (a spec's finally block). */
+export async function applyModelFromPage(page: Page, model: unknown): Promise<void> {
+  const now = await configInPage(page);
+  const put = await configInPage(page, model, now.etag);
+  expect(put.status, JSON.stringify(put.json)).toBe(200);
+}
