@@ -263,7 +263,8 @@ export class PairApply {
     if (!t) return null;
     try {
       const r = await this.call(t, 'GET', '/peer/state', undefined, 3000);
-      if (r.status !== 200) return { reachable: false, error: reasonOf(r), activeRevisionId: null, inSync: false };
+      // It answers but refuses (a peer token it does not hold): reachable, not in sync, and why.
+      if (r.status !== 200) return { reachable: true, error: reasonOf(r), activeRevisionId: null, inSync: false };
       const s = r.body as { activeRevisionId?: number | null; activeOrigin?: PairOrigin | null };
       const peerActive = s.activeRevisionId ?? null;
       const peerOrigin = s.activeOrigin ?? null;
