@@ -122,6 +122,8 @@ export class PeerSide {
     const { store } = this.p;
     if (this.p.lock.held) this.refuse('an apply or rollback is running on this node');
     return this.p.lock.run(async () => {
+      // Checked again under the lock: an apply that ended just before may have left one provisional.
+      if (store.meta.pending()) this.refuse('a provisional apply is waiting for confirmation on this node');
       let revisionId: number;
       try {
         const outcome = await this.p.applier.applyModel(
