@@ -11,29 +11,23 @@ import { readFileSync } from 'node:fs';
 import { LAB_BANNER, tcpBanner } from '@gatehouse/lab';
 import { expect, type Page, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD } from './model.js';
-import { fetchInPage, goTo, lab, pageOn, panelReach, signIn, snap, snapAllStyles } from './support.js';
+import {
+  applyModelFromPage,
+  csrfToken,
+  fetchInPage,
+  goTo,
+  lab,
+  pageOn,
+  panelReach,
+  signIn,
+  snap,
+  snapAllStyles,
+} from './support.js';
 
 test.describe.configure({ mode: 'serial' });
 
 const ONE = { id: 'e2e-fwd-one', name: 'E2E bulk one', publicPorts: '2031', target: '192.168.1.2', targetPort: 22 };
 const TWO = { id: 'e2e-fwd-two', name: 'E2E bulk two', publicPorts: '2032', target: '192.168.1.2', targetPort: 22 };
-
-async function csrf(page: Page): Promise<string> {
-  const me = await fetchInPage(page, '/api/v1/auth/me');
-  return (me.json as { csrfToken: string }).csrfToken;
-}
-
-/** Puts the model back as it was and applies it (through the API, from the page). */
-async function restore(page: Page, model: unknown): Promise<void> {
-  const status = await fetchInPage(page, '/api/v1/status');
-  const version = (status.json as { desiredVersion: number }).desiredVersion;
-  const r = await fetchInPage(page, '/api/v1/config?apply=true', {
-    method: 'PUT',
-    headers: { 'x-gatehouse-csrf': await csrf(page), 'if-match': `"v${version}"` },
-    body: model,
-  });
-  expect(r.status, JSON.stringify(r.json)).toBe(200);
-}
 
 /** Whether the public client reaches the server's ssh stand-in through `port` on the gateway's WAN address. */
 async function reaches(port: number): Promise<boolean> {
@@ -87,7 +81,7 @@ test('the forward list: sort, filter in the URL, bulk actions on the wire, clone
     for (const f of [ONE, TWO]) {
       const r = await fetchInPage(page, '/api/v1/forwards', {
         method: 'POST',
-        headers: { 'x-gatehouse-csrf': await csrf(page) },
+        headers: { 'x-gatehouse-csrf': await csrfToken(page) },
         body: f,
       });
       expect(r.status, JSON.stringify(r.json)).toBe(201);
@@ -237,7 +231,7 @@ test('the forward list: sort, filter in the URL, bulk actions on the wire, clone
       p.locator('.forward-hits').first(),
     );
   } finally {
-    if (saved) await restore(page, saved);
+    if (saved) await applyModelFromPage(page, saved);
     await lan.close();
   }
 });

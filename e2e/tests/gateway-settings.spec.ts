@@ -9,29 +9,24 @@
 import { LAB_ADDR, LAB_BANNER, tcpBanner } from '@gatehouse/lab';
 import { expect, type Page, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD, E2E_VIEWER_PASSWORD } from './model.js';
-import { applyFromUi, fetchInPage, goTo, lab, pageOn, panelReach, signIn, snap, snapAllStyles } from './support.js';
+import {
+  applyFromUi,
+  applyModelFromPage,
+  csrfToken,
+  fetchInPage,
+  goTo,
+  lab,
+  pageOn,
+  panelReach,
+  signIn,
+  snap,
+  snapAllStyles,
+} from './support.js';
 
 test.describe.configure({ mode: 'serial' });
 
 const GATEWAY_PUBLIC_PORT = 2222;
 const VIEWER = 'nightshift';
-
-async function csrf(page: Page): Promise<string> {
-  const me = await fetchInPage(page, '/api/v1/auth/me');
-  return (me.json as { csrfToken: string }).csrfToken;
-}
-
-/** Puts the model back as it was and applies it (through the API, from the page). */
-async function restore(page: Page, model: unknown): Promise<void> {
-  const status = await fetchInPage(page, '/api/v1/status');
-  const version = (status.json as { desiredVersion: number }).desiredVersion;
-  const r = await fetchInPage(page, '/api/v1/config?apply=true', {
-    method: 'PUT',
-    headers: { 'x-gatehouse-csrf': await csrf(page), 'if-match': `"v${version}"` },
-    body: model,
-  });
-  expect(r.status, JSON.stringify(r.json)).toBe(200);
-}
 
 /**
  * Waits until the applied revision is the desired state and confirmed: the
@@ -89,7 +84,7 @@ test('the Gateway page edits gateway forwards, masquerade, the filter and interf
     // Bad input through the API: a field-level message, not a 5xx.
     const bad = await fetchInPage(page, '/api/v1/gateway-forwards', {
       method: 'POST',
-      headers: { 'x-gatehouse-csrf': await csrf(page) },
+      headers: { 'x-gatehouse-csrf': await csrfToken(page) },
       body: { id: 'Bad Id', name: 'x'.repeat(65), publicPort: 0, localPort: 22 },
     });
     expect(bad.status).toBe(400);
@@ -175,7 +170,7 @@ test('the Gateway page edits gateway forwards, masquerade, the filter and interf
     await expect(wg0).toHaveCount(0);
 
     // Put back as found and applied: the original gateway forward answers again.
-    await restore(page, original);
+    await applyModelFromPage(page, original);
     restored = true;
     const again = await tcpBanner(lab(), { port: GATEWAY_PUBLIC_PORT });
     expect(again.banner).toBe(LAB_BANNER.gateway);
@@ -184,7 +179,7 @@ test('the Gateway page edits gateway forwards, masquerade, the filter and interf
     // A viewer sees the same page with no control.
     const made = await fetchInPage(page, '/api/v1/users', {
       method: 'POST',
-      headers: { 'x-gatehouse-csrf': await csrf(page) },
+      headers: { 'x-gatehouse-csrf': await csrfToken(page) },
       body: { username: VIEWER, password: E2E_VIEWER_PASSWORD, role: 'viewer' },
     });
     expect(made.status, JSON.stringify(made.json)).toBe(201);
@@ -211,11 +206,11 @@ test('the Gateway page edits gateway forwards, masquerade, the filter and interf
     }
   } finally {
     try {
-      if (original !== null && !restored) await restore(page, original);
+      if (original !== null && !restored) await applyModelFromPage(page, original);
       if (viewerId !== null) {
         const del = await fetchInPage(page, `/api/v1/users/${viewerId}`, {
           method: 'DELETE',
-          headers: { 'x-gatehouse-csrf': await csrf(page) },
+          headers: { 'x-gatehouse-csrf': await csrfToken(page) },
           body: {}, // fetchInPage always sends a JSON content type, and Fastify refuses an empty JSON body
         });
         expect(del.status, JSON.stringify(del.json)).toBe(200);
