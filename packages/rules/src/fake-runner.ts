@@ -39,6 +39,8 @@ export interface FakeCall {
   input?: string;
   /** Started from the spawn helper (run's or stream's `fromHelper`). */
   fromHelper?: boolean;
+  /** stream()'s `delayMs` (the fake hands its script over without waiting). */
+  delayMs?: number;
 }
 
 export interface FakeRunResponse {
@@ -197,6 +199,7 @@ export class FakeRunner implements Runner {
   ): FakeStreamedProcess {
     const call: FakeCall = { kind: 'stream', command, args: [...args] };
     if (opts.fromHelper) call.fromHelper = true;
+    if (opts.delayMs) call.delayMs = opts.delayMs;
     this.calls.push(call);
     const proc = new FakeStreamedProcess(this.nextPid++, call, handlers);
     this.streams.push(proc);

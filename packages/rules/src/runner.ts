@@ -12,6 +12,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import { StringDecoder } from 'node:string_decoder';
 import { execa } from 'execa';
+import { readInSlices } from './read-slices.js';
 import { runFromHelper, streamFromHelper } from './spawn-helper.js';
 
 export interface RunOptions {
@@ -65,6 +66,12 @@ export interface StreamOptions {
    * the helper would hold what a stuck reader leaves.
    */
   fromHelper?: boolean;
+  /**
+   * With fromHelper: the helper starts the command this many ms after the
+   * call, timed in the helper: a wait (e.g. for `conntrack -E` to subscribe
+   * before the dump) that this process's busy start-up does not stretch.
+   */
+  delayMs?: number;
 }
 
 export interface StreamExit {
@@ -192,7 +199,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
         );
         return exit;
       };
-      if (opts.fromHelper) return streamedFromHelper(file, argv, handlers, started, logged);
+      if (opts.fromHelper) return streamedFromHelper(file, argv, handlers, started, logged, opts.delayMs ?? 0);
       // No buffering (the output of `conntrack -E` never ends): lines are read
       // off the pipes with readline, which joins lines split across chunks.
       const subprocess = execa(file, argv, {
@@ -219,6 +226,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
         out.on('line', (line) => handlers.onLine(line));
         outClosed = closed(out);
       }
+      readInSlices(subprocess.stdout as NodeJS.ReadableStream);
       const err = lines(subprocess.stderr);
       err.on('line', (line) => {
         if (stderr.length < STREAM_STDERR_MAX) stderr += `${line}\n`;
@@ -276,6 +284,7 @@ function streamedFromHelper(
   handlers: StreamHandlers,
   started: number,
   logged: (exit: StreamExit) => StreamExit,
+  delayMs: number,
 ): StreamedProcess {
   let stderr = '';
   const out = handlers.onChunk ? null : lineSplitter((line) => handlers.onLine(line));
@@ -292,6 +301,7 @@ function streamedFromHelper(
       onStdout: onChunk ? (chunk) => onChunk(chunk) : (chunk) => out?.push(chunk),
       onStderr: (chunk) => err.push(chunk),
     },
+    delayMs,
   );
   const done = proc.done.then((e) => {
     out?.end();

@@ -33,10 +33,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { readInSlices } from './read-slices.js';
 
 const HELPER = `
 const { spawn } = require('node:child_process');
 const running = new Map();
+const delayed = new Map();
 let frames;
 const frame = (type, id, payload) => {
   if (!frames) frames = new (require('node:net').Socket)({ fd: 3, readable: false, writable: true });
@@ -86,7 +88,16 @@ const lines = require('node:readline').createInterface({ input: process.stdin, c
 lines.on('line', (line) => {
   const q = JSON.parse(line);
   if (q.kill) {
+    if (delayed.has(q.id)) {
+      clearTimeout(delayed.get(q.id));
+      delayed.delete(q.id);
+      frame(3, q.id, Buffer.from(JSON.stringify({ exitCode: null, signal: q.kill })));
+    }
     running.get(q.id)?.kill(q.kill);
+    return;
+  }
+  if (q.stream && q.delayMs > 0) {
+    delayed.set(q.id, setTimeout(() => { delayed.delete(q.id); stream(q); }, q.delayMs));
     return;
   }
   if (q.stream) return stream(q);
@@ -234,7 +245,10 @@ function startHelper(): Helper {
   const helper: Helper = { child, pending: new Map(), streams: new Map(), next: 1 };
   const frames = child.stdio[3] as NodeJS.ReadableStream | null;
   const read = frameReader(helper);
-  frames?.on('data', (chunk: Buffer) => read(chunk));
+  if (frames) {
+    frames.on('data', (chunk: Buffer) => read(chunk));
+    readInSlices(frames);
+  }
   createInterface({ input: child.stdout as NodeJS.ReadableStream, crlfDelay: Number.POSITIVE_INFINITY }).on(
     'line',
     (line) => {
@@ -295,12 +309,15 @@ export function runFromHelper(file: string, argv: readonly string[], req: Helper
 /**
  * Starts `file argv` from the streams' helper and hands over its output as
  * it arrives (see the top of this file); the command's stdin is empty.
+ * `delayMs`: the helper starts it that much later (timed there, so a busy
+ * event loop here does not push the start back).
  */
 export function streamFromHelper(
   file: string,
   argv: readonly string[],
   env: Record<string, string>,
   handlers: HelperStreamHandlers,
+  delayMs = 0,
 ): HelperStream {
   currentStreams ??= startHelper();
   const helper = currentStreams;
@@ -316,7 +333,7 @@ export function streamFromHelper(
   });
   helper.streams.set(id, call);
   idle(helper);
-  helper.child.stdin?.write(`${JSON.stringify({ id, stream: true, file, argv, env })}\n`);
+  helper.child.stdin?.write(`${JSON.stringify({ id, stream: true, file, argv, env, delayMs })}\n`);
   return {
     get pid() {
       return call.pid;

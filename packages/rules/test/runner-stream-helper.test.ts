@@ -75,6 +75,30 @@ describe('Runner.stream from the helper', () => {
     expect(() => proc.kill()).not.toThrow();
   });
 
+  it('starts the command delayMs later, timed in the helper (a blocked loop here does not stretch it), or not at all if killed first', async () => {
+    const t0 = Date.now();
+    const out: string[] = [];
+    const proc = runner.stream(
+      node,
+      ['-e', 'console.log(Date.now())'],
+      { onLine: (l) => out.push(l) },
+      {
+        fromHelper: true,
+        delayMs: 300,
+      },
+    );
+    // Blocked for 1 s: a timer here would fire after it, the helper's does not wait for it.
+    while (Date.now() - t0 < 1000);
+    expect((await proc.done).exitCode).toBe(0);
+    const ranAt = Number(out[0]) - t0;
+    expect(ranAt).toBeGreaterThanOrEqual(300);
+    expect(ranAt).toBeLessThan(1000);
+    const never = runner.stream('sleep', ['30'], { onLine: () => undefined }, { fromHelper: true, delayMs: 60_000 });
+    never.kill('SIGTERM');
+    expect(await never.done).toMatchObject({ exitCode: null, signal: 'SIGTERM' });
+    expect(never.pid).toBeUndefined();
+  });
+
   it('lets the command finish while this event loop is blocked, and delivers all of it after', async () => {
     // ~20 MB: far more than a pipe holds, so a direct start would wait for us.
     const { proc, bytes } = collect('seq', ['1', '2800000'], true, true);
@@ -87,6 +111,38 @@ describe('Runner.stream from the helper', () => {
     const text = bytes().toString();
     expect(text.length).toBe(21_288_896);
     expect(text.endsWith('\n2800000\n')).toBe(true);
+  });
+
+  it('reads a backlog a slice per turn of the event loop: timers get in between', async () => {
+    // The helper holds ~20 MB; handling costs 3 ms per 64 KB here (wall time, so
+    // a busy box does not change the count). Read as libuv reads a pipe that
+    // stays full (up to 32 chunks a turn), 585-972 KB went by between two
+    // timer turns; in slices of STREAM_SLICE_MS (8 ms) at most 4 chunks (262 KB).
+    let sinceTick = 0;
+    let most = 0;
+    const tick = setInterval(() => {
+      most = Math.max(most, sinceTick);
+      sinceTick = 0;
+    }, 1);
+    let bytes = 0;
+    const proc = runner.stream(
+      'seq',
+      ['1', '2800000'],
+      {
+        onLine: () => undefined,
+        onChunk: (c) => {
+          bytes += c.length;
+          sinceTick += c.length;
+          const until = performance.now() + (3 * c.length) / 65536;
+          while (performance.now() < until);
+        },
+      },
+      { fromHelper: true },
+    );
+    await proc.done;
+    clearInterval(tick);
+    expect(bytes).toBe(21_288_896);
+    expect(most).toBeLessThan(400_000);
   });
 
   it('fails the streams of a helper that dies, with the reason, and starts a new one for the next', async () => {
