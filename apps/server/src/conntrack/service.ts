@@ -12,6 +12,7 @@ import { HttpError } from '../lib/errors.js';
 import type { ExpectationRow, FlowRow } from '../schemas/conntrack.js';
 import type { EventHub } from '../services/events.js';
 import type { FlowAttribution } from './attribution.js';
+import { dumpFlowBytes, dumpLines } from './dump.js';
 import {
   type EventType,
   type Expectation,
@@ -20,7 +21,7 @@ import {
   parseExpectationLine,
   parseFlowLine,
 } from './parse.js';
-import { ByteLines, newFlowScan, readFlowLine, scanFlowBytes } from './scan.js';
+import { newFlowScan, readFlowLine, scanFlowBytes } from './scan.js';
 import { ConntrackSysctls } from './sysctls.js';
 import { ConntrackTable, type ExpectationEntry, type FlowEntry, type FlowPage, type FlowQuery } from './table.js';
 
@@ -47,6 +48,8 @@ const COUNTERS_MS_PER_FLOW = 0.5;
 /** Up to this many flows a page waits for the counters it is about to show. */
 const COUNTERS_WAIT_MAX_FLOWS = 5000;
 
+/** How long the first dump starts after the event streams (they give no sign of having subscribed). */
+const SUBSCRIBE_MS = 150;
 /** How long start() waits for the first dump before letting the server start (the dump goes on). */
 const START_WAIT_MS = 1000;
 /** Slots swept per turn of the event loop at the end of a resync: ~1-5 ms even when most are dropped (0.2-0.3 µs each). */
@@ -104,20 +107,22 @@ export class ConntrackService {
   /** Starts following: event streams first (so nothing between dump and stream is missed), then a dump. */
   async start(): Promise<void> {
     this.stopped = false;
-    // Before the first dump, so that flows carry counters and start times from now on.
-    await this.sysctls
+    // Started before the streams and the dump, so that flows carry counters and start times from now on.
+    const accounting = this.sysctls
       .enableAccounting()
       .catch((err: unknown) => this.log.warn({ err }, 'could not turn on conntrack accounting and timestamps'));
     this.following = true;
     this.startStream('flows');
     this.startStream('expectations');
-    // conntrack gives no sign that its socket is subscribed; give it a moment.
-    await new Promise((r) => setTimeout(r, 150));
+    // conntrack gives no sign that its socket is subscribed: the dump starts
+    // 150 ms later, timed by the helper that starts it, not by a timer here
+    // that the rest of a server's start-up would hold back by seconds (15.6).
     // A large table's first dump (a million flows: seconds, more on a busy
     // box) must not hold up the server's start: Fastify gives its start-up
     // 10 s, and a dump that took longer failed the start. Requests that need
     // the table wait for the dump (fresh()); a small one is loaded before this returns.
-    const first = this.resync('start');
+    const first = this.resync('start', SUBSCRIBE_MS);
+    await accounting;
     let waited: NodeJS.Timeout | undefined;
     await Promise.race([
       first,
@@ -273,16 +278,16 @@ export class ConntrackService {
    * has already read, so one more dump follows it, and the returned promise
    * settles after that one.
    */
-  resync(reason: string): Promise<void> {
+  resync(reason: string, delayMs = 0): Promise<void> {
     if (this.resyncing) {
       this.resyncAgain = reason;
       return this.resyncing;
     }
     this.resyncing = (async () => {
       try {
-        for (let r: string | null = reason; r !== null && !this.stopped; r = this.resyncAgain) {
+        for (let r: string | null = reason, d = delayMs; r !== null && !this.stopped; r = this.resyncAgain, d = 0) {
           this.resyncAgain = null;
-          await this.resyncOnce(r);
+          await this.resyncOnce(r, d);
         }
       } finally {
         this.resyncAgain = null;
@@ -292,7 +297,8 @@ export class ConntrackService {
     return this.resyncing;
   }
 
-  private async resyncOnce(reason: string): Promise<void> {
+  /** `delayMs`: the dumps start that much later (Runner StreamOptions.delayMs). */
+  private async resyncOnce(reason: string, delayMs: number): Promise<void> {
     this.buffering = [];
     // The dump is written into the index as it is read (no list of 100,000
     // parsed flows held until the end); a failed dump drops nothing.
@@ -301,14 +307,19 @@ export class ConntrackService {
     let complete = false;
     try {
       const [, expectations] = await Promise.all([
-        this.dumpLines(['-L', '-o', 'id'], (b, start, end) => {
-          if (scanFlowBytes(b, start, end, scan)) this.table.putDumpedScan(scan);
-          else {
-            const flow = parseFlowLine(b.toString('utf8', start, end))?.flow;
-            if (flow) this.table.putDumped(flow);
-          }
-        }),
-        this.dump(['-L', 'expect'], (line) => parseExpectationLine(line)?.expectation ?? null),
+        dumpFlowBytes(
+          this.runner,
+          ['-L', '-o', 'id'],
+          (b, start, end) => {
+            if (scanFlowBytes(b, start, end, scan)) this.table.putDumpedScan(scan);
+            else {
+              const flow = parseFlowLine(b.toString('utf8', start, end))?.flow;
+              if (flow) this.table.putDumped(flow);
+            }
+          },
+          delayMs,
+        ),
+        dumpLines(this.runner, ['-L', 'expect'], (line) => parseExpectationLine(line)?.expectation ?? null, delayMs),
       ]);
       complete = true;
       // Dropping what the dump did not name, in slices: events (and requests) get in between.
@@ -342,60 +353,6 @@ export class ConntrackService {
     if (this.following && this.lastResync) return;
     if (this.resyncing) return this.resyncing;
     if (Date.now() - this.lastDumpAt > maxAgeMs) await this.resync('on-demand');
-  }
-
-  /**
-   * A flow dump read as bytes: each line is handed over as its bounds in the
-   * chunk it arrived in (no string per line; scan.ts reads most lines as they are).
-   */
-  private async dumpLines(args: string[], onLine: (b: Buffer, start: number, end: number) => void): Promise<void> {
-    const lines = new ByteLines(onLine);
-    // From the streams' helper: the dump never waits on a busy event loop, and no fork of this process.
-    const proc = this.runner.stream(
-      'conntrack',
-      args,
-      { onLine: () => undefined, onChunk: (chunk) => lines.push(chunk) },
-      { fromHelper: true },
-    );
-    const r = await proc.done;
-    lines.end();
-    if (r.exitCode !== 0) {
-      throw new CommandError({
-        command: 'conntrack',
-        args,
-        exitCode: r.exitCode ?? 1,
-        stdout: '',
-        stderr: r.stderr,
-        durationMs: r.durationMs,
-      });
-    }
-  }
-
-  private async dump<T>(args: string[], parse: (line: string) => T | null): Promise<T[]> {
-    const out: T[] = [];
-    const proc = this.runner.stream(
-      'conntrack',
-      args,
-      {
-        onLine: (line) => {
-          const v = parse(line);
-          if (v !== null) out.push(v);
-        },
-      },
-      { fromHelper: true },
-    );
-    const r = await proc.done;
-    if (r.exitCode !== 0) {
-      throw new CommandError({
-        command: 'conntrack',
-        args,
-        exitCode: r.exitCode ?? 1,
-        stdout: '',
-        stderr: r.stderr,
-        durationMs: r.durationMs,
-      });
-    }
-    return out;
   }
 
   // --- API views ----------------------------------------------------------------
@@ -535,7 +492,7 @@ export class ConntrackService {
     this.countersReading = (async () => {
       try {
         const scan = newFlowScan();
-        await this.dumpLines(['-L', '-o', 'id'], (b, start, end) => {
+        await dumpFlowBytes(this.runner, ['-L', '-o', 'id'], (b, start, end) => {
           if (scanFlowBytes(b, start, end, scan)) {
             if (scan.hasCounters || scan.age >= 0) this.table.updateCountersScan(scan);
             return;
