@@ -184,13 +184,14 @@ describe('the Pair page', () => {
   it('says a peer that answers but runs another revision apart from an unreachable one', async () => {
     const outOfSync = pairStatus({
       degraded: true,
-      peerState: { reachable: true, error: null, activeRevisionId: 4, inSync: false },
+      peerState: { reachable: true, error: 'peer answered 401 unauthenticated', activeRevisionId: 4, inSync: false },
     });
     stubApi((_, url) => (url === '/api/v1/pair' ? [200, outOfSync] : undefined));
     renderWith(<PairPage />);
     const banner = await screen.findByRole('alert');
     expect(within(banner).getByRole('heading').textContent).toBe('Degraded: gw-b does not run this node’s revision');
     expect(banner.textContent).not.toContain('Apply on this node only');
+    expect(within(banner).getByText('peer answered 401 unauthenticated')).toBeTruthy();
     expect(screen.getByText('Same revision as this node').nextElementSibling?.textContent).toBe('not in sync');
   });
 

@@ -18,6 +18,8 @@ export function DegradedBanner({ pair }: { pair: PairConfigured }) {
       <section className="callout callout-warn pair-degraded" role="alert" aria-labelledby="pair-degraded-title">
         <h2 id="pair-degraded-title">{t('pair.degraded.outOfSyncTitle', { peer })}</h2>
         <p>{t('pair.degraded.outOfSync', { peer })}</p>
+        {/* A peer that answers but refuses this node (a peer token it does not hold) says why. */}
+        {pair.peerState.error ? <p className="mono small">{pair.peerState.error}</p> : null}
       </section>
     );
   }
