@@ -47,7 +47,10 @@ export function ExpectationsPage() {
       <PeerPolledNote node={node} />
       {master ? (
         <p className="table-note" role="status">
-          {t('expectations.ofFlow')} <Link to="/expectations">{t('expectations.showAll')}</Link>
+          {t('expectations.ofFlow')}{' '}
+          <Link to={node ? `/expectations?${new URLSearchParams({ node })}` : '/expectations'}>
+            {t('expectations.showAll')}
+          </Link>
         </p>
       ) : null}
       <DataTable
