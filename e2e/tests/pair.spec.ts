@@ -115,6 +115,14 @@ test('the Pair page shows the pair degraded and the peer unreachable; a failover
   await expect(
     page.getByRole('alert').filter({ hasText: 'Gatehouse does not run keepalived on this node' }),
   ).toBeVisible();
+
+  // The same page in Japanese.
+  await page.getByLabel('Language').selectOption('ja');
+  await expect(page.getByRole('heading', { name: '縮退中: 相手の gw-b に到達できません' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'gw-b にフェイルオーバー' })).toBeVisible();
+  await snap(page, 'pair-degraded-ja');
+  await page.getByLabel('言語').selectOption('en');
+  await expect(page.getByRole('heading', { level: 1, name: 'Pair' })).toBeVisible();
 });
 
 test('Connections and Expectations offer the peer’s table, which says the peer cannot be reached', async () => {
