@@ -291,11 +291,14 @@ function FlowTable({ query }: { query: FlowQuery }) {
             ? t('connections.loaded', { shown: formatNumber(rows.length), total: formatNumber(total) })
             : t('connections.loadedNoTotal', { shown: formatNumber(rows.length) })}
         </span>
-        <span className="muted">
-          {t('connections.liveChanges', { added: formatNumber(live.added), removed: formatNumber(live.removed) })}
-        </span>
+        {/* The stream's changes are this node's: the peer's table is polled (PeerPolledNote says so). */}
+        {query.node ? null : (
+          <span className="muted">
+            {t('connections.liveChanges', { added: formatNumber(live.added), removed: formatNumber(live.removed) })}
+          </span>
+        )}
       </p>
-      <AccountingNote />
+      {query.node ? null : <AccountingNote />}
       <ErrorCallout error={kill.error} />
       {rows.length === 0 ? (
         <p className="empty">{t('connections.empty')}</p>
