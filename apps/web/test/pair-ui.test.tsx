@@ -260,6 +260,7 @@ describe('applying a pair revision', () => {
   it('refused with the peer unreachable: says so and applies on this node only with ?degraded=true', async () => {
     const applies: string[] = [];
     stubApi((method, url) => {
+      if (url === '/api/v1/pair') return [200, DEGRADED];
       if (url === '/api/v1/preview') return [200, PREVIEW];
       if (url === '/api/v1/pending') return [200, PENDING];
       if (url === '/api/v1/status') return [200, { pending: null }];
@@ -280,6 +281,10 @@ describe('applying a pair revision', () => {
       return undefined;
     });
     renderWith(<ApplyPage />);
+    // Said before applying, from GET /pair.
+    await screen.findByText(
+      'The peer gw-b cannot be reached: an apply now asks first, and then goes to this node only.',
+    );
     fireEvent.click(await screen.findByRole('checkbox', { name: /Apply without confirmation/ }));
     fireEvent.click(screen.getByRole('button', { name: 'Apply without confirmation' }));
     const refusal = await screen.findByRole('alert');

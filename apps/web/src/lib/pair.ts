@@ -34,3 +34,14 @@ export function usePairNodes(): PairNodes | null {
   const q = useQuery({ ...pairQueryOptions(), select: pairNodesOf, refetchInterval: false, staleTime: 60_000 });
   return q.data ?? null;
 }
+
+/** The peer this node cannot reach, when the pair is degraded for that reason; null otherwise. */
+export function unreachablePeerOf(p: Api['PairStatus']): string | null {
+  return p.configured && p.degraded && p.peerState?.reachable === false ? p.peer : null;
+}
+
+/** Said before an apply: the peer is down, so applying will ask for the override. Polled slowly. */
+export function useUnreachablePeer(): string | null {
+  const q = useQuery({ ...pairQueryOptions(), select: unreachablePeerOf, refetchInterval: 15_000 });
+  return q.data ?? null;
+}

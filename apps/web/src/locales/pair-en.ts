@@ -81,6 +81,7 @@ export const pairEn = {
     },
     degradedExplain:
       'This gateway is one of a pair, and a change goes to both nodes or to neither; nothing was changed. You can make it on this node only: {{peer}} keeps its older revision until it is back and you apply again.',
+    peerDownBefore: 'The peer {{peer}} cannot be reached: an apply now asks first, and then goes to this node only.',
     thisNodeOnly: {
       apply: 'Apply on this node only',
       confirm: 'Keep on this node only',

@@ -12,6 +12,7 @@ import { ErrorState, Loading } from '../../../components/QueryState';
 import { ApiError } from '../../../lib/api';
 import { cleanDiff } from '../../../lib/clean-diff';
 import { errorText, lockoutText } from '../../../lib/errors';
+import { useUnreachablePeer } from '../../../lib/pair';
 import { pairApplyFailure } from '../../../lib/pair-apply';
 import { useCanEdit } from '../../../lib/session';
 import { useStatus } from '../../../lib/status';
@@ -35,6 +36,7 @@ export function ApplyPage() {
   const [comment, setComment] = useState('');
   const ids = useId();
   const waiting = !!status.data?.pending;
+  const unreachablePeer = useUnreachablePeer();
 
   const errorBody = failure instanceof ApiError ? failure.body : null;
   const diagnostics = errorBody?.diagnostics ?? [];
@@ -75,6 +77,11 @@ export function ApplyPage() {
             </div>
           ) : null}
           {preview.data.drift?.drifted ? <p className="callout callout-warn">{t('dashboard.driftDetected')}</p> : null}
+          {unreachablePeer && canEdit ? (
+            <p className="callout callout-warn" role="status">
+              {t('pairApply.peerDownBefore', { peer: unreachablePeer })}
+            </p>
+          ) : null}
           {rejected && canEdit && !waiting && !verify.busy ? (
             <div className="callout callout-error apply-rejected" role="alert" aria-labelledby={`${ids}-rejected`}>
               <p id={`${ids}-rejected`}>
