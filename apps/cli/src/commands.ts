@@ -355,9 +355,10 @@ function buildProgram(io: Io): Command {
     .option('--state <state>', 'e.g. ESTABLISHED')
     .option('--helper <helper>', 'helper name, or none')
     .option('--limit <n>', 'page size (1-1000)', intArg('--limit', 1, 1000))
+    .option('--node <name>', "on an HA pair: this node's table (default) or the peer's, by node name")
     .action(async (o: Record<string, string | number | undefined>, cmd: Command) => {
       const q = new URLSearchParams();
-      for (const k of ['protocol', 'address', 'port', 'state', 'helper', 'limit']) {
+      for (const k of ['protocol', 'address', 'port', 'state', 'helper', 'limit', 'node']) {
         if (o[k] !== undefined) q.set(k, String(o[k]));
       }
       const r = await (await client(cmd)).get<Api['FlowPage']>(`/conntrack${q.size ? `?${q}` : ''}`);
@@ -383,8 +384,10 @@ function buildProgram(io: Io): Command {
   program
     .command('expectations')
     .description('the expectation table (data connections announced by helpers)')
-    .action(async (_o, cmd: Command) => {
-      const r = await (await client(cmd)).get<Api['ExpectationList']>('/expectations');
+    .option('--node <name>', "on an HA pair: this node's table (default) or the peer's, by node name")
+    .action(async (o: { node?: string }, cmd: Command) => {
+      const q = o.node ? `?${new URLSearchParams({ node: o.node })}` : '';
+      const r = await (await client(cmd)).get<Api['ExpectationList']>(`/expectations${q}`);
       print(cmd, r.body, () =>
         table(
           ['ID', 'PROTO', 'EXPECTED', 'HELPER', 'CONTROL FLOW', 'TIMEOUT'],
@@ -447,6 +450,53 @@ function buildProgram(io: Io): Command {
     .action(async (_o, cmd: Command) => {
       const r = await (await client(cmd)).request<Api['PendingTakeover']>('DELETE', '/import/takeover');
       print(cmd, r.body, () => 'the next apply retires nothing\n');
+    });
+
+  const pair = program.command('pair').description('the HA pair as this node sees it; fail over by hand');
+  pair
+    .command('status')
+    .description('which node holds each virtual address, the peer, conntrackd sync')
+    .action(async (_o, cmd: Command) => {
+      const r = await (await client(cmd)).get<Api['PairStatus']>('/pair');
+      print(cmd, r.body, () => {
+        const p = r.body;
+        if (!p.configured) return 'no pair in the applied revision\n';
+        const peer = p.peerState
+          ? `peer ${p.peer}: ${p.peerState.reachable ? `revision ${p.peerState.activeRevisionId ?? '-'}${p.peerState.inSync ? ', in sync' : ', NOT in sync'}` : `unreachable (${p.peerState.error})`}`
+          : `peer ${p.peer ?? '-'}`;
+        return `${table(
+          ['INSTANCE', 'INTERFACE', 'ADDRESS', 'THIS NODE'],
+          p.instances.map((i) => [i.name, i.interface, i.address, i.state]),
+        )}node ${p.node ?? '-'}${p.heldByHand ? ' (keepalived held down: gatehouse pair resume)' : ''}; ${peer}${p.degraded ? '; DEGRADED' : ''}\n`;
+      });
+    });
+  pair
+    .command('failover')
+    .description('this node gives up the virtual addresses (stops its keepalived) so the peer takes them')
+    .option('--comment <text>', 'for the audit log')
+    .action(async (o: { comment?: string }, cmd: Command) => {
+      const r = await (await client(cmd)).request<Api['PairFailoverResult']>('POST', '/pair/failover', {
+        body: { comment: o.comment ?? '' },
+      });
+      print(
+        cmd,
+        r.body,
+        () =>
+          `${r.body.node} released ${r.body.released.join(', ')} to ${r.body.peer}` +
+          `${r.body.stillHeld.length ? `; still here: ${r.body.stillHeld.join(', ')}` : ''} (gatehouse pair resume takes part again)\n`,
+      );
+    });
+  pair
+    .command('resume')
+    .description('take part in the pair again after a failover by hand (keepalived starts)')
+    .option('--comment <text>', 'for the audit log')
+    .action(async (o: { comment?: string }, cmd: Command) => {
+      const r = await (await client(cmd)).request<Api['PairResumeResult']>('POST', '/pair/resume', {
+        body: { comment: o.comment ?? '' },
+      });
+      print(cmd, r.body, () =>
+        r.body.started ? `${r.body.node}: keepalived started\n` : `${r.body.node}: keepalived was not held down\n`,
+      );
     });
 
   program

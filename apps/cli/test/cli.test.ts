@@ -177,6 +177,19 @@ describe('gatehouse CLI', () => {
     expect(JSON.parse(exp.out)).toMatchObject({ items: expect.any(Array), total: expect.any(Number) });
   });
 
+  it('pair: status, failover and node= say plainly that this server is no pair node', async () => {
+    const status = await gatehouse(['pair', 'status']);
+    expect(status.code).toBe(0);
+    expect(status.out).toBe('no pair in the applied revision\n');
+    const failover = await gatehouse(['pair', 'failover', '--comment', 'cli']);
+    expect(failover.code).toBe(1);
+    expect(failover.err).toMatch(/HTTP 409, not_pair_node/);
+    const flows = await gatehouse(['conntrack', '--node', 'gw-b']);
+    expect(flows.code).toBe(1);
+    expect(flows.err).toMatch(/HTTP 400, validation/);
+    expect(flows.err).toMatch(/querystring\.node: this server is not a node of a pair/);
+  });
+
   it('follows events, one line per event, with the environment instead of the login file', async () => {
     const controller = new AbortController();
     const env = { GATEHOUSE_URL: server.url, GATEHOUSE_TOKEN: server.tokens.viewer, XDG_CONFIG_HOME: '/nonexistent' };
