@@ -13,6 +13,7 @@ import { containsPort, portRangesOrNone, type Runner } from '@gatehouse/rules';
 import type { FtpDoctorCheck } from '../../schemas/ftp-diagnosis.js';
 import type { FtpForward } from './forwards.js';
 import { FTP_PROBE_PROGRAM } from './probe-program.js';
+import { runProbeProgram } from './run-probe.js';
 import { check, say } from './texts.js';
 
 type Saying = ReturnType<typeof say>;
@@ -35,20 +36,11 @@ export const PROBE_TIMEOUT_MS = 4000;
 
 /** `tls`: speak TLS when the server offers AUTH TLS (an FTPS forward: its server may refuse plain logins). */
 export async function runProbe(server: string, port: number, runner: Runner, tls = false): Promise<ProbeTranscript> {
-  const args = ['-e', FTP_PROBE_PROGRAM, '--', server, String(port), String(PROBE_TIMEOUT_MS), tls ? '1' : '0'];
-  const r = await runner
-    .run(process.execPath, args, {
-      reject: false,
-      timeoutMs: PROBE_TIMEOUT_MS + 3000,
-    })
-    .catch((err: unknown) => ({ exitCode: 1, stdout: '', stderr: String(err) }));
-  try {
-    const t = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as ProbeTranscript;
-    if (typeof t.connected === 'boolean' && Array.isArray(t.replies)) return t;
-  } catch {
-    // falls through: the program did not print its line
-  }
-  return { connected: false, error: r.stderr.trim().slice(0, 300) || `probe exited ${r.exitCode}`, replies: [] };
+  const args = [server, String(port), String(PROBE_TIMEOUT_MS), tls ? '1' : '0'];
+  const r = await runProbeProgram(runner, FTP_PROBE_PROGRAM, args, PROBE_TIMEOUT_MS);
+  const t = r.answer as ProbeTranscript | undefined;
+  if (typeof t?.connected === 'boolean' && Array.isArray(t.replies)) return t;
+  return { connected: false, error: r.failure, replies: [] };
 }
 
 /** Pure: the host and port of a `227 Entering Passive Mode (h1,h2,h3,h4,p1,p2)` reply. */

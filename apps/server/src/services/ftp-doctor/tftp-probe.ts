@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Runner } from '@gatehouse/rules';
+import { runProbeProgram } from './run-probe.js';
 
 export interface TftpProbeResult {
   /** The server sent something back. */
@@ -68,18 +69,12 @@ sock.send(rrq, Number(port), host, (e) => { if (e) finish(e.code || 'error'); })
 export async function runTftpProbe(server: string, port: number, runner: Runner): Promise<TftpProbeResult> {
   // A name no server holds: random, made here.
   const name = `gatehouse-doctor-${randomBytes(6).toString('hex')}.does-not-exist`;
-  const args = ['-e', TFTP_PROBE_PROGRAM, '--', server, String(port), String(TFTP_PROBE_TIMEOUT_MS), name];
-  const r = await runner
-    .run(process.execPath, args, { reject: false, timeoutMs: TFTP_PROBE_TIMEOUT_MS + 3000 })
-    .catch((err: unknown) => ({ exitCode: 1, stdout: '', stderr: String(err) }));
-  try {
-    const t = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as TftpProbeResult & { done?: boolean };
-    if (typeof t.answered === 'boolean') {
-      delete t.done;
-      return t;
-    }
-  } catch {
-    // falls through: the program did not print its line
+  const args = [server, String(port), String(TFTP_PROBE_TIMEOUT_MS), name];
+  const r = await runProbeProgram(runner, TFTP_PROBE_PROGRAM, args, TFTP_PROBE_TIMEOUT_MS);
+  const t = r.answer as (TftpProbeResult & { done?: boolean }) | undefined;
+  if (typeof t?.answered === 'boolean') {
+    delete t.done;
+    return t;
   }
-  return { answered: false, error: r.stderr.trim().slice(0, 300) || `probe exited ${r.exitCode}` };
+  return { answered: false, error: r.failure };
 }
