@@ -6,6 +6,7 @@
  */
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from './api';
+import { useInvalidateOn } from './events';
 import type { Api } from './types';
 
 export const PAIR_PATH = '/pair';
@@ -29,9 +30,22 @@ export function pairNodesOf(p: Api['PairStatus']): PairNodes | null {
   return p.configured && p.node !== null && p.peer !== null ? { self: p.node, peer: p.peer } : null;
 }
 
-/** The pair's node names; read once a minute at most (names change only with a revision). */
+/**
+ * What changes the pair's names and state: a revision applied, confirmed or
+ * rolled back (the first pair revision makes this node a pair node), and the
+ * pair's own events. Every reader of the shared query refreshes it on them,
+ * so a page never keeps an answer from before the pair existed.
+ */
+const PAIR_CHANGES = ['pair', 'apply', 'confirm', 'rollback'] as const;
+
+export function useInvalidatePairOnChange(): void {
+  useInvalidateOn([...PAIR_CHANGES], [pairKey]);
+}
+
+/** The pair's node names: read again when a revision changes, not polled (names change only with a revision). */
 export function usePairNodes(): PairNodes | null {
-  const q = useQuery({ ...pairQueryOptions(), select: pairNodesOf, refetchInterval: false, staleTime: 60_000 });
+  useInvalidatePairOnChange();
+  const q = useQuery({ ...pairQueryOptions(), select: pairNodesOf, refetchInterval: false, staleTime: 10_000 });
   return q.data ?? null;
 }
 
@@ -42,6 +56,7 @@ export function unreachablePeerOf(p: Api['PairStatus']): string | null {
 
 /** Said before an apply: the peer is down, so applying will ask for the override. Polled slowly. */
 export function useUnreachablePeer(): string | null {
+  useInvalidatePairOnChange();
   const q = useQuery({ ...pairQueryOptions(), select: unreachablePeerOf, refetchInterval: 15_000 });
   return q.data ?? null;
 }

@@ -1,6 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useInvalidateOn } from '../../../lib/events';
-import { pairKey, pairQueryOptions } from '../../../lib/pair';
+import { pairQueryOptions, useInvalidatePairOnChange } from '../../../lib/pair';
 
 /**
  * GET /pair: the HA pair as this node sees it (the query is shared:
@@ -8,6 +7,6 @@ import { pairKey, pairQueryOptions } from '../../../lib/pair';
  * by hand) and an apply, which can change the peer's state.
  */
 export function usePair() {
-  useInvalidateOn(['pair', 'apply', 'confirm', 'rollback'], [pairKey]);
+  useInvalidatePairOnChange();
   return useQuery(pairQueryOptions());
 }
