@@ -510,6 +510,23 @@ function buildProgram(io: Io): Command {
 type Json = Record<string, unknown>;
 
 /** One line per event; a batch of flow or expectation changes gives one line per change. */
+/** One line for a `pair` event (GET /events), by its kind; a kind this client does not know as JSON. */
+function describePairEvent(d: Json): string {
+  const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : '');
+  switch (d.kind) {
+    case 'failover':
+      return `pair ${d.node ?? '-'} became ${d.state} of ${d.instance} (${d.address})`;
+    case 'failover_by_hand':
+      return `pair ${d.node} failed over by hand to ${d.peer}: released ${list(d.released)} (by ${d.actor})`;
+    case 'resume':
+      return `pair ${d.node} resumed${d.started ? '' : ' (keepalived was running)'} (by ${d.actor})`;
+    case 'sync_errors':
+      return `pair ${d.node ?? '-'} sync errors: ${d.error ?? JSON.stringify(d.increase ?? {})}`;
+    default:
+      return `pair ${JSON.stringify(d)}`;
+  }
+}
+
 export function describeEvent(event: string, data: unknown): string[] {
   const d = (data ?? {}) as Json;
   switch (event) {
@@ -535,6 +552,8 @@ export function describeEvent(event: string, data: unknown): string[] {
       return [`resync ${d.reason ?? ''}: events were lost; reload the tables`.replace(' :', ':')];
     case 'hello':
       return [`connected: ${d.flows} flows, ${d.expectations} expectations, drift ${d.drift}`];
+    case 'pair':
+      return [describePairEvent(d)];
     default:
       return [`${event} ${JSON.stringify(data)}`];
   }

@@ -229,6 +229,34 @@ describe('gatehouse CLI', () => {
     ]);
   });
 
+  it('prints pair events one line each, by kind', () => {
+    expect(
+      describeEvent('pair', {
+        kind: 'failover',
+        node: 'gw-b',
+        instance: 'wan',
+        address: '192.0.2.200',
+        state: 'master',
+      }),
+    ).toEqual(['pair gw-b became master of wan (192.0.2.200)']);
+    expect(
+      describeEvent('pair', {
+        kind: 'failover_by_hand',
+        node: 'gw-a',
+        peer: 'gw-b',
+        released: ['wan', 'lan'],
+        stillHeld: [],
+        actor: 'admin',
+      }),
+    ).toEqual(['pair gw-a failed over by hand to gw-b: released wan, lan (by admin)']);
+    expect(describeEvent('pair', { kind: 'resume', node: 'gw-a', started: true, actor: 'admin' })).toEqual([
+      'pair gw-a resumed (by admin)',
+    ]);
+    expect(describeEvent('pair', { kind: 'new_kind', node: 'gw-a' })).toEqual([
+      'pair {"kind":"new_kind","node":"gw-a"}',
+    ]);
+  });
+
   it('runs as the built bin', async () => {
     const bin = join(import.meta.dirname, '..', 'dist', 'cli.js');
     const { stdout } = await promisify(execFile)(process.execPath, [bin, '--json', 'forwards', 'list'], {
