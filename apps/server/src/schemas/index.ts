@@ -16,6 +16,7 @@ export * from './gateway-settings.js';
 export * from './history.js';
 export * from './import.js';
 export * from './pair.js';
+export * from './pair-events.js';
 export * from './pair-failover.js';
 export * from './pending.js';
 export * from './status.js';
