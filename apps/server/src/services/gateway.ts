@@ -43,6 +43,7 @@ import { diffScripts, Revisions } from './gateway/revisions.js';
 import { retireLines, Takeover } from './gateway/takeover.js';
 import type { ApplyObservation, ApplyOutcome, ApplyRequest, GatewayLogger } from './gateway/types.js';
 import { PairApply, type PeerStateView } from './ha/pair-apply.js';
+import { auditAndPublish } from './ha/pair-events.js';
 import { PairBootFiles, type PairNodeOptions } from './ha/pair-files.js';
 import { PeerSide } from './ha/pair-peer.js';
 import { lockoutProblems, type OperatorConnection } from './lockout.js';
@@ -135,7 +136,7 @@ export class GatewayService {
       ? new PairApply({
           self: o.pairNode.node,
           log: o.log,
-          audit: (actor, action, target, details) => o.store.audit.record(actor, action, target, details),
+          audit: auditAndPublish(o.store.audit, o.hub, o.pairNode.node),
           setNodes: (id, nodes) => o.store.revisions.setPair(id, { nodes }),
           activeModel: () => this.revisions.model(this.revisions.active()),
         })

@@ -1,0 +1,79 @@
+/**
+ * The pair events a pair apply's audit entries make (services/ha/pair-events.ts),
+ * checked against their schema, and the peer-state cache behind the pair
+ * metrics: one read per 5 s however often it is asked, shared while under
+ * way. <1 s.
+ */
+import { describe, expect, it } from 'vitest';
+import { PairEvent } from '../../src/schemas/pair-events.js';
+import type { HubMessage } from '../../src/services/events.js';
+import { auditAndPublish, pairEventOf } from '../../src/services/ha/pair-events.js';
+import { PeerStateCache } from '../../src/services/ha/peer-state-cache.js';
+
+describe('pair events from the audit', () => {
+  it('a degraded apply, confirm and rollback and a refusal are published; other entries are only recorded', () => {
+    const recorded: string[] = [];
+    const sent: HubMessage[] = [];
+    const audit = auditAndPublish(
+      { record: (_actor, action) => recorded.push(action) },
+      { publish: (event, data) => sent.push({ event, data }) },
+      'gw-a',
+    );
+    audit('admin', 'pair.degraded_apply', 'revision:7', { peer: 'gw-b', error: 'connect ECONNREFUSED' });
+    audit('admin', 'pair.degraded_confirm', 'revision:7', { peer: 'gw-b', error: 'timeout' });
+    audit('admin', 'pair.peer_refused', 'revision:8', {
+      node: 'gw-b',
+      phase: 'apply',
+      reason: 'EPERM',
+      rolledBack: true,
+    });
+    audit('admin', 'config.replace', 'config', {});
+    expect(recorded).toEqual(['pair.degraded_apply', 'pair.degraded_confirm', 'pair.peer_refused', 'config.replace']);
+    expect(sent.map((m) => m.event)).toEqual(['pair', 'pair', 'pair']);
+    const [apply, confirm, refused] = sent.map((m) => PairEvent.parse(m.data));
+    expect(apply).toEqual({
+      kind: 'degraded_apply',
+      node: 'gw-a',
+      peer: 'gw-b',
+      phase: 'apply',
+      reason: 'connect ECONNREFUSED',
+      revisionId: 7,
+      actor: 'admin',
+    });
+    expect(confirm).toMatchObject({ kind: 'degraded_apply', phase: 'confirm' });
+    expect(refused).toEqual({
+      kind: 'peer_refused',
+      node: 'gw-b',
+      phase: 'apply',
+      reason: 'EPERM',
+      rolledBack: true,
+      revisionId: 8,
+      actor: 'admin',
+    });
+    expect(pairEventOf('gw-a', 'admin', 'pair.failover', 'node:gw-a', {})).toBeNull();
+  });
+});
+
+describe('PeerStateCache', () => {
+  it('reads once per ttl, shares a read under way, and reads again after the ttl', async () => {
+    let now = 0;
+    let reads = 0;
+    const cache = new PeerStateCache(
+      async () => {
+        reads++;
+        return { reachable: reads === 1, error: null, activeRevisionId: null, inSync: false };
+      },
+      5000,
+      () => now,
+    );
+    const [x, y] = await Promise.all([cache.get(), cache.get()]);
+    expect(reads).toBe(1);
+    expect(x).toBe(y);
+    now = 4999;
+    expect((await cache.get())?.reachable).toBe(true);
+    expect(reads).toBe(1);
+    now = 5000;
+    expect((await cache.get())?.reachable).toBe(false);
+    expect(reads).toBe(2);
+  });
+});
