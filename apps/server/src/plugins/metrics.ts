@@ -7,7 +7,9 @@
  */
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { PeerStateView } from '../services/ha/pair-apply.js';
 import { syncErrorCounters } from '../services/ha/pair-watch.js';
+import { PeerStateCache, pairDegraded } from '../services/ha/peer-state-cache.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -62,6 +64,34 @@ export default fp(
         }
       },
     });
+    // The peer as GET /pair reads it, asked at most once per 5 s whatever the scrape rate.
+    const peer = new PeerStateCache(() => gateway.peerState().catch(() => null));
+    const peerGauge = (name: string, help: string, value: (s: PeerStateView) => boolean) =>
+      new Gauge({
+        name,
+        help,
+        registers: [register],
+        async collect() {
+          this.reset();
+          const s = await peer.get();
+          if (s) this.set(value(s) ? 1 : 0);
+        },
+      });
+    peerGauge(
+      'gatehouse_pair_degraded',
+      'HA pair: 1 when the peer is unreachable or does not hold this node’s revision (applies need ?degraded=true), as GET /pair says',
+      pairDegraded,
+    );
+    peerGauge(
+      'gatehouse_pair_peer_reachable',
+      'HA pair: 1 when the peer answers this node’s panel',
+      (s) => s.reachable,
+    );
+    peerGauge(
+      'gatehouse_pair_in_sync',
+      'HA pair: 1 when the peer holds this node’s active revision (or this node the peer’s)',
+      (s) => s.inSync,
+    );
     new Gauge({
       name: 'gatehouse_conntrack_flows',
       help: 'Connections in the conntrack table, as followed by the panel',
