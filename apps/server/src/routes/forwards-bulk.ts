@@ -2,7 +2,8 @@
  * Bulk actions on the forward list: enable, disable or delete many forwards
  * as one new version of the desired model (If-Match/ETag as the forward
  * routes). `?apply=true` applies it at once; when that apply fails the
- * change is undone as a new version, as the forward routes do.
+ * change is undone as a new version, as the forward routes do. On a pair
+ * node whose peer is unreachable, `&degraded=true` applies it here alone.
  */
 import type { GatewayModel } from '@gatehouse/rules';
 import { NftError } from '@gatehouse/rules';
@@ -13,11 +14,13 @@ import { etag, ifMatch } from '../lib/etag.js';
 import { actorOf } from '../plugins/auth.js';
 import { writeErrorResponses } from '../schemas/common.js';
 import { ForwardBulkBody, ForwardBulkResult } from '../schemas/forwards-bulk.js';
+import { DegradedQuery } from '../schemas/gateway.js';
 import { operatorOf } from '../services/lockout.js';
 
 const IfMatchHeaders = z.object({ 'if-match': z.string().optional().describe('ETag of the configuration you edited') });
 const ApplyQuery = z.object({
   apply: z.enum(['true', 'false']).optional().describe('true: apply the change at once (undone if the apply fails)'),
+  degraded: DegradedQuery.shape.degraded,
 });
 
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -84,7 +87,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (req.query.apply === 'true') {
         const actor = actorOf(req);
         try {
-          const outcome = await g.apply({ actor, operator: operatorOf(app.config.netns, req.raw.socket) });
+          const outcome = await g.apply({
+            actor,
+            operator: operatorOf(app.config.netns, req.raw.socket),
+            degraded: req.query.degraded === 'true',
+          });
           reply.header('x-gatehouse-revision', String(outcome.revision.id));
           reply.header('x-gatehouse-apply', 'full');
         } catch (err) {

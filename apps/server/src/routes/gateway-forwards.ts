@@ -13,6 +13,7 @@ import { HttpError, notFound } from '../lib/errors.js';
 import { etag, ifMatch } from '../lib/etag.js';
 import { actorOf } from '../plugins/auth.js';
 import { ErrorBody, Ok, writeErrorResponses } from '../schemas/common.js';
+import { DegradedQuery } from '../schemas/gateway.js';
 import { GatewayForward, GatewayForwardList } from '../schemas/gateway-settings.js';
 import { applyDesiredOrUndo } from '../services/desired-apply.js';
 import { operatorOf } from '../services/lockout.js';
@@ -21,6 +22,7 @@ const IfMatchHeaders = z.object({ 'if-match': z.string().max(64).optional().desc
 const Params = z.object({ id: z.string().min(1).max(40) });
 const ApplyQuery = z.object({
   apply: z.enum(['true', 'false']).optional().describe('true: apply the change at once (undone if the apply fails)'),
+  degraded: DegradedQuery.shape.degraded,
 });
 const errors = writeErrorResponses;
 
@@ -45,6 +47,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const r = await applyDesiredOrUndo(g, {
       actor: actorOf(req),
       operator: operatorOf(app.config.netns, req.raw.socket),
+      degraded: (req.query as { degraded?: string } | undefined)?.degraded === 'true',
       before,
       afterVersion,
       log: req.log,

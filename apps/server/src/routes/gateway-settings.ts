@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { etag, ifMatch } from '../lib/etag.js';
 import { actorOf } from '../plugins/auth.js';
 import { ErrorBody, writeErrorResponses } from '../schemas/common.js';
+import { DegradedQuery } from '../schemas/gateway.js';
 import { GatewaySettings } from '../schemas/gateway-settings.js';
 import { applyDesiredOrUndo } from '../services/desired-apply.js';
 import { operatorOf } from '../services/lockout.js';
@@ -16,6 +17,7 @@ import { operatorOf } from '../services/lockout.js';
 const IfMatchHeaders = z.object({ 'if-match': z.string().max(64).optional().describe('ETag of the model you edited') });
 const ApplyQuery = z.object({
   apply: z.enum(['true', 'false']).optional().describe('true: apply the change at once (undone if the apply fails)'),
+  degraded: DegradedQuery.shape.degraded,
 });
 const SECTIONS = ['interfaces', 'masquerade', 'filter', 'reflection'] as const;
 
@@ -77,6 +79,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         const r = await applyDesiredOrUndo(g, {
           actor: actorOf(req),
           operator: operatorOf(app.config.netns, req.raw.socket),
+          degraded: req.query.degraded === 'true',
           before: before.model,
           afterVersion: d.version,
           log: req.log,

@@ -12,6 +12,7 @@ import { HttpError } from '../lib/errors.js';
 import { etag, ifMatch } from '../lib/etag.js';
 import { actorOf } from '../plugins/auth.js';
 import { ErrorBody, errorResponses as errors, writeErrorResponses } from '../schemas/common.js';
+import { DegradedQuery } from '../schemas/gateway.js';
 import {
   ImportAdoptBody,
   ImportAdoptQuery,
@@ -53,7 +54,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary:
           'Make a (reviewed) proposal the desired model, with the tables to retire at the next apply (same nft transaction); needs If-Match with the ETag of the proposal; ?apply=true applies at once',
         headers: z.object({ 'if-match': z.string().max(64).optional() }),
-        querystring: ImportAdoptQuery,
+        querystring: ImportAdoptQuery.extend({ degraded: DegradedQuery.shape.degraded }),
         body: ImportAdoptBody,
         response: { 200: ImportAdoptResult, ...writeErrorResponses, 428: ErrorBody },
       },
@@ -68,6 +69,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         ifVersion: version,
         actor: actorOf(req),
         apply: req.query.apply === 'true',
+        degraded: req.query.degraded === 'true',
         operator: operatorOf(app.config.netns, req.raw.socket),
       });
       reply.header('etag', etag(r.desired.version));

@@ -15,13 +15,15 @@ export async function applyDesiredOrUndo(
   o: {
     actor: string;
     operator: OperatorConnection | null;
+    /** A pair node whose peer is unreachable: apply on this node alone (`?degraded=true`). */
+    degraded?: boolean;
     before: GatewayModel;
     afterVersion: number;
     log: FastifyBaseLogger;
   },
 ): Promise<{ revision: number; delta: boolean }> {
   try {
-    const outcome = await g.apply({ actor: o.actor, operator: o.operator });
+    const outcome = await g.apply({ actor: o.actor, operator: o.operator, degraded: o.degraded ?? false });
     return { revision: outcome.revision.id, delta: outcome.delta };
   } catch (err) {
     const code = err instanceof HttpError ? err.code : err instanceof NftError ? 'nft_rejected' : 'apply_failed';

@@ -26,6 +26,8 @@ export interface AdoptRequest {
   ifVersion: number;
   actor: string;
   apply: boolean;
+  /** A pair node whose peer is unreachable: apply on this node alone (`?degraded=true`). */
+  degraded?: boolean;
   operator: OperatorConnection | null;
 }
 
@@ -106,6 +108,7 @@ export async function adoptImport(
     const outcome = await g.apply({
       actor: r.actor,
       operator: r.operator,
+      degraded: r.degraded ?? false,
       ...(r.body.comment ? { comment: r.body.comment } : {}),
     });
     return { desired: g.desired(), retire, revision: outcome.revision.id };
