@@ -12,6 +12,7 @@ import { confirmByReconnect } from './confirm.js';
 import { formatFtpDiagnosis } from './ftp-doctor.js';
 import { formatProposal } from './import.js';
 import { table, tuple } from './output.js';
+import { describePairEvent, formatPairStatus } from './pair.js';
 
 export interface Io {
   out(text: string): void;
@@ -458,17 +459,7 @@ function buildProgram(io: Io): Command {
     .description('which node holds each virtual address, the peer, conntrackd sync')
     .action(async (_o, cmd: Command) => {
       const r = await (await client(cmd)).get<Api['PairStatus']>('/pair');
-      print(cmd, r.body, () => {
-        const p = r.body;
-        if (!p.configured) return 'no pair in the applied revision\n';
-        const peer = p.peerState
-          ? `peer ${p.peer}: ${p.peerState.reachable ? `revision ${p.peerState.activeRevisionId ?? '-'}${p.peerState.inSync ? ', in sync' : ', NOT in sync'}` : `unreachable (${p.peerState.error})`}`
-          : `peer ${p.peer ?? '-'}`;
-        return `${table(
-          ['INSTANCE', 'INTERFACE', 'ADDRESS', 'THIS NODE'],
-          p.instances.map((i) => [i.name, i.interface, i.address, i.state]),
-        )}node ${p.node ?? '-'}${p.heldByHand ? ' (keepalived held down: gatehouse pair resume)' : ''}; ${peer}${p.degraded ? '; DEGRADED' : ''}\n`;
-      });
+      print(cmd, r.body, () => formatPairStatus(r.body));
     });
   pair
     .command('failover')
@@ -510,23 +501,6 @@ function buildProgram(io: Io): Command {
 type Json = Record<string, unknown>;
 
 /** One line per event; a batch of flow or expectation changes gives one line per change. */
-/** One line for a `pair` event (GET /events), by its kind; a kind this client does not know as JSON. */
-function describePairEvent(d: Json): string {
-  const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : '');
-  switch (d.kind) {
-    case 'failover':
-      return `pair ${d.node ?? '-'} became ${d.state} of ${d.instance} (${d.address})`;
-    case 'failover_by_hand':
-      return `pair ${d.node} failed over by hand to ${d.peer}: released ${list(d.released)} (by ${d.actor})`;
-    case 'resume':
-      return `pair ${d.node} resumed${d.started ? '' : ' (keepalived was running)'} (by ${d.actor})`;
-    case 'sync_errors':
-      return `pair ${d.node ?? '-'} sync errors: ${d.error ?? JSON.stringify(d.increase ?? {})}`;
-    default:
-      return `pair ${JSON.stringify(d)}`;
-  }
-}
-
 export function describeEvent(event: string, data: unknown): string[] {
   const d = (data ?? {}) as Json;
   switch (event) {
