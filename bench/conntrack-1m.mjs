@@ -20,7 +20,7 @@
  * 100,000 applied forwards). About 4-5 minutes on an idle 2-core box.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { raiseConntrackLimits } from './conntrack-limits.mjs';
 import { generateFlows, kernelCount, prepareConntrack } from './flows.mjs';
@@ -254,10 +254,15 @@ try {
     const auth = { authorization: `Bearer ${srvToken}` };
     const coldStart = async () => {
       const started = performance.now();
-      cold = spawn(process.execPath, [SERVER_JS], {
-        env: serverEnv({ port: PORT, dir: stateDir }),
-        stdio: ['ignore', 'ignore', 'inherit'],
+      // BENCH_SERVER_NODE_ARGS (e.g. --cpu-prof --cpu-prof-dir=DIR) profiles the cold starts too.
+      const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+      // BENCH_COLD_LOG=FILE: the cold servers' debug log (every command with its duration) appended there.
+      const log = process.env.BENCH_COLD_LOG;
+      cold = spawn(process.execPath, [...extra, SERVER_JS], {
+        env: serverEnv({ port: PORT, dir: stateDir, env: log ? { GATEHOUSE_LOG_LEVEL: 'debug' } : {} }),
+        stdio: ['ignore', log ? openSync(log, 'a') : 'ignore', 'inherit'],
       });
+      if (log) appendFileSync(log, `${JSON.stringify({ spawned: Date.now() })}\n`);
       let ms;
       for (;;) {
         try {
@@ -266,6 +271,7 @@ try {
             const p = await r.json();
             if (p.items.length === 100 && p.total >= FLOWS - ID_SLACK) {
               ms = performance.now() - started;
+              if (log) appendFileSync(log, `${JSON.stringify({ firstPage: Date.now(), ms })}\n`);
               break;
             }
           }
