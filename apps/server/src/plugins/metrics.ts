@@ -64,17 +64,19 @@ export default fp(
         }
       },
     });
-    // The peer as GET /pair reads it, asked at most once per 5 s whatever the scrape rate.
+    // The peer as GET /pair reads it, asked at most once per 5 s whatever the scrape rate (and after each apply).
     const peer = new PeerStateCache(() => gateway.peerState().catch(() => null));
     const peerGauge = (name: string, help: string, value: (s: PeerStateView) => boolean) =>
       new Gauge({
         name,
         help,
+        // Labelled by this node: a server that is not a pair node has no series (not a misleading 0).
+        labelNames: ['node'],
         registers: [register],
         async collect() {
           this.reset();
           const s = await peer.get();
-          if (s) this.set(value(s) ? 1 : 0);
+          if (s) this.set({ node: app.config.haNode ?? '' }, value(s) ? 1 : 0);
         },
       });
     peerGauge(
@@ -183,6 +185,7 @@ export default fp(
       for (const result of ['ok', 'failed']) rollbacks.inc({ trigger, result }, 0);
 
     gateway.observeApplies((o) => {
+      peer.invalidate();
       if (o.kind === 'apply') applies.inc({ result: o.result, mode: o.delta ? 'delta' : 'full' });
       else rollbacks.inc({ trigger: o.kind === 'auto-rollback' ? 'auto' : 'manual', result: o.result });
       if (o.durationMs !== undefined) applySeconds.observe({ kind: o.kind }, o.durationMs / 1000);

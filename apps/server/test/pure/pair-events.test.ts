@@ -75,5 +75,8 @@ describe('PeerStateCache', () => {
     now = 5000;
     expect((await cache.get())?.reachable).toBe(false);
     expect(reads).toBe(2);
+    cache.invalidate();
+    await cache.get();
+    expect(reads).toBe(3);
   });
 });

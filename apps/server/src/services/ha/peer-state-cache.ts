@@ -3,7 +3,7 @@
  * up to 3 s when it does not answer) read at most once per `ttlMs` for the
  * metrics: a scrape reads three gauges from it, and Prometheus may scrape
  * every few seconds from several servers. Readers that come while a read is
- * under way share it.
+ * under way share it. An apply on this node forgets the reading (metrics.ts).
  */
 import type { PeerStateView } from './pair-apply.js';
 
@@ -16,6 +16,11 @@ export class PeerStateCache {
     private readonly ttlMs = 5000,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Forget the last reading (an apply changes what the peer holds): the next get() asks the peer. */
+  invalidate(): void {
+    this.value = null;
+  }
 
   get(): Promise<PeerStateView | null> {
     if (this.value && this.now() - this.value.at < this.ttlMs) return Promise.resolve(this.value.state);
