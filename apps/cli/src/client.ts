@@ -21,8 +21,36 @@ export class ApiError extends Error {
     for (const p of this.body?.problems ?? []) lines.push(`  ${p.path}: ${p.message}`);
     for (const l of this.body?.lockout ?? []) lines.push(`  lockout: ${l.reason}`);
     for (const d of this.body?.diagnostics ?? []) lines.push(`  ${d.line ? `line ${d.line}: ` : ''}${d.message}`);
+    lines.push(...pairLines(this.body));
     return lines.join('\n');
   }
+}
+
+/**
+ * A pair apply's refusals (issue #16), said in full: pair_degraded names the
+ * unreachable peer and the override, pair_peer_refused the node, the phase,
+ * its reason and whether this node was put back.
+ */
+function pairLines(body: ErrorBody | null): string[] {
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (b.error === 'pair_degraded') {
+    return [
+      `  peer: ${b.peer ?? '?'} (unreachable)`,
+      '  nothing was applied; run the command again with --degraded to apply on this node only',
+    ];
+  }
+  if (b.error === 'pair_peer_refused') {
+    const lines = [`  node: ${b.node ?? '?'}`, `  phase: ${b.phase ?? '?'}`, `  reason: ${b.reason ?? '?'}`];
+    if (b.phase === 'apply') {
+      lines.push(
+        b.rolledBack === false
+          ? '  this node could NOT be put back to its previous revision: check it'
+          : '  this node was put back to its previous revision; nothing changed on either node',
+      );
+    } else lines.push('  nothing changed on either node');
+    return lines;
+  }
+  return [];
 }
 
 export interface Response<T> {

@@ -35,6 +35,16 @@ const listArg = (v: string, prev: string[] = []) => [
     .filter(Boolean),
 ];
 
+/** The query of a change with --apply (and --degraded: a pair node whose peer is unreachable applies alone). */
+function applyQuery(o: { apply?: boolean; degraded?: boolean }): string {
+  if (o.degraded && !o.apply) throw new CommanderError(2, 'gatehouse.usage', '--degraded needs --apply');
+  const q = new URLSearchParams();
+  if (o.apply) q.set('apply', 'true');
+  if (o.degraded) q.set('degraded', 'true');
+  return q.size ? `?${q}` : '';
+}
+const DEGRADED_HELP = 'an HA pair whose peer is unreachable: apply on this node alone (else 409 pair_degraded)';
+
 function buildProgram(io: Io): Command {
   const program = new Command('gatehouse')
     .description('Command-line client of the Gatehouse HTTP API (a Linux NAT gateway on nftables)')
@@ -127,6 +137,7 @@ function buildProgram(io: Io): Command {
     )
     .option('--disabled', 'add it switched off')
     .option('--apply', 'apply the change at once')
+    .option('--degraded', DEGRADED_HELP)
     .action(async (o, cmd: Command) => {
       const body: ApiBody['PortForward'] = {
         id: o.id,
@@ -141,13 +152,9 @@ function buildProgram(io: Io): Command {
         ...(o.ftpsPassive !== undefined ? { ftps: { passivePorts: o.ftpsPassive } } : {}),
         ...(o.reflection !== undefined ? { reflection: o.reflection === 'on' } : {}),
       };
-      const r = await (await client(cmd)).request<Api['PortForward']>(
-        'POST',
-        `/forwards${o.apply ? '?apply=true' : ''}`,
-        {
-          body,
-        },
-      );
+      const r = await (await client(cmd)).request<Api['PortForward']>('POST', `/forwards${applyQuery(o)}`, {
+        body,
+      });
       const rev = r.headers.get('x-gatehouse-revision');
       print(cmd, r.body, () => `added forward ${r.body.id}${rev ? ` (applied: revision ${rev})` : ''}\n`);
     });
@@ -157,10 +164,11 @@ function buildProgram(io: Io): Command {
     .description('remove a port forward')
     .argument('<id>', 'the forward id')
     .option('--apply', 'apply the change at once')
-    .action(async (id: string, o: { apply?: boolean }, cmd: Command) => {
+    .option('--degraded', DEGRADED_HELP)
+    .action(async (id: string, o: { apply?: boolean; degraded?: boolean }, cmd: Command) => {
       const r = await (await client(cmd)).request<Api['Ok']>(
         'DELETE',
-        `/forwards/${encodeURIComponent(id)}${o.apply ? '?apply=true' : ''}`,
+        `/forwards/${encodeURIComponent(id)}${applyQuery(o)}`,
       );
       const rev = r.headers.get('x-gatehouse-revision');
       print(cmd, { ...r.body, id }, () => `removed forward ${id}${rev ? ` (applied: revision ${rev})` : ''}\n`);
@@ -280,70 +288,97 @@ function buildProgram(io: Io): Command {
       });
     });
 
-  program
-    .command('apply')
-    .description(
-      'apply the desired model provisionally, then confirm it over a new connection to the panel; if none gets through, the server rolls it back at the deadline',
-    )
-    .option('--confirm-within <seconds>', 'the confirmation window (default 30)', intArg('--confirm-within', 10, 3600))
-    .option('--manual-confirm', 'apply provisionally and leave the confirmation to `gatehouse confirm`')
-    .option('--no-confirm', 'apply without confirmation: no window, no automatic rollback')
-    .option('--force', 'apply even if it would cut off the connection the panel is reached through')
-    .option('--comment <text>', 'recorded with the revision')
-    .action(
-      async (
-        o: { confirmWithin?: number; manualConfirm?: boolean; confirm: boolean; force?: boolean; comment?: string },
-        cmd: Command,
-      ) => {
-        if (!o.confirm && (o.confirmWithin !== undefined || o.manualConfirm)) {
-          throw new CommanderError(
-            2,
-            'gatehouse.usage',
-            '--no-confirm cannot be combined with --confirm-within or --manual-confirm',
-          );
-        }
-        const c = await client(cmd);
-        const body: ApiBody['ApplyBody'] = {
-          confirmWithinSeconds: o.confirm ? (o.confirmWithin ?? 30) : undefined,
-          force: o.force,
-          comment: o.comment,
-        };
-        const r = await c.request<Api['ApplyResult']>('POST', '/apply', { body });
-        const a = r.body;
-        if (!a.pending || o.manualConfirm) {
-          print(cmd, a, () =>
-            a.pending
-              ? `applied revision ${a.revision.id} provisionally (${a.durationMs} ms); run \`gatehouse confirm\` within ${a.pending.secondsLeft} s or it is rolled back\n`
-              : `applied revision ${a.revision.id} (${a.durationMs} ms), without confirmation\n`,
-          );
-          return;
-        }
-        io.err(
-          `applied revision ${a.revision.id} provisionally (${a.durationMs} ms); checking the panel answers over a new connection...\n`,
-        );
-        const outcome = await confirmByReconnect(c, a.revision.id, {
-          secondsLeft: a.pending.secondsLeft,
-          onRetry: (n, why) => io.err(`  attempt ${n}: ${why.split('\n')[0]}\n`),
-        });
-        if (outcome.kind === 'confirmed') {
-          print(cmd, { ...a, confirmed: true }, () => `confirmed revision ${a.revision.id} over a new connection\n`);
-          return;
-        }
-        throw new CommanderError(
-          1,
-          'gatehouse.unconfirmed',
-          outcome.kind === 'rolled-back'
-            ? `revision ${a.revision.id} was rolled back: the panel was not reachable over a new connection before the deadline`
-            : `the panel could not be reached over a new connection (${outcome.lastError.split('\n')[0]}); revision ${a.revision.id} is rolled back when the confirmation window ends`,
-        );
-      },
+  type ApplyOptions = {
+    confirmWithin?: number;
+    manualConfirm?: boolean;
+    confirm: boolean;
+    force?: boolean;
+    comment?: string;
+    degraded?: boolean;
+  };
+  /** The options of `apply` and `rollback`: both load a revision and confirm it the same way. */
+  const applyCommand = (name: string, description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .option(
+        '--confirm-within <seconds>',
+        'the confirmation window (default 30)',
+        intArg('--confirm-within', 10, 3600),
+      )
+      .option('--manual-confirm', 'apply provisionally and leave the confirmation to `gatehouse confirm`')
+      .option('--no-confirm', 'apply without confirmation: no window, no automatic rollback')
+      .option('--force', 'apply even if it would cut off the connection the panel is reached through')
+      .option('--comment <text>', 'recorded with the revision')
+      .option('--degraded', `${DEGRADED_HELP}; the confirmation too`);
+
+  applyCommand(
+    'apply',
+    'apply the desired model provisionally, then confirm it over a new connection to the panel; if none gets through, the server rolls it back at the deadline',
+  ).action((o: ApplyOptions, cmd: Command) => applyAndConfirm('/apply', o, cmd));
+  applyCommand(
+    'rollback',
+    'apply an old revision again (a new revision; it also becomes the desired model), confirmed as apply is',
+  )
+    .argument('<revision>', 'the revision id (gatehouse history)', intArg('<revision>', 1, Number.MAX_SAFE_INTEGER))
+    .action((revision: number, o: ApplyOptions, cmd: Command) =>
+      applyAndConfirm(`/revisions/${revision}/rollback`, o, cmd),
     );
+
+  async function applyAndConfirm(path: string, o: ApplyOptions, cmd: Command) {
+    if (!o.confirm && (o.confirmWithin !== undefined || o.manualConfirm)) {
+      throw new CommanderError(
+        2,
+        'gatehouse.usage',
+        '--no-confirm cannot be combined with --confirm-within or --manual-confirm',
+      );
+    }
+    const c = await client(cmd);
+    const body: ApiBody['ApplyBody'] = {
+      confirmWithinSeconds: o.confirm ? (o.confirmWithin ?? 30) : undefined,
+      force: o.force,
+      comment: o.comment,
+    };
+    const r = await c.request<Api['ApplyResult']>('POST', `${path}${o.degraded ? '?degraded=true' : ''}`, { body });
+    const a = r.body;
+    if (!a.pending || o.manualConfirm) {
+      print(cmd, a, () =>
+        a.pending
+          ? `applied revision ${a.revision.id} provisionally (${a.durationMs} ms); run \`gatehouse confirm\` within ${a.pending.secondsLeft} s or it is rolled back\n`
+          : `applied revision ${a.revision.id} (${a.durationMs} ms), without confirmation\n`,
+      );
+      return;
+    }
+    io.err(
+      `applied revision ${a.revision.id} provisionally (${a.durationMs} ms); checking the panel answers over a new connection...\n`,
+    );
+    const outcome = await confirmByReconnect(c, a.revision.id, {
+      secondsLeft: a.pending.secondsLeft,
+      degraded: o.degraded ?? false,
+      onRetry: (n, why) => io.err(`  attempt ${n}: ${why.split('\n')[0]}\n`),
+    });
+    if (outcome.kind === 'confirmed') {
+      print(cmd, { ...a, confirmed: true }, () => `confirmed revision ${a.revision.id} over a new connection\n`);
+      return;
+    }
+    throw new CommanderError(
+      1,
+      'gatehouse.unconfirmed',
+      outcome.kind === 'rolled-back'
+        ? `revision ${a.revision.id} was rolled back: the panel was not reachable over a new connection before the deadline`
+        : `the panel could not be reached over a new connection (${outcome.lastError.split('\n')[0]}); revision ${a.revision.id} is rolled back when the confirmation window ends`,
+    );
+  }
 
   program
     .command('confirm')
     .description('keep the provisional apply (stops the automatic rollback)')
-    .action(async (_o, cmd: Command) => {
-      const r = await (await client(cmd)).request<Api['ConfirmResult']>('POST', '/apply/confirm');
+    .option('--degraded', 'an HA pair whose peer is unreachable: confirm on this node alone')
+    .action(async (o: { degraded?: boolean }, cmd: Command) => {
+      const r = await (await client(cmd)).request<Api['ConfirmResult']>(
+        'POST',
+        `/apply/confirm${o.degraded ? '?degraded=true' : ''}`,
+      );
       print(cmd, r.body, () => `confirmed revision ${r.body.revision.id}\n`);
     });
 

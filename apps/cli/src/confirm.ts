@@ -20,7 +20,12 @@ export interface ConfirmOptions {
   attemptTimeoutMs?: number;
   /** Reports each failed attempt (e.g. to stderr). */
   onRetry?: (attempt: number, reason: string) => void;
+  /** A pair node whose peer is unreachable: confirm on this node alone (`?degraded=true`). */
+  degraded?: boolean;
 }
+
+/** A pair's answer (the peer unreachable or refusing): no retry changes it, it is the operator's to decide. */
+const PAIR_ERRORS = new Set(['pair_degraded', 'pair_peer_refused']);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,7 +40,7 @@ export async function confirmByReconnect(
   while (Date.now() < deadline) {
     attempts += 1;
     try {
-      await client.requestOnNewConnection('POST', '/apply/confirm', {
+      await client.requestOnNewConnection('POST', `/apply/confirm${o.degraded ? '?degraded=true' : ''}`, {
         body: { reconnect: true },
         timeoutMs: o.attemptTimeoutMs ?? 5000,
       });
@@ -44,6 +49,8 @@ export async function confirmByReconnect(
       if (err instanceof ApiError && err.body?.error === 'nothing_to_confirm') {
         const p = await client.requestOnNewConnection<Api['PendingState']>('GET', '/apply/pending').catch(() => null);
         if (p && p.body.pending?.revisionId !== revisionId) return { kind: 'rolled-back', attempts };
+      } else if (err instanceof ApiError && PAIR_ERRORS.has(err.body?.error ?? '')) {
+        throw err;
       } else if (err instanceof ApiError && err.status !== 409 && err.status < 500) {
         throw err;
       }

@@ -31,6 +31,10 @@ export function describePairEvent(d: Record<string, unknown>): string {
       return `pair ${d.node} resumed${d.started ? '' : ' (keepalived was running)'} (by ${d.actor})`;
     case 'sync_errors':
       return `pair ${d.node ?? '-'} sync errors: ${d.error ?? JSON.stringify(d.increase ?? {})}`;
+    case 'degraded_apply':
+      return `pair ${d.node} ${d.phase === 'apply' ? 'applied' : d.phase === 'confirm' ? 'confirmed' : 'rolled back'} revision ${d.revisionId ?? '-'} alone: peer ${d.peer} unreachable (${d.reason}) (by ${d.actor})`;
+    case 'peer_refused':
+      return `pair ${d.node} refused revision ${d.revisionId ?? '-'} (${d.phase}): ${d.reason}${d.rolledBack ? '; this node was put back' : ''} (by ${d.actor})`;
     default:
       return `pair ${JSON.stringify(d)}`;
   }
