@@ -102,6 +102,29 @@ describe('the pair managed as one, two real panels', () => {
     const onA = await api('gwA', 'GET', `/conntrack/count?address=${PAIR_ADDR.gwB.wan}&port=8080`);
     expect(onA.body.count).toBe(0);
     expect((await api('gwA', 'GET', '/expectations?node=gw-b')).status).toBe(200);
+
+    // The peer token reads gw-b's own tables (node= never sends a peer's read on), and nothing else.
+    const asPeer = (method: string, path: string) =>
+      lab.exec('gwA', 'curl', [
+        '-sS',
+        '-m',
+        '5',
+        '-X',
+        method,
+        '-H',
+        `authorization: Peer ${PEER_TOKEN}`,
+        '-w',
+        '\n%{http_code}',
+        `http://${PAIR_ADDR.gwB.sync}:8080/api/v1${path}`,
+      ]);
+    // node=gw-a from gw-a's peer token: still gw-b's own table (the flow only gw-b has is there).
+    const peerRead = (
+      await asPeer('GET', `/conntrack/count?node=gw-a&address=${PAIR_ADDR.gwB.wan}&port=8080`)
+    ).stdout.split('\n');
+    expect(peerRead.at(-1)).toBe('200');
+    expect(JSON.parse(peerRead[0] as string).count).toBeGreaterThan(0);
+    const peerFailover = (await asPeer('POST', '/pair/failover')).stdout;
+    expect(peerFailover).toMatch(/peer_not_allowed[\s\S]*\n403$/);
   }, 60_000);
 
   it('a revision the peer refuses changes neither node, and says gw-b refused and why', async () => {

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { FlowAttribution, LocalAddresses, parseIpAddr } from '../conntrack/attribution.js';
@@ -16,7 +17,7 @@ import {
   NodeQuery,
 } from '../schemas/conntrack.js';
 import { FlowCount } from '../schemas/index.js';
-import { chooseNode, queryWithoutNode, readFromPeer } from '../services/ha/either-node.js';
+import { chooseNode, type NodeChoice, queryWithoutNode, readFromPeer } from '../services/ha/either-node.js';
 
 const FlowCountQuery = FlowQuery.pick({
   protocol: true,
@@ -62,8 +63,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   );
   const pageJson = new WeakMap<object, { head: string; at: number }>();
   /** `node=`: this node's table, or the peer's (services/ha/either-node.ts). */
-  const nodeOf = (node: string | undefined) =>
-    chooseNode(gateway.revisionModel(gateway.activeRevision()), app.config.haNode, node);
+  const nodeOf = (req: FastifyRequest, node: string | undefined): NodeChoice =>
+    // The peer reads this node's own table: it is never sent on (no request goes back and forth).
+    req.principal?.via === 'peer'
+      ? { local: true }
+      : chooseNode(gateway.revisionModel(gateway.activeRevision()), app.config.haNode, node);
   /** The peer reads these with the pair's peer token (Authorization: Peer), and nothing else. */
   const peerRead = { peerRead: true } as const;
 
@@ -80,7 +84,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const q = req.query;
-      const choice = nodeOf(q.node);
+      const choice = nodeOf(req, q.node);
       if (!choice.local) return readFromPeer(choice, `/conntrack${queryWithoutNode(req.url)}`, FlowPage);
       const page = await ct.queryPage({
         sort: q.sort,
@@ -122,7 +126,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const q = req.query;
-      const choice = nodeOf(q.node);
+      const choice = nodeOf(req, q.node);
       if (!choice.local) return readFromPeer(choice, `/conntrack/count${queryWithoutNode(req.url)}`, FlowCount);
       await ct.fresh();
       return {
@@ -195,7 +199,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const choice = nodeOf(req.query.node);
+      const choice = nodeOf(req, req.query.node);
       if (!choice.local) return readFromPeer(choice, '/expectations', ExpectationList);
       const items = await ct.listExpectations();
       return { items, total: items.length };
