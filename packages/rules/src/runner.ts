@@ -15,6 +15,9 @@ import { execa } from 'execa';
 import { readInSlices } from './read-slices.js';
 import { runFromHelper, streamFromHelper } from './spawn-helper.js';
 
+/** For a process about to stream from the helper (server.ts): start it early (spawn-helper.ts). */
+export { prestartStreamHelper } from './spawn-helper.js';
+
 export interface RunOptions {
   /** Text for the command's standard input (rulesets go here, never on the command line). */
   input?: string;

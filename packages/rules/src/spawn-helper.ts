@@ -344,3 +344,12 @@ export function streamFromHelper(
     },
   };
 }
+
+/**
+ * Starts the streams' helper now if it is not running (a server that will
+ * dump conntrack at start: the helper's own start, ~0.1-0.3 s on a busy box,
+ * then overlaps the server's module loading instead of delaying the dump).
+ */
+export function prestartStreamHelper(): void {
+  currentStreams ??= startHelper();
+}

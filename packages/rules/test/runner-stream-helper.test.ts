@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRunner, type StreamHandlers } from '../src/runner.js';
+import { createRunner, prestartStreamHelper, type StreamHandlers } from '../src/runner.js';
 import { createNetns, type TestNetns } from './support/netns.js';
 
 const node = process.execPath;
@@ -156,6 +156,23 @@ describe('Runner.stream from the helper', () => {
     expect((await next.proc.done).exitCode).toBe(0);
     expect(next.lines).toEqual(['1', '2', '3']);
     expect(parentOf(await pidOf(collect('sleep', ['0.5'], true).proc))).not.toBe(helper);
+  });
+});
+
+describe('the streams helper started early', () => {
+  it('is the one the next stream runs from', async () => {
+    const first = collect('sleep', ['0.5'], true);
+    const helper = parentOf(await pidOf(first.proc));
+    process.kill(helper, 'SIGKILL');
+    await first.proc.done;
+    prestartStreamHelper();
+    prestartStreamHelper();
+    const a = collect('sleep', ['0.5'], true);
+    const b = collect('sleep', ['0.5'], true);
+    const early = parentOf(await pidOf(a.proc));
+    expect(early).not.toBe(helper);
+    expect(parentOf(await pidOf(b.proc))).toBe(early);
+    expect((await a.proc.done).exitCode).toBe(0);
   });
 });
 
