@@ -31,6 +31,8 @@ export interface CliServerOptions {
   tokenNames: Partial<Record<TokenRole, string>>;
   /** Runs in the namespace before the server starts (e.g. a hand-written table to import). */
   prepare?: (ns: Netns) => void;
+  /** More server settings (e.g. haNode for a pair node). */
+  config?: Record<string, string>;
 }
 
 export interface CliServer {
@@ -104,6 +106,7 @@ export async function startCliServer(o: CliServerOptions): Promise<CliServer> {
       conntrack: 'false',
       driftIntervalMs: 60_000,
       logLevel: 'silent',
+      ...o.config,
     });
     app = await buildApp({ config, logger: false });
     await app.listen({ host: '127.0.0.1', port: 0 });
