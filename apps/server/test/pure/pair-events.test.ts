@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { PairEvent } from '../../src/schemas/pair-events.js';
 import type { HubMessage } from '../../src/services/events.js';
 import { auditAndPublish, pairEventOf } from '../../src/services/ha/pair-events.js';
+import { PairWatch } from '../../src/services/ha/pair-watch.js';
 import { PeerStateCache } from '../../src/services/ha/peer-state-cache.js';
 
 describe('pair events from the audit', () => {
@@ -51,6 +52,54 @@ describe('pair events from the audit', () => {
       actor: 'admin',
     });
     expect(pairEventOf('gw-a', 'admin', 'pair.failover', 'node:gw-a', {})).toBeNull();
+  });
+});
+
+describe('the pair events schema', () => {
+  it("holds what the pair's watch publishes (a failover, sync errors)", async () => {
+    const cache = {
+      active: 1,
+      created: 1,
+      createdFailed: 0,
+      updated: 0,
+      updatedFailed: 0,
+      destroyed: 0,
+      destroyedFailed: 0,
+    };
+    const stats = (lost: number) => ({
+      internal: cache,
+      external: cache,
+      link: {
+        device: 'eth2',
+        bytesSent: 0,
+        bytesReceived: 0,
+        packetsSent: 0,
+        packetsReceived: 0,
+        sendErrors: 0,
+        receiveErrors: 0,
+      },
+      messages: { malformed: 0, lost },
+    });
+    const reading = (state: 'master' | 'backup', lost: number) => ({
+      configured: true as const,
+      node: 'gw-a',
+      peer: 'gw-b',
+      instances: [{ name: 'wan' as const, interface: 'eth0', address: '192.0.2.2', routerId: 51, state }],
+      sync: { ok: true as const, stats: stats(lost) },
+      lastPrimaryAt: null,
+      lastBulkSyncAt: null,
+    });
+    const readings = [reading('backup', 0), reading('master', 2)];
+    const sent: unknown[] = [];
+    const watch = new PairWatch({
+      read: async () => readings.shift() ?? reading('master', 2),
+      hub: { publish: (_e, data) => sent.push(data) },
+      audit: { record: () => undefined },
+      log: { warn: () => undefined },
+    });
+    await watch.tick();
+    await watch.tick();
+    expect(sent.map((d) => PairEvent.parse(d).kind)).toEqual(['failover', 'sync_errors']);
   });
 });
 
