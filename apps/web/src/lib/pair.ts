@@ -42,10 +42,10 @@ export function useInvalidatePairOnChange(): void {
   useInvalidateOn([...PAIR_CHANGES], [pairKey]);
 }
 
-/** The pair's node names: read again when a revision changes, not polled (names change only with a revision). */
+/** The pair's node names: read when a page that shows them opens and when a revision changes; not polled. */
 export function usePairNodes(): PairNodes | null {
   useInvalidatePairOnChange();
-  const q = useQuery({ ...pairQueryOptions(), select: pairNodesOf, refetchInterval: false, staleTime: 10_000 });
+  const q = useQuery({ ...pairQueryOptions(), select: pairNodesOf, refetchInterval: false, staleTime: 0 });
   return q.data ?? null;
 }
 

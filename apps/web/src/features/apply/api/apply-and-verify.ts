@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useRef, useState } from 'react';
 import { ApiError, api, paths } from '../../../lib/api';
+import { pairKey } from '../../../lib/pair';
 import { DEGRADED_QUERY } from '../../../lib/pair-apply';
 import { appliedStateKeys } from '../../../lib/query-keys';
 import type { Api, ApiBody } from '../../../lib/types';
@@ -43,7 +44,8 @@ export function useApplyAndVerify() {
   const running = useRef(false);
 
   const refresh = useCallback(() => {
-    for (const queryKey of appliedStateKeys) void queryClient.invalidateQueries({ queryKey });
+    // The pair's state (a pair node, its peer's revision) changes with the applied revision too.
+    for (const queryKey of [...appliedStateKeys, pairKey]) void queryClient.invalidateQueries({ queryKey });
   }, [queryClient]);
 
   const run = useCallback(

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
+import { pairKey } from '../../../lib/pair';
 import { appliedStateKeys } from '../../../lib/query-keys';
 import type { Api, ApiBody } from '../../../lib/types';
 
@@ -12,7 +13,8 @@ export function useApply() {
   return useMutation({
     mutationFn: applyChanges,
     onSettled: () => {
-      for (const queryKey of appliedStateKeys) void queryClient.invalidateQueries({ queryKey });
+      // The pair's state (a pair node, its peer's revision) changes with the applied revision too.
+      for (const queryKey of [...appliedStateKeys, pairKey]) void queryClient.invalidateQueries({ queryKey });
     },
   });
 }

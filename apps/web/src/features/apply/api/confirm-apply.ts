@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
+import { pairKey } from '../../../lib/pair';
 import { DEGRADED_QUERY } from '../../../lib/pair-apply';
 import { appliedStateKeys } from '../../../lib/query-keys';
 import type { Api } from '../../../lib/types';
@@ -17,7 +18,8 @@ export function useConfirmApply() {
   return useMutation({
     mutationFn: confirmApply,
     onSettled: () => {
-      for (const queryKey of appliedStateKeys) void queryClient.invalidateQueries({ queryKey });
+      // The pair's state (a pair node, its peer's revision) changes with the applied revision too.
+      for (const queryKey of [...appliedStateKeys, pairKey]) void queryClient.invalidateQueries({ queryKey });
     },
   });
 }

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
+import { pairKey } from '../../../lib/pair';
 import { DEGRADED_QUERY } from '../../../lib/pair-apply';
 import { appliedStateKeys } from '../../../lib/query-keys';
 import type { Api } from '../../../lib/types';
@@ -20,7 +21,8 @@ export function useRollBackNow() {
   return useMutation({
     mutationFn: rollBackNow,
     onSettled: () => {
-      for (const queryKey of appliedStateKeys) void queryClient.invalidateQueries({ queryKey });
+      // The pair's state (a pair node, its peer's revision) changes with the applied revision too.
+      for (const queryKey of [...appliedStateKeys, pairKey]) void queryClient.invalidateQueries({ queryKey });
     },
   });
 }

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, paths } from '../../../lib/api';
+import { pairKey } from '../../../lib/pair';
 import { DEGRADED_QUERY } from '../../../lib/pair-apply';
 import { appliedStateKeys, keys } from '../../../lib/query-keys';
 import type { Api, ApiBody } from '../../../lib/types';
@@ -24,7 +25,7 @@ export function useRollback() {
   return useMutation({
     mutationFn: rollbackTo,
     onSettled: () => {
-      for (const queryKey of [...appliedStateKeys, keys.forwards, keys.ftp])
+      for (const queryKey of [...appliedStateKeys, pairKey, keys.forwards, keys.ftp])
         void queryClient.invalidateQueries({ queryKey });
     },
   });
