@@ -8,7 +8,9 @@
  *     peer reachable 1, in sync 1. B's kernel refusing the revision at its
  *     apply (an `owner` table of the name it uses, held by an `nft -i` of this
  *     test, appears in B while A loads it) puts A back and is a `pair` event
- *     peer_refused (node gw-b, phase apply, rolled back) on A's event hub.
+ *     peer_refused (node gw-b, phase apply, rolled back) on A's event hub;
+ *     refusing it at the check (the owner table there before) changes
+ *     nothing and is a peer_refused event (phase check) and audit entry.
  *   - B gone: a bulk forward change with ?apply=true, an import adopted with
  *     ?apply=true and the gateway settings with ?apply=true are 409
  *     pair_degraded, nothing applied and the change undone; with
@@ -18,7 +20,7 @@
  *     degraded 1, reachable 0, in sync 0. Before A is a pair node it has no
  *     pair series at all.
  *
- * One setup; 3 tests in ~5-9 s (~25-50 s with start-up on a busy box).
+ * One setup; 4 tests in ~5-9 s (~25-50 s with start-up on a busy box).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
@@ -196,6 +198,29 @@ describe('with the peer up', () => {
     expect(event).toMatchObject({ kind: 'peer_refused', node: 'gw-b', phase: 'apply', rolledBack: true });
     expect(event && 'reason' in event ? event.reason : '').not.toBe('');
     await putConfig(model());
+  }, 20_000);
+
+  it('its refusal at the check changes nothing and is a peer_refused event and an audit entry too', async () => {
+    const drop = await holdOwnerTable('ghq');
+    try {
+      const before = a.ns.exec('nft', ['list', 'ruleset']);
+      await putConfig(model({ table: 'ghq' }));
+      const refused = await api(a, 'POST', '/apply', {});
+      expect(refused.status, refused.text).toBe(409);
+      expect(refused.body).toMatchObject({ error: 'pair_peer_refused', node: 'gw-b', phase: 'check' });
+      expect(a.ns.exec('nft', ['list', 'ruleset'])).toBe(before);
+      expect(pairEvents('peer_refused').at(-1)).toMatchObject({
+        node: 'gw-b',
+        phase: 'check',
+        rolledBack: false,
+        revisionId: null,
+      });
+      const audit = await api(a, 'GET', '/audit?action=pair.peer_refused');
+      expect(audit.body.items.map((e: Json) => e.detail?.phase)).toContain('check');
+    } finally {
+      drop();
+      await putConfig(model());
+    }
   }, 20_000);
 });
 

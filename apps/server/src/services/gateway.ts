@@ -43,7 +43,7 @@ import { diffScripts, Revisions } from './gateway/revisions.js';
 import { retireLines, Takeover } from './gateway/takeover.js';
 import type { ApplyObservation, ApplyOutcome, ApplyRequest, GatewayLogger } from './gateway/types.js';
 import { PairApply, type PeerStateView } from './ha/pair-apply.js';
-import { auditAndPublish } from './ha/pair-events.js';
+import { auditAndPublish, noteRefusal, type PairAudit } from './ha/pair-events.js';
 import { PairBootFiles, type PairNodeOptions } from './ha/pair-files.js';
 import { PeerSide } from './ha/pair-peer.js';
 import { lockoutProblems, type OperatorConnection } from './lockout.js';
@@ -80,6 +80,8 @@ export class GatewayService {
   private readonly bootFiles: BootFiles;
   /** The origin's side of a pair apply; null when this server is not a pair node. */
   private readonly pair: PairApply | null;
+  /** Records a pair apply's news in the audit log and on the event stream (ha/pair-events.ts). */
+  private readonly pairAudit: PairAudit | null;
   /** What the peer routes ask of this node (routes/peer.ts). */
   readonly peer: PeerSide;
   private readonly observers = new Set<(o: ApplyObservation) => void>();
@@ -132,11 +134,13 @@ export class GatewayService {
       log: o.log,
       writeBootFiles: (model, natFtp) => bootFiles.write(model, natFtp),
     });
+    const pairAudit = o.pairNode ? auditAndPublish(o.store.audit, o.hub, o.pairNode.node) : null;
+    this.pairAudit = pairAudit;
     this.pair = o.pairNode
       ? new PairApply({
           self: o.pairNode.node,
           log: o.log,
-          audit: auditAndPublish(o.store.audit, o.hub, o.pairNode.node),
+          audit: pairAudit ?? (() => undefined),
           setNodes: (id, nodes) => o.store.revisions.setPair(id, { nodes }),
           activeModel: () => this.revisions.model(this.revisions.active()),
         })
@@ -157,10 +161,14 @@ export class GatewayService {
   /** Around an apply of `model`: on a pair node, the peer too, or neither (ha/pair-apply.ts). */
   private paired(model: GatewayModel, req: ApplyRequest, applyLocal: () => Promise<ApplyOutcome>) {
     if (!this.pair) return applyLocal();
-    return this.pair.around(model, req, applyLocal, async (o) => {
-      await this.applier.restore(o.revision.parentId, 'rollback', 'system (pair: the peer refused)', o.revision.id);
-      await this.rewriteBootFiles();
-    });
+    return this.pair
+      .around(model, req, applyLocal, async (o) => {
+        await this.applier.restore(o.revision.parentId, 'rollback', 'system (pair: the peer refused)', o.revision.id);
+        await this.rewriteBootFiles();
+      })
+      .catch((err: unknown) => {
+        throw noteRefusal(this.pairAudit, err, req.actor, null);
+      });
   }
 
   /** The boot (and a pair node's engine) files of the active revision, after an undo. */
@@ -332,7 +340,11 @@ export class GatewayService {
     const p = this.store.meta.pending();
     const pending = p ? this.store.revisions.summary(p.revisionId) : undefined;
     if (this.pair && pending)
-      await this.pair.confirm(this.revisions.model(pending), pending, actor, o.degraded ?? false);
+      await this.pair
+        .confirm(this.revisions.model(pending), pending, actor, o.degraded ?? false)
+        .catch((err: unknown) => {
+          throw noteRefusal(this.pairAudit, err, actor, pending.id);
+        });
     return this.confirmWindow.confirm(actor);
   }
 
@@ -344,7 +356,11 @@ export class GatewayService {
       const undone = this.store.revisions.summary(p.revisionId);
       // The peer first: unreachable without the override, nothing is undone anywhere.
       if (this.pair && undone)
-        await this.pair.rollBack(this.revisions.model(undone), undone, actor, o.degraded ?? false);
+        await this.pair
+          .rollBack(this.revisions.model(undone), undone, actor, o.degraded ?? false)
+          .catch((err: unknown) => {
+            throw noteRefusal(this.pairAudit, err, actor, undone.id);
+          });
       await this.applier.restore(p.previousRevisionId, 'rollback', actor, p.revisionId);
       return this.revisions.active();
     });

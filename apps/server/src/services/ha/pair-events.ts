@@ -4,8 +4,11 @@
  * because the peer did not answer, and the peer refusing a revision this node
  * had applied (then put back). PairApply records them in the audit log; this
  * records them the same and publishes each as a `pair` event
- * (schemas/pair-events.ts) beside the failover and sync events.
+ * (schemas/pair-events.ts) beside the failover and sync events. A refusal
+ * PairApply only throws (at the peer's check, confirm or rollback: nothing
+ * changed anywhere) is recorded and published the same by noteRefusal.
  */
+import { HttpError } from '../../lib/errors.js';
 import type { PairEvent } from '../../schemas/pair-events.js';
 import type { EventHub } from '../events.js';
 
@@ -59,12 +62,32 @@ export function pairEventOf(
   return null;
 }
 
+export type PairAudit = (actor: string, action: string, target: string, details: object) => void;
+
+/**
+ * A pair_peer_refused PairApply threw without an audit entry (every phase but
+ * the apply, which it records itself): recorded as pair.peer_refused through
+ * `audit` (so also a `pair` event). Returns the error, to be thrown on.
+ */
+export function noteRefusal(audit: PairAudit | null, err: unknown, actor: string, revisionId: number | null): unknown {
+  if (!audit || !(err instanceof HttpError) || err.code !== 'pair_peer_refused') return err;
+  const x = err.extra as { node?: unknown; phase?: unknown; reason?: unknown };
+  if (x.phase === 'apply') return err;
+  audit(actor, 'pair.peer_refused', revisionId === null ? 'pair' : `revision:${revisionId}`, {
+    node: x.node,
+    phase: x.phase,
+    reason: x.reason,
+    rolledBack: false,
+  });
+  return err;
+}
+
 /** PairApply's `audit`: the entry recorded, and published when it makes an event. */
 export function auditAndPublish(
   audit: { record(actor: string, action: string, target: string, detail?: unknown): void },
   hub: Pick<EventHub, 'publish'>,
   self: string,
-): (actor: string, action: string, target: string, details: object) => void {
+): PairAudit {
   return (actor, action, target, details) => {
     audit.record(actor, action, target, details);
     const event = pairEventOf(self, actor, action, target, details as Details);
