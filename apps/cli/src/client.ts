@@ -35,7 +35,7 @@ function pairLines(body: ErrorBody | null): string[] {
   const b = (body ?? {}) as Record<string, unknown>;
   if (b.error === 'pair_degraded') {
     return [
-      `  peer: ${b.peer ?? '?'} (unreachable)`,
+      `  peer: ${b.peer ?? '?'} (unreachable${typeof b.detail === 'string' ? `: ${b.detail}` : ''})`,
       '  nothing was applied; run the command again with --degraded to apply on this node only',
     ];
   }

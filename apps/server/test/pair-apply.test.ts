@@ -386,7 +386,7 @@ describe('one change, two nodes', () => {
     b.t.app.server.closeAllConnections();
     const refused = await api(a, 'POST', '/apply/confirm');
     expect(refused.status, refused.text).toBe(409);
-    expect(refused.body).toMatchObject({ error: 'pair_degraded', peer: 'gw-b' });
+    expect(refused.body).toMatchObject({ error: 'pair_degraded', peer: 'gw-b', detail: expect.any(String) });
     expect(a.t.app.gateway.pending()).not.toBeNull();
     const confirmed = await api(a, 'POST', '/apply/confirm?degraded=true');
     expect(confirmed.status, confirmed.text).toBe(200);

@@ -35,7 +35,7 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ?
 export function pairApplyFailure(error: unknown): PairApplyFailure | null {
   if (!(error instanceof ApiError)) return null;
   if (error.code === 'pair_degraded') {
-    // The server's reason (its `error` in extra) is overwritten by the code in the body: a `detail` is shown if sent.
+    // The server sends why the peer was unreachable as `detail`.
     return { kind: 'degraded', peer: text(field(error, 'peer')), detail: text(field(error, 'detail')) };
   }
   if (error.code === 'pair_peer_refused') {

@@ -135,7 +135,7 @@ export class PairApply {
       409,
       'pair_degraded',
       `the peer ${peer} is unreachable (${error}); nothing was applied. Send degraded=true to apply on this node only`,
-      { params: { peer }, extra: { peer, error } },
+      { params: { peer }, extra: { peer, detail: error } },
     );
   }
 
