@@ -13,7 +13,22 @@ function detailText(detail: unknown): string {
 }
 
 /** Action families the server records; the filter also takes any other text. */
-const ACTIONS = ['login', 'login.failed', 'logout', 'user', 'user.password', 'token', 'apply', 'rollback', 'config'];
+const ACTIONS = [
+  'login',
+  'login.failed',
+  'logout',
+  'user',
+  'user.password',
+  'token',
+  'apply',
+  'rollback',
+  'config',
+  'pair',
+  'pair.failover',
+  'pair.resume',
+  'pair.degraded_apply',
+  'pair.peer_refused',
+];
 
 interface FilterForm {
   actor: string;
