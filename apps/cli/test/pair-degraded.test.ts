@@ -91,7 +91,7 @@ describe('gatehouse on a pair node with its peer unreachable', () => {
     const refused = await server.gatehouse(['apply', '--no-confirm']);
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/HTTP 409, pair_degraded/);
-    expect(refused.err).toMatch(/peer: gw-b \(unreachable\)/);
+    expect(refused.err).toMatch(/peer: gw-b \(unreachable: .+\)/);
     expect(refused.err).toMatch(/run the command again with --degraded/);
     expect(await latest()).toBeUndefined();
     expect(() => table()).toThrow();

@@ -43,7 +43,7 @@ export function pairEventOf(
       node: self,
       peer: text(details.peer),
       phase,
-      reason: text(details.error),
+      reason: text(details.error ?? details.detail),
       revisionId: revisionOf(target),
       actor,
     };
