@@ -6,9 +6,9 @@
  */
 import type { Api, ApiBody } from '@gatehouse/server/schemas';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { type ApplyOptions, type ApplyOutput, applyAndConfirm } from './apply.js';
 import { ApiError, Client } from './client.js';
 import { configPath, readConfig, writeConfig } from './config.js';
-import { confirmByReconnect } from './confirm.js';
 import { formatFtpDiagnosis } from './ftp-doctor.js';
 import { formatProposal } from './import.js';
 import { table, tuple } from './output.js';
@@ -288,14 +288,7 @@ function buildProgram(io: Io): Command {
       });
     });
 
-  type ApplyOptions = {
-    confirmWithin?: number;
-    manualConfirm?: boolean;
-    confirm: boolean;
-    force?: boolean;
-    comment?: string;
-    degraded?: boolean;
-  };
+  const output = (cmd: Command): ApplyOutput => ({ print: (v, human) => print(cmd, v, human), err: io.err });
   /** The options of `apply` and `rollback`: both load a revision and confirm it the same way. */
   const applyCommand = (name: string, description: string) =>
     program
@@ -315,60 +308,30 @@ function buildProgram(io: Io): Command {
   applyCommand(
     'apply',
     'apply the desired model provisionally, then confirm it over a new connection to the panel; if none gets through, the server rolls it back at the deadline',
-  ).action((o: ApplyOptions, cmd: Command) => applyAndConfirm('/apply', o, cmd));
+  ).action(async (o: ApplyOptions, cmd: Command) => applyAndConfirm(await client(cmd), '/apply', o, output(cmd)));
   applyCommand(
     'rollback',
     'apply an old revision again (a new revision; it also becomes the desired model), confirmed as apply is',
   )
     .argument('<revision>', 'the revision id (gatehouse history)', intArg('<revision>', 1, Number.MAX_SAFE_INTEGER))
-    .action((revision: number, o: ApplyOptions, cmd: Command) =>
-      applyAndConfirm(`/revisions/${revision}/rollback`, o, cmd),
+    .action(async (revision: number, o: ApplyOptions, cmd: Command) =>
+      applyAndConfirm(await client(cmd), `/revisions/${revision}/rollback`, o, output(cmd)),
     );
-
-  async function applyAndConfirm(path: string, o: ApplyOptions, cmd: Command) {
-    if (!o.confirm && (o.confirmWithin !== undefined || o.manualConfirm)) {
-      throw new CommanderError(
-        2,
-        'gatehouse.usage',
-        '--no-confirm cannot be combined with --confirm-within or --manual-confirm',
+  program
+    .command('rollback-now')
+    .description('undo the provisional apply now instead of at its deadline (the desired model keeps the change)')
+    .option('--degraded', 'an HA pair whose peer is unreachable: undo it on this node alone')
+    .action(async (o: { degraded?: boolean }, cmd: Command) => {
+      const r = await (await client(cmd)).request<Api['RestoreResult']>(
+        'POST',
+        `/apply/rollback-now${o.degraded ? '?degraded=true' : ''}`,
       );
-    }
-    const c = await client(cmd);
-    const body: ApiBody['ApplyBody'] = {
-      confirmWithinSeconds: o.confirm ? (o.confirmWithin ?? 30) : undefined,
-      force: o.force,
-      comment: o.comment,
-    };
-    const r = await c.request<Api['ApplyResult']>('POST', `${path}${o.degraded ? '?degraded=true' : ''}`, { body });
-    const a = r.body;
-    if (!a.pending || o.manualConfirm) {
-      print(cmd, a, () =>
-        a.pending
-          ? `applied revision ${a.revision.id} provisionally (${a.durationMs} ms); run \`gatehouse confirm\` within ${a.pending.secondsLeft} s or it is rolled back\n`
-          : `applied revision ${a.revision.id} (${a.durationMs} ms), without confirmation\n`,
+      print(
+        cmd,
+        r.body,
+        () => `rolled back now: revision ${r.body.revisionId ?? '-'} restores revision ${r.body.restoredFrom ?? '-'}\n`,
       );
-      return;
-    }
-    io.err(
-      `applied revision ${a.revision.id} provisionally (${a.durationMs} ms); checking the panel answers over a new connection...\n`,
-    );
-    const outcome = await confirmByReconnect(c, a.revision.id, {
-      secondsLeft: a.pending.secondsLeft,
-      degraded: o.degraded ?? false,
-      onRetry: (n, why) => io.err(`  attempt ${n}: ${why.split('\n')[0]}\n`),
     });
-    if (outcome.kind === 'confirmed') {
-      print(cmd, { ...a, confirmed: true }, () => `confirmed revision ${a.revision.id} over a new connection\n`);
-      return;
-    }
-    throw new CommanderError(
-      1,
-      'gatehouse.unconfirmed',
-      outcome.kind === 'rolled-back'
-        ? `revision ${a.revision.id} was rolled back: the panel was not reachable over a new connection before the deadline`
-        : `the panel could not be reached over a new connection (${outcome.lastError.split('\n')[0]}); revision ${a.revision.id} is rolled back when the confirmation window ends`,
-    );
-  }
 
   program
     .command('confirm')

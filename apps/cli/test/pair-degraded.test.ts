@@ -6,7 +6,7 @@
  * --apply, rollback) exits 1 with pair_degraded said readably (the peer, the
  * override) and nothing is applied; with --degraded it applies on this node
  * alone (the revision's nodes [gw-a]), confirmation by reconnection
- * included. --degraded without --apply is a usage error. The pair_peer_refused
+ * included; rollback-now undoes a provisional one. --degraded without --apply is a usage error. The pair_peer_refused
  * lines and the event lines are pure. ~3 s with start-up.
  */
 import { createServer } from 'node:net';
@@ -141,6 +141,17 @@ describe('gatehouse on a pair node with its peer unreachable', () => {
     expect(forcedBack.out).toMatch(/^applied revision \d+/);
     expect(table()).not.toMatch(/8080/);
     expect(await latest()).toMatchObject({ nodes: ['gw-a'], restoredFrom: first.id });
+
+    // A provisional revision of this node alone, undone now (rollback-now takes --degraded as confirm does).
+    const before = table();
+    await server.gatehouse(['forwards', 'add', '--id', 'dns', '--ports', '53', '--target', '192.168.1.2']);
+    const provisional = await server.gatehouse(['apply', '--degraded', '--manual-confirm']);
+    expect(provisional.code, provisional.err).toBe(0);
+    expect(table()).toMatch(/ 53 /);
+    const undone = await server.gatehouse(['rollback-now', '--degraded']);
+    expect(undone.code, undone.err).toBe(0);
+    expect(undone.out).toMatch(/^rolled back now: revision \d+ restores revision \d+/);
+    expect(table()).toBe(before);
   }, 20_000);
 });
 
