@@ -6,14 +6,15 @@
  * --apply, rollback) exits 1 with pair_degraded said readably (the peer, the
  * override) and nothing is applied; with --degraded it applies on this node
  * alone (the revision's nodes [gw-a]), confirmation by reconnection
- * included; rollback-now undoes a provisional one. --degraded without --apply is a usage error. The pair_peer_refused
+ * included, and `gatehouse events` prints its degraded_apply event;
+ * rollback-now undoes a provisional one. --degraded without --apply is a usage error. The pair_peer_refused
  * lines and the event lines are pure. ~3 s with start-up.
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../src/client.js';
 import { describeEvent } from '../src/commands.js';
-import { type CliServer, startCliServer } from './support.js';
+import { type CliServer, runGatehouse, startCliServer } from './support.js';
 
 const PASSWORD = 'Gatehouse-pair-cli-Wombat-73';
 const TOKEN = 'pair-cli-test-token-2b4d6f8a0c1e3a5b7d9f';
@@ -96,7 +97,16 @@ describe('gatehouse on a pair node with its peer unreachable', () => {
     expect(await latest()).toBeUndefined();
     expect(() => table()).toThrow();
 
+    // gatehouse events, following the stream meanwhile, says so.
+    const controller = new AbortController();
+    const env = { GATEHOUSE_URL: server.url, GATEHOUSE_TOKEN: server.tokens.admin, XDG_CONFIG_HOME: '/nonexistent' };
+    const following = runGatehouse(['events'], env, controller.signal);
+    await new Promise((r) => setTimeout(r, 300));
     const forced = await server.gatehouse(['apply', '--degraded']);
+    await new Promise((r) => setTimeout(r, 300));
+    controller.abort();
+    const events = await following;
+    expect(events.out).toMatch(/ pair gw-a applied revision \d+ alone: peer gw-b unreachable \(.+\) \(by admin/);
     expect(forced.code, forced.err).toBe(0);
     expect(forced.out).toMatch(/^confirmed revision \d+ over a new connection/);
     const r = await latest();
