@@ -74,6 +74,8 @@ export class ConntrackService {
   private readonly restartTimers = new Set<NodeJS.Timeout>();
   private buffering: Array<() => void> | null = null;
   private resyncing: Promise<void> | null = null;
+  /** Settles when the running resync's first dump is in the index (the chain may go on with a recheck). */
+  private loading: Promise<void> | null = null;
   private resyncAgain: string | null = null;
   private stopped = false;
   following = false;
@@ -283,13 +285,23 @@ export class ConntrackService {
       this.resyncAgain = reason;
       return this.resyncing;
     }
+    let loaded!: (err?: unknown) => void;
+    this.loading = new Promise<void>((resolve, reject) => {
+      loaded = (err) => (err === undefined ? resolve() : reject(err));
+    });
+    this.loading.catch(() => undefined);
     this.resyncing = (async () => {
       try {
         for (let r: string | null = reason, d = delayMs; r !== null && !this.stopped; r = this.resyncAgain, d = 0) {
           this.resyncAgain = null;
           await this.resyncOnce(r, d);
+          loaded();
         }
+      } catch (err) {
+        loaded(err);
+        throw err;
       } finally {
+        loaded();
         this.resyncAgain = null;
         this.resyncing = null;
       }
@@ -351,7 +363,8 @@ export class ConntrackService {
   /** When not following the event streams, reload the tables if the last dump is older than maxAgeMs. */
   async fresh(maxAgeMs = 1000): Promise<void> {
     if (this.following && this.lastResync) return;
-    if (this.resyncing) return this.resyncing;
+    // Following, the first complete dump is enough: a recheck dump after it must not hold pages back (15.6).
+    if (this.resyncing) return this.following ? (this.loading ?? this.resyncing) : this.resyncing;
     if (Date.now() - this.lastDumpAt > maxAgeMs) await this.resync('on-demand');
   }
 

@@ -167,4 +167,28 @@ describe('ConntrackService with a scripted conntrack', () => {
     ]);
     expect(await service.kernelCount()).toBe(42);
   });
+
+  it('a page asked for during the first dump waits for that dump, not for a recheck chained after it', async () => {
+    let dumps = 0;
+    const fake = new FakeRunner()
+      .onStream('conntrack', FLOW_EVENTS, {})
+      .onStream('conntrack', ['-E', 'expect'], {})
+      // The second dump (the recheck) stays open until the test ends it.
+      .onStream('conntrack', ['-L', '-o', 'id'], () => (++dumps === 1 ? { lines: [FLOW_A], exitCode: 0 } : {}))
+      .onStream('conntrack', ['-L', 'expect'], { lines: [], exitCode: 0 });
+    const service = new ConntrackService(fake, new EventHub({ batchMs: 5 }), quiet, { eventBufferBytes: 1048576 });
+    stopLater.push(async () => {
+      for (const p of fake.streamsOf('conntrack', ['-L', '-o', 'id'])) if (!p.exited) p.exit(0);
+      await service.stop();
+    });
+    const started = service.start();
+    void service.resync('recheck');
+    const flow = await Promise.race([service.getFlow('1001'), sleep(3000).then(() => 'still waiting')]);
+    expect(flow).toMatchObject({ id: '1001', protocol: 'tcp' });
+    expect(dumps).toBe(2);
+    expect(fake.streamsOf('conntrack', ['-L', '-o', 'id'])[1]?.exited).toBe(false);
+    expect(fake.callsOf('conntrack', ['-L', '-o', 'id'])[0]).toMatchObject({ fromHelper: true, delayMs: 150 });
+    fake.streamsOf('conntrack', ['-L', '-o', 'id'])[1]?.exit(0);
+    await started;
+  });
 });
