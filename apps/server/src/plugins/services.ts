@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRunner, type Runner } from '@gatehouse/rules';
 import fp from 'fastify-plugin';
-import type { ServerConfig } from '../config.js';
+import { checkAdminPassword, type ServerConfig } from '../config.js';
 import { ConntrackService } from '../conntrack/service.js';
 import { generatePassword, hashPassword } from '../lib/secrets.js';
 import { EventHub } from '../services/events.js';
@@ -99,6 +99,8 @@ export default fp<ServicesOptions>(
 
     app.addHook('onReady', async () => {
       if (store.accounts.countUsers() === 0) {
+        // Its strength is checked only now, when it is used (bench 15.6): a weak one stops the start.
+        if (config.adminPassword) checkAdminPassword(config.adminPassword);
         const password = config.adminPassword ?? generatePassword();
         store.accounts.createUser('admin', await hashPassword(password), 'admin');
         store.audit.record('system', 'user.create', 'user:admin', { role: 'admin', firstStart: true });
