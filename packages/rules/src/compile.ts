@@ -12,6 +12,7 @@ import { needsForwardFilter, renderForwardFilterRules } from './render/filter.js
 import { comment, indent } from './render/format.js';
 import { renderForwardMaps, renderForwardRules, renderGatewayForwardRules } from './render/forwards.js';
 import { renderPairFtpChains } from './render/ha-ftp.js';
+import { renderPairPickupChain } from './render/ha-pickup.js';
 import { renderHelperChains, renderHelperObjects } from './render/helpers.js';
 import { renderMasquerade } from './render/nat.js';
 import { renderReflectionHelperChain } from './render/reflection.js';
@@ -50,6 +51,7 @@ export function compileTableBody(model: GatewayModel): string[] {
   body.push(...renderHelperChains(model, chain));
   body.push(...renderReflectionHelperChain(model, chain)); // NAT reflection: helpers on the LAN side too
   body.push(...renderPairFtpChains(model, chain)); // HA pair: FTP data connections after a failover
+  body.push(...renderPairPickupChain(model, chain)); // HA pair: no reset while the addresses move
   if (needsForwardFilter(model)) {
     body.push(
       '',
