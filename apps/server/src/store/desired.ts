@@ -34,6 +34,11 @@ export class DesiredRepository {
     return this.meta.desiredVersion();
   }
 
+  /** Whether a desired model is stored, without reading its forwards (a cold start with 100,000: 0.2-0.4 s). */
+  exists(): boolean {
+    return this.meta.desiredBody() !== undefined;
+  }
+
   /**
    * Replaces the model if the version still is `expectedVersion` (undefined:
    * whatever it is). Returns the new version, or null when somebody else

@@ -84,7 +84,7 @@ export class DesiredState {
     private readonly store: Store,
     initialModel: unknown,
   ) {
-    if (!store.desired.get()) {
+    if (!store.desired.exists()) {
       const parsed = validateModel(initialModel ?? DEFAULT_MODEL);
       if (!parsed.ok) {
         throw new Error(
