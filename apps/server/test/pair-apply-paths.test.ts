@@ -22,40 +22,23 @@
  *
  * One setup; 4 tests in ~5-9 s (~25-50 s with start-up on a busy box).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { createRunner, type Runner } from '@gatehouse/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PairEvent } from '../src/schemas/pair-events.js';
 import type { HubMessage } from '../src/services/events.js';
-import {
-  bearer,
-  createNetns,
-  createToken,
-  LAB_MODEL,
-  login,
-  makeApp,
-  type Netns,
-  type TestApp,
-  waitFor,
-} from './helpers.js';
+import { bearer, LAB_MODEL, waitFor } from './helpers.js';
+import { NftGate, OwnerTables, type PairTestNode, pairSection, startPairNode, stopPairNodes } from './pair-nodes.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API under test, checked by the assertions
 type Json = any;
 
 const TOKEN = 'pair-paths-test-token-8e2f6a0c4b1d3e5f7a9c';
 
-interface Node {
-  ns: Netns;
-  t: TestApp;
-  port: number;
-  admin: string;
-}
+type Node = PairTestNode;
 let a: Node;
 let b: Node;
-/** A's nft -f waits for this when set (between the peer's check and its apply). */
-let gate: { reached: () => void; release: Promise<void> } | null = null;
-const holders: ChildProcess[] = [];
+/** A's nft -f waits at this gate when armed (between the peer's check and its apply). */
+const gate = new NftGate();
+const owners = new OwnerTables();
 /** The `pair` events A's hub published. */
 const events: unknown[] = [];
 
@@ -67,19 +50,7 @@ function model(o: { table?: string; sshPort?: number } = {}) {
     table: o.table ?? 'gatehouse',
     gatewayForwards: [{ id: 'ssh-gateway', name: 'ssh to the gateway', publicPort: o.sshPort ?? 2222, localPort: 22 }],
     forwards: [FORWARD],
-    ha: {
-      nodes: [
-        { name: 'gw-a', apiUrl: `http://127.0.0.1:${a.port}`, syncAddress: '10.9.0.1', priority: 150 },
-        { name: 'gw-b', apiUrl: `http://127.0.0.1:${b.port}`, syncAddress: '10.9.0.2', priority: 100 },
-      ],
-      vrrp: {
-        wan: { routerId: 81, address: '192.0.2.2/24' },
-        lan: { routerId: 82, address: '192.168.1.1/24' },
-        authSecret: 'Vr7pass',
-      },
-      syncInterface: 'eth2',
-      peerToken: TOKEN,
-    },
+    ha: pairSection(a, b, [81, 82], TOKEN),
   };
 }
 
@@ -115,54 +86,20 @@ const metric = async (name: string) => {
   return new RegExp(`^${name}\\{node="gw-a"\\} (\\d+)$`, 'm').exec(r.text)?.[1];
 };
 
-/** An `owner` table in B's namespace, held by an `nft -i` of this test: the kernel lets no one else touch it. */
-async function holdOwnerTable(name: string): Promise<() => void> {
-  const p = spawn('ip', ['netns', 'exec', b.ns.name, 'nft', '-i'], { stdio: ['pipe', 'ignore', 'ignore'] });
-  holders.push(p);
-  p.stdin?.write(`add table ip ${name} { flags owner; }\n`);
-  await waitFor('the owner table', async () => b.ns.exec('nft', ['list', 'tables']).includes(`table ip ${name}`));
-  return () => {
-    p.stdin?.end();
-    p.kill();
-  };
-}
-
-async function listen(t: TestApp, ns: Netns): Promise<Node> {
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  const port = (t.app.server.address() as AddressInfo).port;
-  return { ns, t, port, admin: await createToken(t.app, await login(t.app), 'admin') };
-}
+/** An `owner` table in B's namespace, held by this test: the kernel lets no one else touch it. */
+const holdOwnerTable = (name: string) => owners.hold(b, name);
 
 beforeAll(async () => {
-  const nsA = createNetns();
-  const nsB = createNetns();
-  const real = createRunner({ netns: nsA.name });
-  const runnerA: Runner = {
-    netns: nsA.name,
-    async run(command, args, opts) {
-      if (command === 'nft' && args.includes('-f') && !args.includes('-c') && gate) {
-        const g = gate;
-        gate = null;
-        g.reached();
-        await g.release;
-      }
-      return real.run(command, args, opts);
-    },
-    stream: (command, args, handlers) => real.stream(command, args, handlers),
-  };
-  a = await listen(await makeApp(nsA.name, { haNode: 'gw-a', haPeerToken: TOKEN }, runnerA), nsA);
-  b = await listen(await makeApp(nsB.name, { haNode: 'gw-b', haPeerToken: TOKEN }), nsB);
+  a = await startPairNode('gw-a', TOKEN, (netns) => gate.runner(netns));
+  b = await startPairNode('gw-b', TOKEN);
   a.t.app.hub.subscribe((m: HubMessage) => {
     if (m.event === 'pair') events.push(m.data);
   });
 }, 60_000);
 
 afterAll(async () => {
-  for (const p of holders) p.kill('SIGKILL');
-  for (const n of [a, b]) {
-    await n?.t.close().catch(() => undefined);
-    n?.ns.destroy();
-  }
+  owners.releaseAll();
+  await stopPairNodes(a, b);
 });
 
 describe('with the peer up', () => {
@@ -181,10 +118,7 @@ describe('with the peer up', () => {
     // B's check passes; while A loads the revision, B's namespace gets an owner table of its name.
     const before = a.ns.exec('nft', ['list', 'ruleset']);
     await putConfig(model({ table: 'ghp', sshPort: 2223 }));
-    let release = () => {};
-    const reached = new Promise<void>((resolve) => {
-      gate = { reached: resolve, release: new Promise<void>((r) => (release = r)) };
-    });
+    const { reached, open: release } = gate.arm();
     const applying = api(a, 'POST', '/apply', {});
     await reached;
     const drop = await holdOwnerTable('ghp');

@@ -30,21 +30,9 @@
  * One setup; 12 tests in ~17 s (6 of them the provisional deadline waited
  * for), ~25 s with start-up.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { createRunner, type Runner } from '@gatehouse/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createNetns,
-  createToken,
-  LAB_MODEL,
-  login,
-  makeApp,
-  type Netns,
-  type TestApp,
-  waitFor,
-} from './helpers.js';
+import { bearer, LAB_MODEL, waitFor } from './helpers.js';
+import { NftGate, OwnerTables, type PairTestNode, pairSection, startPairNode, stopPairNodes } from './pair-nodes.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API under test, checked by the assertions
 type Json = any;
@@ -52,36 +40,19 @@ type Json = any;
 const TOKEN = 'pair-apply-test-token-5d1c9e7b3a2f4e6d8c0b';
 const OTHER_TOKEN = 'not-the-pair-token-0a9b8c7d6e5f4a3b2c1d';
 
-interface Node {
-  ns: Netns;
-  t: TestApp;
-  port: number;
-  admin: string;
-}
+type Node = PairTestNode;
 let a: Node;
 let b: Node;
-/** A's nft -f waits for this when set (the window between the peer's check and its apply). */
-let gate: { reached: () => void; release: Promise<void> } | null = null;
-const holders: ChildProcess[] = [];
+/** A's nft -f waits at this gate when armed (the window between the peer's check and its apply). */
+const gate = new NftGate();
+const owners = new OwnerTables();
 
 function model(o: { table?: string; sshPort?: number; peerToken?: string } = {}) {
   return {
     ...LAB_MODEL,
     table: o.table ?? 'gatehouse',
     gatewayForwards: [{ id: 'ssh-gateway', name: 'ssh to the gateway', publicPort: o.sshPort ?? 2222, localPort: 22 }],
-    ha: {
-      nodes: [
-        { name: 'gw-a', apiUrl: `http://127.0.0.1:${a.port}`, syncAddress: '10.9.0.1', priority: 150 },
-        { name: 'gw-b', apiUrl: `http://127.0.0.1:${b.port}`, syncAddress: '10.9.0.2', priority: 100 },
-      ],
-      vrrp: {
-        wan: { routerId: 71, address: '192.0.2.2/24' },
-        lan: { routerId: 72, address: '192.168.1.1/24' },
-        authSecret: 'Vr7pass',
-      },
-      syncInterface: 'eth2',
-      peerToken: o.peerToken ?? TOKEN,
-    },
+    ha: pairSection(a, b, [71, 72], o.peerToken ?? TOKEN),
   };
 }
 
@@ -111,60 +82,17 @@ const table = (n: Node, name = 'gatehouse') => n.ns.exec('nft', ['list', 'table'
 const active = (n: Node) => n.t.app.gateway.activeRevision();
 const top = async (n: Node) => (await api(n, 'GET', '/revisions?limit=1')).body.items[0];
 
-/** An `owner` table in a node's namespace, held by an `nft -i` of this test: the kernel lets no one else touch it. */
-async function holdOwnerTable(name: string, n: Node = b): Promise<() => void> {
-  const p = spawn('ip', ['netns', 'exec', n.ns.name, 'nft', '-i'], { stdio: ['pipe', 'ignore', 'ignore'] });
-  holders.push(p);
-  p.stdin?.write(`add table ip ${name} { flags owner; }\n`);
-  await waitFor('the owner table', async () => n.ns.exec('nft', ['list', 'tables']).includes(`table ip ${name}`));
-  return () => {
-    p.stdin?.end();
-    p.kill();
-  };
-}
-
-async function startNode(name: 'gw-a' | 'gw-b', runner?: Runner): Promise<Node> {
-  const ns = createNetns();
-  const t = await makeApp(ns.name, { haNode: name, haPeerToken: TOKEN }, runner);
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  const port = (t.app.server.address() as AddressInfo).port;
-  const admin = await createToken(t.app, await login(t.app), 'admin');
-  return { ns, t, port, admin };
-}
+/** An `owner` table in a node's namespace, held by this test: the kernel lets no one else touch it. */
+const holdOwnerTable = (name: string, n: Node = b) => owners.hold(n, name);
 
 beforeAll(async () => {
-  const nsA = createNetns();
-  const real = createRunner({ netns: nsA.name });
-  const runnerA: Runner = {
-    netns: nsA.name,
-    async run(command, args, opts) {
-      if (command === 'nft' && args.includes('-f') && !args.includes('-c') && gate) {
-        const g = gate;
-        gate = null;
-        g.reached();
-        await g.release;
-      }
-      return real.run(command, args, opts);
-    },
-    stream: (command, args, handlers) => real.stream(command, args, handlers),
-  };
-  const t = await makeApp(nsA.name, { haNode: 'gw-a', haPeerToken: TOKEN }, runnerA);
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  a = {
-    ns: nsA,
-    t,
-    port: (t.app.server.address() as AddressInfo).port,
-    admin: await createToken(t.app, await login(t.app), 'admin'),
-  };
-  b = await startNode('gw-b');
+  a = await startPairNode('gw-a', TOKEN, (netns) => gate.runner(netns));
+  b = await startPairNode('gw-b', TOKEN);
 }, 60_000);
 
 afterAll(async () => {
-  for (const p of holders) p.kill('SIGKILL');
-  for (const n of [a, b]) {
-    await n?.t.close().catch(() => undefined);
-    n?.ns.destroy();
-  }
+  owners.releaseAll();
+  await stopPairNodes(a, b);
 });
 
 describe('peer authentication', () => {
@@ -277,10 +205,7 @@ describe('one change, two nodes', () => {
     const beforeB = table(b);
     const [revA, revB] = [active(a)?.id, active(b)?.id];
     let release: () => void = () => undefined;
-    let open: () => void = () => undefined;
-    const reached = new Promise<void>((resolve) => {
-      gate = { reached: resolve, release: new Promise<void>((r) => (open = r)) };
-    });
+    const { reached, open } = gate.arm();
     try {
       const applying = applyThroughA(model({ table: 'gh2' }));
       await reached; // B has checked it; A is about to load it
@@ -291,7 +216,7 @@ describe('one change, two nodes', () => {
       expect(r.body).toMatchObject({ error: 'pair_peer_refused', node: 'gw-b', phase: 'apply', rolledBack: true });
       expect(r.body.reason).toMatch(/Operation not permitted/);
     } finally {
-      gate = null;
+      gate.disarm();
       open();
       release();
     }
