@@ -10,11 +10,14 @@
  * Tests script both through FakeRunner (fake-runner.ts).
  */
 import { createInterface, type Interface } from 'node:readline';
-import { StringDecoder } from 'node:string_decoder';
 import { execa } from 'execa';
+import { lineSplitter } from './line-splitter.js';
+import { takePrestarted } from './prestarted-streams.js';
 import { readInSlices } from './read-slices.js';
 import { runFromHelper, streamFromHelper } from './spawn-helper.js';
 
+/** Streams started before the code that reads them has loaded (server.ts). */
+export { prestartStream } from './prestarted-streams.js';
 /** For a process about to stream from the helper (server.ts): start it early (spawn-helper.ts). */
 export { prestartStreamHelper } from './spawn-helper.js';
 
@@ -202,6 +205,12 @@ export function createRunner(options: RunnerOptions = {}): Runner {
         );
         return exit;
       };
+      // Started before this call by prestartStream() (server.ts): taken over, its output so far handed over first.
+      const early = takePrestarted(netns, command, args, opts, handlers);
+      if (early) {
+        void early.done.then(logged);
+        return early;
+      }
       if (opts.fromHelper) return streamedFromHelper(file, argv, handlers, started, logged, opts.delayMs ?? 0);
       // No buffering (the output of `conntrack -E` never ends): lines are read
       // off the pipes with readline, which joins lines split across chunks.
@@ -254,28 +263,6 @@ export function createRunner(options: RunnerOptions = {}): Runner {
           if (subprocess.exitCode === null && subprocess.signalCode === null) subprocess.kill(signal);
         },
       };
-    },
-  };
-}
-
-/** Splits text chunks into lines (a last line without a newline included at `end`). */
-function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
-  const decoder = new StringDecoder('utf8');
-  let tail = '';
-  return {
-    push(chunk) {
-      const text = tail + decoder.write(chunk);
-      let from = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
-        onLine(text.slice(from, nl).replace(/\r$/, ''));
-        from = nl + 1;
-      }
-      tail = text.slice(from);
-    },
-    end() {
-      const rest = tail + decoder.end();
-      tail = '';
-      if (rest !== '') onLine(rest.replace(/\r$/, ''));
     },
   };
 }

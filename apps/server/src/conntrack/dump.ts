@@ -7,10 +7,11 @@
  * it (a resync during a burst of events: bench 15.2c).
  */
 import { CommandError, type Runner } from '@gatehouse/rules';
+import { dumpOptions } from './commands.js';
 import { ByteLines } from './scan.js';
 
 /** Throws the dump's failure as a CommandError (its exit code and stderr). */
-function failed(args: string[], r: { exitCode: number | null; stderr: string; durationMs: number }): never {
+function failed(args: readonly string[], r: { exitCode: number | null; stderr: string; durationMs: number }): never {
   throw new CommandError({
     command: 'conntrack',
     args,
@@ -28,7 +29,7 @@ function failed(args: string[], r: { exitCode: number | null; stderr: string; du
  */
 export async function dumpFlowBytes(
   runner: Runner,
-  args: string[],
+  args: readonly string[],
   onLine: (b: Buffer, start: number, end: number) => void,
   delayMs = 0,
 ): Promise<void> {
@@ -37,7 +38,7 @@ export async function dumpFlowBytes(
     'conntrack',
     args,
     { onLine: () => undefined, onChunk: (chunk) => lines.push(chunk) },
-    { fromHelper: true, delayMs },
+    dumpOptions(delayMs),
   );
   const r = await proc.done;
   lines.end();
@@ -47,7 +48,7 @@ export async function dumpFlowBytes(
 /** A small dump (expectations) as parsed lines; lines `parse` answers null for are left out. */
 export async function dumpLines<T>(
   runner: Runner,
-  args: string[],
+  args: readonly string[],
   parse: (line: string) => T | null,
   delayMs = 0,
 ): Promise<T[]> {
@@ -61,7 +62,7 @@ export async function dumpLines<T>(
         if (v !== null) out.push(v);
       },
     },
-    { fromHelper: true, delayMs },
+    dumpOptions(delayMs),
   );
   const r = await proc.done;
   if (r.exitCode !== 0) failed(args, r);

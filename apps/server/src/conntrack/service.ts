@@ -12,6 +12,13 @@ import { HttpError } from '../lib/errors.js';
 import type { ExpectationRow, FlowRow } from '../schemas/conntrack.js';
 import type { EventHub } from '../services/events.js';
 import type { FlowAttribution } from './attribution.js';
+import {
+  EXPECTATION_DUMP_ARGS,
+  EXPECTATION_EVENT_ARGS,
+  FLOW_DUMP_ARGS,
+  flowEventArgs,
+  SUBSCRIBE_MS,
+} from './commands.js';
 import { dumpFlowBytes, dumpLines } from './dump.js';
 import {
   type EventType,
@@ -48,8 +55,6 @@ const COUNTERS_MS_PER_FLOW = 0.5;
 /** Up to this many flows a page waits for the counters it is about to show. */
 const COUNTERS_WAIT_MAX_FLOWS = 5000;
 
-/** How long the first dump starts after the event streams (they give no sign of having subscribed). */
-const SUBSCRIBE_MS = 150;
 /** How long start() waits for the first dump before letting the server start (the dump goes on). */
 const START_WAIT_MS = 1000;
 /**
@@ -167,7 +172,7 @@ export class ConntrackService {
 
   private startStream(kind: Kind): void {
     if (this.stopped) return;
-    const args = kind === 'flows' ? ['-E', '-o', 'id', '-b', String(this.eventBufferBytes)] : ['-E', 'expect'];
+    const args = kind === 'flows' ? flowEventArgs(this.eventBufferBytes) : EXPECTATION_EVENT_ARGS;
     const startedAt = Date.now();
     const proc = this.runner.stream('conntrack', args, {
       onLine: (line) => this.onEventLine(kind, line),
@@ -328,7 +333,7 @@ export class ConntrackService {
       const [, expectations] = await Promise.all([
         dumpFlowBytes(
           this.runner,
-          ['-L', '-o', 'id'],
+          FLOW_DUMP_ARGS,
           (b, start, end) => {
             if (scanFlowBytes(b, start, end, scan)) this.table.putDumpedScan(scan);
             else {
@@ -338,7 +343,12 @@ export class ConntrackService {
           },
           delayMs,
         ),
-        dumpLines(this.runner, ['-L', 'expect'], (line) => parseExpectationLine(line)?.expectation ?? null, delayMs),
+        dumpLines(
+          this.runner,
+          EXPECTATION_DUMP_ARGS,
+          (line) => parseExpectationLine(line)?.expectation ?? null,
+          delayMs,
+        ),
       ]);
       complete = true;
       // Dropping what the dump did not name, in slices: events (and requests) get in between.
@@ -518,7 +528,7 @@ export class ConntrackService {
     this.countersReading = (async () => {
       try {
         const scan = newFlowScan();
-        await dumpFlowBytes(this.runner, ['-L', '-o', 'id'], (b, start, end) => {
+        await dumpFlowBytes(this.runner, FLOW_DUMP_ARGS, (b, start, end) => {
           if (scanFlowBytes(b, start, end, scan)) {
             if (scan.hasCounters || scan.age >= 0) this.table.updateCountersScan(scan);
             return;

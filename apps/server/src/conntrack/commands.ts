@@ -1,0 +1,35 @@
+/**
+ * The conntrack commands the follower runs (service.ts), in one place, so
+ * that server.ts can start them before the app is loaded with the very same
+ * arguments and options (`prestartConntrack`; the service's own calls then
+ * take them over: @gatehouse/rules prestarted-streams.ts). Small on purpose:
+ * server.ts imports it before anything else of the app (bench 15.6).
+ */
+import { prestartStream, type Runner, type StreamOptions } from '@gatehouse/rules';
+
+/** `conntrack -E` of flows, with ids, on a netlink buffer of `bufferBytes` (the kernel doubles it). */
+export function flowEventArgs(bufferBytes: number): string[] {
+  return ['-E', '-o', 'id', '-b', String(bufferBytes)];
+}
+export const EXPECTATION_EVENT_ARGS: readonly string[] = ['-E', 'expect'];
+export const FLOW_DUMP_ARGS: readonly string[] = ['-L', '-o', 'id'];
+export const EXPECTATION_DUMP_ARGS: readonly string[] = ['-L', 'expect'];
+
+/** How long the first dump starts after the event streams (they give no sign of having subscribed). */
+export const SUBSCRIBE_MS = 150;
+
+/** The dumps' options: from the streams' helper (dump.ts), `delayMs` after the call. */
+export function dumpOptions(delayMs: number): StreamOptions {
+  return { fromHelper: true, delayMs };
+}
+
+/**
+ * Starts what ConntrackService.start() will ask for first: the two event
+ * streams, then, SUBSCRIBE_MS later, the flow and expectation dumps.
+ */
+export function prestartConntrack(runner: Runner, eventBufferBytes: number): void {
+  prestartStream(runner, 'conntrack', flowEventArgs(eventBufferBytes));
+  prestartStream(runner, 'conntrack', EXPECTATION_EVENT_ARGS);
+  prestartStream(runner, 'conntrack', FLOW_DUMP_ARGS, dumpOptions(SUBSCRIBE_MS));
+  prestartStream(runner, 'conntrack', EXPECTATION_DUMP_ARGS, dumpOptions(SUBSCRIBE_MS));
+}
