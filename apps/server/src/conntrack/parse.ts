@@ -322,8 +322,25 @@ export function ipv4ToInt(addr: string): number | null {
   return n * 256 + octet;
 }
 
+/**
+ * The text of recently formatted addresses, direct-mapped by a hash of the
+ * number: a gateway's flows share few addresses (its own on every flow), and
+ * a flow event or a page row formats four. Building the text each time was
+ * about a fifth of what a flow event allocates (bench 15.2c: fewer young
+ * collections in a burst of 50,000 new flows a second).
+ */
+const IP_TEXT_SLOTS = 4096;
+const ipTextKey = new Float64Array(IP_TEXT_SLOTS).fill(-1);
+const ipText: string[] = new Array<string>(IP_TEXT_SLOTS).fill('');
+
 export function intToIpv4(n: number): string {
-  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  const u = n >>> 0;
+  const slot = Math.imul(u, 0x9e3779b1) >>> 20;
+  if (ipTextKey[slot] === u) return ipText[slot] as string;
+  const text = `${u >>> 24}.${(u >>> 16) & 255}.${(u >>> 8) & 255}.${u & 255}`;
+  ipTextKey[slot] = u;
+  ipText[slot] = text;
+  return text;
 }
 
 /** Whether a flow's original tuple is the connection an expectation waits for (addresses under the mask). */

@@ -20,6 +20,21 @@ export interface HubMessage {
 
 export type Subscriber = (msg: HubMessage) => void;
 
+const texts = new WeakMap<HubMessage, string>();
+
+/**
+ * A message's data as JSON, made once for every subscriber that sends it
+ * as text (a batch of 2,000 flow rows: ~0.8 MB, 2.5 ms on an idle box).
+ */
+export function messageJson(msg: HubMessage): string {
+  let text = texts.get(msg);
+  if (text === undefined) {
+    text = JSON.stringify(msg.data);
+    texts.set(msg, text);
+  }
+  return text;
+}
+
 type Change<T> = { type: 'new' | 'update' | 'destroy'; row: T };
 
 export class EventHub {

@@ -95,13 +95,15 @@ export class ConntrackTable {
 
   // --- slots <-> entries --------------------------------------------------------------
 
-  private masterOf(s: number): Pick<FlowEntry, 'masterId' | 'masterLinkedBy'> {
+  /** A slot's master link, as two fields (no object of its own: an entry is built per flow event). */
+  private masterIdOf(s: number): string | null {
+    return (this.c.flags[s] as number) & HAS_MASTER ? this.ids.string(this.c.master[s] as number) : null;
+  }
+
+  private masterLinkOf(s: number): FlowEntry['masterLinkedBy'] {
     const f = this.c.flags[s] as number;
-    if (!(f & HAS_MASTER)) return { masterId: null, masterLinkedBy: null };
-    return {
-      masterId: this.ids.string(this.c.master[s] as number),
-      masterLinkedBy: f & LINK_EXPECTATION ? 'expectation' : f & LINK_HEURISTIC ? 'heuristic' : null,
-    };
+    if (!(f & HAS_MASTER)) return null;
+    return f & LINK_EXPECTATION ? 'expectation' : f & LINK_HEURISTIC ? 'heuristic' : null;
   }
 
   private countersAt(s: number): FlowCounters | null {
@@ -179,7 +181,8 @@ export class ConntrackTable {
       counters: this.countersAt(s),
       age: f & HAS_START ? this.ageOf(c.start[s] as number) : null,
       expiresAt,
-      ...this.masterOf(s),
+      masterId: this.masterIdOf(s),
+      masterLinkedBy: this.masterLinkOf(s),
     };
   }
 
@@ -469,7 +472,8 @@ export class ConntrackTable {
           : known && (c.flags[s] as number) & HAS_EXPIRES
             ? (c.expires[s] as number)
             : null,
-      ...(known ? this.masterOf(s) : { masterId: null, masterLinkedBy: null }),
+      masterId: known ? this.masterIdOf(s) : null,
+      masterLinkedBy: known ? this.masterLinkOf(s) : null,
     };
   }
 
