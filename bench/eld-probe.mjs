@@ -2,17 +2,52 @@
  * Loaded into the server with `node --import` (bench groups that watch the
  * event loop): every 250 ms it appends the longest event-loop delay of the
  * window (perf_hooks monitorEventLoopDelay, 5 ms resolution) to
- * BENCH_ELD_FILE as one JSON line {at, max, p99} (ms), then starts a new window.
+ * BENCH_ELD_FILE as one JSON line {at, max, p99} (ms), then starts a new
+ * window; with the window's garbage collections beside it (`gc`: count and
+ * total ms, `gcMax`: the longest pause and its kind), so a long delay can be
+ * told apart as a collection or the server's own work, and the CPU time the
+ * server used in the window (`cpu`, ms, all its threads: comparable between
+ * runs on a busy box, where wall-clock delays are not).
  */
 import { appendFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 const file = process.env.BENCH_ELD_FILE;
 if (file) {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
+  const kinds = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak-callbacks',
+  };
+  let gc = { count: 0, ms: 0, max: 0, kind: '' };
+  let cpu = process.cpuUsage();
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.count++;
+      gc.ms += e.duration;
+      if (e.duration > gc.max) {
+        gc.max = e.duration;
+        gc.kind = kinds[e.detail?.kind] ?? String(e.detail?.kind);
+      }
+    }
+  }).observe({ entryTypes: ['gc'] });
   setInterval(() => {
-    appendFileSync(file, `${JSON.stringify({ at: Date.now(), max: h.max / 1e6, p99: h.percentile(99) / 1e6 })}\n`);
+    const line = {
+      at: Date.now(),
+      max: h.max / 1e6,
+      p99: h.percentile(99) / 1e6,
+      gc: { count: gc.count, ms: Math.round(gc.ms * 10) / 10 },
+      gcMax: { ms: Math.round(gc.max * 10) / 10, kind: gc.kind },
+      cpu: 0,
+    };
+    const used = process.cpuUsage(cpu);
+    line.cpu = Math.round((used.user + used.system) / 100) / 10;
+    cpu = process.cpuUsage();
+    appendFileSync(file, `${JSON.stringify(line)}\n`);
     h.reset();
+    gc = { count: 0, ms: 0, max: 0, kind: '' };
   }, 250).unref();
 }

@@ -52,6 +52,8 @@ try {
     model: { ...benchModel([]), table: 'gh_ev50' },
     nodeArgs: ['--import', new URL('./eld-probe.mjs', import.meta.url).pathname],
     env: { BENCH_ELD_FILE: eldFile },
+    // BENCH_SERVER_LOG=FILE: the server's stdout (its log, and --trace-gc's lines when asked for).
+    stdoutFile: process.env.BENCH_SERVER_LOG,
   });
   sse = sseClient(srv);
   ref = referenceEvents();
@@ -89,6 +91,8 @@ try {
     }
     const windows = eldBetween(from, Date.now());
     const burstMax = Math.max(0, ...windows.map((w) => w.max));
+    const worst = windows.reduce((a, w) => (w.max > (a?.max ?? -1) ? w : a), undefined);
+    const gcLongest = windows.reduce((a, w) => (w.gcMax && w.gcMax.ms > a.ms ? w.gcMax : a), { ms: 0, kind: '' });
     eldMax = Math.max(eldMax, burstMax);
     const resynced = sse.state.resyncs.length > 0;
     // Kernel ids are 32-bit hashes: ~30 of 500,000 flows share one, and the index keeps one of each pair.
@@ -99,7 +103,10 @@ try {
       `burst ${b + 1}: ${(sent.ms / 1000).toFixed(1)} s (${Math.round(rate)} flows/s), SSE ${sse.state.newEvents} / reference ${ref.state.newEvents}` +
         ` (reference ENOBUFS ${ref.state.enobufs}), resync messages ${sse.state.resyncs.length}` +
         `${resynced ? ` [${[...new Set(sse.state.resyncs.map((r) => r.reason))].join(',')}]` : ''}, index ${index} / kernel ${kernel}` +
-        `, event loop max ${burstMax.toFixed(1)} ms (p99 of windows ${median(windows.map((w) => w.p99)).toFixed(1)} ms)` +
+        `, event loop max ${burstMax.toFixed(1)} ms (p99 of windows ${median(windows.map((w) => w.p99)).toFixed(1)} ms` +
+        `; its window's longest GC ${worst?.gcMax?.ms ?? 0} ms ${worst?.gcMax?.kind ?? ''}; the burst's longest GC ${gcLongest.ms} ms ${gcLongest.kind}` +
+        `, GC total ${windows.reduce((a, w) => a + (w.gc?.ms ?? 0), 0).toFixed(0)} ms)` +
+        `, server CPU ${(windows.reduce((a, w) => a + (w.cpu ?? 0), 0) / 1000).toFixed(2)} s` +
         `, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
     );
     execFileSync('conntrack', ['-F'], { stdio: 'ignore' });
@@ -137,7 +144,9 @@ try {
   sse?.stop();
   ref?.stop();
   await srv?.stop();
-  rmSync(eldFile, { force: true });
+  // BENCH_ELD_KEEP=1: the probe's windows are left in the temporary file for a closer look.
+  if (!process.env.BENCH_ELD_KEEP) rmSync(eldFile, { force: true });
+  else process.stderr.write(`  15.2  event-loop windows kept in ${eldFile}\n`);
   execFileSync('conntrack', ['-F'], { stdio: 'ignore' });
   restoreLimits();
 }
