@@ -67,7 +67,9 @@ async function fill(srv, n) {
     last = dumping === 0 ? resyncs : -1;
     await sleep(dumping === 0 ? 1000 : 250);
   }
-  process.stderr.write('  15.3a  warning: the index did not come to rest (a dump still running or resyncs still counting)\n');
+  process.stderr.write(
+    '  15.3a  warning: the index did not come to rest (a dump still running or resyncs still counting)\n',
+  );
 }
 
 /** `conntrack` processes listing a table (-L: the server's dumps) in this namespace, not the event streams (-E). */
