@@ -73,10 +73,13 @@ try {
     ref.state.newEvents = 0;
     ref.state.enobufs = 0;
     const from = Date.now();
+    const readersCpu = process.cpuUsage();
     const sent = await generateFlows(RATE * SECONDS, { rate: RATE, net });
     const rate = sent.sent / (sent.ms / 1000);
     if (rate < RATE * 0.95) slowGenerator = true;
     await settle(() => sse.state.newEvents + ref.state.newEvents * 1e7);
+    // This process reads both streams beside the server and the generator: its CPU competes with theirs.
+    const readersUsed = process.cpuUsage(readersCpu);
     const ratio = sse.state.newEvents / ref.state.newEvents;
     ratios.push(ratio);
     const lost = ref.state.newEvents - sse.state.newEvents;
@@ -107,6 +110,7 @@ try {
         `; its window's longest GC ${worst?.gcMax?.ms ?? 0} ms ${worst?.gcMax?.kind ?? ''}; the burst's longest GC ${gcLongest.ms} ms ${gcLongest.kind}` +
         `, GC total ${windows.reduce((a, w) => a + (w.gc?.ms ?? 0), 0).toFixed(0)} ms)` +
         `, server CPU ${(windows.reduce((a, w) => a + (w.cpu ?? 0), 0) / 1000).toFixed(2)} s` +
+        `, readers' CPU ${((readersUsed.user + readersUsed.system) / 1e6).toFixed(2)} s` +
         `, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
     );
     execFileSync('conntrack', ['-F'], { stdio: 'ignore' });
