@@ -89,6 +89,11 @@ function dumpsRunning() {
   return n;
 }
 
+/** CPU time a process's main thread has had, in ms (schedstat: ns on a CPU). */
+function mainThreadCpuMs(pid) {
+  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+}
+
 /** One scroll run at LARGE flows; with `burst`, 10,000 new flows a second stream in meanwhile. */
 async function scrollAt(page, base, burst, net) {
   await page.goto('about:blank');
@@ -145,18 +150,28 @@ try {
 
   const small = [];
   const large = [];
+  const smallCpu = [];
+  const largeCpu = [];
+  /** One load; the server main thread's CPU time over it (load-independent, unlike the wall time) goes to `cpu`. */
+  const timedLoad = async (page, base, n, cpu) => {
+    const before = mainThreadCpuMs(srv.pid);
+    const ms = await loadConnections(page, base, n, SMALL);
+    cpu.push(mainThreadCpuMs(srv.pid) - before);
+    return ms;
+  };
   await fill(srv, SMALL);
   await loadConnections(page, base, SMALL, SMALL); // warm-up
   for (let i = 0; i < ALTERNATIONS; i++) {
     await fill(srv, SMALL);
-    small.push(await loadConnections(page, base, SMALL, SMALL));
-    small.push(await loadConnections(page, base, SMALL, SMALL));
+    small.push(await timedLoad(page, base, SMALL, smallCpu));
+    small.push(await timedLoad(page, base, SMALL, smallCpu));
     await page.goto('about:blank');
     await fill(srv, LARGE);
-    large.push(await loadConnections(page, base, LARGE, SMALL));
-    large.push(await loadConnections(page, base, LARGE, SMALL));
+    large.push(await timedLoad(page, base, LARGE, largeCpu));
+    large.push(await timedLoad(page, base, LARGE, largeCpu));
     process.stderr.write(
-      `  15.3a  round ${i + 1}: 1k ${small.slice(-2).map(fmtMs)}, 1M ${large.slice(-2).map(fmtMs)}; load ${load()}\n`,
+      `  15.3a  round ${i + 1}: 1k ${small.slice(-2).map(fmtMs)}, 1M ${large.slice(-2).map(fmtMs)}; ` +
+        `server CPU 1k ${smallCpu.slice(-2).map(fmtMs)}, 1M ${largeCpu.slice(-2).map(fmtMs)}; load ${load()}\n`,
     );
   }
   const mSmall = median(small);
@@ -166,7 +181,9 @@ try {
     ratio: mLarge / mSmall,
     goal: 1.5,
     better: 'lower',
-    detail: `${fmtMs(mLarge)} vs ${fmtMs(mSmall)} (medians of ${large.length} loads each, alternating)`,
+    detail:
+      `${fmtMs(mLarge)} vs ${fmtMs(mSmall)} (medians of ${large.length} loads each, alternating); ` +
+      `server main-thread CPU a load ${fmtMs(median(largeCpu))} vs ${fmtMs(median(smallCpu))}`,
   });
 
   const quiet = [];
