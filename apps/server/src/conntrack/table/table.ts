@@ -226,7 +226,11 @@ export class ConntrackTable {
     const r = flow.reply;
     if (columnAddresses(o, r, this.addrScratch)) {
       const a = s * 4;
-      c.addr.set(this.addrScratch, a);
+      const x = this.addrScratch;
+      c.addr[a] = x[0] as number;
+      c.addr[a + 1] = x[1] as number;
+      c.addr[a + 2] = x[2] as number;
+      c.addr[a + 3] = x[3] as number;
       c.port[a] = o.sport as number;
       c.port[a + 1] = o.dport as number;
       c.port[a + 2] = r.sport as number;
