@@ -41,7 +41,14 @@ const running = new Map();
 const delayed = new Map();
 let frames;
 const frame = (type, id, payload) => {
-  if (!frames) frames = new (require('node:net').Socket)({ fd: 3, readable: false, writable: true });
+  if (!frames) {
+    frames = new (require('node:net').Socket)({ fd: 3, readable: false, writable: true });
+    // The server is gone (EPIPE): nobody to hand output to; stop what runs for it.
+    frames.on('error', () => {
+      for (const child of running.values()) child.kill('SIGTERM');
+      process.exit(0);
+    });
+  }
   const head = Buffer.allocUnsafe(9);
   head[0] = type;
   head.writeUInt32LE(id, 1);
@@ -84,6 +91,7 @@ const stream = (q) => {
   child.on('error', (e) => { error = e.message; });
   child.on('close', (code, signal) => exit(error && code === null ? 127 : typeof code === 'number' && code < 0 ? 127 : code, signal));
 };
+process.stdout.on('error', () => process.exit(0));
 const lines = require('node:readline').createInterface({ input: process.stdin, crlfDelay: Infinity });
 lines.on('line', (line) => {
   const q = JSON.parse(line);

@@ -5,7 +5,8 @@
  * (the helper holds the output); a helper that dies fails its streams with
  * a reason and the next stream starts a new one.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner, prestartStreamHelper, type StreamHandlers } from '../src/runner.js';
 import { createNetns, type TestNetns } from './support/netns.js';
@@ -191,3 +192,41 @@ describe('Runner.stream from the helper in a namespace', () => {
     expect(lines[0]).toMatch(/^1: lo:/);
   });
 });
+
+describe('the streams helper when its process dies', () => {
+  it('stops the command it runs and exits quietly (no EPIPE on the shared standard error)', async () => {
+    // A process that streams a long command from the helper (`seq 1 N`, N unique to this run), then is killed outright.
+    const marker = String(900_000_000 + process.pid);
+    const script =
+      "import('@gatehouse/rules').then(({ createRunner }) => {" +
+      `createRunner().stream('seq', ['1', '${marker}'], { onLine() {}, onChunk() {} }, { fromHelper: true });` +
+      "setTimeout(() => process.kill(process.pid, 'SIGKILL'), 500); });";
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      cwd: new URL('..', import.meta.url).pathname,
+    });
+    let stderr = '';
+    child.stderr?.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    await new Promise((r) => child.once('close', r));
+    // The helper (which shares that standard error) finds fd 3 closed at its next write.
+    for (let i = 0; i < 40 && running(marker).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(running(marker)).toEqual([]);
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+  });
+});
+
+/** Pids of processes with `marker` among their arguments. */
+function running(marker: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').includes(marker);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
