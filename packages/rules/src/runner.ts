@@ -36,7 +36,9 @@ export interface RunOptions {
   /**
    * Start the command from a small helper process (spawn-helper.ts), not
    * from this one: a fork of the server at 10,000-100,000 forwards costs
-   * 20-100 ms on a busy 2-core box. For nft -f (nft.ts).
+   * 20-100 ms on a busy 2-core box. For nft -f (nft.ts); false starts it
+   * from this process even when the runner's RunnerOptions.fromHelper says
+   * otherwise.
    */
   fromHelper?: boolean;
 }
@@ -141,13 +143,21 @@ export interface RunnerOptions {
   logger?: RunnerLogger;
   /** Default time limit for one command. */
   timeoutMs?: number;
+  /**
+   * Every run() starts its command from the spawn helper unless the call
+   * says `fromHelper: false` (RunOptions.fromHelper). For a server that
+   * grows large: a fork of a ~300 MB process (a million flows in the index)
+   * blocks its event loop for 20-100 ms, and `GET /status` alone starts six
+   * commands.
+   */
+  fromHelper?: boolean;
 }
 
 /** Kept of a streamed command's standard error, for its exit report. */
 const STREAM_STDERR_MAX = 64 * 1024;
 
 export function createRunner(options: RunnerOptions = {}): Runner {
-  const { netns, logger, timeoutMs = 60_000 } = options;
+  const { netns, logger, timeoutMs = 60_000, fromHelper: helperByDefault = false } = options;
   const commandLine = (command: string, args: readonly string[]): [string, string[]] =>
     netns ? ['ip', ['netns', 'exec', netns, command, ...args]] : [command, [...args]];
   return {
@@ -157,7 +167,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       const started = performance.now();
       const limit = opts.timeoutMs ?? timeoutMs;
       let proc: { exitCode?: number | undefined; stdout?: unknown; stderr?: unknown; timedOut: boolean };
-      if (opts.fromHelper) {
+      if (opts.fromHelper ?? helperByDefault) {
         const done = runFromHelper(file, argv, { input: opts.input ?? '', timeoutMs: limit, env: { LC_ALL: 'C' } });
         opts.onSpawn?.();
         proc = await done;

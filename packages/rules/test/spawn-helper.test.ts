@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRuleset, NftError, readTable } from '../src/nft.js';
+import { createRunner } from '../src/runner.js';
 import { createNetns, type TestNetns } from './support/netns.js';
 
 /** One map of n elements: ~17 bytes an element, so 20,000 make a 350 KB script. */
@@ -39,5 +40,21 @@ describe('commands started from the spawn helper', () => {
     expect(slow.stderr).toMatch(/timed out after 200 ms/);
     const stdin = await ns.runner.run('cat', [], { fromHelper: true, input: 'a\nb\n' });
     expect(stdin.stdout).toBe('a\nb\n');
+  });
+
+  it('starts every run() from the helper on a runner made so, unless a call says fromHelper: false', async () => {
+    const viaHelper = createRunner({ fromHelper: true });
+    // The command prints its parent's pid: the helper's, or this process's.
+    const parentOf = async (opts: { fromHelper?: boolean }) =>
+      Number((await viaHelper.run(process.execPath, ['-e', 'console.log(process.ppid)'], opts)).stdout.trim());
+    const helped = await parentOf({});
+    expect(helped).toBeGreaterThan(0);
+    expect(helped).not.toBe(process.pid);
+    expect(await parentOf({ fromHelper: false })).toBe(process.pid);
+    expect(
+      Number((await createRunner().run(process.execPath, ['-e', 'console.log(process.ppid)'])).stdout.trim()),
+    ).toBe(process.pid);
+    const missing = await viaHelper.run('gatehouse-no-such-command', [], { reject: false });
+    expect(missing.exitCode).not.toBe(0);
   });
 });

@@ -45,7 +45,11 @@ export interface ServicesOptions {
 export default fp<ServicesOptions>(
   async (app, opts) => {
     const { config } = opts;
-    const runner = opts.runner ?? createRunner({ ...(config.netns ? { netns: config.netns } : {}), logger: app.log });
+    // Commands start from the spawn helper: the server holds hundreds of MB
+    // at a million flows, and a fork of it blocks the event loop (RunnerOptions.fromHelper).
+    const runner =
+      opts.runner ??
+      createRunner({ ...(config.netns ? { netns: config.netns } : {}), logger: app.log, fromHelper: true });
     const store = new Store(config.stateDir);
     const hub = new EventHub({ batchMs: config.eventBatchMs });
     const initialModel = config.initialModel
