@@ -7,12 +7,13 @@
  * options, or a second call) starts its own process; a stream nobody takes
  * is stopped.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prestartStream } from '../src/prestarted-streams.js';
 import { createRunner, type StreamHandlers } from '../src/runner.js';
+import { processesWithArgument } from './support/processes.js';
 
 const runner = createRunner();
 const node = process.execPath;
@@ -100,22 +101,8 @@ describe('prestarted streams', () => {
     const marker = `gatehouse-unclaimed-${process.pid}`;
     prestartStream(runner, node, ['-e', 'setInterval(() => {}, 1000)', marker], {}, 300);
     await sleep(150);
-    expect(running(marker)).toHaveLength(1);
+    expect(processesWithArgument(marker)).toHaveLength(1);
     await sleep(650);
-    expect(running(marker)).toEqual([]);
+    expect(processesWithArgument(marker)).toEqual([]);
   });
 });
-
-/** Pids of processes with `marker` among their arguments. */
-function running(marker: string): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').includes(marker);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}

@@ -6,10 +6,11 @@
  * a reason and the next stream starts a new one.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner, prestartStreamHelper, type StreamHandlers } from '../src/runner.js';
 import { createNetns, type TestNetns } from './support/netns.js';
+import { processesWithArgument } from './support/processes.js';
 
 const node = process.execPath;
 const runner = createRunner();
@@ -211,22 +212,9 @@ describe('the streams helper when its process dies', () => {
     });
     await new Promise((r) => child.once('close', r));
     // The helper (which shares that standard error) finds fd 3 closed at its next write.
-    for (let i = 0; i < 40 && running(marker).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(running(marker)).toEqual([]);
+    for (let i = 0; i < 40 && processesWithArgument(marker).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(processesWithArgument(marker)).toEqual([]);
     expect(stderr).not.toMatch(/EPIPE|Unhandled/);
   });
 });
-
-/** Pids of processes with `marker` among their arguments. */
-function running(marker: string): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').includes(marker);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
