@@ -17,6 +17,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { raiseConntrackLimits } from './conntrack-limits.mjs';
+import { cpuShares, fmtShares } from './cpu-shares.mjs';
 import { generateFlows, kernelCount, prepareConntrack } from './flows.mjs';
 import { fmtMs, median, percentile, report } from './lib.mjs';
 import { benchModel, startServer } from './server.mjs';
@@ -106,7 +107,9 @@ async function scrollAt(page, base, burst, net) {
     await sleep(700);
   }
   const trace = await frameCpuTrace(page);
+  const box = cpuShares();
   const run = await scrollRun(page, { stepRows: SCROLL_STEP_ROWS, ms: SCROLL_MS, rows: 0 });
+  const shares = box.stop();
   const cpu = await trace.stop();
   const sent = gen ? await gen : null;
   mounted.maxTr = Math.max(mounted.maxTr, run.most);
@@ -120,6 +123,7 @@ async function scrollAt(page, base, burst, net) {
     rows: run.rowsPassed,
     burst: sent ? Math.round(sent.sent / (sent.ms / 1000)) : 0,
     load: load(),
+    shares,
   };
 }
 
@@ -135,6 +139,9 @@ function scrollReport(figure, runs) {
       `frame CPU p95 ${list((r) => r.cpuP95.toFixed(1))} ms; late frames ${list((r) => `${r.late}/${r.frames}`)}; ` +
       `${list((r) => r.rows)} rows${runs[0]?.burst ? `; burst ${list((r) => r.burst)} flows/s` : ''}; load ${list((r) => r.load)}`,
   });
+  // What else ran while the frames were timed (bench/cpu-shares.mjs).
+  for (const [i, r] of runs.entries())
+    process.stderr.write(`  ${figure.slice(0, 5)} run ${i + 1} CPU: ${fmtShares(r.shares)}\n`);
 }
 
 const restoreLimits = raiseConntrackLimits({ max: Math.ceil(LARGE * 1.2), buckets: 2 ** 20 });
