@@ -10,8 +10,9 @@
  *   BENCH_HOST_NETNS_PID=$$ ip netns exec gh-probe node bench/dump-pipe-probe.mjs
  *   ip netns del gh-probe
  */
-import { spawn } from 'node:child_process';
-import { closeSync, fstatSync, openSync, unlinkSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, fstatSync, openSync, unlinkSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { createRunner } from '../packages/rules/dist/index.js';
 import { raiseConntrackLimits } from './conntrack-limits.mjs';
 import { generateFlows, prepareConntrack } from './flows.mjs';
@@ -45,6 +46,29 @@ const shm = () =>
       r([t() - s, n]);
     });
   });
+/** A real pipe (a FIFO) instead of the socket pair Node gives a child's stdout. */
+const fifo = () =>
+  new Promise((r) => {
+    const s = t();
+    const path = `/tmp/gh-probe-fifo-${process.pid}`;
+    execFileSync('mkfifo', [path]);
+    const rd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const wr = openSync(path, 'w');
+    unlinkSync(path);
+    const c = spawn('conntrack', ['-L', '-o', 'id'], { stdio: ['ignore', wr, 'ignore'] });
+    closeSync(wr);
+    const sock = new Socket({ fd: rd, readable: true, writable: false });
+    sock.on('data', () => {});
+    let n = 0;
+    const end = () => ++n === 2 && r(t() - s);
+    sock.on('end', end);
+    c.on('close', end);
+  });
+const stdbufHelped = async () => {
+  const s = t();
+  await runner.stream('stdbuf', ['-o', '1M', 'conntrack', '-L', '-o', 'id'], { onLine() {}, onChunk() {} }, { fromHelper: true }).done;
+  return t() - s;
+};
 const helped = async () => {
   const s = t();
   await runner.stream('conntrack', ['-L', '-o', 'id'], { onLine() {}, onChunk() {} }, { fromHelper: true }).done;
@@ -53,9 +77,9 @@ const helped = async () => {
 try {
   prepareConntrack();
   await generateFlows(1_000_000);
-  const rows = { devnull: [], shm: [], piped: [], helped: [] };
+  const rows = { devnull: [], shm: [], fifo: [], piped: [], helped: [], stdbufHelped: [] };
   for (let i = 0; i < 3; i++)
-    for (const [k, f] of Object.entries({ devnull, shm, piped, helped })) rows[k].push(String(await f()));
+    for (const [k, f] of Object.entries({ devnull, shm, fifo, piped, helped, stdbufHelped })) rows[k].push(String(await f()));
   console.log(JSON.stringify(rows));
 } finally {
   restore();

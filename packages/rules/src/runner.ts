@@ -9,6 +9,8 @@
  * ends, and `conntrack -L` of 100,000 flows, read into the index as it comes).
  * Tests script both through FakeRunner (fake-runner.ts).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { execa } from 'execa';
 import { lineSplitter } from './line-splitter.js';
@@ -80,6 +82,23 @@ export interface StreamOptions {
    * before the dump) that this process's busy start-up does not stretch.
    */
   delayMs?: number;
+  /**
+   * With fromHelper: the command's scheduling priority (nice, -20..19; a
+   * negative one needs CAP_SYS_NICE, else it is ignored). For the first
+   * conntrack dump of a server's start, which the first page waits for
+   * while the rest of the start-up competes for the cores (bench 15.6).
+   * Not part of what makes a prestarted stream the same as a later call.
+   */
+  priority?: number;
+  /**
+   * The command writes its standard output in blocks of this many bytes
+   * (coreutils `stdbuf -o`, where installed; the same bytes) instead of
+   * its C library's 4 KB for a pipe: 46,000 writes and reader wake-ups for
+   * a 1M-flow `conntrack -L` (190 MB) become ~190, and the dump into a pipe
+   * takes as long as into /dev/null (3.3-3.5 against 3.7-3.8 s on a quiet
+   * box: bench/dump-pipe-probe.mjs).
+   */
+  writeBlock?: number;
 }
 
 export interface StreamExit {
@@ -153,6 +172,17 @@ export interface RunnerOptions {
   fromHelper?: boolean;
 }
 
+let stdbuf: string | null | undefined;
+/** Where coreutils' `stdbuf` is on PATH (StreamOptions.writeBlock), or null; looked up once. */
+function stdbufPath(): string | null {
+  stdbuf ??=
+    (process.env.PATH ?? '/usr/bin:/bin')
+      .split(':')
+      .map((dir) => join(dir || '.', 'stdbuf'))
+      .find((p) => existsSync(p)) ?? null;
+  return stdbuf;
+}
+
 /** Kept of a streamed command's standard error, for its exit report. */
 const STREAM_STDERR_MAX = 64 * 1024;
 
@@ -200,7 +230,10 @@ export function createRunner(options: RunnerOptions = {}): Runner {
     },
 
     stream(command, args, handlers, opts = {}) {
-      const [file, argv] = commandLine(command, args);
+      const [file, argv] =
+        opts.writeBlock && stdbufPath()
+          ? commandLine('stdbuf', ['-o', String(opts.writeBlock), command, ...args])
+          : commandLine(command, args);
       const started = performance.now();
       const logged = (exit: StreamExit) => {
         logger?.debug(
@@ -221,7 +254,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
         void early.done.then(logged);
         return early;
       }
-      if (opts.fromHelper) return streamedFromHelper(file, argv, handlers, started, logged, opts.delayMs ?? 0);
+      if (opts.fromHelper) return streamedFromHelper(file, argv, handlers, started, logged, opts);
       // No buffering (the output of `conntrack -E` never ends): lines are read
       // off the pipes with readline, which joins lines split across chunks.
       const subprocess = execa(file, argv, {
@@ -284,7 +317,7 @@ function streamedFromHelper(
   handlers: StreamHandlers,
   started: number,
   logged: (exit: StreamExit) => StreamExit,
-  delayMs: number,
+  opts: StreamOptions,
 ): StreamedProcess {
   let stderr = '';
   const out = handlers.onChunk ? null : lineSplitter((line) => handlers.onLine(line));
@@ -301,7 +334,7 @@ function streamedFromHelper(
       onStdout: onChunk ? (chunk) => onChunk(chunk) : (chunk) => out?.push(chunk),
       onStderr: (chunk) => err.push(chunk),
     },
-    delayMs,
+    { delayMs: opts.delayMs ?? 0, ...(opts.priority !== undefined ? { priority: opts.priority } : {}) },
   );
   const done = proc.done.then((e) => {
     out?.end();

@@ -38,6 +38,13 @@ import { readInSlices } from './read-slices.js';
 const HELPER = `
 const { spawn } = require('node:child_process');
 const running = new Map();
+const nice = (pid, priority) => {
+  try {
+    require('node:os').setPriority(pid, priority);
+  } catch {
+    // Not allowed (no CAP_SYS_NICE): left at the priority it has.
+  }
+};
 const delayed = new Map();
 let frames;
 const frame = (type, id, payload) => {
@@ -80,6 +87,9 @@ const stream = (q) => {
     return;
   }
   running.set(q.id, child);
+  if (child.pid !== undefined && q.priority !== undefined) {
+    nice(child.pid, q.priority);
+  }
   if (child.pid !== undefined) frame(4, q.id, Buffer.from(String(child.pid)));
   child.stdout.on('data', (d) => {
     if (frame(1, q.id, d) > HOLD_MAX) {
@@ -314,18 +324,24 @@ export function runFromHelper(file: string, argv: readonly string[], req: Helper
   });
 }
 
+/** How the streams' helper starts a command (streamFromHelper). */
+export interface HelperStreamStart {
+  /** The helper starts it this much later (timed there, so a busy event loop here does not push the start back). */
+  delayMs?: number;
+  /** Its scheduling priority (nice, -20..19), set by the helper once started; ignored where not allowed. */
+  priority?: number;
+}
+
 /**
  * Starts `file argv` from the streams' helper and hands over its output as
  * it arrives (see the top of this file); the command's stdin is empty.
- * `delayMs`: the helper starts it that much later (timed there, so a busy
- * event loop here does not push the start back).
  */
 export function streamFromHelper(
   file: string,
   argv: readonly string[],
   env: Record<string, string>,
   handlers: HelperStreamHandlers,
-  delayMs = 0,
+  { delayMs = 0, priority }: HelperStreamStart = {},
 ): HelperStream {
   currentStreams ??= startHelper();
   const helper = currentStreams;
@@ -341,7 +357,7 @@ export function streamFromHelper(
   });
   helper.streams.set(id, call);
   idle(helper);
-  helper.child.stdin?.write(`${JSON.stringify({ id, stream: true, file, argv, env, delayMs })}\n`);
+  helper.child.stdin?.write(`${JSON.stringify({ id, stream: true, file, argv, env, delayMs, priority })}\n`);
   return {
     get pid() {
       return call.pid;

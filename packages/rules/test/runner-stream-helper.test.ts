@@ -53,6 +53,53 @@ describe('Runner.stream from the helper', () => {
     expect(split.lines).toEqual(['first', 'second', 'third']);
   });
 
+  it('asks a command for large writes with writeBlock (stdbuf): the same bytes', async () => {
+    const plain = collect('seq', ['1', '300000'], true, true);
+    const bufs: Buffer[] = [];
+    const blocked = runner.stream(
+      'seq',
+      ['1', '300000'],
+      { onLine: () => undefined, onChunk: (c) => bufs.push(Buffer.from(c)) },
+      { fromHelper: true, writeBlock: 1024 * 1024 },
+    );
+    expect((await blocked.done).exitCode).toBe(0);
+    await plain.proc.done;
+    expect(Buffer.concat(bufs).equals(plain.bytes())).toBe(true);
+    // stdbuf runs the command itself with the block size in its environment.
+    const endless = runner.stream(
+      'seq',
+      ['1', '999999999999'],
+      { onLine: () => undefined, onChunk: () => undefined },
+      {
+        fromHelper: true,
+        writeBlock: 65536,
+      },
+    );
+    const pid = await pidOf(endless);
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    endless.kill('SIGKILL');
+    await endless.done;
+    expect(argv.slice(0, 3)).toEqual(['seq', '1', '999999999999']);
+    expect(env).toContain('_STDBUF_O=65536');
+  });
+
+  it('starts a command at the priority asked for (nice), this process keeping its own', async () => {
+    const slow = runner.stream('sleep', ['30'], { onLine: () => undefined }, { fromHelper: true, priority: 7 });
+    const pid = await pidOf(slow);
+    // /proc/PID/stat: the 19th field is the nice value (counted after the command's name).
+    const niceOf = (p: number | string) => {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    for (let i = 0; i < 100 && niceOf(pid) !== 7; i++) await new Promise((r) => setTimeout(r, 10));
+    const seen = niceOf(pid);
+    slow.kill('SIGKILL');
+    await slow.done;
+    expect(seen).toBe(7);
+    expect(niceOf('self')).toBe(0);
+  });
+
   it('reports exit codes and standard error, a missing command as 127, arguments without a shell', async () => {
     const failing = collect(node, ['-e', "console.log('out'); console.error('a problem'); process.exit(3)"], true);
     expect(await failing.proc.done).toMatchObject({ exitCode: 3, signal: null, stderr: 'a problem\n' });
