@@ -198,7 +198,13 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       const limit = opts.timeoutMs ?? timeoutMs;
       let proc: { exitCode?: number | undefined; stdout?: unknown; stderr?: unknown; timedOut: boolean };
       if (opts.fromHelper ?? helperByDefault) {
-        const done = runFromHelper(file, argv, { input: opts.input ?? '', timeoutMs: limit, env: { LC_ALL: 'C' } });
+        const done = runFromHelper(file, argv, {
+          input: opts.input ?? '',
+          timeoutMs: limit,
+          env: { LC_ALL: 'C' },
+          // Sent there by the runner's default, not by the call: a helper apart from nft -f's.
+          own: opts.fromHelper === undefined,
+        });
         opts.onSpawn?.();
         proc = await done;
       } else {
