@@ -1,8 +1,9 @@
 /**
  * Probe for 15.6 (not a figure): how long `conntrack -L -o id` of 1M flows
- * takes into /dev/null, into a file on /dev/shm, into a pipe this process
- * reads, and through the streams' helper (Runner.stream fromHelper), three
- * rounds alternating. Makes its own flows, so run it as root inside a
+ * takes into /dev/null, into a file on /dev/shm, into a FIFO and into the
+ * socket pair Node gives a child's stdout (both read by this process),
+ * through the streams' helper (Runner.stream fromHelper), and through it
+ * with 1 MB writes (`stdbuf -o 1M`), three rounds alternating. Makes its own flows, so run it as root inside a
  * namespace of its own, with run.mjs's rule for the host-wide limits
  * (conntrack-limits.mjs):
  *
@@ -66,7 +67,12 @@ const fifo = () =>
   });
 const stdbufHelped = async () => {
   const s = t();
-  await runner.stream('stdbuf', ['-o', '1M', 'conntrack', '-L', '-o', 'id'], { onLine() {}, onChunk() {} }, { fromHelper: true }).done;
+  await runner.stream(
+    'stdbuf',
+    ['-o', '1M', 'conntrack', '-L', '-o', 'id'],
+    { onLine() {}, onChunk() {} },
+    { fromHelper: true },
+  ).done;
   return t() - s;
 };
 const helped = async () => {
@@ -79,7 +85,8 @@ try {
   await generateFlows(1_000_000);
   const rows = { devnull: [], shm: [], fifo: [], piped: [], helped: [], stdbufHelped: [] };
   for (let i = 0; i < 3; i++)
-    for (const [k, f] of Object.entries({ devnull, shm, fifo, piped, helped, stdbufHelped })) rows[k].push(String(await f()));
+    for (const [k, f] of Object.entries({ devnull, shm, fifo, piped, helped, stdbufHelped }))
+      rows[k].push(String(await f()));
   console.log(JSON.stringify(rows));
 } finally {
   restore();
