@@ -199,13 +199,16 @@ export async function tableExists(table: string, target: NftTarget = {}): Promis
 export async function readTable(
   table: string,
   target: NftTarget = {},
-  options: { terse?: boolean } = {},
+  options: { terse?: boolean; fromHelper?: boolean } = {},
 ): Promise<string | null> {
   const runner = target.runner ?? hostRunner();
   // -t (terse) leaves out set and map elements: the structure only, cheap
   // whatever the number of forwards, for checks on a hot path.
   const args = options.terse ? ['-t', 'list', 'table', 'ip', table] : ['list', 'table', 'ip', table];
-  const r = await runner.run('nft', args, { reject: false });
+  const r = await runner.run('nft', args, {
+    reject: false,
+    ...(options.fromHelper !== undefined ? { fromHelper: options.fromHelper } : {}),
+  });
   if (r.exitCode !== 0) {
     if (/No such file or directory/.test(r.stderr)) return null;
     throw new CommandError(r);

@@ -51,7 +51,12 @@ export class Drift {
     };
     this.baselineCapture = (this.baselineCapture ?? Promise.resolve()).then(async () => {
       await released;
-      const baseline = await readTable(model.table, { runner: this.runner }, { terse }).catch(() => null);
+      // A small table's listing is started from this process at once, not
+      // through the spawn helper: it must be under way before anyone can act
+      // on the reply (through the helper it waited for the helper's turn, and
+      // a hand edit made right after the reply sometimes landed first).
+      const read = terse ? { terse } : { terse, fromHelper: false };
+      const baseline = await readTable(model.table, { runner: this.runner }, read).catch(() => null);
       this.store.revisions.update(revisionId, { baseline });
     });
   }
