@@ -10,6 +10,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { API_BASE, paths } from './api';
+import { createIdleQueue } from './idle-queue';
 
 export type LiveStatus = 'connecting' | 'open' | 'down';
 
@@ -71,6 +72,8 @@ export function LiveEventsProvider({ enabled, children }: { enabled: boolean; ch
       }
       for (const h of handlers.current.get(name) ?? []) h(data);
     };
+    // Parsed and handed to the pages when the page is idle, in the order they came (idle-queue.ts).
+    const queue = createIdleQueue<[string, string]>(([name, raw]) => dispatch(name, raw));
 
     const connect = () => {
       if (stopped) return;
@@ -94,7 +97,7 @@ export function LiveEventsProvider({ enabled, children }: { enabled: boolean; ch
         }
       };
       for (const name of LIVE_EVENTS) {
-        source.addEventListener(name, (ev) => dispatch(name, (ev as MessageEvent<string>).data));
+        source.addEventListener(name, (ev) => queue.push([name, (ev as MessageEvent<string>).data]));
       }
     };
     connect();
@@ -102,6 +105,7 @@ export function LiveEventsProvider({ enabled, children }: { enabled: boolean; ch
       stopped = true;
       if (timer) clearTimeout(timer);
       source?.close();
+      queue.clear();
     };
   }, [enabled, queryClient]);
 
