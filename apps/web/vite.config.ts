@@ -21,6 +21,8 @@ export default defineConfig({
       '/api': { target: apiTarget, changeOrigin: false },
     },
   },
+  // The live stream's worker (src/lib/live-worker.ts) is a module, as the page's scripts are.
+  worker: { format: 'es' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,5 +1,7 @@
 /**
- * The live stream: one EventSource for the whole app, shared by every page.
+ * The live stream: one EventSource for the whole app, shared by every page,
+ * read and parsed in a worker (live-source.ts). Its `flows` messages reach
+ * the pages as what they change in the open Connections view (flow-delta.ts).
  *
  * The browser's EventSource retries by itself after a network error, but it
  * gives up for good when the server answers with an error status (e.g. 502
@@ -8,34 +10,14 @@
  * queries are refetched, because events sent in the gap are lost.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { API_BASE, paths } from './api';
+import type { FlowView } from './flow-delta';
 import { createIdleQueue } from './idle-queue';
+import type { LiveEventName } from './live-events';
+import { createLiveSource, type LiveSource } from './live-source';
 
 export type LiveStatus = 'connecting' | 'open' | 'down';
-
-/** Event names the server sends (apps/server/src/routes/events.ts): each message is one named event. */
-export const LIVE_EVENTS = [
-  /** First message of every connection: { following, flows, expectations, drift }. */
-  'hello',
-  /** { events: [{ type: new|update|destroy, row: FlowRow }] } */
-  'flows',
-  /** { events: [{ type, row: ExpectationRow }] } */
-  'expectations',
-  /** Too many changes to send: reload the tables. */
-  'resync',
-  /** Conntrack counts and follower state. */
-  'conntrack',
-  'apply',
-  'confirm',
-  'rollback',
-  'drift',
-  'config',
-  'audit',
-  /** An HA pair's takeover, sync errors, failover and resume by hand: { kind, node, ... } (services/ha). */
-  'pair',
-] as const;
-export type LiveEventName = (typeof LIVE_EVENTS)[number];
 
 type Handler = (data: unknown) => void;
 
@@ -43,6 +25,8 @@ interface LiveContextValue {
   status: LiveStatus;
   since: number;
   subscribe(name: LiveEventName, handler: Handler): () => void;
+  /** The open Connections view, which the stream's `flows` messages are reduced for; null when none is open. */
+  setFlowView(view: FlowView | null): void;
 }
 
 const LiveContext = createContext<LiveContextValue | null>(null);
@@ -55,56 +39,61 @@ export function LiveEventsProvider({ enabled, children }: { enabled: boolean; ch
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const [since, setSince] = useState(() => Date.now());
 
+  const sourceRef = useRef<LiveSource | null>(null);
+  /** The open Connections view (flow-delta.ts), kept for a source opened later. */
+  const flowView = useRef<FlowView | null>(null);
+  const setFlowView = useCallback((view: FlowView | null) => {
+    flowView.current = view;
+    sourceRef.current?.setFlowView(view);
+  }, []);
+
   useEffect(() => {
     if (!enabled || typeof EventSource === 'undefined') return;
-    let source: EventSource | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
     let everOpened = false;
     let stopped = false;
 
-    const dispatch = (name: string, raw: string) => {
-      let data: unknown = raw;
-      try {
-        data = JSON.parse(raw);
-      } catch {
-        // keep text
-      }
+    const dispatch = (name: LiveEventName, data: unknown) => {
       for (const h of handlers.current.get(name) ?? []) h(data);
     };
-    // Parsed and handed to the pages when the page is idle, in the order they came (idle-queue.ts).
-    const queue = createIdleQueue<[string, string]>(([name, raw]) => dispatch(name, raw));
-
-    const connect = () => {
-      if (stopped) return;
-      setStatus((s) => (s === 'open' ? 'down' : s));
-      source = new EventSource(`${API_BASE}${paths.events}`, { withCredentials: true });
-      source.onopen = () => {
+    // Handed to the pages when the page is idle, in the order they came (idle-queue.ts).
+    const queue = createIdleQueue<[LiveEventName, unknown]>(([name, data]) => dispatch(name, data));
+    // Read and parsed in a worker where there is one (live-source.ts).
+    const source = createLiveSource({
+      onOpen() {
         attempt = 0;
         setStatus('open');
         setSince(Date.now());
         if (everOpened) void queryClient.invalidateQueries();
         everOpened = true;
-      };
-      source.onerror = () => {
+      },
+      onError(closed) {
         setStatus('down');
         setSince(Date.now());
-        if (source?.readyState === EventSource.CLOSED) {
+        if (closed && !stopped) {
           source.close();
           const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt);
           attempt += 1;
           timer = setTimeout(connect, delay);
         }
-      };
-      for (const name of LIVE_EVENTS) {
-        source.addEventListener(name, (ev) => queue.push([name, (ev as MessageEvent<string>).data]));
-      }
+      },
+      onEvent: (name, data) => queue.push([name, data]),
+    });
+    source.setFlowView(flowView.current);
+    sourceRef.current = source;
+
+    const connect = () => {
+      if (stopped) return;
+      setStatus((s) => (s === 'open' ? 'down' : s));
+      source.open(`${API_BASE}${paths.events}`);
     };
     connect();
     return () => {
       stopped = true;
       if (timer) clearTimeout(timer);
-      source?.close();
+      source.dispose();
+      sourceRef.current = null;
       queue.clear();
     };
   }, [enabled, queryClient]);
@@ -122,8 +111,9 @@ export function LiveEventsProvider({ enabled, children }: { enabled: boolean; ch
         set.add(handler);
         return () => set.delete(handler);
       },
+      setFlowView,
     }),
-    [status, since],
+    [status, since, setFlowView],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
@@ -132,6 +122,11 @@ function useLive(): LiveContextValue {
   const ctx = useContext(LiveContext);
   if (!ctx) throw new Error('LiveEventsProvider is missing');
   return ctx;
+}
+
+/** Says which Connections view is open (null: none), so that the stream sends what changes in it (flow-delta.ts). */
+export function useSetFlowView(): (view: FlowView | null) => void {
+  return useLive().setFlowView;
 }
 
 export function useLiveStatus(): { status: LiveStatus; since: number } {

@@ -1,10 +1,11 @@
 /**
- * Runs queued work when the page is idle, in order: a live stream's
- * messages, at a burst of 10,000 new flows a second, are batches of 2,000
- * rows (~0.8 MB of JSON) five times a second; each took 10-15 ms of the
- * main thread to parse and apply, wherever it landed, and the frame after
- * it started late (bench 15.3c: the late frames of a scroll matched the
- * number of batches). Queued work runs in `requestIdleCallback`, after a
+ * Runs queued work when the page is idle, in order: the live stream's
+ * messages. At a burst of 10,000 new flows a second they were batches of
+ * 2,000 rows (~0.8 MB of JSON) five times a second, each 10-15 ms of the
+ * main thread wherever it landed (bench 15.3c: the late frames of a scroll
+ * matched the number of batches). They are parsed and reduced in a worker
+ * now (live-source.ts); what is left, the cache writes they cause, still
+ * waits for idle time. Queued work runs in `requestIdleCallback`, after a
  * frame and before the next one is due, as much as the idle time allows
  * (at least one item a callback, so a long item cannot stall the queue),
  * and within `maxDelayMs` even on a page that is never idle. Where the

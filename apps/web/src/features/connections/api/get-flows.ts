@@ -45,6 +45,10 @@ export const flowsQueryOptions = (query: FlowQuery) =>
     // The live stream keeps loaded rows current; a refetch would reload every page.
     staleTime: Number.POSITIVE_INFINITY,
     refetchOnWindowFocus: false,
+    // Every live batch writes the pages (live-flows.ts); structural sharing
+    // compared them deeply each time, and a row put on top shifted the
+    // first page, so its rows were compared field by field against others.
+    structuralSharing: false,
     // Except the packet and byte counters, which flow events do not carry: a
     // table that fits one page is read again every few seconds for them. A
     // peer's table (node=) has no stream here: it is read again each time.
@@ -70,26 +74,4 @@ export function useFlows(query: FlowQuery) {
   // when the query already has a state (cached, or already in flight).
   usePrefetchInfiniteQuery(options);
   return useInfiniteQuery(options);
-}
-
-/**
- * Client-side version of the server's filter, for rows that arrive by the live
- * stream. As on the server, an address or port filter keeps a data flow with
- * its control flow: `shownId` says whether a flow (the row's master) is in view.
- */
-export function matchesFlowQuery(
-  row: Api['FlowRow'],
-  q: FlowQuery,
-  shownId: (id: string) => boolean = () => false,
-): boolean {
-  if (q.protocol && row.protocol !== q.protocol && String(row.protonum) !== q.protocol) return false;
-  if (q.state && (row.state ?? '').toUpperCase() !== q.state.toUpperCase()) return false;
-  if (q.helper) {
-    if (q.helper === 'none' ? row.helper !== null : row.helper !== q.helper) return false;
-  }
-  const tuples = [row.original, row.reply];
-  const own =
-    (!q.address || tuples.some((t) => t.src === q.address || t.dst === q.address)) &&
-    (q.port === undefined || tuples.some((t) => t.sport === q.port || t.dport === q.port));
-  return own || (row.masterId !== null && shownId(row.masterId));
 }

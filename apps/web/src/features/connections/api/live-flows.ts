@@ -1,13 +1,16 @@
 /**
  * Applies the live stream to the loaded connection pages: destroyed rows
  * leave, updated rows change in place, new rows that match the filters are
- * put on top and marked for a moment. One cache write per server batch.
+ * put on top and marked for a moment. The stream's worker reduces each
+ * server batch to what it changes in this view (lib/flow-delta.ts), which
+ * this hook tells it about; one cache write per batch.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { useLiveEvent } from '../../../lib/events';
+import { useLiveEvent, useSetFlowView } from '../../../lib/events';
+import type { FlowDelta } from '../../../lib/flow-delta';
 import type { Api, FlowQuery } from '../../../lib/types';
-import { type FlowsData, flowsQueryKey, matchesFlowQuery, receivedAt } from './get-flows';
+import { type FlowsData, flowsQueryKey, receivedAt } from './get-flows';
 
 export interface LiveFlowStats {
   added: number;
@@ -27,7 +30,13 @@ export const LIVE_INSERT_MAX = 500;
 const RELOAD_QUIET_MS = 1000;
 const RELOAD_MAX_WAIT_MS = 5000;
 
-export function useLiveFlows(query: FlowQuery): LiveFlowStats {
+/** Rows the view may still put on top: none once LIVE_INSERT_MAX are in, until the first page is loaded again. */
+function insertBudget(inserted: { page: unknown; rows: number }, firstPage: unknown): number {
+  return inserted.page === firstPage ? Math.max(0, LIVE_INSERT_MAX - inserted.rows) : LIVE_INSERT_MAX;
+}
+
+/** `pages`: the view's loaded pages (useFlows), which the stream is reduced against. */
+export function useLiveFlows(query: FlowQuery, pages: readonly Api['FlowPage'][] | undefined): LiveFlowStats {
   const queryClient = useQueryClient();
   const [stats, setStats] = useState<LiveFlowStats>({ added: 0, removed: 0, fresh: new Set() });
   const queryRef = useRef(query);
@@ -59,85 +68,108 @@ export function useLiveFlows(query: FlowQuery): LiveFlowStats {
     );
   });
 
-  useLiveEvent('flows', (data) => {
-    const batch = data as Api['FlowChanges'];
-    if (batch.events.length === 0 || queryRef.current.node) return;
+  // The view the stream is reduced for (flow-delta.ts): sent again when the
+  // loaded rows or the insert budget change, not when only a total does.
+  const setFlowView = useSetFlowView();
+  const sentView = useRef<{ items: unknown[]; budget: number; query: FlowQuery | null }>({
+    items: [],
+    budget: -1,
+    query: null,
+  });
+  useEffect(() => {
+    if (query.node || !pages) {
+      setFlowView(null);
+      sentView.current = { items: [], budget: -1, query: null };
+      return;
+    }
+    const items = pages.map((p) => p.items);
+    const budget = insertBudget(inserted.current, pages[0]);
+    const last = sentView.current;
+    if (
+      last.query === query &&
+      last.budget === budget &&
+      last.items.length === items.length &&
+      items.every((it, i) => it === last.items[i])
+    )
+      return;
+    sentView.current = { items, budget, query };
+    setFlowView({ query, loaded: items.flatMap((it) => it.map((r) => r.id)), budget });
+  }, [query, pages, setFlowView]);
+  useEffect(
+    () => () => {
+      setFlowView(null);
+      sentView.current = { items: [], budget: -1, query: null };
+    },
+    [setFlowView],
+  );
+
+  useLiveEvent('flows', (payload) => {
+    const delta = payload as FlowDelta;
     const q = queryRef.current;
+    if (q.node) return;
     const key = flowsQueryKey(q);
     const current = queryClient.getQueryData<FlowsData>(key);
     if (!current || current.pages.length === 0) return;
 
     const now = Date.now();
-    let shown: Set<string> | null = null;
-    // Built only when a row with a master needs it (FTP data flows are few).
-    const shownId = (id: string) => {
-      shown ??= new Set(current.pages.flatMap((p) => p.items.map((r) => r.id)));
-      return shown.has(id);
-    };
-    const destroyed = new Set<string>();
-    const updated = new Map<string, Api['FlowRow']>();
-    const created: Api['FlowRow'][] = [];
-    for (const ev of batch.events) {
-      if (!matchesFlowQuery(ev.row, q, shownId)) {
-        // A row that stopped matching (e.g. state changed) leaves the view.
-        if (ev.type === 'update') destroyed.add(ev.row.id);
-        continue;
-      }
-      receivedAt.set(ev.row, now);
-      if (ev.type === 'destroy') destroyed.add(ev.row.id);
-      else if (ev.type === 'update') updated.set(ev.row.id, ev.row);
-      else created.push(ev.row);
-    }
-
     let removed = 0;
     let pages = current.pages;
-    let fresh = created;
-    if (destroyed.size > 0 || updated.size > 0 || created.length > 0) {
-      // Only then are the loaded rows walked (a burst of new flows with no
-      // update or destroy for a loaded row leaves them as they are).
+    let fresh = delta.added;
+    let addedCount = delta.addedCount;
+    if (delta.gone.length > 0 || delta.changed.length > 0 || delta.added.length > 0) {
+      // Only then are the loaded rows walked: in a burst the worker sends
+      // counts alone once the insert budget is spent.
+      const gone = new Set(delta.gone);
+      const changed = new Map(delta.changed.map((r) => [r.id, r]));
+      const touched = gone.size > 0 || changed.size > 0;
       const loadedIds = new Set<string>();
-      const touched = destroyed.size > 0 || updated.size > 0;
-      const walked = current.pages.map((p) => {
+      pages = current.pages.map((p) => {
         if (!touched) {
           for (const r of p.items) loadedIds.add(r.id);
           return p;
         }
         const items: Api['FlowRow'][] = [];
         for (const r of p.items) {
-          if (destroyed.has(r.id)) {
+          if (gone.has(r.id)) {
             removed++;
             continue;
           }
           loadedIds.add(r.id);
-          items.push(updated.get(r.id) ?? r);
+          const c = changed.get(r.id);
+          if (c) changed.delete(r.id);
+          items.push(c ?? r);
         }
         return { ...p, items };
       });
-      pages = walked;
-      // Updates for rows we have not loaded yet are new to this view.
-      for (const [id, row] of updated) if (!loadedIds.has(id)) created.push(row);
-      fresh = created.filter((r) => !loadedIds.has(r.id));
+      // The view moved on since the worker was told (pages reloaded): a
+      // change for a row no longer loaded is new to it, a row sent as new
+      // that is loaded by now is not.
+      fresh = [...changed.values(), ...delta.added].filter((r) => !loadedIds.has(r.id));
+      addedCount += fresh.length - delta.added.length;
+      for (const r of delta.changed) receivedAt.set(r, now);
     }
+    for (const r of fresh) receivedAt.set(r, now);
     const first = pages[0];
     if (inserted.current.page !== current.pages[0]) inserted.current = { page: null, rows: 0 };
-    const onTop = fresh.slice(0, Math.max(0, LIVE_INSERT_MAX - inserted.current.rows));
+    const onTop = fresh.slice(0, insertBudget(inserted.current, current.pages[0]));
     if (first && onTop.length > 0) {
       pages = pages === current.pages ? [...pages] : pages;
       pages[0] = { ...first, items: [...onTop, ...first.items] };
       inserted.current.rows += onTop.length;
     }
-    const totalDelta = fresh.length - removed;
+    const left = removed + delta.goneUnloaded;
+    const totalDelta = addedCount - left;
     if (pages === current.pages && totalDelta === 0) return;
     const next = pages.map((p) => ({ ...p, total: Math.max(0, p.total + totalDelta) }));
     inserted.current.page = next[0];
     queryClient.setQueryData<FlowsData>(key, { ...current, pages: next });
 
-    if (fresh.length > 0 || removed > 0) {
+    if (addedCount > 0 || left > 0) {
       setStats((s) => {
-        if (onTop.length === 0) return { ...s, added: s.added + fresh.length, removed: s.removed + removed };
+        if (onTop.length === 0) return { ...s, added: s.added + addedCount, removed: s.removed + left };
         const f = new Set(s.fresh);
         for (const r of onTop) f.add(r.id);
-        return { added: s.added + fresh.length, removed: s.removed + removed, fresh: f };
+        return { added: s.added + addedCount, removed: s.removed + left, fresh: f };
       });
       if (onTop.length > 0) {
         setTimeout(() => {

@@ -32,6 +32,24 @@ const STATES = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT', 'CLOSE_WAIT',
 const TUPLE_MARK = '\u0000';
 const IP_RE = /^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]+:[0-9a-fA-F:]*$/;
 
+/**
+ * One DisplayRow per flow row and place: a render that keeps a row keeps
+ * its DisplayRow, and FlowRowView (memoized) skips it. Without this each
+ * cache write of the live stream, five a second in a burst, re-rendered
+ * every row in view.
+ */
+const asRow = new WeakMap<Api['FlowRow'], DisplayRow>();
+const asChild = new WeakMap<Api['FlowRow'], DisplayRow>();
+function display(row: Api['FlowRow'], child: boolean): DisplayRow {
+  const cache = child ? asChild : asRow;
+  let d = cache.get(row);
+  if (!d) {
+    d = { row, child };
+    cache.set(row, d);
+  }
+  return d;
+}
+
 /** FTP data flows go right under their control flow when both are loaded. */
 function groupByMaster(rows: Api['FlowRow'][]): DisplayRow[] {
   const ids = new Set(rows.map((r) => r.id));
@@ -46,8 +64,8 @@ function groupByMaster(rows: Api['FlowRow'][]): DisplayRow[] {
   const out: DisplayRow[] = [];
   for (const r of rows) {
     if (r.masterId && ids.has(r.masterId) && r.masterId !== r.id) continue;
-    out.push({ row: r, child: false });
-    for (const c of children.get(r.id) ?? []) out.push({ row: c, child: true });
+    out.push(display(r, false));
+    for (const c of children.get(r.id) ?? []) out.push(display(c, true));
   }
   return out;
 }
@@ -214,7 +232,7 @@ function FlowTable({ query }: { query: FlowQuery }) {
   // A kill acts on this node's table: the peer's rows are shown, not killed from here.
   const canEdit = useCanEdit() && !query.node;
   const flows = useFlows(query);
-  const live = useLiveFlows(query);
+  const live = useLiveFlows(query, flows.data?.pages);
   const expectationCounts = useExpectationCounts(query.node);
   const kill = useKillFlow();
   const now = useNow(1000);
