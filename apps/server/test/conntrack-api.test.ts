@@ -207,8 +207,7 @@ describe('event loss (ENOBUFS)', () => {
       ['-f', '-'],
       'table inet gh_loss {\n chain output { type filter hook output priority 0; ct state new counter\n }\n chain input { type filter hook input priority 0; udp dport 20000-29999 drop\n }\n}\n',
     );
-    // A socket buffer of a few events, so a burst overflows it.
-    app = await makeApp(lossNs.name, { conntrack: 'true', eventBatchMs: 50, conntrackEventBufferBytes: 4096 });
+    app = await makeApp(lossNs.name, { conntrack: 'true', eventBatchMs: 50 });
     await app.app.listen({ host: '127.0.0.1', port: 0 });
     const s = await login(app.app);
     token = await createToken(app.app, s, 'viewer');
@@ -236,12 +235,20 @@ describe('event loss (ENOBUFS)', () => {
     try {
       await waitFor('the stream to open', async () => text.includes('event: hello'));
       const before = app.app.conntrack.resyncs;
-      // 5,000 new flows while this process (and the server in it) is blocked:
-      // conntrack -E fills its pipe, the kernel its socket, and drops events.
-      lossNs.exec(process.execPath, [
-        '-e',
-        "const s=require('node:dgram').createSocket('udp4');const b=Buffer.from('x');let i=0;(function next(){if(i>=5000){s.close();return;}s.send(b,20000+(i++%10000),'127.0.0.1',next);})();",
-      ]);
+      // 5,000 new flows while conntrack -E is stopped: the kernel fills its
+      // socket and drops the rest. (A busy server no longer stalls it: its
+      // output is read by a helper, conntrack-event-loss.test.ts.)
+      const pid = app.app.conntrack.streamProcess('flows')?.pid;
+      expect(pid).toBeGreaterThan(0);
+      process.kill(pid as number, 'SIGSTOP');
+      try {
+        lossNs.exec(process.execPath, [
+          '-e',
+          "const s=require('node:dgram').createSocket('udp4');const b=Buffer.from('x');let i=0;(function next(){if(i>=5000){s.close();return;}s.send(b,20000+(i++%10000),'127.0.0.1',next);})();",
+        ]);
+      } finally {
+        process.kill(pid as number, 'SIGCONT');
+      }
       await waitFor('a resync message for the loss', async () => /event: resync\ndata: .*"enobufs"/.test(text));
       // The dump follows once the losses have stopped, and the index matches the kernel.
       await waitFor('the repairing dump', async () => app.app.conntrack.resyncs > before, 15_000);

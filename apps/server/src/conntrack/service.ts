@@ -13,6 +13,7 @@ import type { ExpectationRow, FlowRow } from '../schemas/conntrack.js';
 import type { EventHub } from '../services/events.js';
 import type { FlowAttribution } from './attribution.js';
 import {
+  EVENT_STREAM_OPTIONS,
   EXPECTATION_DUMP_ARGS,
   EXPECTATION_EVENT_ARGS,
   FLOW_DUMP_ARGS,
@@ -174,21 +175,26 @@ export class ConntrackService {
     if (this.stopped) return;
     const args = kind === 'flows' ? flowEventArgs(this.eventBufferBytes) : EXPECTATION_EVENT_ARGS;
     const startedAt = Date.now();
-    const proc = this.runner.stream('conntrack', args, {
-      onLine: (line) => this.onEventLine(kind, line),
-      onStderrLine: (line) => {
-        if (isEnobufsWarning(line)) {
-          // conntrack prints a line per failed read: hundreds a second in a
-          // burst. One message per loss episode (until its repairing dump
-          // starts); a loss during that dump starts a new episode.
-          if (this.lossTimer === undefined) {
-            this.log.warn({ kind }, 'conntrack events lost (ENOBUFS); resynchronising from a dump');
-            this.hub.publish('resync', { reason: 'enobufs', kind, at: new Date().toISOString() });
+    const proc = this.runner.stream(
+      'conntrack',
+      args,
+      {
+        onLine: (line) => this.onEventLine(kind, line),
+        onStderrLine: (line) => {
+          if (isEnobufsWarning(line)) {
+            // conntrack prints a line per failed read: hundreds a second in a
+            // burst. One message per loss episode (until its repairing dump
+            // starts); a loss during that dump starts a new episode.
+            if (this.lossTimer === undefined) {
+              this.log.warn({ kind }, 'conntrack events lost (ENOBUFS); resynchronising from a dump');
+              this.hub.publish('resync', { reason: 'enobufs', kind, at: new Date().toISOString() });
+            }
+            this.resyncAfterLoss();
           }
-          this.resyncAfterLoss();
-        }
+        },
       },
-    });
+      EVENT_STREAM_OPTIONS,
+    );
     this.streams.set(kind, proc);
     void proc.done.then((r) => {
       if (this.streams.get(kind) !== proc) return;

@@ -1,0 +1,97 @@
+/**
+ * A busy server loses no conntrack events. conntrack 1.4.7 sets `-b` on the
+ * wrong socket, so the one the events come in by keeps the kernel's default
+ * buffer (212 KB, ~50 ms of a 10,000 flows/s burst). Read straight from this
+ * process, `conntrack -E` stalls on a full pipe as soon as the event loop is
+ * busy, and the kernel drops events; read by the endless streams' helper
+ * (commands.ts EVENT_STREAM_OPTIONS), it keeps reading. Both ways, in a
+ * namespace of their own: the same blocked loop and the same 5,000 new flows
+ * lose events from a direct stream and none from the server's.
+ */
+import { createRunner } from '@gatehouse/rules';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNetns, makeApp, type Netns, type TestApp, waitFor } from './helpers.js';
+
+/** 5,000 new UDP flows at ~5,000 a second; this process (and a server in it) is blocked meanwhile. */
+const SEND_BLOCKING =
+  "const s=require('node:dgram').createSocket('udp4');const b=Buffer.from('x');let i=0;" +
+  "const t=setInterval(()=>{for(let k=0;k<50&&i<5000;k++)s.send(b,20000+(i++%10000),'127.0.0.1');" +
+  'if(i>=5000){clearInterval(t);setTimeout(()=>s.close(),200);}},10);';
+
+let ns: Netns;
+
+beforeAll(() => {
+  ns = createNetns();
+  // Tracks loopback UDP (a conntrack hook) and drops it on input, so no ICMP answers.
+  ns.exec(
+    'nft',
+    ['-f', '-'],
+    'table inet gh_loss {\n chain output { type filter hook output priority 0; ct state new counter\n }\n chain input { type filter hook input priority 0; udp dport 20000-29999 drop\n }\n}\n',
+  );
+});
+
+afterAll(() => ns?.destroy());
+
+const kernelFlows = () => Number(ns.exec('conntrack', ['-C']).trim());
+const flush = () => ns.exec('conntrack', ['-F']);
+
+describe('conntrack events while the event loop is blocked', () => {
+  it('without the helper: conntrack -E read by this process stalls, and the kernel drops events', async () => {
+    flush();
+    const runner = createRunner({ netns: ns.name });
+    let lines = 0;
+    let enobufs = false;
+    const proc = runner.stream('conntrack', ['-E', '-o', 'id', '-b', String(32 * 1024 * 1024)], {
+      onLine: () => {
+        lines++;
+      },
+      onStderrLine: (line) => {
+        if (/ENOBUFS/.test(line)) enobufs = true;
+      },
+    });
+    try {
+      // Subscribed once a flow's event comes through.
+      await waitFor('the stream to follow', async () => {
+        ns.exec(process.execPath, [
+          '-e',
+          "const s=require('node:dgram').createSocket('udp4');s.send('x',29999,'127.0.0.1',()=>s.close())",
+        ]);
+        return lines > 0;
+      });
+      const start = lines;
+      ns.exec(process.execPath, ['-e', SEND_BLOCKING]);
+      await waitFor('the loss to be reported', async () => enobufs, 5000);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(lines - start).toBeLessThan(5000);
+    } finally {
+      proc.kill();
+      await proc.done;
+    }
+  });
+
+  describe('the server', () => {
+    let app: TestApp;
+
+    beforeAll(async () => {
+      flush();
+      app = await makeApp(ns.name, { conntrack: 'true' });
+      await waitFor('the first dump', async () => app.app.conntrack.following && app.app.conntrack.resyncs >= 1);
+    });
+
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    it('loses nothing: its event streams are read by a helper while the loop is blocked', async () => {
+      const before = app.app.conntrack.resyncs;
+      const had = app.app.conntrack.table.flows.size;
+      ns.exec(process.execPath, ['-e', SEND_BLOCKING]);
+      expect(kernelFlows()).toBeGreaterThanOrEqual(5000);
+      await waitFor('every flow in the index', async () => app.app.conntrack.table.flows.size >= had + 5000, 10_000);
+      // No loss reported, no repairing dump.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(app.app.conntrack.resyncs).toBe(before);
+      expect(app.app.conntrack.table.flows.size).toBe(kernelFlows());
+    });
+  });
+});
