@@ -25,14 +25,7 @@ interface Held {
 const held = new Map<string, Held>();
 
 function keyOf(netns: string | undefined, command: string, args: readonly string[], opts: StreamOptions): string {
-  return JSON.stringify([
-    netns ?? null,
-    command,
-    args,
-    opts.fromHelper === true,
-    opts.endless === true,
-    opts.delayMs ?? 0,
-  ]);
+  return JSON.stringify([netns ?? null, command, args, opts.fromHelper === true, opts.delayMs ?? 0]);
 }
 
 /** Starts `command args` now for a later `stream()` call to take over (see the top of this file). */

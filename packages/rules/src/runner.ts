@@ -72,19 +72,10 @@ export interface StreamOptions {
    * from this process, and let the helper hold output this process has not
    * read yet: for the conntrack dumps (a 1M-flow `conntrack -L` no longer
    * stalls on a full pipe while the server is busy starting, and a resync
-   * does not fork a ~300 MB process). For endless output, with `endless`.
+   * does not fork a ~300 MB process). Not for endless output (`conntrack -E`):
+   * the helper would hold what a stuck reader leaves.
    */
   fromHelper?: boolean;
-  /**
-   * With fromHelper: output without end (`conntrack -E`), from a helper of
-   * its own that holds at most ENDLESS_HOLD_BYTES unread (spawn-helper.ts).
-   * A command that writes each line as it comes then never stalls on a full
-   * pipe while this process is busy: `conntrack -E` stalled that way stops
-   * reading its netlink socket, whose buffer (212 KB: conntrack 1.4.7 sets
-   * `-b` on another socket) holds ~50 ms of a 10,000 flows/s burst, and the
-   * kernel drops the rest (ENOBUFS).
-   */
-  endless?: boolean;
   /**
    * With fromHelper: the helper starts the command this many ms after the
    * call, timed in the helper: a wait (e.g. for `conntrack -E` to subscribe
@@ -99,16 +90,6 @@ export interface StreamOptions {
    * Not part of what makes a prestarted stream the same as a later call.
    */
   priority?: number;
-  /**
-   * With fromHelper: real-time scheduling (SCHED_FIFO at priority 1, by
-   * util-linux `chrt`) where allowed (CAP_SYS_NICE), else `priority` alone.
-   * For `conntrack -E`, as conntrackd's `Scheduler` clause: its netlink
-   * socket holds ~50 ms of a 10,000 flows/s burst, and a reader at nice -5
-   * or -20 still lost events whenever the box was busy (a browser, a
-   * server and a burst on 2 cores); one at SCHED_FIFO lost none. It only
-   * reads and writes lines: at 50,000 events a second, a fraction of a core.
-   */
-  realtime?: boolean;
   /**
    * The command writes its standard output in blocks of this many bytes
    * (coreutils `stdbuf -o`, where installed; the same bytes) instead of
@@ -359,12 +340,7 @@ function streamedFromHelper(
       onStdout: onChunk ? (chunk) => onChunk(chunk) : (chunk) => out?.push(chunk),
       onStderr: (chunk) => err.push(chunk),
     },
-    {
-      delayMs: opts.delayMs ?? 0,
-      endless: opts.endless === true,
-      realtime: opts.realtime === true,
-      ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
-    },
+    { delayMs: opts.delayMs ?? 0, ...(opts.priority !== undefined ? { priority: opts.priority } : {}) },
   );
   const done = proc.done.then((e) => {
     out?.end();

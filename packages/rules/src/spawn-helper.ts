@@ -32,7 +32,6 @@
  * The frames of one call arrive in order, the exit last.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { readInSlices } from './read-slices.js';
 
@@ -67,7 +66,7 @@ const frame = (type, id, payload) => {
   frames.uncork();
   return frames.writableLength;
 };
-/** Over this much unread output (q.holdBytes, else HOLD_MAX) the command is paused (its pipe then fills) until the server catches up. */
+/** Over this much unread output the command is paused (its pipe then fills) until the server catches up. */
 const HOLD_MAX = 512 * 1024 * 1024;
 const stream = (q) => {
   let child;
@@ -91,13 +90,9 @@ const stream = (q) => {
   if (child.pid !== undefined && q.priority !== undefined) {
     nice(child.pid, q.priority);
   }
-  if (child.pid !== undefined && q.realtime) {
-    // SCHED_FIFO at the lowest real-time priority (util-linux chrt); where not allowed it keeps its nice value.
-    spawn('chrt', ['-f', '-p', '1', String(child.pid)], { stdio: 'ignore' }).on('error', () => {});
-  }
   if (child.pid !== undefined) frame(4, q.id, Buffer.from(String(child.pid)));
   child.stdout.on('data', (d) => {
-    if (frame(1, q.id, d) > (q.holdBytes || HOLD_MAX)) {
+    if (frame(1, q.id, d) > HOLD_MAX) {
       child.stdout.pause();
       frames.once('drain', () => child.stdout.resume());
     }
@@ -218,8 +213,6 @@ let current: Helper | undefined;
 /** The helper of the runs a runner sends there by default (RunnerOptions.fromHelper; HelperRequest.own). */
 let currentOwn: Helper | undefined;
 let currentStreams: Helper | undefined;
-/** The helper of the endless streams (HelperStreamStart.endless). */
-let currentEndless: Helper | undefined;
 
 /** Reads the helper's fd 3: frames of [type u8, id u32le, length u32le] + payload. */
 function frameReader(helper: Helper): (chunk: Buffer) => void {
@@ -274,16 +267,8 @@ function frameReader(helper: Helper): (chunk: Buffer) => void {
   };
 }
 
-/** `priority`: the helper's own nice value, where allowed (the endless streams' helper: see ENDLESS_PRIORITY). */
-function startHelper(priority?: number): Helper {
+function startHelper(): Helper {
   const child = spawn(process.execPath, ['-e', HELPER], { stdio: ['pipe', 'pipe', 'inherit', 'pipe'] });
-  if (priority !== undefined && child.pid !== undefined) {
-    try {
-      setPriority(child.pid, priority);
-    } catch {
-      // Not allowed (no CAP_SYS_NICE): it runs at this process's priority.
-    }
-  }
   const helper: Helper = { child, pending: new Map(), streams: new Map(), next: 1 };
   const frames = child.stdio[3] as NodeJS.ReadableStream | null;
   const read = frameReader(helper);
@@ -305,7 +290,6 @@ function startHelper(priority?: number): Helper {
     if (current === helper) current = undefined;
     if (currentOwn === helper) currentOwn = undefined;
     if (currentStreams === helper) currentStreams = undefined;
-    if (currentEndless === helper) currentEndless = undefined;
     for (const resolve of helper.pending.values()) resolve({ exitCode: 1, stdout: '', stderr: why, timedOut: false });
     helper.pending.clear();
   };
@@ -362,30 +346,7 @@ export interface HelperStreamStart {
   delayMs?: number;
   /** Its scheduling priority (nice, -20..19), set by the helper once started; ignored where not allowed. */
   priority?: number;
-  /**
-   * Real-time scheduling (SCHED_FIFO, priority 1) where allowed: woken at
-   * once when its input comes (see runner.ts StreamOptions.realtime).
-   */
-  realtime?: boolean;
-  /**
-   * Output without end (`conntrack -E`): from a helper of its own, so that
-   * its lines never wait in a pipe behind a dump's megabytes, and paused
-   * once ENDLESS_HOLD_BYTES of it are unread here (a stuck reader does not
-   * grow the helper without bound; `conntrack -E` then loses events and
-   * says so).
-   */
-  endless?: boolean;
 }
-
-/** Most unread output of an endless stream the helper holds: ~300,000 conntrack events. */
-export const ENDLESS_HOLD_BYTES = 64 * 1024 * 1024;
-
-/**
- * The endless streams' helper's nice value: it must read a stream's pipe
- * before the command fills it (64 KB: ~300 conntrack events, 30 ms of a
- * 10,000 flows/s burst) on a box whose cores a busy server and browser take.
- */
-const ENDLESS_PRIORITY = -5;
 
 /**
  * Starts `file argv` from the streams' helper and hands over its output as
@@ -396,16 +357,10 @@ export function streamFromHelper(
   argv: readonly string[],
   env: Record<string, string>,
   handlers: HelperStreamHandlers,
-  { delayMs = 0, priority, realtime = false, endless = false }: HelperStreamStart = {},
+  { delayMs = 0, priority }: HelperStreamStart = {},
 ): HelperStream {
-  let helper: Helper;
-  if (endless) {
-    currentEndless ??= startHelper(ENDLESS_PRIORITY);
-    helper = currentEndless;
-  } else {
-    currentStreams ??= startHelper();
-    helper = currentStreams;
-  }
+  currentStreams ??= startHelper();
+  const helper = currentStreams;
   const id = helper.next++;
   let exit!: (e: HelperStreamExit) => void;
   const done = new Promise<HelperStreamExit>((resolve) => {
@@ -418,10 +373,7 @@ export function streamFromHelper(
   });
   helper.streams.set(id, call);
   idle(helper);
-  const holdBytes = endless ? ENDLESS_HOLD_BYTES : undefined;
-  helper.child.stdin?.write(
-    `${JSON.stringify({ id, stream: true, file, argv, env, delayMs, priority, realtime, holdBytes })}\n`,
-  );
+  helper.child.stdin?.write(`${JSON.stringify({ id, stream: true, file, argv, env, delayMs, priority })}\n`);
   return {
     get pid() {
       return call.pid;
@@ -434,12 +386,10 @@ export function streamFromHelper(
 }
 
 /**
- * Starts the streams' helpers now if they are not running, the dumps' and
- * the endless streams' (a server that will follow conntrack from its start:
- * a helper's own start, ~0.1-0.3 s on a busy box, then overlaps the
- * server's module loading instead of delaying the dump and the events).
+ * Starts the streams' helper now if it is not running (a server that will
+ * dump conntrack at start: the helper's own start, ~0.1-0.3 s on a busy box,
+ * then overlaps the server's module loading instead of delaying the dump).
  */
 export function prestartStreamHelper(): void {
   currentStreams ??= startHelper();
-  currentEndless ??= startHelper(ENDLESS_PRIORITY);
 }

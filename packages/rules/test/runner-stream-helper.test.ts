@@ -100,31 +100,6 @@ describe('Runner.stream from the helper', () => {
     expect(niceOf('self')).toBe(0);
   });
 
-  it('starts a command under real-time scheduling when asked (SCHED_FIFO), an endless one from its own helper', async () => {
-    const plain = runner.stream('sleep', ['30'], { onLine: () => undefined }, { fromHelper: true });
-    const rt = runner.stream(
-      'sleep',
-      ['30'],
-      { onLine: () => undefined },
-      { fromHelper: true, endless: true, realtime: true, priority: -5 },
-    );
-    const [plainPid, rtPid] = [await pidOf(plain), await pidOf(rt)];
-    // /proc/PID/stat: field 41 is the scheduling policy (0 normal, 1 FIFO); the 4th its parent.
-    const stat = (p: number) => {
-      const text = readFileSync(`/proc/${p}/stat`, 'utf8');
-      return text.slice(text.lastIndexOf(')') + 2).split(' ');
-    };
-    const policyOf = (p: number) => Number(stat(p)[38]);
-    for (let i = 0; i < 100 && policyOf(rtPid) !== 1; i++) await new Promise((r) => setTimeout(r, 10));
-    const seen = [policyOf(plainPid), policyOf(rtPid)];
-    const parents = [stat(plainPid)[1], stat(rtPid)[1]];
-    for (const p of [plain, rt]) p.kill('SIGKILL');
-    await Promise.all([plain.done, rt.done]);
-    expect(seen).toEqual([0, 1]);
-    // Two helpers: an endless stream's lines never wait behind a dump's.
-    expect(parents[0]).not.toBe(parents[1]);
-  });
-
   it('reports exit codes and standard error, a missing command as 127, arguments without a shell', async () => {
     const failing = collect(node, ['-e', "console.log('out'); console.error('a problem'); process.exit(3)"], true);
     expect(await failing.proc.done).toMatchObject({ exitCode: 3, signal: null, stderr: 'a problem\n' });

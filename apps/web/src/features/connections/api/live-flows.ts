@@ -20,6 +20,12 @@ export interface LiveFlowStats {
 
 const FRESH_MS = 3000;
 /**
+ * Most rows put on top at once that are marked (fading in for FRESH_MS). A
+ * burst's hundreds say nothing marked, and every fading row is painted
+ * again in every frame of someone scrolling through them (bench 15.3c).
+ */
+const FRESH_MARK_MAX = 50;
+/**
  * Most new rows put on top of the table between two loads of it. Beyond
  * that (a burst: thousands of new flows a second) new flows are counted and
  * the total grows, but rows are no longer inserted: nobody reads rows
@@ -28,6 +34,8 @@ const FRESH_MS = 3000;
  */
 export const LIVE_INSERT_MAX = 500;
 const RELOAD_QUIET_MS = 1000;
+/** Most often a delta of counts alone is applied (see heldCounts). */
+const COUNTS_EVERY_MS = 1000;
 const RELOAD_MAX_WAIT_MS = 5000;
 
 /** Rows the view may still put on top: none once LIVE_INSERT_MAX are in, until the first page is loaded again. */
@@ -103,8 +111,47 @@ export function useLiveFlows(query: FlowQuery, pages: readonly Api['FlowPage'][]
     [setFlowView],
   );
 
+  // A delta of counts alone (a burst once the insert budget is spent: five
+  // a second) is held and applied with the next one that has rows, or after
+  // COUNTS_EVERY_MS: each applied delta is a cache write and a render of the
+  // table, which a scroll's frames paid for (bench 15.3c).
+  const heldCounts = useRef<{ delta: FlowDelta | null; timer?: ReturnType<typeof setTimeout> }>({ delta: null });
+  useEffect(() => () => clearTimeout(heldCounts.current.timer), []);
   useLiveEvent('flows', (payload) => {
     const delta = payload as FlowDelta;
+    if (queryRef.current.node) return;
+    const held = heldCounts.current;
+    const countsOnly = delta.gone.length === 0 && delta.changed.length === 0 && delta.added.length === 0;
+    if (countsOnly) {
+      held.delta = held.delta
+        ? {
+            ...held.delta,
+            addedCount: held.delta.addedCount + delta.addedCount,
+            goneUnloaded: held.delta.goneUnloaded + delta.goneUnloaded,
+          }
+        : delta;
+      held.timer ??= setTimeout(() => {
+        held.timer = undefined;
+        const d = held.delta;
+        held.delta = null;
+        if (d) applyDelta(d);
+      }, COUNTS_EVERY_MS);
+      return;
+    }
+    if (held.delta) {
+      clearTimeout(held.timer);
+      held.timer = undefined;
+      applyDelta({
+        ...delta,
+        addedCount: delta.addedCount + held.delta.addedCount,
+        goneUnloaded: delta.goneUnloaded + held.delta.goneUnloaded,
+      });
+      held.delta = null;
+    } else applyDelta(delta);
+  });
+
+  /** One delta into the loaded pages (one cache write) and the counters. */
+  function applyDelta(delta: FlowDelta): void {
     const q = queryRef.current;
     if (q.node) return;
     const key = flowsQueryKey(q);
@@ -165,23 +212,25 @@ export function useLiveFlows(query: FlowQuery, pages: readonly Api['FlowPage'][]
     queryClient.setQueryData<FlowsData>(key, { ...current, pages: next });
 
     if (addedCount > 0 || left > 0) {
+      // Marked only when a few come at once (see FRESH_MARK_MAX).
+      const marked = onTop.length <= FRESH_MARK_MAX ? onTop : [];
       setStats((s) => {
-        if (onTop.length === 0) return { ...s, added: s.added + addedCount, removed: s.removed + left };
+        if (marked.length === 0) return { ...s, added: s.added + addedCount, removed: s.removed + left };
         const f = new Set(s.fresh);
-        for (const r of onTop) f.add(r.id);
+        for (const r of marked) f.add(r.id);
         return { added: s.added + addedCount, removed: s.removed + left, fresh: f };
       });
-      if (onTop.length > 0) {
+      if (marked.length > 0) {
         setTimeout(() => {
           setStats((s) => {
             const f = new Set(s.fresh);
-            for (const r of onTop) f.delete(r.id);
+            for (const r of marked) f.delete(r.id);
             return { ...s, fresh: f };
           });
         }, FRESH_MS);
       }
     }
-  });
+  }
 
   return stats;
 }
