@@ -118,8 +118,9 @@ function configSchema(adminCheck: (password: string) => string[]) {
       /** SSE batching window: events are collected this long before being sent together. */
       eventBatchMs: ms(10).default(250),
       /**
-       * Receive buffer of the conntrack event socket (`conntrack -E -b`; the
-       * kernel doubles it). Events beyond it while the server is busy are lost
+       * Receive buffer of the conntrack event sockets (the kernel doubles it;
+       * set by the server, conntrack/event-socket.ts, as conntrack 1.4.7's
+       * `-b` misses them). Events beyond it while the server is busy are lost
        * (ENOBUFS), reported and repaired by a dump.
        */
       conntrackEventBufferBytes: z.coerce

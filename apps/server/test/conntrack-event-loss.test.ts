@@ -1,15 +1,17 @@
 /**
- * A busy server loses no conntrack events. conntrack 1.4.7 sets `-b` on the
- * wrong socket, so the one the events come in by keeps the kernel's default
- * buffer (212 KB, ~50 ms of a 10,000 flows/s burst). Read straight from this
- * process, `conntrack -E` stalls on a full pipe as soon as the event loop is
- * busy, and the kernel drops events; read by the endless streams' helper
- * (commands.ts EVENT_STREAM_OPTIONS), it keeps reading. Both ways, in a
+ * A busy server, or a conntrack -E held up, loses no events. conntrack 1.4.7
+ * sets `-b` on the wrong socket, so the one the events come in by keeps the
+ * kernel's default buffer (212 KB, ~70-300 events), and `conntrack -E` read
+ * by a busy process stalls on its output within ~200 lines. The server sizes
+ * both (event-socket.ts, commands.ts EVENT_STREAM_OPTIONS). Both ways, in a
  * namespace of their own: the same blocked loop and the same 5,000 new flows
- * lose events from a direct stream and none from the server's.
+ * lose events from a plain `conntrack -E -b` and none from the server's, and
+ * the server's loses none while its conntrack is stopped for a moment
+ * (conntrack-api.test.ts: the same with a 4 KB socket loses them).
  */
 import { createRunner } from '@gatehouse/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sizeEventSocket, socketDrops } from '../src/conntrack/event-socket.js';
 import { createNetns, makeApp, type Netns, type TestApp, waitFor } from './helpers.js';
 
 /** 5,000 new UDP flows at ~5,000 a second; this process (and a server in it) is blocked meanwhile. */
@@ -36,7 +38,7 @@ const kernelFlows = () => Number(ns.exec('conntrack', ['-C']).trim());
 const flush = () => ns.exec('conntrack', ['-F']);
 
 describe('conntrack events while the event loop is blocked', () => {
-  it('without the helper: conntrack -E read by this process stalls, and the kernel drops events', async () => {
+  it('a plain conntrack -E -b read by this process stalls on its output, and the kernel drops events', async () => {
     flush();
     const runner = createRunner({ netns: ns.name });
     let lines = 0;
@@ -69,6 +71,32 @@ describe('conntrack events while the event loop is blocked', () => {
     }
   });
 
+  it('the event socket is sized from outside conntrack, and its drop counter counts what it drops', async () => {
+    flush();
+    const runner = createRunner({ netns: ns.name });
+    let lines = 0;
+    const proc = runner.stream('conntrack', ['-E', '-o', 'id'], { onLine: () => void lines++ });
+    try {
+      const { sockets, error } = await sizeEventSocket(runner, proc.pid as number, 4096);
+      expect(error).toBeUndefined();
+      expect(sockets?.inodes.length).toBe(1);
+      const before = socketDrops(sockets as NonNullable<typeof sockets>);
+      expect(before).toBe(0);
+      // Stopped, with a socket of a few events: the burst is dropped, and counted.
+      process.kill(proc.pid as number, 'SIGSTOP');
+      try {
+        ns.exec(process.execPath, ['-e', SEND_BLOCKING]);
+      } finally {
+        process.kill(proc.pid as number, 'SIGCONT');
+      }
+      expect(socketDrops(sockets as NonNullable<typeof sockets>)).toBeGreaterThan(4000);
+    } finally {
+      proc.kill();
+      await proc.done;
+    }
+    expect(socketDrops({ pid: proc.pid as number, inodes: ['1'] })).toBeNull();
+  });
+
   describe('the server', () => {
     let app: TestApp;
 
@@ -82,13 +110,32 @@ describe('conntrack events while the event loop is blocked', () => {
       await app?.close();
     });
 
-    it('loses nothing: its event streams are read by a helper while the loop is blocked', async () => {
+    it('loses nothing while the event loop is blocked', async () => {
       const before = app.app.conntrack.resyncs;
       const had = app.app.conntrack.table.flows.size;
       ns.exec(process.execPath, ['-e', SEND_BLOCKING]);
       expect(kernelFlows()).toBeGreaterThanOrEqual(5000);
       await waitFor('every flow in the index', async () => app.app.conntrack.table.flows.size >= had + 5000, 10_000);
       // No loss reported, no repairing dump.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(app.app.conntrack.resyncs).toBe(before);
+      expect(app.app.conntrack.table.flows.size).toBe(kernelFlows());
+    });
+
+    it('loses nothing while its conntrack -E is stopped: its event socket holds the burst', async () => {
+      flush();
+      await waitFor('the flush in the index', async () => app.app.conntrack.table.flows.size <= kernelFlows());
+      const before = app.app.conntrack.resyncs;
+      const had = app.app.conntrack.table.flows.size;
+      const pid = app.app.conntrack.streamProcess('flows')?.pid as number;
+      expect(pid).toBeGreaterThan(0);
+      process.kill(pid, 'SIGSTOP');
+      try {
+        ns.exec(process.execPath, ['-e', SEND_BLOCKING]);
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      await waitFor('every flow in the index', async () => app.app.conntrack.table.flows.size >= had + 5000, 10_000);
       await new Promise((r) => setTimeout(r, 1500));
       expect(app.app.conntrack.resyncs).toBe(before);
       expect(app.app.conntrack.table.flows.size).toBe(kernelFlows());

@@ -25,7 +25,14 @@ interface Held {
 const held = new Map<string, Held>();
 
 function keyOf(netns: string | undefined, command: string, args: readonly string[], opts: StreamOptions): string {
-  return JSON.stringify([netns ?? null, command, args, opts.fromHelper === true, opts.delayMs ?? 0]);
+  return JSON.stringify([
+    netns ?? null,
+    command,
+    args,
+    opts.fromHelper === true,
+    opts.delayMs ?? 0,
+    opts.outputBufferBytes ?? 0,
+  ]);
 }
 
 /** Starts `command args` now for a later `stream()` call to take over (see the top of this file). */

@@ -10,6 +10,7 @@
  * Tests script both through FakeRunner (fake-runner.ts).
  */
 import { existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { execa } from 'execa';
@@ -73,9 +74,23 @@ export interface StreamOptions {
    * read yet: for the conntrack dumps (a 1M-flow `conntrack -L` no longer
    * stalls on a full pipe while the server is busy starting, and a resync
    * does not fork a ~300 MB process). Not for endless output (`conntrack -E`):
-   * the helper would hold what a stuck reader leaves.
+   * the helper would hold what a stuck reader leaves, and relaying it costs
+   * a busy box CPU (`pipeBytes` is for that).
    */
   fromHelper?: boolean;
+  /**
+   * What the command writes and this process has not read yet may take this
+   * many bytes (a perl wrapper, which then becomes the command, sets it on
+   * its standard output: the socket pair Node gives a child, SO_SNDBUFFORCE,
+   * else SO_SNDBUF up to the system's limit; a pipe, F_SETPIPE_SZ; nothing
+   * where perl is not installed). Each write counts with its overhead: a
+   * line written alone takes ~1 KB of it. For `conntrack -E`: it writes each
+   * line as it comes and stalls once its output is full (~200 lines by
+   * default) while this process is busy; stalled, it stops reading its
+   * netlink socket, which holds ~50 ms of a 10,000 flows/s burst (212 KB:
+   * conntrack 1.4.7 sets `-b` on another socket). Not with fromHelper.
+   */
+  outputBufferBytes?: number;
   /**
    * With fromHelper: the helper starts the command this many ms after the
    * call, timed in the helper: a wait (e.g. for `conntrack -E` to subscribe
@@ -83,7 +98,7 @@ export interface StreamOptions {
    */
   delayMs?: number;
   /**
-   * With fromHelper: the command's scheduling priority (nice, -20..19; a
+   * The command's scheduling priority (nice, -20..19; a
    * negative one needs CAP_SYS_NICE, else it is ignored). For the first
    * conntrack dump of a server's start, which the first page waits for
    * while the rest of the start-up competes for the cores (bench 15.6).
@@ -175,13 +190,35 @@ export interface RunnerOptions {
 let stdbuf: string | null | undefined;
 /** Where coreutils' `stdbuf` is on PATH (StreamOptions.writeBlock), or null; looked up once. */
 function stdbufPath(): string | null {
-  stdbuf ??=
-    (process.env.PATH ?? '/usr/bin:/bin')
-      .split(':')
-      .map((dir) => join(dir || '.', 'stdbuf'))
-      .find((p) => existsSync(p)) ?? null;
+  stdbuf ??= onPath('stdbuf');
   return stdbuf;
 }
+
+let perl: string | null | undefined;
+/** perl (Debian's perl-base is essential: always there), or null. */
+function perlPath(): string | null {
+  perl ??= onPath('perl');
+  return perl;
+}
+
+function onPath(name: string): string | null {
+  return (
+    (process.env.PATH ?? '/usr/bin:/bin')
+      .split(':')
+      .map((dir) => join(dir || '.', name))
+      .find((p) => existsSync(p)) ?? null
+  );
+}
+
+/**
+ * Sizes its standard output's buffer (a socket: SO_SNDBUFFORCE 32, else
+ * SO_SNDBUF 7, at SOL_SOCKET 1; a pipe: F_SETPIPE_SZ 1031), then becomes
+ * the command: same pid, same exit, no shell. Arguments: the size, the
+ * command, its arguments.
+ */
+const OUTPUT_SIZER =
+  'my $n = 0 + shift; setsockopt(STDOUT, 1, 32, $n) or setsockopt(STDOUT, 1, 7, $n) or fcntl(STDOUT, 1031, $n); ' +
+  'exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\\n"';
 
 /** Kept of a streamed command's standard error, for its exit report. */
 const STREAM_STDERR_MAX = 64 * 1024;
@@ -239,7 +276,9 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       const [file, argv] =
         opts.writeBlock && stdbufPath()
           ? commandLine('stdbuf', ['-o', String(opts.writeBlock), command, ...args])
-          : commandLine(command, args);
+          : opts.outputBufferBytes && !opts.fromHelper && perlPath()
+            ? commandLine('perl', ['-e', OUTPUT_SIZER, String(opts.outputBufferBytes), command, ...args])
+            : commandLine(command, args);
       const started = performance.now();
       const logged = (exit: StreamExit) => {
         logger?.debug(
@@ -270,6 +309,13 @@ export function createRunner(options: RunnerOptions = {}): Runner {
         stripFinalNewline: false,
         env: { LC_ALL: 'C' },
       });
+      if (opts.priority !== undefined && subprocess.pid !== undefined) {
+        try {
+          setPriority(subprocess.pid, opts.priority);
+        } catch {
+          // Not allowed (no CAP_SYS_NICE): left at this process's priority.
+        }
+      }
       let stderr = '';
       const lines = (input: NodeJS.ReadableStream) => createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
       const closed = (rl: Interface) => new Promise<void>((resolve) => rl.once('close', resolve));

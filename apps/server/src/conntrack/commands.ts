@@ -10,8 +10,8 @@ import { prestartStream, type Runner, type StreamOptions } from '@gatehouse/rule
 /**
  * `conntrack -E` of flows, with ids, on a netlink buffer of `bufferBytes`
  * (the kernel doubles it). conntrack 1.4.6-1.4.8 set it on their query
- * socket, not on the one the events come in by, which keeps the default
- * (212 KB): EVENT_STREAM_OPTIONS is what keeps the events from being lost.
+ * socket, not on the one the events come in by: the server sets that one
+ * itself (event-socket.ts); `-b` stays for versions that get it right.
  */
 export function flowEventArgs(bufferBytes: number): string[] {
   return ['-E', '-o', 'id', '-b', String(bufferBytes)];
@@ -24,15 +24,16 @@ export const EXPECTATION_DUMP_ARGS: readonly string[] = ['-L', 'expect'];
 export const SUBSCRIBE_MS = 150;
 
 /**
- * The event streams' options: from a helper that reads them as they come
- * and holds what this process has not read (Runner StreamOptions.endless),
- * scheduled as real-time where allowed, else at nice -5 (StreamOptions
- * .realtime). A busy event loop here (a resync of a million flows, a long
- * GC) stalled `conntrack -E` on a full pipe, and a busy box kept it from
- * running; either way its socket overflowed within ~50 ms of a 10,000
- * flows/s burst, and each loss cost a dump of the whole table.
+ * The event streams' options: conntrack's output may hold 32 MB unread
+ * (Runner StreamOptions.outputBufferBytes; doubled by the kernel: ~60,000
+ * events) instead of ~200 events, and it runs at nice -5. A busy event
+ * loop here (a resync of a million flows, a long GC) stalled
+ * `conntrack -E` on a full pipe; its netlink socket then overflowed within
+ * ~50 ms of a 10,000 flows/s burst, and each loss cost a dump of the whole
+ * table. (A helper relaying the stream did the same, but took ~15% of a
+ * core at 50,000 events a second that the box did not have: bench 15.2.)
  */
-export const EVENT_STREAM_OPTIONS: StreamOptions = { fromHelper: true, endless: true, priority: -5, realtime: true };
+export const EVENT_STREAM_OPTIONS: StreamOptions = { outputBufferBytes: 32 * 1024 * 1024, priority: -5 };
 
 /** The nice value of the first flow dump at a server's start (prestartConntrack). */
 export const FIRST_DUMP_PRIORITY = -5;

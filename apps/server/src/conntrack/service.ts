@@ -21,6 +21,7 @@ import {
   SUBSCRIBE_MS,
 } from './commands.js';
 import { dumpFlowBytes, dumpLines } from './dump.js';
+import { sizeEventSocket, socketDrops } from './event-socket.js';
 import {
   type EventType,
   type Expectation,
@@ -43,6 +44,8 @@ type Kind = 'flows' | 'expectations';
 /** After an event loss, how long the losses must stop before the repairing dump (see resyncAfterLoss). */
 const LOSS_QUIET_MS = 1000;
 const LOSS_MAX_WAIT_MS = 5000;
+/** How often the event sockets' drop counters are read (event-socket.ts). */
+const DROPS_POLL_MS = 500;
 
 /**
  * Flow events carry no packet or byte counts (the kernel adds them to DESTROY
@@ -106,8 +109,9 @@ export class ConntrackService {
   private readonly eventBufferBytes: number;
 
   /**
-   * `eventBufferBytes`: netlink receive buffer of the flow event socket
-   * (`conntrack -b`; the kernel doubles it; config conntrackEventBufferBytes).
+   * `eventBufferBytes`: netlink receive buffer of the event sockets (set by
+   * event-socket.ts: conntrack's own `-b` misses it; the kernel doubles it;
+   * config conntrackEventBufferBytes).
    * Large, so bursts are not dropped while the event loop is busy; memory is
    * only taken while events queue.
    */
@@ -181,21 +185,13 @@ export class ConntrackService {
       {
         onLine: (line) => this.onEventLine(kind, line),
         onStderrLine: (line) => {
-          if (isEnobufsWarning(line)) {
-            // conntrack prints a line per failed read: hundreds a second in a
-            // burst. One message per loss episode (until its repairing dump
-            // starts); a loss during that dump starts a new episode.
-            if (this.lossTimer === undefined) {
-              this.log.warn({ kind }, 'conntrack events lost (ENOBUFS); resynchronising from a dump');
-              this.hub.publish('resync', { reason: 'enobufs', kind, at: new Date().toISOString() });
-            }
-            this.resyncAfterLoss();
-          }
+          if (isEnobufsWarning(line)) this.eventsLost(kind);
         },
       },
       EVENT_STREAM_OPTIONS,
     );
     this.streams.set(kind, proc);
+    this.sizeEventSocket(kind, proc);
     void proc.done.then((r) => {
       if (this.streams.get(kind) !== proc) return;
       this.streams.delete(kind);
@@ -264,6 +260,50 @@ export class ConntrackService {
       for (const w of this.watchers) w.flow('update', f);
       this.hub.flow('update', this.flowRow(f));
     }
+  }
+
+  /**
+   * Events were lost (conntrack's ENOBUFS, or the socket's drop counter).
+   * conntrack prints a line per failed read: hundreds a second in a burst.
+   * One message per loss episode (until its repairing dump starts); a loss
+   * during that dump starts a new episode.
+   */
+  private eventsLost(kind: Kind): void {
+    if (this.lossTimer === undefined) {
+      this.log.warn({ kind }, 'conntrack events lost (ENOBUFS); resynchronising from a dump');
+      this.hub.publish('resync', { reason: 'enobufs', kind, at: new Date().toISOString() });
+    }
+    this.resyncAfterLoss();
+  }
+
+  /**
+   * conntrack 1.4.7 puts `-b` on another socket: the event socket is sized
+   * from here, and its drop counter watched (event-socket.ts): drops the
+   * kernel did not report as ENOBUFS are losses too.
+   */
+  private sizeEventSocket(kind: Kind, proc: StreamedProcess): void {
+    if (proc.pid === undefined) return;
+    void sizeEventSocket(this.runner, proc.pid, this.eventBufferBytes).then(({ sockets, error }) => {
+      if (this.streams.get(kind) !== proc) return;
+      if (!sockets) {
+        this.log.warn(
+          { kind, error },
+          'could not size the conntrack event socket: bursts may lose events (reported, then repaired)',
+        );
+        return;
+      }
+      let seen = socketDrops(sockets) ?? 0;
+      const timer = setInterval(() => {
+        const drops = this.streams.get(kind) === proc ? socketDrops(sockets) : null;
+        if (drops === null) {
+          clearInterval(timer);
+          return;
+        }
+        if (drops > seen) this.eventsLost(kind);
+        seen = drops;
+      }, DROPS_POLL_MS);
+      timer.unref();
+    });
   }
 
   /**
