@@ -21,7 +21,7 @@ import { raiseConntrackLimits } from './conntrack-limits.mjs';
 import { generateFlows, prepareConntrack } from './flows.mjs';
 import { percentile } from './lib.mjs';
 import { benchModel, startServer } from './server.mjs';
-import { loadConnections, openBrowser, scrollRun } from './ui-page.mjs';
+import { endTrace, loadConnections, openBrowser, scrollRun } from './ui-page.mjs';
 
 const FLOWS = Number(process.argv[2] ?? 100_000);
 const RATE = Number(process.argv[3] ?? 10_000);
@@ -75,15 +75,7 @@ try {
     await cdp.send('Profiler.start');
     const run = await scrollRun(page, { stepRows: 10, ms: 3000, rows: 0 });
     const { profile } = await cdp.send('Profiler.stop');
-    const complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
-    await cdp.send('Tracing.end');
-    const { stream } = await complete;
-    let text = '';
-    for (;;) {
-      const chunk = await cdp.send('IO.read', { handle: stream });
-      text += chunk.data;
-      if (chunk.eof) break;
-    }
+    const text = await endTrace(cdp);
     await cdp.detach();
     await gen;
     await sleep(1000);

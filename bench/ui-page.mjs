@@ -104,6 +104,21 @@ export function scrollRun(page, { stepRows, ms, rows }) {
   );
 }
 
+/** Ends a CDP trace started with `transferMode: 'ReturnAsStream'`; its JSON text. */
+export async function endTrace(cdp) {
+  const complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+  await cdp.send('Tracing.end');
+  const { stream } = await complete;
+  let text = '';
+  for (;;) {
+    const chunk = await cdp.send('IO.read', { handle: stream });
+    text += chunk.data;
+    if (chunk.eof) break;
+  }
+  await cdp.send('IO.close', { handle: stream });
+  return text;
+}
+
 /**
  * Thread CPU time of each frame's main-thread task (ProxyMain::BeginMainFrame
  * in a CDP trace, category `benchmark` only, which records little). Unlike the
@@ -115,16 +130,7 @@ export async function frameCpuTrace(page) {
   await cdp.send('Tracing.start', { categories: 'benchmark', transferMode: 'ReturnAsStream' });
   return {
     async stop() {
-      const complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
-      await cdp.send('Tracing.end');
-      const { stream } = await complete;
-      let text = '';
-      for (;;) {
-        const chunk = await cdp.send('IO.read', { handle: stream });
-        text += chunk.data;
-        if (chunk.eof) break;
-      }
-      await cdp.send('IO.close', { handle: stream });
+      const text = await endTrace(cdp);
       await cdp.detach();
       const events = JSON.parse(text).traceEvents;
       const main = new Set(
