@@ -75,7 +75,7 @@ export interface StreamOptions {
    * stalls on a full pipe while the server is busy starting, and a resync
    * does not fork a ~300 MB process). Not for endless output (`conntrack -E`):
    * the helper would hold what a stuck reader leaves, and relaying it costs
-   * a busy box CPU (`pipeBytes` is for that).
+   * a busy box CPU (`outputBufferBytes` is for that).
    */
   fromHelper?: boolean;
   /**

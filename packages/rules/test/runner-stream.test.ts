@@ -3,6 +3,7 @@
  * across chunks), exit codes and signals, kill, a command that is missing,
  * the log line, and a real `conntrack -E` in a namespace of its own.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner, type StreamedProcess } from '../src/runner.js';
 import { createNetns, type TestNetns } from './support/netns.js';
@@ -48,6 +49,32 @@ describe('Runner.stream', () => {
     expect(lines[0]).toBe('1');
     expect(lines[99_999]).toBe('100000');
     expect(lines.at(-1)).toBe('200000');
+  });
+
+  it('outputBufferBytes: a command writes its 1 MB while this process is busy, and nice is applied', async () => {
+    const readFor = (p: number) => readFileSync(`/proc/${p}/stat`, 'utf8');
+    const stateOf = (p: number) =>
+      readFor(p)
+        .slice(readFor(p).lastIndexOf(')') + 2)
+        .split(' ');
+    // 5,000 lines of 200 bytes, a write each, then exit.
+    const script = '$| = 1; print((\'x\' x 199) . "\\n") for 1 .. 5000;';
+    const states: string[] = [];
+    for (const opts of [{ outputBufferBytes: 8 * 1024 * 1024, priority: 5 }, {}]) {
+      let lines = 0;
+      const proc = createRunner().stream('perl', ['-e', script], { onLine: () => void lines++ }, opts);
+      const pid = proc.pid as number;
+      // This process busy for 1 s: nobody reads the command's output meanwhile.
+      const until = Date.now() + 1000;
+      while (Date.now() < until) {}
+      const [state, , , , , , , , , , , , , , , , nice] = stateOf(pid);
+      states.push(`${state} ${nice}`);
+      await proc.done;
+      expect(lines).toBe(5000);
+    }
+    // With the buffer it has written everything and exited (a zombie, not reaped yet), at nice 5;
+    // without, it still waits to write (S).
+    expect(states).toEqual(['Z 5', 'S 0']);
   });
 
   it('reports a non-zero exit with its standard error, line by line as well', async () => {

@@ -27,7 +27,7 @@
  * (/proc/PID/net/netlink) counts every one: `socketDrops` reads it.
  */
 import { readFileSync } from 'node:fs';
-import type { Runner } from '@gatehouse/rules';
+import type { Runner, StreamedProcess } from '@gatehouse/rules';
 
 const SCRIPT = String.raw`
 my ($pid, $n) = map { $_ + 0 } @ARGV;
@@ -102,4 +102,40 @@ export function socketDrops(s: EventSockets): number | null {
     }
   }
   return found > 0 ? drops : null;
+}
+
+/** How often a watched socket's drop counter is read. */
+const DROPS_POLL_MS = 500;
+
+/**
+ * Sizes the event socket of a running `conntrack -E` and watches its drop
+ * counter while `current()` says the stream is still the one in use: a
+ * rise is a loss (`lost`), reported or not as ENOBUFS. `unsized`: the
+ * socket could not be sized (nor watched), and why.
+ */
+export function watchEventSocket(
+  runner: Runner,
+  proc: StreamedProcess,
+  bytes: number,
+  on: { current(): boolean; lost(): void; unsized(error: string | undefined): void },
+): void {
+  if (proc.pid === undefined) return;
+  void sizeEventSocket(runner, proc.pid, bytes).then(({ sockets, error }) => {
+    if (!on.current()) return;
+    if (!sockets) {
+      on.unsized(error);
+      return;
+    }
+    let seen = socketDrops(sockets) ?? 0;
+    const timer = setInterval(() => {
+      const drops = on.current() ? socketDrops(sockets) : null;
+      if (drops === null) {
+        clearInterval(timer);
+        return;
+      }
+      if (drops > seen) on.lost();
+      seen = drops;
+    }, DROPS_POLL_MS);
+    timer.unref();
+  });
 }

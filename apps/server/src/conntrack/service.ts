@@ -21,7 +21,7 @@ import {
   SUBSCRIBE_MS,
 } from './commands.js';
 import { dumpFlowBytes, dumpLines } from './dump.js';
-import { sizeEventSocket, socketDrops } from './event-socket.js';
+import { watchEventSocket } from './event-socket.js';
 import {
   type EventType,
   type Expectation,
@@ -30,6 +30,7 @@ import {
   parseExpectationLine,
   parseFlowLine,
 } from './parse.js';
+import { toExpectationRow, toFlowRow } from './rows.js';
 import { newFlowScan, readFlowLine, scanFlowBytes } from './scan.js';
 import { ConntrackSysctls } from './sysctls.js';
 import { ConntrackTable, type ExpectationEntry, type FlowEntry, type FlowPage, type FlowQuery } from './table.js';
@@ -44,8 +45,6 @@ type Kind = 'flows' | 'expectations';
 /** After an event loss, how long the losses must stop before the repairing dump (see resyncAfterLoss). */
 const LOSS_QUIET_MS = 1000;
 const LOSS_MAX_WAIT_MS = 5000;
-/** How often the event sockets' drop counters are read (event-socket.ts). */
-const DROPS_POLL_MS = 500;
 
 /**
  * Flow events carry no packet or byte counts (the kernel adds them to DESTROY
@@ -282,27 +281,14 @@ export class ConntrackService {
    * kernel did not report as ENOBUFS are losses too.
    */
   private sizeEventSocket(kind: Kind, proc: StreamedProcess): void {
-    if (proc.pid === undefined) return;
-    void sizeEventSocket(this.runner, proc.pid, this.eventBufferBytes).then(({ sockets, error }) => {
-      if (this.streams.get(kind) !== proc) return;
-      if (!sockets) {
+    watchEventSocket(this.runner, proc, this.eventBufferBytes, {
+      current: () => this.streams.get(kind) === proc,
+      lost: () => this.eventsLost(kind),
+      unsized: (error) =>
         this.log.warn(
           { kind, error },
           'could not size the conntrack event socket: bursts may lose events (reported, then repaired)',
-        );
-        return;
-      }
-      let seen = socketDrops(sockets) ?? 0;
-      const timer = setInterval(() => {
-        const drops = this.streams.get(kind) === proc ? socketDrops(sockets) : null;
-        if (drops === null) {
-          clearInterval(timer);
-          return;
-        }
-        if (drops > seen) this.eventsLost(kind);
-        seen = drops;
-      }, DROPS_POLL_MS);
-      timer.unref();
+        ),
     });
   }
 
@@ -454,43 +440,11 @@ export class ConntrackService {
   }
 
   flowRow(e: FlowEntry): FlowRow {
-    const a = this.attribution;
-    return {
-      id: e.id,
-      protocol: e.protocol,
-      protonum: e.protonum,
-      state: e.state,
-      timeout: this.table.remaining(e.expiresAt),
-      original: e.original,
-      reply: e.reply,
-      mark: e.mark,
-      helper: e.helper,
-      assured: e.assured,
-      unreplied: e.unreplied,
-      zone: e.zone,
-      masterId: e.masterId,
-      masterLinkedBy: e.masterLinkedBy,
-      counters: e.counters,
-      age: e.age,
-      forward: a ? a.forwardOf(e.protonum, e.original, e.reply) : null,
-      panel: a ? a.isPanel(e.protonum, e.reply) : false,
-    };
+    return toFlowRow(e, this.table.remaining(e.expiresAt), this.attribution);
   }
 
   expectationRow(e: ExpectationEntry): ExpectationRow {
-    return {
-      id: e.id,
-      protocol: e.protocol,
-      protonum: e.protonum,
-      timeout: this.table.remaining(e.expiresAt),
-      expected: e.expected,
-      mask: e.mask,
-      master: e.master,
-      masterId: e.masterId,
-      helper: e.helper,
-      class: e.class,
-      flags: e.flags,
-    };
+    return toExpectationRow(e, this.table.remaining(e.expiresAt));
   }
 
   /**

@@ -60,13 +60,19 @@ describe('ConntrackService with a scripted conntrack', () => {
       'conntrack v1.4.7 (conntrack-tools): 2 flow entries have been shown.',
     ]);
     await service.start();
-    expect(fake.calls.map((c) => [c.kind, c.command, ...c.args].join(' '))).toEqual([
+    const calls = fake.calls.map((c) => [c.kind, c.command, ...c.args].join(' '));
+    expect(calls.filter((c) => !c.startsWith('run perl'))).toEqual([
       // Counters and start times on before anything is read (refused here: the fake has no sysctl).
       'run sysctl -w net.netfilter.nf_conntrack_acct=1 net.netfilter.nf_conntrack_timestamp=1',
       'stream conntrack -E -o id -b 1048576',
       'stream conntrack -E expect',
       'stream conntrack -L -o id',
       'stream conntrack -L expect',
+    ]);
+    // Each event stream's socket is sized (event-socket.ts; refused here: the fake has no perl).
+    expect(calls.filter((c) => c.startsWith('run perl')).map((c) => c.split(' ').at(-1))).toEqual([
+      '1048576',
+      '1048576',
     ]);
     expect(service.table.flows.size).toBe(2);
     expect(await service.getFlow('1001')).toMatchObject({
