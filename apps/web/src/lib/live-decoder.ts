@@ -13,7 +13,7 @@ import {
   prepareFlowView,
   reduceFlowBatch,
 } from './flow-delta';
-import type { LiveEventName } from './live-events';
+import { LIVE_EVENTS, type LiveEventName } from './live-events';
 import type { Api } from './types';
 
 export interface LiveDecoder {
@@ -44,4 +44,26 @@ export function createLiveDecoder(): LiveDecoder {
       }
     },
   };
+}
+
+/** What the stream's reader hands on (live-source.ts). */
+export interface LiveSourceHandlers {
+  onOpen(): void;
+  /** `closed`: the browser gave up on this connection; otherwise it retries by itself. */
+  onError(closed: boolean): void;
+  onEvent(name: LiveEventName, data: unknown): void;
+}
+
+/** An EventSource whose messages go through `decoder`: read in the worker, or in the page where there is none. */
+export function openDecodedStream(url: string, decoder: LiveDecoder, h: LiveSourceHandlers): EventSource {
+  const s = new EventSource(url, { withCredentials: true });
+  s.onopen = () => h.onOpen();
+  s.onerror = () => h.onError(s.readyState === EventSource.CLOSED);
+  for (const name of LIVE_EVENTS) {
+    s.addEventListener(name, (ev) => {
+      const out = decoder.decode(name, (ev as MessageEvent<string>).data);
+      if (out) h.onEvent(name, out.data);
+    });
+  }
+  return s;
 }

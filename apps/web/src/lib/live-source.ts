@@ -8,16 +8,8 @@
  * (live-decoder.ts).
  */
 import type { FlowView } from './flow-delta';
-import { createLiveDecoder } from './live-decoder';
-import { LIVE_EVENTS, type LiveEventName } from './live-events';
+import { createLiveDecoder, type LiveSourceHandlers, openDecodedStream } from './live-decoder';
 import type { FromLiveWorker, ToLiveWorker } from './live-protocol';
-
-export interface LiveSourceHandlers {
-  onOpen(): void;
-  /** `closed`: the browser gave up on this connection; otherwise it retries by itself. */
-  onError(closed: boolean): void;
-  onEvent(name: LiveEventName, data: unknown): void;
-}
 
 export interface LiveSource {
   open(url: string): void;
@@ -37,16 +29,7 @@ function pageSource(h: LiveSourceHandlers): LiveSource {
   return {
     open(url) {
       close();
-      const s = new EventSource(url, { withCredentials: true });
-      source = s;
-      s.onopen = () => h.onOpen();
-      s.onerror = () => h.onError(s.readyState === EventSource.CLOSED);
-      for (const name of LIVE_EVENTS) {
-        s.addEventListener(name, (ev) => {
-          const out = decoder.decode(name, (ev as MessageEvent<string>).data);
-          if (out) h.onEvent(name, out.data);
-        });
-      }
+      source = openDecodedStream(url, decoder, h);
     },
     close,
     setFlowView: (v) => decoder.setFlowView(v),

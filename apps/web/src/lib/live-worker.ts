@@ -4,8 +4,7 @@
  * opens and closes it and says which Connections view is open; it gets
  * each message's data as the decoder makes it (live-decoder.ts).
  */
-import { createLiveDecoder } from './live-decoder';
-import { LIVE_EVENTS } from './live-events';
+import { createLiveDecoder, openDecodedStream } from './live-decoder';
 import type { FromLiveWorker, ToLiveWorker } from './live-protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -27,14 +26,9 @@ self.onmessage = (e: MessageEvent<ToLiveWorker>) => {
     post({ kind: 'unsupported' });
     return;
   }
-  const s = new EventSource(m.url, { withCredentials: true });
-  source = s;
-  s.onopen = () => post({ kind: 'open' });
-  s.onerror = () => post({ kind: 'error', closed: s.readyState === EventSource.CLOSED });
-  for (const name of LIVE_EVENTS) {
-    s.addEventListener(name, (ev) => {
-      const out = decoder.decode(name, (ev as MessageEvent<string>).data);
-      if (out) post({ kind: 'event', name, data: out.data });
-    });
-  }
+  source = openDecodedStream(m.url, decoder, {
+    onOpen: () => post({ kind: 'open' }),
+    onError: (closed) => post({ kind: 'error', closed }),
+    onEvent: (name, data) => post({ kind: 'event', name, data }),
+  });
 };

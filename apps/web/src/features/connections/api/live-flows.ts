@@ -38,6 +38,13 @@ const RELOAD_QUIET_MS = 1000;
 const COUNTS_EVERY_MS = 1000;
 const RELOAD_MAX_WAIT_MS = 5000;
 
+/** `delta` with `held`'s counts added (counts-only deltas held back: see heldCounts). */
+const withCounts = (delta: FlowDelta, held: FlowDelta): FlowDelta => ({
+  ...delta,
+  addedCount: delta.addedCount + held.addedCount,
+  goneUnloaded: delta.goneUnloaded + held.goneUnloaded,
+});
+
 /** Rows the view may still put on top: none once LIVE_INSERT_MAX are in, until the first page is loaded again. */
 function insertBudget(inserted: { page: unknown; rows: number }, firstPage: unknown): number {
   return inserted.page === firstPage ? Math.max(0, LIVE_INSERT_MAX - inserted.rows) : LIVE_INSERT_MAX;
@@ -50,8 +57,15 @@ export function useLiveFlows(query: FlowQuery, pages: readonly Api['FlowPage'][]
   const queryRef = useRef(query);
   /** Rows inserted on top since the first page was last loaded (the page object they were written into). */
   const inserted = useRef<{ page: unknown; rows: number }>({ page: null, rows: 0 });
+  // A delta of counts alone (a burst once the insert budget is spent: five
+  // a second) is held and applied with the next one that has rows, or after
+  // COUNTS_EVERY_MS: each applied delta is a cache write and a render of the
+  // table, which a scroll's frames paid for (bench 15.3c).
+  const heldCounts = useRef<{ delta: FlowDelta | null; timer?: ReturnType<typeof setTimeout> }>({ delta: null });
   if (queryRef.current !== query) {
     queryRef.current = query;
+    // Counts held for the old query are not the new one's.
+    heldCounts.current.delta = null;
     setStats({ added: 0, removed: 0, fresh: new Set() });
   }
 
@@ -111,25 +125,14 @@ export function useLiveFlows(query: FlowQuery, pages: readonly Api['FlowPage'][]
     [setFlowView],
   );
 
-  // A delta of counts alone (a burst once the insert budget is spent: five
-  // a second) is held and applied with the next one that has rows, or after
-  // COUNTS_EVERY_MS: each applied delta is a cache write and a render of the
-  // table, which a scroll's frames paid for (bench 15.3c).
-  const heldCounts = useRef<{ delta: FlowDelta | null; timer?: ReturnType<typeof setTimeout> }>({ delta: null });
   useEffect(() => () => clearTimeout(heldCounts.current.timer), []);
   useLiveEvent('flows', (payload) => {
     const delta = payload as FlowDelta;
     if (queryRef.current.node) return;
     const held = heldCounts.current;
-    const countsOnly = delta.gone.length === 0 && delta.changed.length === 0 && delta.added.length === 0;
-    if (countsOnly) {
-      held.delta = held.delta
-        ? {
-            ...held.delta,
-            addedCount: held.delta.addedCount + delta.addedCount,
-            goneUnloaded: held.delta.goneUnloaded + delta.goneUnloaded,
-          }
-        : delta;
+    const merged = held.delta ? withCounts(delta, held.delta) : delta;
+    if (delta.gone.length === 0 && delta.changed.length === 0 && delta.added.length === 0) {
+      held.delta = merged;
       held.timer ??= setTimeout(() => {
         held.timer = undefined;
         const d = held.delta;
@@ -138,16 +141,10 @@ export function useLiveFlows(query: FlowQuery, pages: readonly Api['FlowPage'][]
       }, COUNTS_EVERY_MS);
       return;
     }
-    if (held.delta) {
-      clearTimeout(held.timer);
-      held.timer = undefined;
-      applyDelta({
-        ...delta,
-        addedCount: delta.addedCount + held.delta.addedCount,
-        goneUnloaded: delta.goneUnloaded + held.delta.goneUnloaded,
-      });
-      held.delta = null;
-    } else applyDelta(delta);
+    clearTimeout(held.timer);
+    held.timer = undefined;
+    held.delta = null;
+    applyDelta(merged);
   });
 
   /** One delta into the loaded pages (one cache write) and the counters. */
