@@ -11,7 +11,7 @@
  * reply comes from the port the server listens on at one of its addresses.
  */
 import { type GatewayModel, portRangesOrNone } from '@gatehouse/rules';
-import type { Tuple } from './parse.js';
+import { intToIpv4, ipv4ToInt, type Tuple } from './parse.js';
 
 export interface FlowForward {
   kind: 'forward' | 'gateway';
@@ -21,10 +21,28 @@ export interface FlowForward {
 
 interface Candidate {
   forward: FlowForward;
+  /** A row's last fields for a flow of this forward, not the panel's (rowTailJson). */
+  tail: string;
   /** Reply source a matching flow has (the target), or null for a gateway forward (any local address). */
   target: string | null;
+  /** `target` as a uint32 (-1: not IPv4), for flows read as numbers (scan.ts). */
+  targetInt: number;
   /** Reply source port a gateway forward's flow has. */
   localPort: number | null;
+}
+
+const NONE: readonly Candidate[] = [];
+/** A row's last fields for a flow of no forward, not the panel's (rows.ts toFlowRow). */
+export const NO_FORWARD_TAIL = '"forward":null,"panel":false';
+
+function candidate(forward: FlowForward, target: string | null, localPort: number | null): Candidate {
+  return {
+    forward,
+    tail: `"forward":${JSON.stringify(forward)},"panel":false`,
+    target,
+    targetInt: target === null ? -1 : (ipv4ToInt(target) ?? -1),
+    localPort,
+  };
 }
 
 /** The applied model's forwards, by protocol number and public port. */
@@ -36,16 +54,12 @@ export class ForwardIndex {
     if (!model) return;
     for (const g of model.gatewayForwards) {
       if (!g.enabled) continue;
-      const c: Candidate = {
-        forward: { kind: 'gateway', id: g.id, name: g.name },
-        target: null,
-        localPort: g.localPort,
-      };
+      const c = candidate({ kind: 'gateway', id: g.id, name: g.name }, null, g.localPort);
       for (const proto of protos(g.protocol)) this.add(proto, g.publicPort, g.publicPort, c);
     }
     for (const f of model.forwards) {
       if (!f.enabled) continue;
-      const c: Candidate = { forward: { kind: 'forward', id: f.id, name: f.name }, target: f.target, localPort: null };
+      const c = candidate({ kind: 'forward', id: f.id, name: f.name }, f.target, null);
       for (const r of portRangesOrNone(f.publicPorts))
         for (const proto of protos(f.protocol)) this.add(proto, r.from, r.to, c);
     }
@@ -62,14 +76,39 @@ export class ForwardIndex {
 
   /** The forward a flow came through, or null. */
   forwardOf(protonum: number, original: Tuple, reply: Tuple): FlowForward | null {
-    const port = original.dport;
+    return this.find(protonum, original.dport, reply.src, -1, reply.sport)?.forward ?? null;
+  }
+
+  /**
+   * A row's last fields, `"forward":..,"panel":..`, as JSON text (what
+   * rows.ts toFlowRow gives), for a flow read as numbers: its original
+   * dport, its reply source (uint32) and source port.
+   */
+  rowTailJson(protonum: number, dport: number, replySrc: number, replySport: number, panel: boolean): string {
+    const c = this.find(protonum, dport, null, replySrc, replySport);
+    if (!panel) return c ? c.tail : NO_FORWARD_TAIL;
+    return `"forward":${c ? JSON.stringify(c.forward) : 'null'},"panel":true`;
+  }
+
+  /** The reply source as text, or (`srcText` null) as a uint32. */
+  private find(
+    protonum: number,
+    port: number | null,
+    srcText: string | null,
+    srcInt: number,
+    sport: number | null,
+  ): Candidate | null {
     if (port === null || (protonum !== 6 && protonum !== 17)) return null;
-    const fits = (c: Candidate) => (c.target === null ? reply.sport === c.localPort : reply.src === c.target);
-    for (const c of this.single.get(protonum * 65536 + port) ?? []) if (fits(c)) return c.forward;
+    for (const c of this.single.get(protonum * 65536 + port) ?? NONE) if (fits(c, srcText, srcInt, sport)) return c;
     for (const r of this.ranges)
-      if (r.proto === protonum && port >= r.from && port <= r.to && fits(r.c)) return r.c.forward;
+      if (r.proto === protonum && port >= r.from && port <= r.to && fits(r.c, srcText, srcInt, sport)) return r.c;
     return null;
   }
+}
+
+function fits(c: Candidate, srcText: string | null, srcInt: number, sport: number | null): boolean {
+  if (c.target === null) return sport === c.localPort;
+  return srcText !== null ? srcText === c.target : srcInt === c.targetInt && srcInt >= 0;
 }
 
 function protos(p: 'tcp' | 'udp' | 'both'): number[] {
@@ -167,5 +206,11 @@ export class FlowAttribution {
   /** Whether the flow is a connection to the panel itself. */
   isPanel(protonum: number, reply: Tuple): boolean {
     return protonum === 6 && reply.sport === this.source.panelPort && this.local.has(reply.src);
+  }
+
+  /** ForwardIndex.rowTailJson, with the panel mark. */
+  rowTailJson(protonum: number, dport: number, replySrc: number, replySport: number): string {
+    const panel = protonum === 6 && replySport === this.source.panelPort && this.local.has(intToIpv4(replySrc));
+    return this.forwards().rowTailJson(protonum, dport, replySrc, replySport, panel);
   }
 }

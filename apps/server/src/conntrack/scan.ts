@@ -11,7 +11,7 @@
  * caller falls back to parseFlowLine, so both read every line the same way
  * (test/pure/conntrack-scan.test.ts compares them).
  */
-import { type EventType, type Flow, intToIpv4, parseFlowLine, protocolName } from './parse.js';
+import { type EventType, type Flow, intToIpv4, protocolName } from './parse.js';
 
 /** One scanned line; reused from line to line (nothing allocated per line but a new state name). */
 export interface FlowScan {
@@ -78,6 +78,9 @@ const K_ID = bytesOf('id');
 const K_MARK = bytesOf('mark');
 const K_USE = bytesOf('use');
 const K_DELTA = bytesOf('delta-time');
+/** A DESTROY a process asked for (`conntrack -F`, `-D`) ends `[USERSPACE] portid=N progname=NAME` (ignored). */
+const K_PORTID = bytesOf('portid');
+const K_PROGNAME = bytesOf('progname');
 const F_ASSURED = bytesOf('[ASSURED]');
 const F_UNREPLIED = bytesOf('[UNREPLIED]');
 const E_NEW = bytesOf('[NEW]');
@@ -253,6 +256,10 @@ export function scanFlowBytes(b: Uint8Array, start: number, end: number, out: Fl
       i = e;
       continue;
     }
+    if (tuple === 1 && (is(b, i, eq, K_PORTID) || is(b, i, eq, K_PROGNAME))) {
+      i = e;
+      continue;
+    }
     const num = digits(b, v, e);
     if (num < 0) return false;
     const packets = is(b, i, eq, K_PACKETS);
@@ -350,12 +357,4 @@ export function flowOfScan(s: FlowScan): Flow {
       : null,
     age: s.age < 0 ? null : s.age,
   };
-}
-
-const eventScan = newFlowScan();
-
-/** parseFlowLine, through the fast path when the line allows it. */
-export function readFlowLine(line: string): { type: EventType | null; flow: Flow } | null {
-  if (scanFlowLine(line, eventScan)) return { type: eventScan.type, flow: flowOfScan(eventScan) };
-  return parseFlowLine(line);
 }

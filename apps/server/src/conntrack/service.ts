@@ -22,6 +22,7 @@ import {
 } from './commands.js';
 import { dumpFlowBytes, dumpLines } from './dump.js';
 import { watchEventSocket } from './event-socket.js';
+import { type ConntrackWatcher, FlowEventReader } from './flow-events.js';
 import {
   type EventType,
   type Expectation,
@@ -31,7 +32,7 @@ import {
   parseFlowLine,
 } from './parse.js';
 import { toExpectationRow, toFlowRow } from './rows.js';
-import { newFlowScan, readFlowLine, scanFlowBytes } from './scan.js';
+import { newFlowScan, scanFlowBytes } from './scan.js';
 import { ConntrackSysctls } from './sysctls.js';
 import { ConntrackTable, type ExpectationEntry, type FlowEntry, type FlowPage, type FlowQuery } from './table.js';
 
@@ -70,12 +71,6 @@ const START_WAIT_MS = 1000;
 const SWEEP_STEP = 512;
 const SWEEP_SLICE_MS = 5;
 
-/** Sees every flow and expectation event the follower applies (services/ftp-doctor/activity.ts). */
-export interface ConntrackWatcher {
-  flow(type: EventType, entry: FlowEntry): void;
-  expectation(type: EventType, entry: ExpectationEntry): void;
-}
-
 export class ConntrackService {
   readonly table = new ConntrackTable();
   private readonly watchers = new Set<ConntrackWatcher>();
@@ -106,6 +101,7 @@ export class ConntrackService {
   private attribution: FlowAttribution | null = null;
 
   private readonly eventBufferBytes: number;
+  private readonly flowEvents: FlowEventReader;
 
   /**
    * `eventBufferBytes`: netlink receive buffer of the event sockets (set by
@@ -120,6 +116,14 @@ export class ConntrackService {
     this.sysctls = new ConntrackSysctls(runner);
     this.hub = hub;
     this.log = log;
+    this.flowEvents = new FlowEventReader({
+      table: this.table,
+      hub,
+      watchers: this.watchers,
+      attribution: () => this.attribution,
+      line: (text) => this.onEventLine('flows', text),
+      flow: (type, flow) => this.applyFlow(type, flow),
+    });
   }
 
   /** Starts following: event streams first (so nothing between dump and stream is missed), then a dump. */
@@ -178,11 +182,14 @@ export class ConntrackService {
     if (this.stopped) return;
     const args = kind === 'flows' ? flowEventArgs(this.eventBufferBytes) : EXPECTATION_EVENT_ARGS;
     const startedAt = Date.now();
+    // Flow events are read as bytes (flow-events.ts): no string per line.
+    const flowLines = kind === 'flows' ? this.flowEvents.lines() : null;
     const proc = this.runner.stream(
       'conntrack',
       args,
       {
         onLine: (line) => this.onEventLine(kind, line),
+        ...(flowLines ? { onChunk: (chunk: Buffer) => flowLines.push(chunk) } : {}),
         onStderrLine: (line) => {
           if (isEnobufsWarning(line)) this.eventsLost(kind);
         },
@@ -192,6 +199,7 @@ export class ConntrackService {
     this.streams.set(kind, proc);
     this.sizeEventSocket(kind, proc);
     void proc.done.then((r) => {
+      flowLines?.end();
       if (this.streams.get(kind) !== proc) return;
       this.streams.delete(kind);
       if (this.stopped) return;
@@ -219,7 +227,7 @@ export class ConntrackService {
     const apply =
       kind === 'flows'
         ? (() => {
-            const parsed = readFlowLine(line);
+            const parsed = parseFlowLine(line);
             if (!parsed?.type) return null;
             const { type, flow } = parsed;
             return () => this.applyFlow(type, flow);

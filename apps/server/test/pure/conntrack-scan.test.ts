@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFlowLine } from '../../src/conntrack/parse.js';
-import { ByteLines, flowOfScan, newFlowScan, readFlowLine, scanFlowLine } from '../../src/conntrack/scan.js';
+import { ByteLines, flowOfScan, newFlowScan, scanFlowLine } from '../../src/conntrack/scan.js';
 import { ConntrackTable } from '../../src/conntrack/table.js';
 
 const FIXTURES = '/work/shared/fixtures/conntrack';
@@ -19,6 +19,9 @@ const ACCEPTED = [
   '    [NEW] udp      17 30 src=10.0.0.1 dst=10.0.0.2 sport=53 dport=53 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=53 dport=53 id=1090542791',
   ' [UPDATE] tcp      6 60 SYN_RECV src=10.0.0.1 dst=10.0.0.2 sport=1000 dport=80 src=10.0.0.2 dst=10.0.0.1 sport=80 dport=1000 mark=3 id=12',
   '[DESTROY] tcp      6 src=10.0.0.1 dst=10.0.0.2 sport=1000 dport=80 packets=3 bytes=180 src=10.0.0.2 dst=10.0.0.1 sport=80 dport=1000 packets=2 bytes=120 [ASSURED] id=12',
+  // Destroys `conntrack -F` caused (conntrack 1.4.7, captured; the second with accounting on).
+  '[DESTROY] udp      17 29 src=127.0.0.1 dst=127.0.0.1 sport=49491 dport=10002 [UNREPLIED] src=127.0.0.1 dst=127.0.0.1 sport=10002 dport=49491 id=3993446149 [USERSPACE] portid=31396',
+  '[DESTROY] udp      17 3596 src=127.2.9.1 dst=127.0.0.1 sport=34102 dport=50927 packets=1 bytes=29 [UNREPLIED] src=127.0.0.1 dst=127.2.9.1 sport=50927 dport=34102 packets=0 bytes=0 delta-time=4 id=2690430560 [USERSPACE] portid=32547 progname=conntrack',
 ];
 
 const DECLINED = [
@@ -42,7 +45,6 @@ describe('scanFlowLine', () => {
       expect(scanFlowLine(line, scan), line).toBe(true);
       const slow = parseFlowLine(line);
       expect({ type: scan.type, flow: flowOfScan(scan) }).toEqual(slow);
-      expect(readFlowLine(line)).toEqual(slow);
     }
   });
 
@@ -50,7 +52,6 @@ describe('scanFlowLine', () => {
     const scan = newFlowScan();
     for (const line of DECLINED) {
       expect(scanFlowLine(line, scan), line).toBe(false);
-      expect(readFlowLine(line)).toEqual(parseFlowLine(line));
     }
   });
 
@@ -59,7 +60,6 @@ describe('scanFlowLine', () => {
     for (const name of ['list-flows.txt', 'events-flows.txt']) {
       for (const line of lines(name)) {
         if (scanFlowLine(line, scan)) expect({ type: scan.type, flow: flowOfScan(scan) }).toEqual(parseFlowLine(line));
-        expect(readFlowLine(line)).toEqual(parseFlowLine(line));
       }
     }
   });
@@ -129,8 +129,8 @@ describe('ending a replace in slices (sweepReplace)', () => {
     for (let i = 1; i <= 20; i += 2) if (scanFlowLine(line(i), scan)) t.putDumpedScan(scan);
     expect(t.sweepReplace(5)).toBe(false);
     // Events between two slices: a new flow, and the destroy of a flow the dump named.
-    const created = readFlowLine(line(30, '[NEW] '));
-    const destroyed = readFlowLine(line(3, '[DESTROY] '));
+    const created = parseFlowLine(line(30, '[NEW] '));
+    const destroyed = parseFlowLine(line(3, '[DESTROY] '));
     t.applyFlowEvent('new', created?.flow as NonNullable<typeof created>['flow']);
     t.applyFlowEvent('destroy', destroyed?.flow as NonNullable<typeof destroyed>['flow']);
     while (!t.sweepReplace(5));

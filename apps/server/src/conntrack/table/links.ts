@@ -117,11 +117,22 @@ export class MasterLinks {
         }
       }
     }
-    if (!((c.flags[slot] as number) & HAS_MASTER) && !flow.helper) {
-      const i = this.recentNext++ % RECENT;
-      this.recentAt[i] = this.now();
-      this.recentId[i] = c.id[slot] as number;
-    }
+    if (!((c.flags[slot] as number) & HAS_MASTER) && !flow.helper) this.noteRecent(slot);
+  }
+
+  /**
+   * Whether linkNewFlow() needs the new flow's tuples (an expectation it may
+   * have consumed is known); if not, noteRecent() does its part.
+   */
+  get wantsFlow(): boolean {
+    return this.expectations.size > 0 || this.recentlyGone.length > 0;
+  }
+
+  /** A new flow without a helper or master, remembered for an expectation read after it. */
+  noteRecent(slot: number): void {
+    const i = this.recentNext++ % RECENT;
+    this.recentAt[i] = this.now();
+    this.recentId[i] = this.c.id[slot] as number;
   }
 
   /**

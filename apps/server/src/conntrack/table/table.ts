@@ -8,7 +8,8 @@
  * flow: about 80 bytes a flow instead of ~1.2 KB as objects (a flow, two tuples,
  * address strings sliced out of the line they were read from), so the server
  * holds a 100,000-flow table in less memory than the text of its dump. Flow
- * objects are built only for what leaves the index: a page, an event.
+ * objects are built only for what leaves the index: a page, an event that
+ * needs one (the common event is written from its slot as JSON: rowJsonAt).
  *
  * The parts: columns.ts (storage), id-index.ts (flow id -> slot),
  * links.ts (expectations and master links), query.ts (filters, pages).
@@ -40,6 +41,7 @@ import type { ExpectationEntry, FlowEntry, FlowsView } from './entries.js';
 import { FlowIds } from './id-index.js';
 import { MasterLinks } from './links.js';
 import { countFlows, type FlowFilter, type FlowPage, type FlowQuery, type IndexedFlows, queryFlows } from './query.js';
+import { flowRowJson } from './row-json.js';
 
 export class ConntrackTable {
   private readonly c = new FlowColumns();
@@ -96,7 +98,7 @@ export class ConntrackTable {
   // --- slots <-> entries --------------------------------------------------------------
 
   /** A slot's master link, as two fields (no object of its own: an entry is built per flow event). */
-  private masterIdOf(s: number): string | null {
+  masterIdOf(s: number): string | null {
     return (this.c.flags[s] as number) & HAS_MASTER ? this.ids.string(this.c.master[s] as number) : null;
   }
 
@@ -250,7 +252,7 @@ export class ConntrackTable {
    * strings. A slot that had a helper goes through put() (the helper index
    * is keyed by the tuple).
    */
-  private putScan(x: FlowScan, extraFlags: number): void {
+  private putScan(x: FlowScan, extraFlags: number): number {
     const c = this.c;
     const n = x.id;
     let s = this.ids.slotById.get(n);
@@ -260,10 +262,7 @@ export class ConntrackTable {
       this.ids.slotById.set(n, s);
       c.mark[s] = 0;
     } else {
-      if (c.helper[s]) {
-        this.put(flowOfScan(x), extraFlags);
-        return;
-      }
+      if (c.helper[s]) return this.put(flowOfScan(x), extraFlags).slot;
       keep =
         (c.flags[s] as number) &
         (HAS_MASTER | LINK_EXPECTATION | LINK_HEURISTIC | HAS_EXPIRES | HAS_COUNTERS | HAS_START);
@@ -295,6 +294,7 @@ export class ConntrackTable {
     c.port[a + 2] = xp[2] as number;
     c.port[a + 3] = xp[3] as number;
     c.flags[s] = f;
+    return s;
   }
 
   private putScanCounters(s: number, x: FlowScan): number {
@@ -459,6 +459,64 @@ export class ConntrackTable {
     }
     if (added) this.links.linkNewFlow(flow, slot);
     return this.eventEntry(flow, slot);
+  }
+
+  /**
+   * applyFlowEvent() for a scanned line (scan.ts), with no object built:
+   * `seen` is called with the slot as the event leaves it (for destroy:
+   * before it is freed), for the caller to read it (rowJsonAt). Its entry
+   * is what applyFlowEvent() would return. False, with nothing applied,
+   * for an event this path does not take (a destroy of a flow the index
+   * does not hold or that has a helper): apply flowOfScan(x) instead.
+   */
+  applyScanEvent(type: EventType, x: FlowScan, seen: (slot: number) => void): boolean {
+    const c = this.c;
+    const known = this.ids.slotById.get(x.id);
+    if (type === 'destroy') {
+      if (known === undefined || c.helper[known]) return false;
+      this.version++;
+      // The line over what the slot knew, as eventEntry() reads them.
+      const s = this.putScan(x, 0);
+      seen(s);
+      this.remove(s);
+      if (this.replacing) this.destroyedDuringReplace.add(x.id);
+      return true;
+    }
+    this.version++;
+    if (this.replacing) this.destroyedDuringReplace.delete(x.id);
+    const s = this.putScan(x, this.replacing ? SEEN | EVENT_SEEN : 0);
+    if (known === undefined) {
+      if (type === 'new' && x.age < 0) {
+        // A NEW event carries no start time: the flow began as it was read.
+        c.start[s] = this.now();
+        c.flags[s] = (c.flags[s] as number) | HAS_START;
+      }
+      if (this.links.wantsFlow) this.links.linkNewFlow(flowOfScan(x), s);
+      else this.links.noteRecent(s);
+    }
+    seen(s);
+    return true;
+  }
+
+  /**
+   * The API row of a slot (rows.ts toFlowRow of entryAt) as JSON, written
+   * from the columns (row-json.ts); `tail` is its forward and panel fields.
+   */
+  rowJsonAt(s: number, tail: string): string {
+    const c = this.c;
+    const f = c.flags[s] as number;
+    return flowRowJson(
+      c,
+      s,
+      this.ids.string(c.id[s] as number),
+      this.states.name(c.state[s] as number),
+      this.helpers.name(c.helper[s] as number),
+      this.remaining(f & HAS_EXPIRES ? (c.expires[s] as number) : null),
+      f & HAS_START ? this.ageOf(c.start[s] as number) : null,
+      this.masterIdOf(s),
+      this.masterLinkOf(s),
+      tail,
+    );
   }
 
   private eventEntry(flow: Flow, s: number | undefined): FlowEntry {
