@@ -3,15 +3,17 @@
  * sets `-b` on the wrong socket, so the one the events come in by keeps the
  * kernel's default buffer (212 KB, ~70-300 events), and `conntrack -E` read
  * by a busy process stalls on its output within ~200 lines. The server sizes
- * both (event-socket.ts, commands.ts EVENT_STREAM_OPTIONS). Both ways, in a
+ * both (event-socket.ts, commands.ts EVENT_STREAM_OPTIONS); a socket it
+ * cannot size is reported, and its conntrack raised to nice -5. Both ways, in a
  * namespace of their own: the same blocked loop and the same 5,000 new flows
  * lose events from a plain `conntrack -E -b` and none from the server's, and
  * the server's loses none while its conntrack is stopped for a moment
  * (conntrack-api.test.ts: the same with a 4 KB socket loses them).
  */
+import { readFileSync } from 'node:fs';
 import { createRunner } from '@gatehouse/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sizeEventSocket, socketDrops } from '../src/conntrack/event-socket.js';
+import { sizeEventSocket, socketDrops, UNSIZED_PRIORITY, watchEventSocket } from '../src/conntrack/event-socket.js';
 import { createNetns, makeApp, type Netns, type TestApp, waitFor } from './helpers.js';
 
 /** 5,000 new UDP flows at ~5,000 a second; this process (and a server in it) is blocked meanwhile. */
@@ -95,6 +97,24 @@ describe('conntrack events while the event loop is blocked', () => {
       await proc.done;
     }
     expect(socketDrops({ pid: proc.pid as number, inodes: ['1'] })).toBeNull();
+  });
+
+  it('a conntrack whose socket cannot be sized is reported, and runs before the server (nice -5)', async () => {
+    const runner = createRunner({ netns: ns.name });
+    // A process with no subscribed netlink socket: nothing to size.
+    const proc = runner.stream('sleep', ['30'], { onLine: () => undefined });
+    const nice = () => Number(readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
+    try {
+      expect(nice()).toBe(0);
+      const unsized = await new Promise<string | undefined>((resolve) =>
+        watchEventSocket(runner, proc, 1 << 20, { current: () => true, lost: () => undefined, unsized: resolve }),
+      );
+      expect(unsized).toMatch(/no subscribed netlink socket/);
+      expect(nice()).toBe(UNSIZED_PRIORITY);
+    } finally {
+      proc.kill();
+      await proc.done;
+    }
   });
 
   describe('the server', () => {

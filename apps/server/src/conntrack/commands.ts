@@ -26,14 +26,17 @@ export const SUBSCRIBE_MS = 150;
 /**
  * The event streams' options: conntrack's output may hold 32 MB unread
  * (Runner StreamOptions.outputBufferBytes; doubled by the kernel: ~60,000
- * events) instead of ~200 events, and it runs at nice -5. A busy event
- * loop here (a resync of a million flows, a long GC) stalled
- * `conntrack -E` on a full pipe; its netlink socket then overflowed within
- * ~50 ms of a 10,000 flows/s burst, and each loss cost a dump of the whole
- * table. (A helper relaying the stream did the same, but took ~15% of a
- * core at 50,000 events a second that the box did not have: bench 15.2.)
+ * events) instead of ~200 events. A busy event loop here (a resync of a
+ * million flows, a long GC) stalled `conntrack -E` on a full pipe; its
+ * netlink socket then overflowed within ~50 ms of a 10,000 flows/s burst,
+ * and each loss cost a dump of the whole table. (A helper relaying the
+ * stream did the same, but took ~15% of a core at 50,000 events a second
+ * that the box did not have: bench 15.2.) It runs at the server's own
+ * priority: its netlink socket is sized (event-socket.ts), and at nice -5 it
+ * took the cores from the server in a 50,000 flows/s burst (15.2c); only
+ * where the socket cannot be sized is it raised (UNSIZED_PRIORITY).
  */
-export const EVENT_STREAM_OPTIONS: StreamOptions = { outputBufferBytes: 32 * 1024 * 1024, priority: -5 };
+export const EVENT_STREAM_OPTIONS: StreamOptions = { outputBufferBytes: 32 * 1024 * 1024 };
 
 /** The nice value of the first flow dump at a server's start (prestartConntrack). */
 export const FIRST_DUMP_PRIORITY = -5;

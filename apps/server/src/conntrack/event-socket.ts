@@ -27,6 +27,7 @@
  * (/proc/PID/net/netlink) counts every one: `socketDrops` reads it.
  */
 import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import type { Runner, StreamedProcess } from '@gatehouse/rules';
 
 const SCRIPT = String.raw`
@@ -104,6 +105,13 @@ export function socketDrops(s: EventSockets): number | null {
   return found > 0 ? drops : null;
 }
 
+/**
+ * The nice value of a `conntrack -E` whose socket could not be sized: it
+ * holds ~70-300 events, so conntrack gets the cores before the server to
+ * read it in time (needs CAP_SYS_NICE; else it stays as it is).
+ */
+export const UNSIZED_PRIORITY = -5;
+
 /** How often a watched socket's drop counter is read. */
 const DROPS_POLL_MS = 500;
 
@@ -111,7 +119,8 @@ const DROPS_POLL_MS = 500;
  * Sizes the event socket of a running `conntrack -E` and watches its drop
  * counter while `current()` says the stream is still the one in use: a
  * rise is a loss (`lost`), reported or not as ENOBUFS. `unsized`: the
- * socket could not be sized (nor watched), and why.
+ * socket could not be sized (nor watched), and why; conntrack then runs at
+ * UNSIZED_PRIORITY.
  */
 export function watchEventSocket(
   runner: Runner,
@@ -123,6 +132,11 @@ export function watchEventSocket(
   void sizeEventSocket(runner, proc.pid, bytes).then(({ sockets, error }) => {
     if (!on.current()) return;
     if (!sockets) {
+      try {
+        setPriority(proc.pid as number, UNSIZED_PRIORITY);
+      } catch {
+        // Not allowed: losses are reported and repaired as they come.
+      }
       on.unsized(error);
       return;
     }
