@@ -8,8 +8,14 @@
  * told apart as a collection or the server's own work, and the CPU time the
  * server used in the window (`cpu`, ms, all its threads: comparable between
  * runs on a busy box, where wall-clock delays are not).
+ *
+ * With BENCH_ELD_GAPS=1 it also ticks every 2 ms and, for each gap of more
+ * than 20 ms between ticks, records in the window's `gaps` how long the main
+ * thread ran during it (/proc/self/task/PID/sched, sum_exec_runtime) and how
+ * often it was preempted: a gap the thread spent running was its own work
+ * (or a GC pause); one it spent not running was the box.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 const file = process.env.BENCH_ELD_FILE;
@@ -34,6 +40,31 @@ if (file) {
       }
     }
   }).observe({ entryTypes: ['gc'] });
+  const gapsOn = process.env.BENCH_ELD_GAPS === '1';
+  let gaps = [];
+  if (gapsOn) {
+    const schedFile = `/proc/self/task/${process.pid}/sched`;
+    const sched = () => {
+      const t = readFileSync(schedFile, 'utf8');
+      const ran = Number(/se\.sum_exec_runtime\s*:\s*([\d.]+)/.exec(t)?.[1] ?? 0);
+      const preempted = Number(/nr_involuntary_switches\s*:\s*(\d+)/.exec(t)?.[1] ?? 0);
+      return { ran, preempted };
+    };
+    let last = performance.now();
+    let lastSched = sched();
+    setInterval(() => {
+      const now = performance.now();
+      const s = sched();
+      if (now - last > 20)
+        gaps.push({
+          ms: Math.round(now - last),
+          ran: Math.round(s.ran - lastSched.ran),
+          preempted: s.preempted - lastSched.preempted,
+        });
+      last = now;
+      lastSched = s;
+    }, 2).unref();
+  }
   setInterval(() => {
     const line = {
       at: Date.now(),
@@ -42,7 +73,9 @@ if (file) {
       gc: { count: gc.count, ms: Math.round(gc.ms * 10) / 10 },
       gcMax: { ms: Math.round(gc.max * 10) / 10, kind: gc.kind },
       cpu: 0,
+      ...(gapsOn ? { gaps } : {}),
     };
+    gaps = [];
     const used = process.cpuUsage(cpu);
     line.cpu = Math.round((used.user + used.system) / 100) / 10;
     cpu = process.cpuUsage();
