@@ -2,7 +2,8 @@
  * Reads the `conntrack -E` flow stream as bytes and applies the common event
  * (scan.ts: IPv4, both ports, a kernel id, no helper) with no object built:
  * the line is scanned in place, written into the index (ConntrackTable
- * .applyScanEvent), and sent as the JSON of its slot (rowJsonAt). Watchers
+ * .applyScanEvent), and written as the JSON of its slot into the event
+ * hub's window (writeRowJson). Watchers
  * see it through one reused view. At 50,000 events a second (bench 15.2c) a
  * line string, a flow, an entry, a row and its JSON per event were ~3 KB
  * of garbage, and the collections it cost held the event loop.
@@ -86,7 +87,10 @@ export class FlowEventReader {
     const tail = a
       ? a.rowTailJson(x.protonum, x.port[1] as number, x.addr[2] as number, x.port[2] as number)
       : NO_FORWARD_TAIL;
-    hub.flowJson(type, x.id, table.rowJsonAt(s, tail));
+    const out = hub.beginFlow(type, x.id);
+    if (!out) return;
+    table.writeRowJson(s, tail, out);
+    hub.endFlow();
   }
 }
 

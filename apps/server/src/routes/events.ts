@@ -6,7 +6,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorBody } from '../schemas/common.js';
-import { messageJson } from '../services/events.js';
+import { messageBody } from '../services/events.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -32,11 +32,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         'x-accel-buffering': 'no',
       });
       // The data is written apart from its frame: a batch's JSON (~0.8 MB)
-      // is not copied once more into one string with it; one socket write a message.
-      const write = (event: string, json: string) => {
+      // is not copied once more with it; one socket write a message.
+      // `written`: the data has gone to the socket (or the write failed).
+      const write = (event: string, json: string | Buffer, written?: () => void) => {
         res.cork();
         res.write(`event: ${event}\ndata: `);
-        res.write(json);
+        res.write(json, written ? () => written() : undefined);
         res.write('\n\n');
         res.uncork();
       };
@@ -49,7 +50,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       };
       write('hello', JSON.stringify(hello));
       const unsubscribe = app.hub.subscribe((msg) => {
-        write(msg.event, messageJson(msg));
+        write(msg.event, messageBody(msg), msg.hold?.());
         if (msg.event === 'resync') app.countSseResync();
         if (msg.event === 'bye') res.end();
       });

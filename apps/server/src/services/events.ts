@@ -9,76 +9,91 @@
  * only when it is below `flushAt`) is not sent piecemeal: subscribers get a
  * `resync` message telling them to reload the table instead. Gateway events (apply, rollback, drift) are sent at once.
  *
- * A window's flow rows are held as JSON text, one string a row (most come
- * written already: ConntrackTable.rowJsonAt), and a `flows` message is
- * their text joined once: at 50,000 events a second, row objects held for
- * the window outlived young collections and were promoted (bench 15.2c).
+ * A window's flow changes are written as the bytes of their message as they
+ * come (flow-window.ts), and sent as those bytes: at 50,000 events a
+ * second, row objects held for the window and a 0.8 MB string a message
+ * cost the collections that held the event loop (bench 15.2c).
  */
+import type { TextBytes } from '../lib/text-bytes.js';
 import type { ExpectationRow, FlowRow } from '../schemas/conntrack.js';
+import { type ChangeType, FlowWindow, flowKey, WindowBuffers } from './flow-window.js';
 
 export type GatewayEventName = 'apply' | 'confirm' | 'rollback' | 'drift' | 'resync' | 'conntrack' | 'pair';
 
 export interface HubMessage {
   event: string;
   data: unknown;
+  /**
+   * For a message whose body (messageBody) is a buffer the hub reuses: a
+   * subscriber that writes the body holds it first, and calls the returned
+   * release once the write is done (or failed). The buffer is reused only
+   * when every subscriber has held and released it.
+   */
+  hold?(): () => void;
 }
 
 export type Subscriber = (msg: HubMessage) => void;
 
-const texts = new WeakMap<HubMessage, string>();
+const bodies = new WeakMap<HubMessage, string | Buffer>();
 
 /**
  * A message's data as JSON, made once for every subscriber that sends it
- * as text (a batch of 2,000 flow rows: ~0.8 MB, 2.5 ms on an idle box).
+ * (a batch of 2,000 flow rows: ~0.8 MB); a `flows` message's is bytes.
  */
-export function messageJson(msg: HubMessage): string {
-  let text = texts.get(msg);
-  if (text === undefined) {
-    text = JSON.stringify(msg.data);
-    texts.set(msg, text);
+export function messageBody(msg: HubMessage): string | Buffer {
+  let body = bodies.get(msg);
+  if (body === undefined) {
+    body = JSON.stringify(msg.data);
+    bodies.set(msg, body);
   }
-  return text;
+  return body;
 }
 
-type Change<T> = { type: 'new' | 'update' | 'destroy'; row: T };
-type ChangeType = Change<unknown>['type'];
+type Change<T> = { type: ChangeType; row: T };
 
 /**
- * A message whose data is JSON text already: subscribers that send text get
- * it as it is (messageJson); `data` is parsed from it when read (in-process
- * subscribers, tests).
+ * A message whose data is JSON already: subscribers send it as it is
+ * (messageBody); `data` is parsed from it when read (in-process
+ * subscribers, tests). `reuse` is called once every one of the `sentTo`
+ * subscribers has held and released it (HubMessage.hold).
  */
-function textMessage(event: string, json: string): HubMessage {
+function jsonMessage(event: string, json: Buffer, reuse: () => void): HubMessage & { sentTo(n: number): void } {
   let data: unknown;
-  const msg: HubMessage = {
+  let holders = 0;
+  let released = 0;
+  let subscribers = -1;
+  const settle = () => {
+    if (subscribers > 0 && holders === subscribers && released === holders) reuse();
+  };
+  const msg = {
     event,
     get data() {
-      data ??= JSON.parse(json);
+      data ??= JSON.parse(json.toString('utf8'));
       return data;
     },
+    hold() {
+      holders++;
+      let done = false;
+      return () => {
+        if (done) return;
+        done = true;
+        released++;
+        settle();
+      };
+    },
+    sentTo(n: number) {
+      subscribers = n;
+      settle();
+    },
   };
-  texts.set(msg, json);
+  bodies.set(msg, json);
   return msg;
-}
-
-/** The text of a change before its row's, by its type. */
-const CHANGE_HEAD: Record<ChangeType, string> = {
-  new: '{"type":"new","row":',
-  update: '{"type":"update","row":',
-  destroy: '{"type":"destroy","row":',
-};
-
-/** A flow's key in a window: a kernel id as a number (what rowJsonAt's callers have), any other id as it is. */
-function flowKey(id: string): string | number {
-  return /^\d{1,15}$/.test(id) ? Number(id) : id;
 }
 
 export class EventHub {
   private readonly subscribers = new Set<Subscriber>();
-  /** The window's flow changes: each one's type and its row as JSON. */
-  private flowTypes: ChangeType[] = [];
-  private flowRows: string[] = [];
-  private readonly flowIndex = new Map<string | number, number>();
+  private readonly buffers = new WindowBuffers();
+  private flows = new FlowWindow(this.buffers);
   private expBatch: Array<Change<ExpectationRow>> = [];
   private overflowed = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -123,49 +138,42 @@ export class EventHub {
   }
 
   flow(type: ChangeType, row: FlowRow): void {
-    if (this.subscribers.size === 0) return;
-    this.flowJson(type, flowKey(row.id), JSON.stringify(row));
+    const out = this.beginFlow(type, flowKey(row.id));
+    if (!out) return;
+    out.text(JSON.stringify(row));
+    this.endFlow();
   }
 
   /**
-   * A flow change whose row is JSON text already (ConntrackTable.rowJsonAt);
-   * `key`: the flow's id, a kernel id as a number.
+   * Starts a flow change whose row the caller writes as JSON into the
+   * returned bytes (ConntrackTable.writeRowJson), then calls endFlow();
+   * null when nobody listens or the window has overflowed. `key`: the
+   * flow's id, a kernel id as a number.
    */
-  flowJson(type: ChangeType, key: string | number, rowJson: string): void {
-    if (this.subscribers.size === 0) return;
-    const at = this.flowIndex.get(key);
-    if (type === 'update' && at !== undefined && this.flowTypes[at] !== 'destroy') {
-      this.flowRows[at] = rowJson;
-      return;
-    }
-    if (this.flowRows.length + this.expBatch.length >= this.maxBatch) {
+  beginFlow(type: ChangeType, key: string | number): TextBytes | null {
+    if (this.subscribers.size === 0) return null;
+    if (this.flows.adds(type, key) && this.flows.size + this.expBatch.length >= this.maxBatch) {
       this.overflowed++;
-    } else {
-      this.flowIndex.set(key, this.flowRows.length);
-      this.flowTypes.push(type);
-      this.flowRows.push(rowJson);
+      this.schedule();
+      return null;
     }
-    this.schedule();
+    return this.flows.begin(type, key);
   }
 
-  /** The window's flow changes as one `flows` message's JSON: `{"events":[{"type":..,"row":..},..]}`. */
-  private flowsJson(): string {
-    const pieces: string[] = ['{"events":['];
-    for (let i = 0; i < this.flowRows.length; i++)
-      pieces.push(i === 0 ? '' : ',', CHANGE_HEAD[this.flowTypes[i] as ChangeType], this.flowRows[i] as string, '}');
-    pieces.push(']}');
-    return pieces.join('');
+  endFlow(): void {
+    this.flows.end();
+    this.schedule();
   }
 
   expectation(type: Change<ExpectationRow>['type'], row: ExpectationRow): void {
     if (this.subscribers.size === 0) return;
-    if (this.flowRows.length + this.expBatch.length >= this.maxBatch) this.overflowed++;
+    if (this.flows.size + this.expBatch.length >= this.maxBatch) this.overflowed++;
     else this.expBatch.push({ type, row });
     this.schedule();
   }
 
   private schedule(): void {
-    if (this.overflowed === 0 && this.flowRows.length + this.expBatch.length >= this.flushAt) this.flush();
+    if (this.overflowed === 0 && this.flows.size + this.expBatch.length >= this.flushAt) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.batchMs);
   }
 
@@ -178,12 +186,16 @@ export class EventHub {
         data: { reason: 'overflow', dropped: this.overflowed, at: new Date().toISOString() },
       });
     } else {
-      if (this.flowRows.length > 0) this.send(textMessage('flows', this.flowsJson()));
+      if (this.flows.size > 0) {
+        const { body, buffer } = this.flows.take();
+        const msg = jsonMessage('flows', body, () => this.buffers.put(buffer));
+        this.send(msg);
+        msg.sentTo(this.subscribers.size);
+      }
       if (this.expBatch.length > 0) this.send({ event: 'expectations', data: { events: this.expBatch } });
     }
-    this.flowTypes = [];
-    this.flowRows = [];
-    this.flowIndex.clear();
+    // An overflowed window's changes are dropped: the resync stands for them.
+    if (this.flows.size > 0) this.flows = new FlowWindow(this.buffers);
     this.expBatch = [];
     this.overflowed = 0;
   }

@@ -1,6 +1,6 @@
 /**
  * Flow events applied without objects (ConntrackTable.applyScanEvent) and
- * sent as JSON written from the slot (rowJsonAt) give, event by event, the
+ * sent as JSON written from the slot (writeRowJson) give, event by event, the
  * text JSON.stringify gives for the row the object path builds
  * (applyFlowEvent, rows.ts toFlowRow), and leave the same index; the same
  * for the forward and panel fields (FlowAttribution.rowTailJson).
@@ -13,6 +13,7 @@ import { intToIpv4, parseExpectationLine, parseFlowLine, type Tuple } from '../.
 import { toFlowRow } from '../../src/conntrack/rows.js';
 import { newFlowScan, scanFlowLine } from '../../src/conntrack/scan.js';
 import { ConntrackTable } from '../../src/conntrack/table.js';
+import { TextBytes } from '../../src/lib/text-bytes.js';
 
 const NOW = 1_790_000_000_000;
 
@@ -35,7 +36,9 @@ function twins() {
       let fast = false;
       if (scanFlowLine(line, scan) && scan.type) {
         fast = scanned.applyScanEvent(scan.type, scan, (s) => {
-          got = scanned.rowJsonAt(s, NO_FORWARD_TAIL);
+          const out = new TextBytes(16);
+          scanned.writeRowJson(s, NO_FORWARD_TAIL, out);
+          got = out.buf.toString('utf8', 0, out.pos);
         });
       }
       if (!fast) got = rowText(scanned, scanned.applyFlowEvent(p.type, p.flow));

@@ -9,12 +9,13 @@
  * address strings sliced out of the line they were read from), so the server
  * holds a 100,000-flow table in less memory than the text of its dump. Flow
  * objects are built only for what leaves the index: a page, an event that
- * needs one (the common event is written from its slot as JSON: rowJsonAt).
+ * needs one (the common event is written from its slot as JSON: writeRowJson).
  *
  * The parts: columns.ts (storage), id-index.ts (flow id -> slot),
  * links.ts (expectations and master links), query.ts (filters, pages).
  * This file writes flows into the slots: dumps and events.
  */
+import type { TextBytes } from '../../lib/text-bytes.js';
 import { type EventType, type Expectation, type Flow, type FlowCounters, protocolName } from '../parse.js';
 import { type FlowScan, flowOfScan } from '../scan.js';
 import {
@@ -41,7 +42,7 @@ import type { ExpectationEntry, FlowEntry, FlowsView } from './entries.js';
 import { FlowIds } from './id-index.js';
 import { MasterLinks } from './links.js';
 import { countFlows, type FlowFilter, type FlowPage, type FlowQuery, type IndexedFlows, queryFlows } from './query.js';
-import { flowRowJson } from './row-json.js';
+import { writeFlowRowJson } from './row-json.js';
 
 export class ConntrackTable {
   private readonly c = new FlowColumns();
@@ -464,7 +465,7 @@ export class ConntrackTable {
   /**
    * applyFlowEvent() for a scanned line (scan.ts), with no object built:
    * `seen` is called with the slot as the event leaves it (for destroy:
-   * before it is freed), for the caller to read it (rowJsonAt). Its entry
+   * before it is freed), for the caller to read it (writeRowJson). Its entry
    * is what applyFlowEvent() would return. False, with nothing applied,
    * for an event this path does not take (a destroy of a flow the index
    * does not hold or that has a helper): apply flowOfScan(x) instead.
@@ -499,13 +500,15 @@ export class ConntrackTable {
   }
 
   /**
-   * The API row of a slot (rows.ts toFlowRow of entryAt) as JSON, written
-   * from the columns (row-json.ts); `tail` is its forward and panel fields.
+   * Writes the API row of a slot (rows.ts toFlowRow of entryAt) as JSON
+   * into `out`, from the columns (row-json.ts); `tail` is its forward and
+   * panel fields.
    */
-  rowJsonAt(s: number, tail: string): string {
+  writeRowJson(s: number, tail: string, out: TextBytes): void {
     const c = this.c;
     const f = c.flags[s] as number;
-    return flowRowJson(
+    writeFlowRowJson(
+      out,
       c,
       s,
       this.ids.string(c.id[s] as number),
