@@ -100,7 +100,9 @@ describe('a window of flow changes', () => {
     hub.flow('update', { id: '6', x: 1 } as never);
     expect(got.map((m) => (m.data as { events: unknown[] }).events.length)).toEqual([3, 3]);
     hub.flush();
-    expect((got[2]?.data as { events: unknown[] }).events).toEqual([{ type: 'new', row: { id: '6', x: 1 } }]);
+    expect(((got[2] as HubMessage).data as { events: unknown[] }).events).toEqual([
+      { type: 'new', row: { id: '6', x: 1 } },
+    ]);
     hub.close();
   });
 });
@@ -144,7 +146,7 @@ describe("a window's buffer", () => {
     await windowOf(hub, '1');
     await windowOf(hub, '2');
     await windowOf(hub, '3');
-    expect((got[0]?.data as { events: Array<{ row: { id: string } }> }).events[0]?.row.id).toBe('1');
+    expect(((got[0] as HubMessage).data as { events: Array<{ row: { id: string } }> }).events[0]?.row.id).toBe('1');
     expect(new Set(got.map((m) => (messageBody(m) as Buffer).buffer)).size).toBe(3);
     hub.close();
   });
