@@ -14,7 +14,7 @@
 import type { EventHub } from '../services/events.js';
 import { type FlowAttribution, NO_FORWARD_TAIL } from './attribution.js';
 import { type EventType, type Flow, intToIpv4, type Tuple } from './parse.js';
-import { ByteLines, flowOfScan, newFlowScan, scanFlowBytes } from './scan.js';
+import { ByteLines, type FlowScan, flowOfScan, newFlowScan, scanFlowBytes } from './scan.js';
 import type { ConntrackTable, ExpectationEntry, FlowEntry } from './table.js';
 
 /** What a watcher is shown of a flow event; only during the call (a scanned event's view is reused). */
@@ -39,16 +39,52 @@ export interface FlowEventSinks {
 
 const tuple = (): Tuple => ({ src: '', dst: '', sport: 0, dport: 0 });
 
+/**
+ * A scanned event as watchers see it: one object for every event, its id
+ * text and tuples made when first read (most watchers stop at the protocol).
+ */
+class ScannedView implements WatchedFlow {
+  readonly helper = null;
+  protonum = 0;
+  masterId: string | null = null;
+  private readonly o = tuple();
+  private readonly r = tuple();
+  private filled = false;
+
+  constructor(private readonly x: FlowScan) {}
+
+  /** Shows the event the scan holds now. */
+  reset(masterId: string | null): void {
+    this.protonum = this.x.protonum;
+    this.masterId = masterId;
+    this.filled = false;
+  }
+
+  get id(): string {
+    return String(this.x.id);
+  }
+
+  get original(): Tuple {
+    this.fill();
+    return this.o;
+  }
+
+  get reply(): Tuple {
+    this.fill();
+    return this.r;
+  }
+
+  private fill(): void {
+    if (this.filled) return;
+    this.filled = true;
+    setTuple(this.o, this.x.addr, this.x.port, 0);
+    setTuple(this.r, this.x.addr, this.x.port, 2);
+  }
+}
+
 export class FlowEventReader {
   private readonly scan = newFlowScan();
-  private readonly view: WatchedFlow & { original: Tuple; reply: Tuple } = {
-    id: '',
-    protonum: 0,
-    original: tuple(),
-    reply: tuple(),
-    helper: null,
-    masterId: null,
-  };
+  private readonly view = new ScannedView(this.scan);
   /** Called with the slot the table has just written the scanned event into. */
   private readonly applied = (s: number): void => this.send(s);
 
@@ -74,13 +110,8 @@ export class FlowEventReader {
     const x = this.scan;
     const type = x.type as EventType;
     if (watchers.size > 0) {
-      const v = this.view;
-      v.id = String(x.id);
-      v.protonum = x.protonum;
-      setTuple(v.original, x.addr, x.port, 0);
-      setTuple(v.reply, x.addr, x.port, 2);
-      v.masterId = table.masterIdOf(s);
-      for (const w of watchers) w.flow(type, v);
+      this.view.reset(table.masterIdOf(s));
+      for (const w of watchers) w.flow(type, this.view);
     }
     if (hub.subscriberCount === 0) return;
     const a = this.sinks.attribution();

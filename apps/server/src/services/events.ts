@@ -152,12 +152,12 @@ export class EventHub {
    */
   beginFlow(type: ChangeType, key: string | number): TextBytes | null {
     if (this.subscribers.size === 0) return null;
-    if (this.flows.adds(type, key) && this.flows.size + this.expBatch.length >= this.maxBatch) {
+    const out = this.flows.begin(type, key, this.flows.size + this.expBatch.length >= this.maxBatch);
+    if (!out) {
       this.overflowed++;
       this.schedule();
-      return null;
     }
-    return this.flows.begin(type, key);
+    return out;
   }
 
   endFlow(): void {

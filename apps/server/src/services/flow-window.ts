@@ -78,24 +78,19 @@ export class FlowWindow {
     return this.types.length - this.dead;
   }
 
-  /** Whether a change of this type and flow adds one (false: it replaces one the window has). */
-  adds(type: ChangeType, key: string | number): boolean {
-    const at = this.index.get(key);
-    return !(type === 'update' && at !== undefined && this.types[at] !== 'destroy');
-  }
-
   /**
    * Starts a change; returns where its row is to be written, then end().
-   * An update of a flow the window has (not destroyed) replaces that change.
+   * An update of a flow the window has (not destroyed) replaces that change;
+   * any other change is added, unless the window is `full` (null).
    */
-  begin(type: ChangeType, key: string | number): TextBytes {
+  begin(type: ChangeType, key: string | number, full: boolean): TextBytes | null {
     const at = this.index.get(key);
     let t = type;
-    if (at !== undefined && !this.adds(type, key)) {
+    if (type === 'update' && at !== undefined && this.types[at] !== 'destroy') {
       t = this.types[at] as ChangeType;
       this.starts[at] = -1;
       this.dead++;
-    }
+    } else if (full) return null;
     const out = this.out;
     if (this.types.length > 0) out.byte(COMMA);
     this.index.set(key, this.types.length);

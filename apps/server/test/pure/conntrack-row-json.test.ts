@@ -9,11 +9,13 @@ import { validateModel } from '@gatehouse/rules';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FlowAttribution, LocalAddresses, NO_FORWARD_TAIL } from '../../src/conntrack/attribution.js';
-import { intToIpv4, parseExpectationLine, parseFlowLine, type Tuple } from '../../src/conntrack/parse.js';
+import { FlowEventReader, type WatchedFlow } from '../../src/conntrack/flow-events.js';
+import { type Flow, intToIpv4, parseExpectationLine, parseFlowLine, type Tuple } from '../../src/conntrack/parse.js';
 import { toFlowRow } from '../../src/conntrack/rows.js';
 import { newFlowScan, scanFlowLine } from '../../src/conntrack/scan.js';
 import { ConntrackTable } from '../../src/conntrack/table.js';
 import { TextBytes } from '../../src/lib/text-bytes.js';
+import { EventHub } from '../../src/services/events.js';
 
 const NOW = 1_790_000_000_000;
 
@@ -150,6 +152,37 @@ describe('flow events written as JSON from the index', () => {
     expect(data.got).toBe(data.want);
     expect(JSON.parse(data.got as string)).toMatchObject({ masterId: '1001', masterLinkedBy: 'expectation' });
     expect(entries(t.scanned)).toEqual(entries(t.objects));
+  });
+});
+
+describe('watchers of scanned events', () => {
+  it('see, event by event, what the object way’s entry says', () => {
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 40 }), (events) => {
+        const table = new ConntrackTable(() => NOW);
+        const objects = new ConntrackTable(() => NOW);
+        const seen: string[] = [];
+        const pick = (f: WatchedFlow) => JSON.stringify([f.id, f.protonum, f.original, f.reply, f.helper, f.masterId]);
+        const reader = new FlowEventReader({
+          table,
+          hub: new EventHub({ batchMs: 1000 }),
+          watchers: new Set([{ flow: (_type, f) => seen.push(pick(f)), expectation: () => undefined }]),
+          attribution: () => null,
+          line: () => undefined,
+          flow: (type, f) => seen.push(pick(table.applyFlowEvent(type, f))),
+        });
+        const lines = reader.lines();
+        const want: string[] = [];
+        for (const e of events) {
+          const text = line(e);
+          lines.push(Buffer.from(`${text}\n`));
+          const p = parseFlowLine(text);
+          want.push(pick(objects.applyFlowEvent(p?.type ?? 'new', p?.flow as Flow)));
+        }
+        expect(seen).toEqual(want);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
 
