@@ -90,7 +90,11 @@ export class ForwardIndex {
     return `"forward":${c ? JSON.stringify(c.forward) : 'null'},"panel":true`;
   }
 
-  /** The reply source as text, or (`srcText` null) as a uint32. */
+  /**
+   * The forward a flow matches: by protocol and public port, then by its
+   * reply's source (as text, or with `srcText` null as a uint32) or, for a
+   * gateway forward, the reply's source port.
+   */
   private find(
     protonum: number,
     port: number | null,

@@ -1,15 +1,16 @@
 /**
  * Reads the `conntrack -E` flow stream as bytes and applies the common event
  * (scan.ts: IPv4, both ports, a kernel id, no helper) with no object built:
- * the line is scanned in place, written into the index (ConntrackTable
- * .applyScanEvent), and written as the JSON of its slot into the event
- * hub's window (writeRowJson). Watchers
- * see it through one reused view. At 50,000 events a second (bench 15.2c) a
- * line string, a flow, an entry, a row and its JSON per event were ~3 KB
- * of garbage, and the collections it cost held the event loop.
+ * the line is scanned in place, written into the index
+ * (ConntrackTable.applyScanEvent), and its row written as JSON from the slot
+ * into the event hub's window (writeRowJson). Watchers see it through one
+ * reused view. At 50,000 events a second (bench 15.2c) a line string, a
+ * flow, an entry, a row and its JSON per event were ~3 KB of garbage, and
+ * the collections they cost held the event loop.
  *
  * Any other line (IPv6, a helper, a destroy the index cannot take this
- * way) goes the way it always did: a flow object (`fallback`).
+ * way) goes the way it always did, as text (`line`) or a flow object
+ * (`flow`): FlowEventSinks.
  */
 import type { EventHub } from '../services/events.js';
 import { type FlowAttribution, NO_FORWARD_TAIL } from './attribution.js';
