@@ -13,6 +13,8 @@ import { FlowEventReader, type WatchedFlow } from '../../src/conntrack/flow-even
 import { type Flow, intToIpv4, parseExpectationLine, parseFlowLine, type Tuple } from '../../src/conntrack/parse.js';
 import { toFlowRow } from '../../src/conntrack/rows.js';
 import { newFlowScan, scanFlowLine } from '../../src/conntrack/scan.js';
+import { FlowColumns, LIVE, NO_VALUE, ODD } from '../../src/conntrack/table/columns.js';
+import { writeFlowRowJson } from '../../src/conntrack/table/row-json.js';
 import { ConntrackTable } from '../../src/conntrack/table.js';
 import { TextBytes } from '../../src/lib/text-bytes.js';
 import { EventHub } from '../../src/services/events.js';
@@ -221,5 +223,34 @@ describe('the forward and panel fields as JSON', () => {
       expect(text).toBe(JSON.stringify(row));
     }
     expect(JSON.parse(`{${a.rowTailJson(6, 443, ip('192.168.1.2'), 443)}}`).forward.name).toBe('Web – café ✓');
+  });
+});
+
+describe('a row written from a slot with tuples outside the columns', () => {
+  it('writes the side table’s tuples (IPv6, ICMP) as JSON.stringify does', () => {
+    const c = new FlowColumns();
+    const s = c.alloc();
+    const original: Tuple = {
+      src: '2001:db8::1',
+      dst: '2001:db8::2',
+      sport: null,
+      dport: null,
+      icmp: { type: 128, code: 0, id: 7 },
+    };
+    const reply: Tuple = {
+      src: '2001:db8::2',
+      dst: '2001:db8::1',
+      sport: null,
+      dport: null,
+      icmp: { type: 129, code: 0, id: 7 },
+    };
+    c.flags[s] = LIVE | ODD;
+    c.proto[s] = 58;
+    c.zone[s] = NO_VALUE;
+    c.odd.set(s, { original, reply });
+    const out = new TextBytes(16);
+    writeFlowRowJson(out, c, s, 't:x"y', null, null, 30, null, null, null, NO_FORWARD_TAIL);
+    const row = JSON.parse(out.buf.toString('utf8', 0, out.pos));
+    expect(row).toMatchObject({ id: 't:x"y', protonum: 58, timeout: 30, original, reply, zone: null, counters: null });
   });
 });
