@@ -13,9 +13,11 @@
  * than 20 ms between ticks, records in the window's `gaps` how long the main
  * thread ran during it (/proc/self/task/PID/sched, sum_exec_runtime) and how
  * often it was preempted: a gap the thread spent running was its own work
- * (or a GC pause); one it spent not running was the box.
+ * (or a GC pause); one it spent not running was the box. Each window then
+ * also holds `ran`: ms run by the main thread and by the server's other
+ * threads (V8's compiler and GC helpers, libuv's pool).
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 const file = process.env.BENCH_ELD_FILE;
@@ -42,19 +44,30 @@ if (file) {
   }).observe({ entryTypes: ['gc'] });
   const gapsOn = process.env.BENCH_ELD_GAPS === '1';
   let gaps = [];
-  if (gapsOn) {
-    const schedFile = `/proc/self/task/${process.pid}/sched`;
-    const sched = () => {
-      const t = readFileSync(schedFile, 'utf8');
+  /** How long (ms) the thread `tid` has run, and how often it was preempted (zeros once it has ended). */
+  const sched = (tid) => {
+    try {
+      const t = readFileSync(`/proc/self/task/${tid}/sched`, 'utf8');
       const ran = Number(/se\.sum_exec_runtime\s*:\s*([\d.]+)/.exec(t)?.[1] ?? 0);
       const preempted = Number(/nr_involuntary_switches\s*:\s*(\d+)/.exec(t)?.[1] ?? 0);
       return { ran, preempted };
-    };
+    } catch {
+      return { ran: 0, preempted: 0 };
+    }
+  };
+  /** ms run by the main thread and by all the others (V8's compiler and GC helpers, libuv's pool). */
+  const threadsRan = () => {
+    let others = 0;
+    for (const tid of readdirSync('/proc/self/task')) if (Number(tid) !== process.pid) others += sched(tid).ran;
+    return { main: sched(process.pid).ran, others };
+  };
+  let threads = gapsOn ? threadsRan() : undefined;
+  if (gapsOn) {
     let last = performance.now();
-    let lastSched = sched();
+    let lastSched = sched(process.pid);
     setInterval(() => {
       const now = performance.now();
-      const s = sched();
+      const s = sched(process.pid);
       if (now - last > 20)
         gaps.push({
           ms: Math.round(now - last),
@@ -75,6 +88,11 @@ if (file) {
       cpu: 0,
       ...(gapsOn ? { gaps } : {}),
     };
+    if (threads) {
+      const now = threadsRan();
+      line.ran = { main: Math.round(now.main - threads.main), others: Math.round(now.others - threads.others) };
+      threads = now;
+    }
     gaps = [];
     const used = process.cpuUsage(cpu);
     line.cpu = Math.round((used.user + used.system) / 100) / 10;

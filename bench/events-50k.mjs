@@ -23,8 +23,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { raiseConntrackLimits } from './conntrack-limits.mjs';
+import { cpuShares, fmtShares } from './cpu-shares.mjs';
 import { referenceEvents, settle, sseClient } from './event-clients.mjs';
-import { generateFlows, kernelCount, prepareConntrack } from './flows.mjs';
+import { kernelCount, prepareConntrack, prepareFlows } from './flows.mjs';
 import { median, report } from './lib.mjs';
 import { benchModel, startServer } from './server.mjs';
 
@@ -72,9 +73,14 @@ try {
     ref.state.prefix = `127.${net}.`;
     ref.state.newEvents = 0;
     ref.state.enobufs = 0;
+    // The generator's process starts before the burst is timed: its start-up is not the load measured.
+    const generator = await prepareFlows(RATE * SECONDS, { rate: RATE, net });
     const from = Date.now();
     const readersCpu = process.cpuUsage();
-    const sent = await generateFlows(RATE * SECONDS, { rate: RATE, net });
+    const shares = cpuShares();
+    const sent = await generator.go();
+    // Who used the cores while the flows were made (the bench's readers are `other`; the generator has ended: its own figure).
+    const box = fmtShares(shares.stop());
     const rate = sent.sent / (sent.ms / 1000);
     if (rate < RATE * 0.95) slowGenerator = true;
     await settle(() => sse.state.newEvents + ref.state.newEvents * 1e7);
@@ -106,12 +112,13 @@ try {
       `burst ${b + 1}: ${(sent.ms / 1000).toFixed(1)} s (${Math.round(rate)} flows/s), SSE ${sse.state.newEvents} / reference ${ref.state.newEvents}` +
         ` (reference ENOBUFS ${ref.state.enobufs}), resync messages ${sse.state.resyncs.length}` +
         `${resynced ? ` [${[...new Set(sse.state.resyncs.map((r) => r.reason))].join(',')}]` : ''}, index ${index} / kernel ${kernel}` +
-        `, event loop max ${burstMax.toFixed(1)} ms (p99 of windows ${median(windows.map((w) => w.p99)).toFixed(1)} ms` +
+        `, event loop max ${burstMax.toFixed(1)} ms at +${(((worst?.at ?? from) - from) / 1000).toFixed(1)} s (p99 of windows ${median(windows.map((w) => w.p99)).toFixed(1)} ms` +
         `; its window's longest GC ${worst?.gcMax?.ms ?? 0} ms ${worst?.gcMax?.kind ?? ''}; the burst's longest GC ${gcLongest.ms} ms ${gcLongest.kind}` +
         `, GC total ${windows.reduce((a, w) => a + (w.gc?.ms ?? 0), 0).toFixed(0)} ms)` +
         `, server CPU ${(windows.reduce((a, w) => a + (w.cpu ?? 0), 0) / 1000).toFixed(2)} s` +
-        `, readers' CPU ${((readersUsed.user + readersUsed.system) / 1e6).toFixed(2)} s` +
-        `, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+        `, readers' CPU ${((readersUsed.user + readersUsed.system) / 1e6).toFixed(2)} s (system ${(readersUsed.system / 1e6).toFixed(2)})` +
+        `, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}` +
+        `; cores while sending: ${box}, and the generator ${(sent.cpuMs / sent.ms).toFixed(2)}`,
     );
     execFileSync('conntrack', ['-F'], { stdio: 'ignore' });
     for (let i = 0; i < 150; i++) {
