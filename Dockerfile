@@ -31,4 +31,5 @@ VOLUME ["/var/lib/gatehouse"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "const [h,p]=(process.env.GATEHOUSE_LISTEN||'127.0.0.1:8080').split(':');fetch(`http://${h==='0.0.0.0'?'127.0.0.1':h}:${p}/api/v1/health`).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "apps/server/dist/server.js"]
+# The flags: apps/server/src/node-flags.ts.
+CMD ["node", "--v8-pool-size=0", "apps/server/dist/server.js"]

@@ -25,7 +25,7 @@ import { createInterface } from 'node:readline';
 import { raiseConntrackLimits } from './conntrack-limits.mjs';
 import { generateFlows, kernelCount, prepareConntrack } from './flows.mjs';
 import { compare, fmtMs, report, timeCommand } from './lib.mjs';
-import { benchForwards, benchModel, SERVER_JS, serverEnv, startServer } from './server.mjs';
+import { benchForwards, benchModel, serverArgs, serverEnv, startServer } from './server.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 1_000_000);
@@ -253,12 +253,12 @@ try {
     const base = `http://127.0.0.1:${PORT}/api/v1`;
     const auth = { authorization: `Bearer ${srvToken}` };
     const coldStart = async () => {
+      const args = await serverArgs();
       const started = performance.now();
-      // BENCH_SERVER_NODE_ARGS (e.g. --cpu-prof --cpu-prof-dir=DIR) profiles the cold starts too.
-      const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
       // BENCH_COLD_LOG=FILE: the cold servers' debug log (every command with its duration) appended there.
       const log = process.env.BENCH_COLD_LOG;
-      cold = spawn(process.execPath, [...extra, SERVER_JS], {
+      // With BENCH_SERVER_NODE_ARGS (e.g. --cpu-prof --cpu-prof-dir=DIR): the cold starts are profiled too.
+      cold = spawn(process.execPath, args, {
         env: serverEnv({ port: PORT, dir: stateDir, env: log ? { GATEHOUSE_LOG_LEVEL: 'debug' } : {} }),
         stdio: ['ignore', log ? openSync(log, 'a') : 'ignore', 'inherit'],
       });

@@ -35,12 +35,22 @@ export function serverEnv({ port, dir, env = {} }) {
  * `keepDir`: the state directory is kept on stop() (removed by the caller),
  * so a later server can start on the same state (a cold start, fig. 15.6).
  */
+/**
+ * node's arguments for the server: the flags every launcher passes
+ * (apps/server/src/node-flags.ts), BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof`, to profile a figure's server), a group's own,
+ * and the entry.
+ */
+export async function serverArgs(nodeArgs = []) {
+  const { SERVER_NODE_FLAGS } = await import(join(root, 'apps/server/dist/node-flags.js'));
+  const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  return [...SERVER_NODE_FLAGS, ...extra, ...nodeArgs, SERVER_JS];
+}
+
 export async function startServer({ port, model, env = {}, nodeArgs = [], stdoutFile, keepDir = false }) {
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-'));
   writeFileSync(join(dir, 'model.json'), JSON.stringify(model));
-  // BENCH_SERVER_NODE_ARGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to profile a figure's server.
-  const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...extra, ...nodeArgs, SERVER_JS], {
+  const child = spawn(process.execPath, await serverArgs(nodeArgs), {
     env: serverEnv({ port, dir, env }),
     // stdoutFile: the server's log (and --trace-gc output) for debugging a figure.
     stdio: ['ignore', stdoutFile ? openSync(stdoutFile, 'w') : 'ignore', 'inherit'],

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SERVER_NODE_FLAGS } from '../../apps/server/src/node-flags.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const read = (p: string) => readFileSync(join(repo, p), 'utf8');
@@ -65,6 +66,23 @@ describe('Dockerfile', () => {
   it('runs the same staging script the deploy tests run', () => {
     expect(text).toContain('bash deploy/stage.sh /opt/gatehouse');
   });
+  it('starts the server with the flags it runs with (node-flags.ts)', () => {
+    const cmd = /^CMD (\[.*\])$/m.exec(text)?.[1];
+    expect(JSON.parse(cmd ?? '[]')).toEqual(['node', ...SERVER_NODE_FLAGS, 'apps/server/dist/server.js']);
+  });
+});
+
+describe('the server flags (apps/server/src/node-flags.ts)', () => {
+  it('are flags this node takes', () => {
+    const r = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, '-e', 'process.exit(0)'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+  it('are passed by `npm start` and by the demo', () => {
+    const pkg = JSON.parse(read('apps/server/package.json')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe(`node ${SERVER_NODE_FLAGS.join(' ')} dist/server.js`);
+    expect(read('apps/demo/src/lab-panel.ts')).toMatch(/process\.execPath, \[\.\.\.SERVER_NODE_FLAGS, /);
+  });
 });
 
 function unit(path: string): Map<string, string[]> {
@@ -104,6 +122,9 @@ describe('systemd units', () => {
     expect(u.get('Service.ReadWritePaths')).toEqual(['/etc/nftables.d /etc/modules-load.d /etc/sysctl.d']);
     expect(u.get('Service.StateDirectory')).toEqual(['gatehouse']);
     expect(u.get('Service.EnvironmentFile')).toEqual(['/etc/gatehouse/gatehouse.env']);
+    expect(u.get('Service.ExecStart')).toEqual([
+      `/usr/bin/node ${SERVER_NODE_FLAGS.join(' ')} /opt/gatehouse/apps/server/dist/server.js`,
+    ]);
   });
   it('gatehouse-rules.service loads the persisted table at boot and nothing else', () => {
     const u = unit('deploy/gatehouse-rules.service');

@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLab, LAB_ADDR, type Lab, waitForHttp } from '@gatehouse/lab';
+import { SERVER_NODE_FLAGS } from '@gatehouse/server/node-flags';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PANEL_PORT_IN_NS = 8080;
@@ -136,7 +137,7 @@ export async function startLabPanel(options: LabPanelOptions): Promise<LabPanel>
     progress(`lab ${l.id} is up; starting the server in ${l.ns.gateway}`);
     const output = options.serverOutput ?? 'inherit';
     const last = tail();
-    const server = l.spawn('gateway', process.execPath, [join(HERE, 'lab-panel-entry.js')], {
+    const server = l.spawn('gateway', process.execPath, [...SERVER_NODE_FLAGS, join(HERE, 'lab-panel-entry.js')], {
       env: {
         LAB_PANEL_SOCKET: socketPath,
         LAB_PANEL_PORT: String(PANEL_PORT_IN_NS),

@@ -8,6 +8,7 @@ import { createRunner, prestartStreamHelper } from '@gatehouse/rules';
 import { ConfigError, loadConfig } from './config.js';
 import { prestartConntrack } from './conntrack/commands.js';
 import { loggerOptions } from './lib/log.js';
+import { missingNodeFlags } from './node-flags.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -32,6 +33,12 @@ async function main(): Promise<void> {
   const { buildApp } = await import('./app.js');
   // Bounded serializers: no multi-megabyte URL or error field becomes a log line.
   const app = await buildApp({ config, logger: loggerOptions(config.logLevel) });
+  const missing = missingNodeFlags();
+  if (missing.length > 0)
+    app.log.warn(
+      { missing },
+      'node was started without the flags the server runs with (node-flags.ts): event-loop delays are longer under load',
+    );
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

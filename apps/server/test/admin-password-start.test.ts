@@ -4,6 +4,7 @@
  * (bench 15.6). The real server process: a weak one on an empty store still
  * stops the start with loadConfig's message and exit code 2, and makes no
  * user; once a user exists the variable is not used, and the server starts.
+ * And the start's warning when node lacks the server's flags (node-flags.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { SERVER_NODE_FLAGS } from '../src/node-flags.js';
 import { ADMIN_PASSWORD, createNetns, type Netns, tempDir } from './helpers.js';
 
 const SERVER = join(dirname(fileURLToPath(import.meta.url)), '../dist/server.js');
@@ -22,10 +24,13 @@ const WEAK_LINE =
 let ns: Netns;
 let state: ReturnType<typeof tempDir>;
 
-/** Runs the server until it answers /health (then stops it) or exits by itself. */
-async function run(password: string): Promise<{ code: number | null; stderr: string; served: boolean }> {
+/** Runs the server (node given `flags`) until it answers /health (then stops it) or exits by itself. */
+async function run(
+  password: string,
+  flags: readonly string[] = SERVER_NODE_FLAGS,
+): Promise<{ code: number | null; stderr: string; stdout: string; served: boolean }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const proc = spawn(process.execPath, [SERVER], {
+  const proc = spawn(process.execPath, [...flags, SERVER], {
     env: {
       ...process.env,
       GATEHOUSE_LISTEN: `127.0.0.1:${port}`,
@@ -34,12 +39,17 @@ async function run(password: string): Promise<{ code: number | null; stderr: str
       GATEHOUSE_NETNS: ns.name,
       GATEHOUSE_CONNTRACK: 'false',
       GATEHOUSE_LOG_LEVEL: 'warn',
+      NODE_OPTIONS: '',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   proc.stderr?.on('data', (b: Buffer) => {
     stderr += b.toString();
+  });
+  proc.stdout?.on('data', (b: Buffer) => {
+    stdout += b.toString();
   });
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   let served = false;
@@ -56,7 +66,7 @@ async function run(password: string): Promise<{ code: number | null; stderr: str
   } finally {
     if (proc.exitCode === null) proc.kill('SIGTERM');
   }
-  return { code: await exited, stderr, served };
+  return { code: await exited, stderr, stdout, served };
 }
 
 const users = () => {
@@ -112,4 +122,20 @@ describe('the first admin’s password', () => {
     expect(later.served, later.stderr).toBe(true);
     expect(users()).toEqual(['admin']);
   }, 60_000);
+});
+
+describe('node’s flags (node-flags.ts)', () => {
+  const WARNING = /started without the flags the server runs with/;
+  it('a start without them is served, and warns with the flags it lacks', async () => {
+    const bare = await run(ADMIN_PASSWORD, []);
+    expect(bare.served, bare.stderr).toBe(true);
+    const warning = bare.stdout.split('\n').find((l) => WARNING.test(l));
+    expect(warning, bare.stdout).toBeDefined();
+    expect(JSON.parse(warning as string).missing).toEqual([...SERVER_NODE_FLAGS]);
+  }, 30_000);
+  it('a start with them does not warn', async () => {
+    const given = await run(ADMIN_PASSWORD);
+    expect(given.served, given.stderr).toBe(true);
+    expect(given.stdout).not.toMatch(WARNING);
+  }, 30_000);
 });
