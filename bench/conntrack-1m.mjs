@@ -25,7 +25,7 @@ import { createInterface } from 'node:readline';
 import { raiseConntrackLimits } from './conntrack-limits.mjs';
 import { generateFlows, kernelCount, prepareConntrack } from './flows.mjs';
 import { compare, fmtMs, report, timeCommand } from './lib.mjs';
-import { benchForwards, benchModel, serverArgs, serverEnv, startServer } from './server.mjs';
+import { benchForwards, benchModel, serverArgs, serverEnv, serverNodeFlags, startServer } from './server.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 1_000_000);
@@ -77,10 +77,15 @@ async function waitForIndex(srv, n) {
 }
 
 /** The resync harness (resync-child.mjs): resync() resolves with {flows, rss, heap}. */
-function resyncChild() {
-  const child = spawn(process.execPath, ['--expose-gc', new URL('./resync-child.mjs', import.meta.url).pathname], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+/** The resync child (resync-child.mjs), node given the server's flags. */
+function resyncChild(flags) {
+  const child = spawn(
+    process.execPath,
+    [...flags, '--expose-gc', new URL('./resync-child.mjs', import.meta.url).pathname],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout });
   const waiting = [];
   lines.on('line', (l) => waiting.shift()?.(l));
@@ -214,7 +219,7 @@ try {
   await srv.stop();
   srv = undefined;
   if (want('15.1d')) {
-    child = resyncChild();
+    child = resyncChild(await serverNodeFlags());
     await child.ready;
     const mem = [];
     const resync = await compare(

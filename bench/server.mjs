@@ -37,14 +37,18 @@ export function serverEnv({ port, dir, env = {} }) {
  */
 /**
  * node's arguments for the server: the flags every launcher passes
- * (apps/server/src/node-flags.ts), BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof
+ * (serverNodeFlags), BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof
  * --cpu-prof-dir=/tmp/prof`, to profile a figure's server), a group's own,
  * and the entry.
  */
 export async function serverArgs(nodeArgs = []) {
-  const { SERVER_NODE_FLAGS } = await import(join(root, 'apps/server/dist/node-flags.js'));
   const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  return [...SERVER_NODE_FLAGS, ...extra, ...nodeArgs, SERVER_JS];
+  return [...(await serverNodeFlags()), ...extra, ...nodeArgs, SERVER_JS];
+}
+
+/** The flags every launcher of the server passes (apps/server/src/node-flags.ts). */
+export async function serverNodeFlags() {
+  return (await import(join(root, 'apps/server/dist/node-flags.js'))).SERVER_NODE_FLAGS;
 }
 
 export async function startServer({ port, model, env = {}, nodeArgs = [], stdoutFile, keepDir = false }) {

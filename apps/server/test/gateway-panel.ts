@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '@gatehouse/lab';
 import { expect } from 'vitest';
+import { SERVER_NODE_FLAGS } from '../src/node-flags.js';
 import { waitFor } from './helpers.js';
 
 const SERVER_JS = join(import.meta.dirname, '..', 'dist', 'server.js');
@@ -38,7 +39,7 @@ export async function panelAnswers(lab: Lab, panel: string): Promise<boolean> {
  */
 export async function startPanelInGateway(lab: Lab, o: GatewayPanelOptions): Promise<string> {
   writeFileSync(join(o.work, 'model.json'), JSON.stringify(o.model));
-  lab.spawn('gateway', process.execPath, [SERVER_JS], {
+  lab.spawn('gateway', process.execPath, [...SERVER_NODE_FLAGS, SERVER_JS], {
     env: {
       GATEHOUSE_LISTEN: '0.0.0.0:8080',
       GATEHOUSE_STATE_DIR: join(o.work, 'state'),
