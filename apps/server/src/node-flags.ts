@@ -9,8 +9,9 @@
  * is 4 on any box. On a 2-core gateway, 4 helpers and the event loop were
  * 5 threads for 2 cores: in a mark-compact's pause the event loop waited
  * on helpers that waited for a core (bench 15.2c, 50,000 flow events a
- * second: 23-34 ms pauses and 40-57 ms event-loop delays with 4 helpers,
- * 11-14 ms and 27-41 ms with 1; bench/README.md).
+ * second: the longest event-loop delay passed its 50 ms in 2 of 7 runs
+ * with 4 helpers, in 13 of 14 with 1, at 27-45 ms; bench/README.md).
+ * On a larger box it gives more helpers than 4, each with a core.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--v8-pool-size=0'];
 
