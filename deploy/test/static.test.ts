@@ -7,6 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { minVersion, satisfies } from 'semver';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SERVER_NODE_FLAGS } from '../../apps/server/src/node-flags.js';
@@ -69,6 +70,20 @@ describe('Dockerfile', () => {
   it('starts the server with the flags it runs with (node-flags.ts)', () => {
     const cmd = /^CMD (\[.*\])$/m.exec(text)?.[1];
     expect(JSON.parse(cmd ?? '[]')).toEqual(['node', ...SERVER_NODE_FLAGS, 'apps/server/dist/server.js']);
+  });
+});
+
+describe('the Node version the project declares (package.json engines)', () => {
+  it('is one every installed package takes: no dependency wants a newer Node', () => {
+    const root = JSON.parse(read('package.json')) as { engines: { node: string } };
+    const oldest = minVersion(root.engines.node)?.version as string;
+    const lock = JSON.parse(read('package-lock.json')) as {
+      packages: Record<string, { version?: string; engines?: { node?: string } | string[] }>;
+    };
+    const wantNewer = Object.entries(lock.packages)
+      .filter(([, p]) => !Array.isArray(p.engines) && p.engines?.node && !satisfies(oldest, p.engines.node))
+      .map(([path, p]) => `${path}@${p.version}: node ${(p.engines as { node: string }).node}`);
+    expect(wantNewer, `oldest declared Node ${oldest}`).toEqual([]);
   });
 });
 
