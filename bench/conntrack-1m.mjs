@@ -76,8 +76,7 @@ async function waitForIndex(srv, n) {
   }
 }
 
-/** The resync harness (resync-child.mjs): resync() resolves with {flows, rss, heap}. */
-/** The resync child (resync-child.mjs), node given the server's flags. */
+/** The resync harness (resync-child.mjs), node given the server's flags: resync() resolves with {flows, rss, heap}. */
 function resyncChild(flags) {
   const child = spawn(
     process.execPath,

@@ -32,10 +32,6 @@ export function serverEnv({ port, dir, env = {} }) {
 }
 
 /**
- * `keepDir`: the state directory is kept on stop() (removed by the caller),
- * so a later server can start on the same state (a cold start, fig. 15.6).
- */
-/**
  * node's arguments for the server: the flags every launcher passes
  * (serverNodeFlags), BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof
  * --cpu-prof-dir=/tmp/prof`, to profile a figure's server), a group's own,
@@ -51,6 +47,10 @@ export async function serverNodeFlags() {
   return (await import(join(root, 'apps/server/dist/node-flags.js'))).SERVER_NODE_FLAGS;
 }
 
+/**
+ * `keepDir`: the state directory is kept on stop() (removed by the caller),
+ * so a later server can start on the same state (a cold start, fig. 15.6).
+ */
 export async function startServer({ port, model, env = {}, nodeArgs = [], stdoutFile, keepDir = false }) {
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-'));
   writeFileSync(join(dir, 'model.json'), JSON.stringify(model));
