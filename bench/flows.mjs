@@ -10,6 +10,10 @@
  * unreplied UDP flows for an hour so the table holds still while measured.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { assertOwnNetns } from './lib.mjs';
+
+// Before a group that imports this raises a limit or flushes a table.
+assertOwnNetns();
 
 const PORT_LO = 10000;
 const PORTS = 50000;

@@ -7,6 +7,7 @@
  * sides alike; medians of several runs are quoted.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { createNetns as createLabNetns } from '@gatehouse/lab';
 
 export function median(xs) {
@@ -54,6 +55,29 @@ export async function compare(a, b, runs = 5) {
     ratios.push(ta / tb);
   }
   return { a: median(as), b: median(bs), ratio: median(ratios), as, bs };
+}
+
+/**
+ * Stops a group run outside a namespace of its own: the conntrack groups
+ * flush the conntrack table, add a table and set sysctls of the namespace
+ * they run in. `npm run bench` runs each group in a named one; by hand,
+ * `ip netns exec NS node bench/FILE`. A group started directly with node
+ * once flushed the host's table and left its table and 3600 s UDP timeouts
+ * there. "Named": this process's namespace is one of /run/netns (what
+ * `ip netns identify` checks).
+ */
+export function assertOwnNetns() {
+  const self = statSync('/proc/self/ns/net');
+  let named = [];
+  try {
+    named = readdirSync('/run/netns').map((n) => statSync(`/run/netns/${n}`));
+  } catch {
+    // no named namespace at all
+  }
+  if (!named.some((n) => n.ino === self.ino && n.dev === self.dev))
+    throw new Error(
+      'bench: not in a network namespace of its own; use npm run bench (BENCH_ONLY=group) or ip netns exec NS node bench/FILE',
+    );
 }
 
 /** A namespace `gh-bench-<label>-<pid>-<hex>` with lo up, removed by destroy() or when the process ends. */
