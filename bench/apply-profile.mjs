@@ -30,6 +30,7 @@ const srv = await startServer({
 });
 const http = [];
 const raw = [];
+const ping = [];
 try {
   let version = Number((await srv.api('GET', '/config')).headers.get('etag').replace(/\D/g, ''));
   for (let i = 0; i < rounds; i++) {
@@ -39,6 +40,10 @@ try {
     version = Number(r.headers.get('etag').replace(/\D/g, ''));
     const script = compile(GatewayModel.parse(model));
     await new Promise((res) => setTimeout(res, 500));
+    // The HTTP round trip alone, for the split: an authenticated GET that does no work.
+    const p = performance.now();
+    await srv.api('GET', '/health');
+    ping.push(performance.now() - p);
     const t = performance.now();
     await srv.api('POST', '/apply', {});
     http.push(performance.now() - t);
@@ -52,12 +57,20 @@ const lines = readFileSync(logFile, 'utf8')
   .filter((l) => l.startsWith('{'))
   .map((l) => JSON.parse(l));
 const nftMs = lines.filter((l) => l.msg === 'command' && /^nft -f/.test(l.cmd)).map((l) => l.ms);
-const applyReq = lines
-  .filter((l) => l.msg === 'request completed' && /\/apply$/.test(l.req?.url ?? l.url ?? ''))
-  .map((l) => l.responseTime);
+// Fastify logs the URL on the incoming line and the time on the completed one: joined by reqId.
+const applyIds = new Set(
+  lines.filter((l) => l.msg === 'incoming request' && /\/apply$/.test(l.req?.url ?? '')).map((l) => l.reqId),
+);
+const applyReq = lines.filter((l) => l.msg === 'request completed' && applyIds.has(l.reqId)).map((l) => l.responseTime);
 const m = (xs) => (xs.length ? fmtMs(median(xs)) : 'n/a');
 process.stdout.write(
   `${n} forwards, ${rounds} rounds (medians): client-side POST /apply ${m(http)}; server responseTime ${m(applyReq)}; ` +
     `nft -f in the runner ${m(nftMs)}; raw nft -f ${m(raw)}\n`,
 );
+process.stdout.write(`an authenticated GET /health, the HTTP round trip alone: ${m(ping)}\n`);
+const round = (xs, i) => (xs[i] === undefined ? '-' : xs[i].toFixed(1));
+for (let i = 0; i < rounds; i++)
+  process.stdout.write(
+    `  round ${i}: client ${round(http, i)}, server ${round(applyReq, i)}, nft ${round(nftMs, i)}, raw ${round(raw, i)}\n`,
+  );
 process.stdout.write(`log: ${logFile}\n`);

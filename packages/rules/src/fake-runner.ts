@@ -13,6 +13,7 @@
  * A command nobody scripted answers as a missing one does (exit 127), so a
  * test sees the unexpected call instead of a made-up success.
  */
+import { readFileSync } from 'node:fs';
 import {
   CommandError,
   type Runner,
@@ -35,7 +36,7 @@ export interface FakeCall {
   kind: 'run' | 'stream';
   command: string;
   args: readonly string[];
-  /** What run() was given on stdin. */
+  /** What run() was given on stdin (the file's text for RunOptions.inputFile). */
   input?: string;
   /** Started from the spawn helper (run's or stream's `fromHelper`). */
   fromHelper?: boolean;
@@ -174,7 +175,8 @@ export class FakeRunner implements Runner {
 
   async run(command: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const call: FakeCall = { kind: 'run', command, args: [...args] };
-    if (opts.input !== undefined) call.input = opts.input;
+    if (opts.inputFile !== undefined) call.input = readFileSync(opts.inputFile, 'utf8');
+    else if (opts.input !== undefined) call.input = opts.input;
     if (opts.fromHelper) call.fromHelper = true;
     this.calls.push(call);
     opts.onSpawn?.();

@@ -10,6 +10,7 @@
  * Tests script both through FakeRunner (fake-runner.ts).
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
@@ -27,6 +28,16 @@ export { prestartStreamHelper } from './spawn-helper.js';
 export interface RunOptions {
   /** Text for the command's standard input (rulesets go here, never on the command line). */
   input?: string;
+  /**
+   * A file that is the command's standard input (opened read-only and handed
+   * over as its fd 0; `input` is then ignored). For a large ruleset: `nft -f -`
+   * reads its standard input into one buffer and parses that, which at
+   * 100,000 forwards is ~5% faster than `nft -f FILE` reading the same file
+   * through stdio (bench/nft-input-probe.mjs). From the spawn helper, the
+   * file's descriptor is the command's fd 0: no byte passes through an event
+   * loop.
+   */
+  inputFile?: string;
   timeoutMs?: number;
   /** Resolve instead of throwing on a non-zero exit. */
   reject?: boolean;
@@ -187,6 +198,15 @@ export interface RunnerOptions {
   fromHelper?: boolean;
 }
 
+/**
+ * run()'s standard input for a command started from this process: the text,
+ * or the file read here (only the helper hands over a file's descriptor).
+ */
+async function directInput(opts: RunOptions): Promise<string | Buffer | Error> {
+  if (opts.inputFile === undefined) return opts.input ?? '';
+  return readFile(opts.inputFile).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+}
+
 let stdbuf: string | null | undefined;
 /** Where coreutils' `stdbuf` is on PATH (StreamOptions.writeBlock), or null; looked up once. */
 function stdbufPath(): string | null {
@@ -237,6 +257,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       if (opts.fromHelper ?? helperByDefault) {
         const done = runFromHelper(file, argv, {
           input: opts.input ?? '',
+          ...(opts.inputFile !== undefined ? { inputFile: opts.inputFile } : {}),
           timeoutMs: limit,
           env: { LC_ALL: 'C' },
           // Sent there by the runner's default, not by the call: a helper apart from nft -f's.
@@ -245,16 +266,22 @@ export function createRunner(options: RunnerOptions = {}): Runner {
         opts.onSpawn?.();
         proc = await done;
       } else {
-        const subprocess = execa(file, argv, {
-          input: opts.input ?? '',
-          reject: false,
-          timeout: limit,
-          stripFinalNewline: false,
-          maxBuffer: 1024 * 1024 * 1024,
-          env: { LC_ALL: 'C' },
-        });
-        opts.onSpawn?.();
-        proc = await subprocess;
+        const input = await directInput(opts);
+        // A file that cannot be read fails as it does from the helper: the command is not started.
+        if (input instanceof Error) {
+          proc = { exitCode: 127, stdout: '', stderr: input.message, timedOut: false };
+        } else {
+          const subprocess = execa(file, argv, {
+            input,
+            reject: false,
+            timeout: limit,
+            stripFinalNewline: false,
+            maxBuffer: 1024 * 1024 * 1024,
+            env: { LC_ALL: 'C' },
+          });
+          opts.onSpawn?.();
+          proc = await subprocess;
+        }
       }
       const result: RunResult = {
         command,

@@ -132,25 +132,33 @@ lines.on('line', (line) => {
     process.stdout.write(JSON.stringify({ id: q.id, exitCode, timedOut, stdout: Buffer.concat(out).toString(), stderr }) + '\\n');
   };
   let child;
+  let fd;
   try {
-    child = spawn(q.file, q.argv, { env: { ...process.env, ...q.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    if (q.inputFile !== undefined) fd = require('node:fs').openSync(q.inputFile, 'r');
+    child = spawn(q.file, q.argv, { env: { ...process.env, ...q.env }, stdio: [fd ?? 'pipe', 'pipe', 'pipe'] });
   } catch (e) {
     reply(127, String(e && e.message));
     return;
+  } finally {
+    if (fd !== undefined) require('node:fs').closeSync(fd);
   }
   timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, q.timeoutMs);
   child.stdout.on('data', (d) => out.push(d));
   child.stderr.on('data', (d) => err.push(d));
   child.on('error', (e) => reply(127, e.message));
   child.on('close', (code) => reply(code ?? (timedOut ? 124 : 1)));
-  child.stdin.on('error', () => {});
-  child.stdin.end(q.input);
+  if (child.stdin) {
+    child.stdin.on('error', () => {});
+    child.stdin.end(q.input);
+  }
 });
 lines.on('close', () => process.exit(0));
 `;
 
 export interface HelperRequest {
   input: string;
+  /** A file that is the command's standard input instead (RunOptions.inputFile), opened by the helper. */
+  inputFile?: string;
   timeoutMs: number;
   /** Added to the helper's environment (which is this process's at the helper's start). */
   env: Record<string, string>;
@@ -335,7 +343,7 @@ export function runFromHelper(file: string, argv: readonly string[], req: Helper
     helper.pending.set(id, resolve);
     idle(helper);
     helper.child.stdin?.write(
-      `${JSON.stringify({ id, file, argv, input: req.input, timeoutMs: req.timeoutMs, env: req.env })}\n`,
+      `${JSON.stringify({ id, file, argv, input: req.input, inputFile: req.inputFile, timeoutMs: req.timeoutMs, env: req.env })}\n`,
     );
   });
 }

@@ -1,11 +1,15 @@
 /**
  * Whole rulesets (scripts over 256 KB) are loaded by nft started from the
- * small spawn helper (spawn-helper.ts), not from the caller's process: the
- * same results as a direct start, in a throwaway namespace.
+ * small spawn helper (spawn-helper.ts), not from the caller's process, with
+ * the script's file as nft's standard input: the same results as a direct
+ * start, in a throwaway namespace.
  */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRuleset, NftError, readTable } from '../src/nft.js';
-import { createRunner } from '../src/runner.js';
+import { createRunner, type Runner } from '../src/runner.js';
 import { createNetns, type TestNetns } from './support/netns.js';
 
 /** One map of n elements: ~17 bytes an element, so 20,000 make a 350 KB script. */
@@ -40,6 +44,41 @@ describe('commands started from the spawn helper', () => {
     expect(slow.stderr).toMatch(/timed out after 200 ms/);
     const stdin = await ns.runner.run('cat', [], { fromHelper: true, input: 'a\nb\n' });
     expect(stdin.stdout).toBe('a\nb\n');
+  });
+
+  it('hands a file over as the standard input, from the helper and from this process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-input-file-'));
+    try {
+      const file = join(dir, 'in.txt');
+      writeFileSync(file, 'from the file\n');
+      for (const fromHelper of [true, false]) {
+        const r = await ns.runner.run('cat', [], { fromHelper, inputFile: file, input: 'not this' });
+        expect(r.stdout).toBe('from the file\n');
+        const missing = await ns.runner.run('cat', [], { fromHelper, inputFile: join(dir, 'none'), reject: false });
+        expect(missing.exitCode).not.toBe(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives nft a large script as its standard input (-f -), not by name, and leaves no file behind', async () => {
+    const calls: { args: readonly string[]; inputFile?: string }[] = [];
+    const spy: Runner = {
+      ...ns.runner,
+      run: (command, args, opts = {}) => {
+        calls.push({ args, ...(opts.inputFile !== undefined ? { inputFile: opts.inputFile } : {}) });
+        return ns.runner.run(command, args, opts);
+      },
+    };
+    await applyRuleset(largeScript(20_000), { runner: spy });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args).toEqual(['-f', '-']);
+    const file = calls[0]?.inputFile as string;
+    expect(file).toMatch(/gatehouse-nft-/);
+    // Removed after the load, without the apply waiting for it.
+    await expect.poll(() => existsSync(dirname(file))).toBe(false);
+    expect(await readTable('gh_helper', { runner: ns.runner }, { terse: true })).toContain('map m');
   });
 
   it('starts every run() from a helper on a runner made so (not the one of calls that ask for it), unless a call says fromHelper: false', async () => {
