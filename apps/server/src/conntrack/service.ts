@@ -99,6 +99,8 @@ export class ConntrackService {
   private countersAt = 0;
   private countersReading: Promise<void> | null = null;
   private attribution: FlowAttribution | null = null;
+  /** The flows' attribution now (read only): for the event path's warm-up (warm-up.ts). */
+  readonly attributionNow = (): FlowAttribution | null => this.attribution;
 
   private readonly eventBufferBytes: number;
   private readonly flowEvents: FlowEventReader;

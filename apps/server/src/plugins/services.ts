@@ -11,6 +11,7 @@ import { createRunner, type Runner } from '@gatehouse/rules';
 import fp from 'fastify-plugin';
 import { checkAdminPassword, type ServerConfig } from '../config.js';
 import { ConntrackService } from '../conntrack/service.js';
+import { warmFlowEvents } from '../conntrack/warm-up.js';
 import { generatePassword, hashPassword } from '../lib/secrets.js';
 import { EventHub } from '../services/events.js';
 import { GatewayService } from '../services/gateway.js';
@@ -91,6 +92,16 @@ export default fp<ServicesOptions>(
       if (config.strictTcpPickup) await conntrack.sysctls.setStrictTcpPickup();
       if (config.conntrack) await conntrack.start();
     })().catch((err: unknown) => app.log.error({ err }, 'could not follow conntrack'));
+    // Once the first dump is in (not before: a page waits for it), the flow
+    // events' path runs on made-up events, compiled before a first flood (warm-up.ts).
+    if (config.conntrack)
+      void following
+        .then(() => conntrack.fresh())
+        .then(() => warmFlowEvents(conntrack.attributionNow))
+        .then(
+          (r) => app.log.debug({ ...r, ms: Math.round(r.ms) }, 'flow-event path warmed up'),
+          (err: unknown) => app.log.warn({ err }, 'the flow-event warm-up failed'),
+        );
 
     app.decorate('config', config);
     app.decorate('runner', runner);
