@@ -99,7 +99,7 @@ export class ConntrackService {
   private countersAt = 0;
   private countersReading: Promise<void> | null = null;
   private attribution: FlowAttribution | null = null;
-  /** The flows' attribution now (read only): for the event path's warm-up (warm-up.ts). */
+  /** The flows' attribution now: the event reader's, and the warm-up's (warm-up.ts: one call target for V8). */
   readonly attributionNow = (): FlowAttribution | null => this.attribution;
 
   private readonly eventBufferBytes: number;
@@ -122,7 +122,7 @@ export class ConntrackService {
       table: this.table,
       hub,
       watchers: this.watchers,
-      attribution: () => this.attribution,
+      attribution: this.attributionNow,
       line: (text) => this.onEventLine('flows', text),
       flow: (type, flow) => this.applyFlow(type, flow),
     });

@@ -17,7 +17,10 @@
  * loop (~1-3 ms each), so a request that arrives meanwhile waits for one
  * slice at most. The lines are those `conntrack -E -o id` prints with
  * accounting and timestamps on (a new UDP flow, a TCP one and its update,
- * their ends).
+ * their ends), with ids spread over 32 bits as the kernel's are: V8
+ * throws away code compiled for what it has seen at the first event it has
+ * not (`--trace-deopt`: small ids, a call target, a branch never taken),
+ * and compiles again while the flood runs.
  */
 import { EventHub, messageBody } from '../services/events.js';
 import type { FlowAttribution } from './attribution.js';
@@ -29,19 +32,35 @@ export const WARM_UP_EVENTS = 40_000;
 /** Events per turn of the event loop. */
 const SLICE = 500;
 
-/** The lines of the made-up flows `i`: five events (a UDP flow, a TCP one and its update, their ends), ids from 1. */
-function flowLines(i: number): string {
-  const a = `198.18.${(i >>> 8) & 255}.${i & 255}`;
-  const sport = 1024 + (i % 60_000);
-  const id = i + 1;
-  const tcp = id + 0x4000_0000;
+/**
+ * A made-up kernel id: spread over 32 bits as the kernel's are (most are
+ * above V8's small integers, and code that saw only small ones would be
+ * thrown away at the first real event). Distinct for distinct n > 0.
+ */
+const kernelId = (n: number): number => Math.imul(n, 0x9e3779b1) >>> 0;
+
+const address = (i: number): string => `198.18.${(i >>> 8) & 255}.${i & 255}`;
+const sport = (i: number): number => 1024 + (i % 60_000);
+
+/** Made-up flow `i` while it lives: a UDP flow that stays, and a TCP one that is set up and ends. */
+function liveLines(i: number): string {
+  const a = address(i);
+  const p = sport(i);
+  const udp = kernelId(2 * i + 1);
+  const tcp = kernelId(2 * i + 2);
   return (
-    `    [NEW] udp      17 30 src=${a} dst=203.0.113.10 sport=${sport} dport=5353 [UNREPLIED] src=10.9.0.2 dst=${a} sport=5353 dport=${sport} id=${id}\n` +
-    `    [NEW] tcp      6 120 SYN_SENT src=${a} dst=203.0.113.10 sport=${sport} dport=443 [UNREPLIED] src=10.9.0.2 dst=${a} sport=443 dport=${sport} id=${tcp}\n` +
-    ` [UPDATE] tcp      6 432000 ESTABLISHED src=${a} dst=203.0.113.10 sport=${sport} dport=443 src=10.9.0.2 dst=${a} sport=443 dport=${sport} [ASSURED] id=${tcp}\n` +
-    `[DESTROY] udp      17 29 src=${a} dst=203.0.113.10 sport=${sport} dport=5353 packets=1 bytes=29 [UNREPLIED] src=10.9.0.2 dst=${a} sport=5353 dport=${sport} packets=0 bytes=0 delta-time=1 id=${id}\n` +
-    `[DESTROY] tcp      6 120 CLOSE src=${a} dst=203.0.113.10 sport=${sport} dport=443 packets=3 bytes=180 src=10.9.0.2 dst=${a} sport=443 dport=${sport} packets=2 bytes=120 [ASSURED] delta-time=1 id=${tcp}\n`
+    `    [NEW] udp      17 30 src=${a} dst=203.0.113.10 sport=${p} dport=5353 [UNREPLIED] src=10.9.0.2 dst=${a} sport=5353 dport=${p} id=${udp}\n` +
+    `    [NEW] tcp      6 120 SYN_SENT src=${a} dst=203.0.113.10 sport=${p} dport=443 [UNREPLIED] src=10.9.0.2 dst=${a} sport=443 dport=${p} id=${tcp}\n` +
+    ` [UPDATE] tcp      6 432000 ESTABLISHED src=${a} dst=203.0.113.10 sport=${p} dport=443 src=10.9.0.2 dst=${a} sport=443 dport=${p} [ASSURED] id=${tcp}\n` +
+    `[DESTROY] tcp      6 120 CLOSE src=${a} dst=203.0.113.10 sport=${p} dport=443 packets=3 bytes=180 src=10.9.0.2 dst=${a} sport=443 dport=${p} packets=2 bytes=120 [ASSURED] delta-time=1 id=${tcp}\n`
   );
+}
+
+/** The end of made-up flow `i`'s UDP flow, as a flush (`conntrack -F`) reports it. */
+function flushLine(i: number): string {
+  const a = address(i);
+  const p = sport(i);
+  return `[DESTROY] udp      17 29 src=${a} dst=203.0.113.10 sport=${p} dport=5353 packets=1 bytes=29 [UNREPLIED] src=10.9.0.2 dst=${a} sport=5353 dport=${p} packets=0 bytes=0 delta-time=1 id=${kernelId(2 * i + 1)}\n`;
 }
 
 export interface WarmUpResult {
@@ -83,13 +102,20 @@ export async function warmFlowEvents(
     flow: () => declined++,
   });
   const lines = reader.lines();
+  // The UDP flows stay until the end, so the scratch index grows as a real
+  // one does under a flood (its columns resized), then are flushed.
   const flows = Math.ceil(events / 5);
-  for (let i = 0; i < flows; ) {
-    let text = '';
-    for (const end = Math.min(flows, i + SLICE / 5); i < end; i++) text += flowLines(i);
-    lines.push(Buffer.from(text));
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+  /** Every made-up flow's lines (`per` a flow), a slice of events per turn. */
+  const read = async (per: number, text: (i: number) => string) => {
+    for (let i = 0; i < flows; ) {
+      let chunk = '';
+      for (const end = Math.min(flows, i + Math.ceil(SLICE / per)); i < end; i++) chunk += text(i);
+      lines.push(Buffer.from(chunk));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
+  await read(4, liveLines);
+  await read(1, flushLine);
   hub.flush();
   hub.close();
   return { events: flows * 5, sentBytes, declined, ms: performance.now() - started };
