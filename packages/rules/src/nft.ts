@@ -130,7 +130,7 @@ export function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
  * progress to our event loop, which the server keeps busy meanwhile (it
  * stores the revision while nft loads the script). Still `nft -f -`, not
  * `nft -f FILE`: nft parses its standard input from one buffer, and a named
- * file through stdio, 5% slower at 100,000 forwards (757 against 803 ms,
+ * file through stdio, 5% slower at 100,000 forwards (734 against 777 ms,
  * bench/nft-input-probe.mjs).
  */
 const FILE_ABOVE = 256 * 1024;

@@ -94,14 +94,16 @@ export default fp<ServicesOptions>(
     })().catch((err: unknown) => app.log.error({ err }, 'could not follow conntrack'));
     // Once the first dump is in (not before: a page waits for it), the flow
     // events' path runs on made-up events, compiled before a first flood (warm-up.ts).
+    // Not when conntrack could not be followed; a failed first dump is logged where it fails.
     if (config.conntrack)
       void following
-        .then(() => conntrack.fresh())
-        .then(() => warmFlowEvents(conntrack.attributionNow))
-        .then(
-          (r) => app.log.debug({ ...r, ms: Math.round(r.ms) }, 'flow-event path warmed up'),
-          (err: unknown) => app.log.warn({ err }, 'the flow-event warm-up failed'),
-        );
+        .then(async () => {
+          if (!conntrack.following) return;
+          await conntrack.fresh().catch(() => undefined);
+          const r = await warmFlowEvents(conntrack.attributionNow);
+          app.log.debug({ ...r, ms: Math.round(r.ms) }, 'flow-event path warmed up');
+        })
+        .catch((err: unknown) => app.log.warn({ err }, 'the flow-event warm-up failed'));
 
     app.decorate('config', config);
     app.decorate('runner', runner);
