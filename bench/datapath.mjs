@@ -34,7 +34,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const here = new URL('.', import.meta.url).pathname;
 const FLOWS_PER_SAMPLE = Number(process.env.BENCH_FLOWS ?? 6000);
 const WINDOW = 64;
-const FILE_MB = Number(process.env.BENCH_FTP_MB ?? 128);
+const FILE_MB = Number(process.env.BENCH_FTP_MB ?? 1024);
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 const fmtRange = (xs) => `${Math.min(...xs).toFixed(3)}-${Math.max(...xs).toFixed(3)}`;
 

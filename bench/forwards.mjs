@@ -70,7 +70,7 @@ async function scriptLoad() {
   const maps = compile(model);
   const rules = rulePerForwardScript(model);
   // 21 pairs, ABBA: single loads of the map script spread over 75-115 ms
-  // on a quiet box (the kernel's side), and 11 pairs moved the median by 10%.
+  // on a quiet box (the kernel's side), and 11 pairs moved the median by 20%.
   const r = await compareAbba(
     () => nft(['-f', '-'], maps),
     () => nft(['-f', '-'], rules),
