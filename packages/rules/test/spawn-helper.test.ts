@@ -76,8 +76,8 @@ describe('commands started from the spawn helper', () => {
     expect(calls[0]?.args).toEqual(['-f', '-']);
     const file = calls[0]?.inputFile as string;
     expect(file).toMatch(/gatehouse-nft-/);
-    // Removed after the load, without the apply waiting for it.
-    await expect.poll(() => existsSync(dirname(file))).toBe(false);
+    // Removed before the apply returns.
+    expect(existsSync(dirname(file))).toBe(false);
     expect(await readTable('gh_helper', { runner: ns.runner }, { terse: true })).toContain('map m');
   });
 
